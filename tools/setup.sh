@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages daxsim builds with, but only those missing: idempotent, and
+# silent when everything is already there. Offline-safe: Debian's apt registry is the only source.
+set -euo pipefail
+
+PACKAGES=(
+  bazel-bootstrap    # Bazel 4.2.3 (+ build-essential, JDK)
+  libabsl-dev        # Abseil 20220623     -> @system//:absl
+  libfmt-dev         # fmt 9.1             -> @system//:fmt
+  librapidcheck-dev  # RapidCheck          -> @system//:rapidcheck
+  libgtest-dev       # GoogleTest 1.12     -> @system//:gtest, :gtest_main
+  libgmock-dev       # GoogleMock          -> (inside :gtest, :gtest_main)
+  libbenchmark-dev   # Google Benchmark 1.7 -> @system//:benchmark, :benchmark_main
+)
+
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+  status=$(dpkg-query -W -f='${db:Status-Abbrev}' "$pkg" 2>/dev/null || true)
+  [[ "$status" == ii* ]] || missing+=("$pkg")
+done
+((${#missing[@]} == 0)) && exit 0
+
+sudo=()
+if ((EUID != 0)); then
+  command -v sudo >/dev/null 2>&1 || { echo "setup: need root to install: ${missing[*]}" >&2; exit 1; }
+  sudo=(sudo)
+fi
+
+echo "setup: installing ${missing[*]}" >&2
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+export DEBIAN_FRONTEND=noninteractive
+if ! { "${sudo[@]}" apt-get update -q &&
+       "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"; } >"$log" 2>&1; then
+  cat "$log" >&2
+  echo "setup: apt-get failed" >&2
+  exit 1
+fi
