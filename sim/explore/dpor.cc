@@ -1,0 +1,256 @@
+#include "sim/explore/dpor.h"
+
+#include <algorithm>
+#include <unordered_map>
+
+#include "sim/check.h"
+
+namespace daxsim::sim {
+
+namespace {
+bool Contains(const std::vector<ActorId>& v, ActorId a) {
+  return std::find(v.begin(), v.end(), a) != v.end();
+}
+}  // namespace
+
+DporStrategy::DporStrategy(int preemptions_max, Partition partition, int split_depth)
+    : preemptions_max_(preemptions_max),
+      partition_(partition),
+      split_depth_(partition.parts > 1 || split_depth > 0 ? split_depth : 0) {}
+
+bool DporStrategy::BeginExecution() {
+  if (exhausted_) return false;
+  cursor_ = 0;
+  redundant_ = false;
+  next_sleep_.clear();
+  step_node_.clear();
+  if (subtrees_ == 0 || changed_depth_ < static_cast<size_t>(split_depth_)) {
+    split_reached_ = false;
+    owned_ = true;
+  }
+  return true;
+}
+
+void DporStrategy::ReachSplit() {
+  if (split_reached_) return;
+  split_reached_ = true;
+  subtree_ = subtrees_++;
+  owned_ = partition_.Owns(subtree_);
+}
+
+bool DporStrategy::Asleep(const Node& node, ActorId a) const {
+  return std::any_of(node.sleep.begin(), node.sleep.end(),
+                     [a](const SleepEntry& e) { return e.actor == a; });
+}
+
+bool DporStrategy::AllowedByBound(const Node& node, ActorId a) const {
+  if (preemptions_max_ < 0) return true;
+  const bool preempts = node.prev_enabled && a != node.prev;
+  return !preempts || node.preemptions < preemptions_max_;
+}
+
+std::vector<DporStrategy::SleepEntry> DporStrategy::ChildSleep(const Node& node, ActorId p) const {
+  std::vector<SleepEntry> out;
+  const Footprint fp = node.pending[p];
+  for (const SleepEntry& e : node.sleep) {
+    if (e.actor != p && !Dependent(e.fp, fp)) out.push_back(e);
+  }
+  for (ActorId q : node.done) {
+    if (q != p && !Dependent(node.pending[q], fp)) out.push_back({q, node.pending[q]});
+  }
+  return out;
+}
+
+ActorId DporStrategy::PickActor(const Sim& sim) {
+  if (cursor_ >= static_cast<size_t>(split_depth_)) ReachSplit();
+  if (!owned_) return kNoActor;
+  if (cursor_ < nodes_.size()) {
+    const Node& node = nodes_[cursor_];
+    DAXSIM_CHECK_MSG(!node.choice, "DPOR replay diverged: expected a choice");
+    DAXSIM_CHECK_MSG(sim.IsEnabled(node.chosen), "DPOR replay diverged: actor not enabled");
+    next_sleep_ = ChildSleep(node, node.chosen);
+    step_node_.push_back(cursor_++);
+    return node.chosen;
+  }
+  Node node;
+  node.enabled = sim.enabled();
+  node.pending.resize(static_cast<size_t>(sim.num_actors()));
+  for (ActorId a = 0; a < sim.num_actors(); ++a) node.pending[a] = sim.actor(a).pending().fp;
+  node.sleep = std::move(next_sleep_);
+  node.prev = sim.last_actor();
+  node.prev_enabled = node.prev != kNoActor && sim.IsEnabled(node.prev);
+  node.preemptions = sim.preemptions();
+  std::vector<ActorId> candidates;
+  for (ActorId a : node.enabled) {
+    if (!Asleep(node, a) && AllowedByBound(node, a)) candidates.push_back(a);
+  }
+  if (candidates.empty()) {
+    redundant_ = true;  // sleep-set blocked: every continuation was explored elsewhere
+    return kNoActor;
+  }
+  const ActorId p = Contains(candidates, node.prev) ? node.prev : candidates.front();
+  if (cursor_ < static_cast<size_t>(split_depth_)) {
+    node.backtrack = candidates;
+    std::stable_partition(node.backtrack.begin(), node.backtrack.end(),
+                          [p](ActorId a) { return a == p; });
+  } else {
+    node.backtrack = {p};
+  }
+  node.chosen = p;
+  next_sleep_ = ChildSleep(node, p);
+  nodes_.push_back(std::move(node));
+  step_node_.push_back(cursor_++);
+  return p;
+}
+
+int DporStrategy::PickChoice(const Sim&, int n, const char*) {
+  if (cursor_ < nodes_.size()) {
+    const Node& node = nodes_[cursor_++];
+    DAXSIM_CHECK_MSG(node.choice && node.n == n, "DPOR replay diverged at a choice");
+    return node.value;
+  }
+  Node node;
+  node.choice = true;
+  node.n = n;
+  nodes_.push_back(std::move(node));
+  cursor_++;
+  return 0;
+}
+
+void DporStrategy::EndExecution(const Sim& sim) {
+  ReachSplit();
+  if (owned_) {
+    AnalyzeRaces(sim);
+  } else if (nodes_.size() > static_cast<size_t>(split_depth_)) {
+    nodes_.resize(static_cast<size_t>(split_depth_));
+  }
+  if (nodes_.size() > cursor_) nodes_.resize(cursor_);
+  while (!nodes_.empty()) {
+    Node& node = nodes_.back();
+    if (node.choice) {
+      if (++node.value < node.n) break;
+      nodes_.pop_back();
+      continue;
+    }
+    node.done.push_back(node.chosen);
+    node.chosen = kNoActor;
+    for (ActorId a : node.backtrack) {
+      if (!Contains(node.done, a) && !Asleep(node, a) && AllowedByBound(node, a)) {
+        node.chosen = a;
+        break;
+      }
+    }
+    if (node.chosen != kNoActor) break;
+    nodes_.pop_back();
+  }
+  changed_depth_ = nodes_.empty() ? 0 : nodes_.size() - 1;
+  if (nodes_.empty()) exhausted_ = true;
+}
+
+void DporStrategy::AnalyzeRaces(const Sim& sim) {
+  const std::vector<StepRecord>& steps = sim.steps();
+  const size_t m = std::min(steps.size(), step_node_.size());
+  actors_ = sim.num_actors();
+  const size_t A = static_cast<size_t>(actors_);
+  vc_.assign(m * A, 0);
+  index_in_actor_.assign(m, 0);
+  std::vector<int32_t> count(A, 0);
+  std::vector<int64_t> last(A, -1);
+  std::unordered_map<ObjectId, std::vector<size_t>> accesses;  // lookups only: order-free
+  std::vector<int32_t> covered(A);
+  for (size_t j = 0; j < m; ++j) {
+    const StepRecord& sj = steps[j];
+    const size_t q = static_cast<size_t>(sj.actor);
+    int32_t* vj = &vc_[j * A];
+    if (last[q] >= 0) std::copy_n(&vc_[static_cast<size_t>(last[q]) * A], A, vj);
+    index_in_actor_[j] = count[q]++;
+    if (sj.fp.object != kNoObject) {
+      std::vector<size_t>& acc = accesses[sj.fp.object];
+      std::fill(covered.begin(), covered.end(), 0);
+      // Latest first: i races j unless i happens-before j through program order or through a
+      // later co-enabled dependent step.
+      for (size_t x = acc.size(); x-- > 0;) {
+        const size_t i = acc[x];
+        const StepRecord& si = steps[i];
+        if (si.actor == sj.actor || !Dependent(si.fp, sj.fp)) continue;
+        const int32_t* vi = &vc_[i * A];
+        for (size_t a = 0; a < A; ++a) vj[a] = std::max(vj[a], vi[a]);
+        if (!MayBeCoEnabled(si.fp, sj.fp)) continue;
+        const size_t p = static_cast<size_t>(si.actor);
+        const bool before = (last[q] >= 0 && vc_[static_cast<size_t>(last[q]) * A + p] > index_in_actor_[i]) ||
+                            covered[p] > index_in_actor_[i];
+        if (!before) Reverse(sim, i, j);
+        for (size_t a = 0; a < A; ++a) covered[a] = std::max(covered[a], vi[a]);
+      }
+      acc.push_back(j);
+    }
+    vj[q] = index_in_actor_[j] + 1;
+    last[q] = static_cast<int64_t>(j);
+  }
+}
+
+// Race i -> j: make an initial of notdep(i).j explorable before i.
+void DporStrategy::Reverse(const Sim& sim, size_t i, size_t j) {
+  races_++;
+  const size_t ni = step_node_[i];
+  if (ni < static_cast<size_t>(split_depth_)) return;  // fully expanded already
+  const std::vector<StepRecord>& steps = sim.steps();
+  const size_t A = static_cast<size_t>(actors_);
+  const size_t pi = static_cast<size_t>(steps[i].actor);
+  const int32_t ii = index_in_actor_[i];
+  std::vector<int64_t> first(A, -1);
+  for (size_t k = i + 1; k < j; ++k) {
+    if (vc_[k * A + pi] > ii) continue;  // happens after i
+    const size_t b = static_cast<size_t>(steps[k].actor);
+    if (first[b] < 0) first[b] = static_cast<int64_t>(k);
+  }
+  const size_t q = static_cast<size_t>(steps[j].actor);
+  if (first[q] < 0) first[q] = static_cast<int64_t>(j);
+  std::vector<ActorId> initials;
+  for (size_t b = 0; b < A; ++b) {
+    if (first[b] < 0) continue;
+    const size_t k = static_cast<size_t>(first[b]);
+    bool initial = true;
+    for (size_t a = 0; a < A && initial; ++a) {
+      if (a == b || first[a] < 0) continue;
+      if (vc_[k * A + a] > index_in_actor_[static_cast<size_t>(first[a])]) initial = false;
+    }
+    if (initial) initials.push_back(static_cast<ActorId>(b));
+  }
+  Node& node = nodes_[ni];
+  for (ActorId a : initials) {
+    if (Contains(node.backtrack, a) || Asleep(node, a)) return;
+  }
+  ActorId pick = kNoActor;
+  if (Contains(initials, steps[j].actor) && Contains(node.enabled, steps[j].actor)) {
+    pick = steps[j].actor;
+  } else {
+    for (ActorId a : initials) {
+      if (Contains(node.enabled, a)) {
+        pick = a;
+        break;
+      }
+    }
+  }
+  if (pick == kNoActor) return;  // infeasible without i: i enabled it
+  if (AllowedByBound(node, pick)) {
+    node.backtrack.push_back(pick);
+    return;
+  }
+  // Bounded POR: switch to `pick` where the preempted actor's run began instead.
+  size_t start = ni;
+  while (start > 0) {
+    const Node& before = nodes_[start - 1];
+    if (!before.choice && before.chosen != node.prev) break;
+    start--;
+  }
+  while (start < ni && nodes_[start].choice) start++;
+  Node& alt = nodes_[start];
+  if (start == ni || alt.choice || !Contains(alt.enabled, pick) || Contains(alt.backtrack, pick) ||
+      Asleep(alt, pick) || !AllowedByBound(alt, pick)) {
+    return;
+  }
+  alt.backtrack.push_back(pick);
+}
+
+}  // namespace daxsim::sim

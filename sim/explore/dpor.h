@@ -1,0 +1,84 @@
+// Source-DPOR with sleep sets (Abdulla, Aronis, Jonsson, Sagonas, POPL 2014, Algorithm 1),
+// stateless and iterative. Races are found after each execution with vector clocks; a race
+// e -> e' adds an initial of notdep(e).e' to the backtrack set before e unless one is there.
+// Sleep sets guarantee that no two complete executions are Mazurkiewicz-equivalent; the
+// executions cut short because every enabled actor sleeps are counted as redundant.
+// Locks: an acquire never races with the release it waits for (not co-enabled), so lock order
+// races are the acquire/acquire ones; a reversal whose initials are all disabled is dropped.
+// Choices (Sim::Choose) are explored exhaustively, like DFS. With a preemption bound, a
+// reversal that would exceed it is moved to the start of the preempted actor's run
+// (Coons, Musuvathi, McKinley, OOPSLA 2013: bounded partial-order reduction): complete up to
+// the bound. Partitioning: nodes above the split depth are fully expanded.
+#pragma once
+
+#include <vector>
+
+#include "sim/explore/search_strategy.h"
+
+namespace daxsim::sim {
+
+class DporStrategy : public SearchStrategy {
+ public:
+  DporStrategy(int preemptions_max, Partition partition, int split_depth);
+
+  bool BeginExecution() override;
+  void EndExecution(const Sim& sim) override;
+  bool LastOwned() const override { return owned_; }
+  bool LastRedundant() const override { return redundant_; }
+  uint64_t LastKey() const override { return subtree_; }
+  bool exhausted() const override { return exhausted_; }
+  ActorId PickActor(const Sim& sim) override;
+  int PickChoice(const Sim& sim, int n, const char* label) override;
+
+  int64_t races() const { return races_; }
+
+ private:
+  struct SleepEntry {
+    ActorId actor;
+    Footprint fp;
+  };
+  struct Node {
+    bool choice = false;
+    int n = 0;  // choice nodes: alternatives and current value
+    int value = 0;
+    std::vector<ActorId> enabled;    // scheduling nodes
+    std::vector<Footprint> pending;  // each actor's next footprint here
+    std::vector<SleepEntry> sleep;   // sleep set on arrival
+    std::vector<ActorId> backtrack;  // every actor ever scheduled for exploration here
+    std::vector<ActorId> done;       // explored here
+    ActorId chosen = kNoActor;
+    ActorId prev = kNoActor;  // actor of the previous step, and whether it is enabled here
+    bool prev_enabled = false;
+    int preemptions = 0;  // preemptions before this node
+  };
+
+  void ReachSplit();
+  std::vector<SleepEntry> ChildSleep(const Node& node, ActorId p) const;
+  bool Asleep(const Node& node, ActorId a) const;
+  bool AllowedByBound(const Node& node, ActorId a) const;
+  void AnalyzeRaces(const Sim& sim);
+  void Reverse(const Sim& sim, size_t i, size_t j);
+  void AddBacktrack(size_t node_index, ActorId a);
+
+  int preemptions_max_;
+  Partition partition_;
+  int split_depth_;
+  std::vector<Node> nodes_;
+  size_t cursor_ = 0;
+  std::vector<SleepEntry> next_sleep_;
+  std::vector<size_t> step_node_;
+  bool exhausted_ = false;
+  bool owned_ = true;
+  bool redundant_ = false;
+  bool split_reached_ = false;
+  size_t changed_depth_ = 0;
+  uint64_t subtree_ = 0;
+  uint64_t subtrees_ = 0;
+  int64_t races_ = 0;
+  // Race analysis scratch (per execution): vector clocks, flat [step * actors + actor].
+  std::vector<int32_t> vc_;
+  std::vector<int32_t> index_in_actor_;
+  int actors_ = 0;
+};
+
+}  // namespace daxsim::sim

@@ -1,0 +1,242 @@
+#include "sim/explore/explorer.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "sim/check.h"
+#include "sim/explore/dfs.h"
+#include "sim/explore/dpor.h"
+#include "sim/explore/pct.h"
+#include "sim/explore/random.h"
+#include "sim/explore/replay.h"
+
+namespace daxsim::sim {
+
+const char* StrategyName(StrategyKind k) {
+  switch (k) {
+    case StrategyKind::kRandom: return "random";
+    case StrategyKind::kPct: return "pct";
+    case StrategyKind::kDfs: return "dfs";
+    case StrategyKind::kDpor: return "dpor";
+  }
+  return "?";
+}
+
+absl::StatusOr<StrategyKind> ParseStrategy(const std::string& s) {
+  if (s == "random") return StrategyKind::kRandom;
+  if (s == "pct") return StrategyKind::kPct;
+  if (s == "dfs") return StrategyKind::kDfs;
+  if (s == "dpor") return StrategyKind::kDpor;
+  return absl::InvalidArgumentError("unknown strategy '" + s + "' (random, pct, dfs, dpor)");
+}
+
+bool Smaller(const Found& a, const Found& b) {
+  return std::tie(a.preemptions, a.context_switches, a.steps) <
+         std::tie(b.preemptions, b.context_switches, b.steps);
+}
+
+namespace {
+
+using Clock = std::chrono::steady_clock;  // budget only; never reaches a simulation
+
+Found Capture(const Target& target, const Sim& sim, uint64_t key) {
+  Found f;
+  f.violation = sim.violation();
+  f.decisions = MakeToken(target.name, target.params, sim.options(), sim.decisions()).decisions;
+  f.token = EncodeToken(MakeToken(target.name, target.params, sim.options(), sim.decisions()));
+  f.preemptions = sim.preemptions();
+  f.context_switches = sim.context_switches();
+  f.steps = sim.step_count();
+  f.key = key;
+  return f;
+}
+
+std::unique_ptr<SearchStrategy> MakeStrategy(const ExploreOptions& o, Partition p, int split,
+                                             int64_t pct_steps) {
+  switch (o.strategy) {
+    case StrategyKind::kRandom:
+      return std::make_unique<RandomStrategy>(o.seed, o.preemptions_max, p);
+    case StrategyKind::kPct:
+      return std::make_unique<PctStrategy>(o.seed, o.pct_depth, pct_steps, o.preemptions_max, p);
+    case StrategyKind::kDfs:
+      return std::make_unique<DfsStrategy>(o.preemptions_max, p, split);
+    case StrategyKind::kDpor:
+      return std::make_unique<DporStrategy>(o.preemptions_max, p, split);
+  }
+  return nullptr;
+}
+
+// Per-part statistics, folded by key so that a stop at the first violation counts exactly
+// the executions whose key precedes it, whatever the threads' relative speed.
+struct KeyStats {
+  uint64_t key;
+  int64_t executions, steps, redundant, violations;
+};
+
+struct PartResult {
+  std::vector<KeyStats> stats;
+  std::optional<Found> first;
+  bool exhausted = false;
+};
+
+struct Shared {
+  std::atomic<uint64_t> min_found{UINT64_MAX};
+  std::atomic<bool> stop{false};
+};
+
+void RunPart(const Target& target, const ExploreOptions& o, Partition part, int split,
+             int64_t pct_steps, int64_t executions_max, Clock::time_point deadline, Shared* shared,
+             PartResult* out) {
+  std::unique_ptr<SearchStrategy> strategy = MakeStrategy(o, part, split, pct_steps);
+  Sim sim(o.sim);
+  int64_t counted = 0;
+  while (!shared->stop.load(std::memory_order_relaxed)) {
+    if (executions_max > 0 && counted >= executions_max) break;
+    if (o.budget_seconds > 0 && (counted & 15) == 0 && Clock::now() >= deadline) break;
+    if (!strategy->BeginExecution()) {
+      out->exhausted = true;
+      break;
+    }
+    sim.Reset(o.sim);
+    std::unique_ptr<World> world = target.build(sim);
+    sim.Run(*strategy);
+    strategy->EndExecution(sim);
+    if (!strategy->LastOwned()) continue;
+    const uint64_t key = strategy->LastKey();
+    if (o.stop_on_first && key > shared->min_found.load()) break;
+    counted++;
+    if (out->stats.empty() || out->stats.back().key != key) out->stats.push_back({key, 0, 0, 0, 0});
+    KeyStats& ks = out->stats.back();
+    ks.executions++;
+    ks.steps += sim.step_count();
+    ks.redundant += strategy->LastRedundant() ? 1 : 0;
+    if (o.on_execution) o.on_execution(sim);
+    if (sim.violation().found()) {
+      ks.violations++;
+      if (!out->first) out->first = Capture(target, sim, key);
+      if (o.stop_on_first) {
+        uint64_t cur = shared->min_found.load();
+        while (key < cur && !shared->min_found.compare_exchange_weak(cur, key)) {
+        }
+        break;
+      }
+    }
+  }
+}
+
+int64_t ProbeSteps(const Target& target, const ExploreOptions& o) {
+  // PCT's k: the length of one random execution (seeded; deterministic), with head-room.
+  RandomStrategy probe(o.seed ^ 0x9c7, -1, Partition{});
+  Sim sim(o.sim);
+  probe.BeginExecution();
+  std::unique_ptr<World> world = target.build(sim);
+  sim.Run(probe);
+  return std::max<int64_t>(1, sim.step_count() + sim.step_count() / 4);
+}
+
+}  // namespace
+
+ExploreResult Explore(const Target& target, const ExploreOptions& o) {
+  const auto start = Clock::now();
+  const auto deadline =
+      start + std::chrono::microseconds(static_cast<int64_t>(o.budget_seconds * 1e6));
+  const int jobs = std::max(1, o.jobs);
+  const uint64_t parts = o.shard.parts * static_cast<uint64_t>(jobs);
+  int split = o.split_depth;
+  if (split < 0) split = parts > 1 ? 4 : 0;
+  const int64_t pct_steps =
+      o.strategy == StrategyKind::kPct ? (o.pct_steps > 0 ? o.pct_steps : ProbeSteps(target, o)) : 0;
+  int64_t per_part = 0;
+  if (o.budget_executions > 0) {
+    per_part = std::max<int64_t>(1, o.budget_executions / static_cast<int64_t>(parts));
+  }
+  Shared shared;
+  std::vector<PartResult> results(static_cast<size_t>(jobs));
+  auto run = [&](int j) {
+    const Partition part{o.shard.part * static_cast<uint64_t>(jobs) + static_cast<uint64_t>(j), parts};
+    RunPart(target, o, part, split, pct_steps, per_part, deadline, &shared, &results[static_cast<size_t>(j)]);
+  };
+  if (jobs == 1) {
+    run(0);
+  } else {
+    std::vector<std::thread> threads;
+    for (int j = 0; j < jobs; ++j) threads.emplace_back(run, j);
+    for (auto& t : threads) t.join();
+  }
+  ExploreResult r;
+  r.bound = o.preemptions_max;
+  const uint64_t cut = o.stop_on_first ? shared.min_found.load() : UINT64_MAX;
+  r.complete = true;
+  for (const PartResult& p : results) {
+    for (const KeyStats& ks : p.stats) {
+      if (ks.key > cut) continue;
+      r.executions += ks.executions;
+      r.steps += ks.steps;
+      r.redundant += ks.redundant;
+      r.violations += ks.violations;
+    }
+    r.complete &= p.exhausted;
+    if (p.first && p.first->key <= cut && (!r.first || p.first->key < r.first->key)) r.first = p.first;
+  }
+  if (r.first) {
+    r.complete = false;
+    r.original = r.first;
+    if (o.shrink) {
+      r.first = Shrink(target, o.sim, *r.first, o.shrink_executions_max, &r.shrink_executions);
+    }
+  }
+  r.wall_s = std::chrono::duration<double>(Clock::now() - start).count();
+  return r;
+}
+
+absl::Status Replay(const Target& target, const SimOptions& sim_options,
+                    const std::vector<TokenDecision>& decisions, Sim* sim) {
+  ReplayStrategy replay(decisions);
+  replay.BeginExecution();
+  sim->Reset(sim_options);
+  std::unique_ptr<World> world = target.build(*sim);
+  sim->Run(replay);
+  replay.EndExecution(*sim);
+  if (!replay.error().empty()) return absl::FailedPreconditionError(replay.error());
+  return absl::OkStatus();
+}
+
+Found Shrink(const Target& target, const SimOptions& sim_options, const Found& found,
+             int64_t executions_max, int64_t* executions_used) {
+  Found best = found;
+  const std::string signature = found.violation.Signature();
+  SimOptions so = sim_options;
+  so.record_steps = true;
+  so.trace = false;
+  so.steps_max = std::min<int64_t>(so.steps_max, std::max<int64_t>(found.steps * 2 + 64, 256));
+  int64_t used = 0;
+  Sim sim(so);
+  // Iterative preemption bounding: the first bound with a hit gives the fewest preemptions;
+  // within it, keep searching (budget permitting) for fewer switches and steps.
+  for (int bound = 0; bound <= found.preemptions && used < executions_max; ++bound) {
+    DfsStrategy dfs(bound, Partition{}, 0);
+    const int64_t level_max = used + (executions_max - used) / (found.preemptions - bound + 1);
+    bool hit = false;
+    while (used < level_max && dfs.BeginExecution()) {
+      sim.Reset(so);
+      std::unique_ptr<World> world = target.build(sim);
+      sim.Run(dfs);
+      dfs.EndExecution(sim);
+      used++;
+      if (sim.violation().found() && sim.violation().Signature() == signature) {
+        Found f = Capture(target, sim, found.key);
+        if (Smaller(f, best)) best = f;
+        hit = true;
+      }
+    }
+    if (hit) break;
+  }
+  if (executions_used != nullptr) *executions_used += used;
+  return best;
+}
+
+}  // namespace daxsim::sim

@@ -1,0 +1,83 @@
+// The exploration driver: runs executions of a Target under one strategy until the space is
+// exhausted, the budget runs out or a violation is found; partitions the work over threads
+// (--jobs) and processes (--shard, Bazel's TEST_SHARD_INDEX/TEST_TOTAL_SHARDS) so that results
+// do not depend on thread timing; shrinks the first violation to a minimal schedule and turns
+// it into a replay token.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "sim/explore/search_strategy.h"
+#include "sim/explore/token.h"
+#include "sim/explore/world.h"
+#include "sim/sim.h"
+
+namespace daxsim::sim {
+
+enum class StrategyKind { kRandom, kPct, kDfs, kDpor };
+const char* StrategyName(StrategyKind k);
+absl::StatusOr<StrategyKind> ParseStrategy(const std::string& s);
+
+struct ExploreOptions {
+  StrategyKind strategy = StrategyKind::kDpor;
+  uint64_t seed = 1;
+  int pct_depth = 3;               // PCT bug depth d
+  int64_t pct_steps = 0;           // PCT k; 0 = measured by a probe execution
+  int preemptions_max = -1;        // -1: unbounded
+  int64_t budget_executions = 0;   // 0: unlimited (random/pct then need a seconds budget)
+  double budget_seconds = 0;       // 0: unlimited
+  int jobs = 1;
+  Partition shard;                 // this process's part of the whole exploration
+  int split_depth = -1;            // DFS/DPOR partition depth; -1: 0 alone, 4 partitioned
+  SimOptions sim;
+  bool stop_on_first = true;
+  bool shrink = true;
+  int64_t shrink_executions_max = 20000;
+  // Test hook: called after every counted execution (jobs must be 1).
+  std::function<void(const Sim&)> on_execution;
+};
+
+struct Found {
+  Violation violation;
+  std::vector<TokenDecision> decisions;
+  std::string token;
+  int preemptions = 0;
+  int context_switches = 0;
+  int64_t steps = 0;
+  uint64_t key = 0;
+};
+
+struct ExploreResult {
+  int64_t executions = 0;  // counted executions (including redundant ones)
+  int64_t steps = 0;
+  int64_t redundant = 0;   // DPOR: sleep-set blocked executions
+  int64_t violations = 0;  // executions that ended in a violation
+  bool complete = false;   // the space (within `bound`) was exhausted
+  int bound = -1;          // preemption bound, -1 = none
+  std::optional<Found> first;     // minimal (shrunk) counterexample
+  std::optional<Found> original;  // as found, before shrinking
+  int64_t shrink_executions = 0;
+  double wall_s = 0;
+};
+
+ExploreResult Explore(const Target& target, const ExploreOptions& options);
+
+// Replays decisions on a fresh world. Returns the sim's verdict in `sim`; an error when the
+// replay diverged from the recording.
+absl::Status Replay(const Target& target, const SimOptions& sim_options,
+                    const std::vector<TokenDecision>& decisions, Sim* sim);
+
+// Shrinks a counterexample: fewest preemptions, then fewest context switches, then fewest
+// steps, among schedules that show the same violation (kind and key).
+Found Shrink(const Target& target, const SimOptions& sim_options, const Found& found,
+             int64_t executions_max, int64_t* executions_used);
+
+// Lexicographic (preemptions, context switches, steps).
+bool Smaller(const Found& a, const Found& b);
+
+}  // namespace daxsim::sim

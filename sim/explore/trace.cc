@@ -1,0 +1,124 @@
+#include "sim/explore/trace.h"
+
+#include <algorithm>
+#include <tuple>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "sim/explore/token.h"
+
+namespace daxsim::sim {
+
+namespace {
+
+std::string StepText(const Sim& sim, const StepRecord& s, bool with_access) {
+  std::string t;
+  if (s.func[0] != '\0') absl::StrAppend(&t, s.func, ": ");
+  t += s.op;
+  if (s.fp.object != kNoObject) {
+    absl::StrAppend(&t, " ", sim.ObjectName(s.fp.object));
+    if (with_access) absl::StrAppend(&t, " [", AccessName(s.fp.access), "]");
+  }
+  return t;
+}
+
+std::string Verdict(const Sim& sim) {
+  if (sim.violation().found()) {
+    return absl::StrCat("VIOLATION ", ViolationKindName(sim.violation().kind), ": ",
+                        sim.violation().message);
+  }
+  if (sim.completed()) return "completed";
+  return "abandoned";
+}
+
+}  // namespace
+
+std::string FormatTrace(const Sim& sim) {
+  std::string out;
+  const auto& events = sim.trace();
+  size_t e = 0;
+  const auto& steps = sim.steps();
+  for (size_t i = 0; i < steps.size(); ++i) {
+    absl::StrAppend(&out, "#", i, " ", sim.actor(steps[i].actor).name(), " ",
+                    StepText(sim, steps[i], true), "\n");
+    for (; e < events.size() && events[e].step <= static_cast<int64_t>(i); ++e) {
+      if (events[e].text.rfind(steps[i].op, 0) == 0) continue;  // the step's own echo
+      absl::StrAppend(&out, "    ", events[e].text, "\n");
+    }
+  }
+  absl::StrAppend(&out, Verdict(sim), "\n");
+  return out;
+}
+
+std::string FormatSwimlane(const Sim& sim) {
+  constexpr size_t kWidth = 34;
+  const int n = sim.num_actors();
+  auto cell = [&](std::string s) {
+    if (s.size() > kWidth - 1) s = s.substr(0, kWidth - 2) + "~";
+    s.resize(kWidth, ' ');
+    return s;
+  };
+  std::string out = "step  ";
+  for (ActorId a = 0; a < n; ++a) out += cell(sim.actor(a).name());
+  out += "\n";
+  const auto& steps = sim.steps();
+  const auto& events = sim.trace();
+  size_t e = 0;
+  for (size_t i = 0; i < steps.size(); ++i) {
+    std::string row = absl::StrCat(i);
+    row.resize(6, ' ');
+    for (ActorId a = 0; a < n; ++a) {
+      row += cell(a == steps[i].actor ? StepText(sim, steps[i], false) : (a == 0 ? "" : ""));
+    }
+    while (!row.empty() && row.back() == ' ') row.pop_back();
+    out += row + "\n";
+    for (; e < events.size() && events[e].step <= static_cast<int64_t>(i); ++e) {
+      if (events[e].text.rfind(steps[i].op, 0) == 0) continue;
+      std::string ev(6 + kWidth * static_cast<size_t>(std::max(events[e].actor, 0)), ' ');
+      out += ev + "  " + events[e].text + "\n";
+    }
+  }
+  out += Verdict(sim) + "\n";
+  return out;
+}
+
+uint64_t TraceHash(const Sim& sim) { return Fnv1a64(FormatTrace(sim)); }
+
+uint64_t TraceClassHash(const Sim& sim) {
+  const auto& steps = sim.steps();
+  const size_t m = steps.size();
+  std::vector<int> level(m, 0);
+  std::vector<int> last_level(static_cast<size_t>(sim.num_actors()), 0);
+  for (size_t j = 0; j < m; ++j) {
+    int l = last_level[static_cast<size_t>(steps[j].actor)];
+    for (size_t i = 0; i < j; ++i) {
+      if (steps[i].actor != steps[j].actor && Dependent(steps[i].fp, steps[j].fp)) {
+        l = std::max(l, level[i]);
+      }
+    }
+    level[j] = l + 1;
+    last_level[static_cast<size_t>(steps[j].actor)] = level[j];
+  }
+  // Choice values belong to the step they are made in (the last step before them).
+  std::vector<std::string> choices(m);
+  int64_t step = -1;
+  for (const Decision& d : sim.decisions()) {
+    if (d.kind == Decision::kStep) {
+      step++;
+    } else if (step >= 0 && static_cast<size_t>(step) < m) {
+      absl::StrAppend(&choices[static_cast<size_t>(step)], "/", d.value);
+    }
+  }
+  std::vector<std::tuple<int, ActorId, size_t>> order;
+  for (size_t j = 0; j < m; ++j) order.emplace_back(level[j], steps[j].actor, j);
+  std::sort(order.begin(), order.end());
+  uint64_t h = 0xcbf29ce484222325ULL;
+  for (const auto& [l, a, j] : order) {
+    h = Fnv1a64(absl::StrCat(l, ":", a, ":", steps[j].op, ":", steps[j].fp.object, ":",
+                             static_cast<int>(steps[j].fp.access), choices[j], ";"),
+                h);
+  }
+  return h;
+}
+
+}  // namespace daxsim::sim

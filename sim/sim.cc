@@ -1,0 +1,394 @@
+#include "sim/sim.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "sim/check.h"
+
+namespace daxsim::sim {
+
+Sim::Sim(SimOptions options) : options_(options) { objects_.push_back({"none", -1}); }
+
+Sim::~Sim() { DestroyActors(); }
+
+void Sim::DestroyActors() {
+  // Frames first: FuncGuards in them pop stacks of actors that must still exist.
+  for (auto& a : actors_) a->top_ = Task<void>();
+  actors_.clear();
+}
+
+void Sim::Reset(const SimOptions& options) {
+  DestroyActors();
+  options_ = options;
+  objects_.clear();
+  objects_.push_back({"none", -1});
+  invariants_.clear();
+  has_step_invariants_ = false;
+  strategy_ = nullptr;
+  current_ = kNoActor;
+  last_actor_ = kNoActor;
+  enabled_.clear();
+  step_count_ = 0;
+  preemptions_ = 0;
+  context_switches_ = 0;
+  steps_.clear();
+  decisions_.clear();
+  trace_.clear();
+  violation_ = Violation();
+  completed_ = false;
+  abandoned_ = false;
+  lock_classes_.clear();
+  lock_edges_.clear();
+}
+
+ObjectId Sim::NewObject(const char* name, int index) {
+  objects_.push_back({name, index});
+  return static_cast<ObjectId>(objects_.size() - 1);
+}
+
+ObjectId Sim::NewObjects(const char* name, int count) {
+  const ObjectId first = static_cast<ObjectId>(objects_.size());
+  for (int i = 0; i < count; ++i) objects_.push_back({name, i});
+  return first;
+}
+
+std::string Sim::ObjectName(ObjectId id) const {
+  if (id >= objects_.size()) return "?";
+  const Object& o = objects_[id];
+  if (o.index < 0) return o.name;
+  return std::string(o.name) + "[" + std::to_string(o.index) + "]";
+}
+
+ActorId Sim::Spawn(std::string name, Task<void> body) {
+  auto a = std::make_unique<Actor>();
+  a->name_ = std::move(name);
+  a->id_ = static_cast<ActorId>(actors_.size());
+  a->resume_ = body.handle();
+  a->top_ = std::move(body);
+  actors_.push_back(std::move(a));
+  Actor& actor = *actors_.back();
+  // Prime: run the actor's local prologue up to its first scheduling point.
+  const ActorId saved = current_;
+  current_ = actor.id_;
+  actor.resume_.resume();
+  current_ = saved;
+  if (actor.top_.done()) actor.done_ = true;
+  return actor.id_;
+}
+
+void Sim::AddInvariant(std::string name, Check check, bool every_step) {
+  has_step_invariants_ |= every_step;
+  invariants_.push_back({std::move(name), std::move(check), every_step});
+}
+
+bool Sim::IsEnabled(ActorId a) const {
+  return std::find(enabled_.begin(), enabled_.end(), a) != enabled_.end();
+}
+
+void Sim::Suspend(std::coroutine_handle<> h, const PendingOp& op) {
+  Actor& a = *actors_[current_];
+  a.resume_ = h;
+  a.pending_ = op;
+}
+
+Sim::PointAwaiter Sim::Schedule(ObjectId wq, std::function<bool()> cond) {
+  Actor& a = self();
+  if (a.preempt_count_ > 0) MightSleep("schedule");
+  if (options_.spurious_wakeups && !a.woken_ && Choose(2, "spurious wakeup") == 1) a.woken_ = true;
+  a.sleep_cond_ = std::move(cond);
+  return {this, {"schedule", {wq, Access::kWait}, &sleep_blocker_}};
+}
+
+void Sim::Wake(ActorId a) { actors_[a]->woken_ = true; }
+void Sim::ClearWoken(ActorId a) { actors_[a]->woken_ = false; }
+
+int Sim::Choose(int n, const char* label) {
+  DAXSIM_CHECK(n >= 1 && strategy_ != nullptr);
+  if (n == 1) return 0;
+  const int v = strategy_->PickChoice(*this, n, label);
+  DAXSIM_CHECK(v >= 0 && v < n);
+  decisions_.push_back({Decision::kChoice, v, n, label});
+  return v;
+}
+
+void Sim::Report(ViolationKind kind, std::string key, std::string message) {
+  if (violation_.found()) return;
+  violation_.kind = kind;
+  violation_.key = std::move(key);
+  violation_.message = std::move(message);
+  violation_.step = step_count_ - 1;
+}
+
+Sim::FailAwaiter Sim::Fail(ViolationKind kind, std::string key, std::string message) {
+  Report(kind, std::move(key), std::move(message));
+  return {};
+}
+
+FuncGuard Sim::Enter(const char* func) {
+  Actor& a = self();
+  a.func_stack_.push_back(func);
+  return FuncGuard(&a);
+}
+
+void Sim::MightSleep(const char* what) {
+  const Actor& a = self();
+  if (a.preempt_count_ <= 0) return;
+  std::string held;
+  for (const HeldLock& h : a.held_) {
+    if (h.spin) held += std::string(held.empty() ? "" : ", ") + h.lock_class;
+  }
+  Report(ViolationKind::kSleepInAtomic, what,
+         "BUG: sleeping function called from invalid context: " + a.name_ + " calls " + what +
+             " with preempt_count " + std::to_string(a.preempt_count_) +
+             (held.empty() ? "" : " holding spinlock(s) " + held));
+}
+
+void Sim::NoteAcquire(ObjectId lock, const char* lock_class, bool spin) {
+  Actor& a = self();
+  if (options_.lockdep) LockdepAcquire(lock_class);
+  a.held_.push_back({lock, lock_class, spin});
+  if (spin) a.preempt_count_++;
+}
+
+void Sim::NoteRelease(ObjectId lock) {
+  Actor& a = self();
+  for (size_t i = a.held_.size(); i-- > 0;) {
+    if (a.held_[i].lock == lock) {
+      if (a.held_[i].spin) a.preempt_count_--;
+      a.held_.erase(a.held_.begin() + static_cast<std::ptrdiff_t>(i));
+      return;
+    }
+  }
+  Report(ViolationKind::kLockMisuse, "release of a lock not held",
+         a.name_ + " releases " + ObjectName(lock) + " which it does not hold");
+}
+
+int Sim::LockClassIndex(const char* lock_class) {
+  const std::string_view c(lock_class);
+  for (size_t i = 0; i < lock_classes_.size(); ++i) {
+    if (lock_classes_[i] == c) return static_cast<int>(i);
+  }
+  lock_classes_.push_back(c);
+  lock_edges_.emplace_back();
+  return static_cast<int>(lock_classes_.size() - 1);
+}
+
+bool Sim::LockClassReaches(int from, int to) const {
+  std::vector<uint8_t> seen(lock_classes_.size(), 0);
+  std::vector<int> stack = {from};
+  while (!stack.empty()) {
+    const int c = stack.back();
+    stack.pop_back();
+    if (c == to) return true;
+    if (seen[c]) continue;
+    seen[c] = 1;
+    for (int n : lock_edges_[c]) stack.push_back(n);
+  }
+  return false;
+}
+
+void Sim::LockdepAcquire(const char* lock_class) {
+  const Actor& a = self();
+  const int next = LockClassIndex(lock_class);
+  for (const HeldLock& h : a.held_) {
+    const int prev = LockClassIndex(h.lock_class);
+    if (prev == next) {
+      Report(ViolationKind::kLockOrder, std::string("recursive ") + lock_class,
+             "WARNING: possible recursive locking detected: " + a.name_ + " acquires " +
+                 lock_class + " while holding a lock of the same class");
+      return;
+    }
+    if (LockClassReaches(next, prev)) {
+      const std::string_view x = lock_classes_[prev], y = lock_classes_[next];
+      std::string key = std::string(std::min(x, y)) + " <-> " + std::string(std::max(x, y));
+      Report(ViolationKind::kLockOrder, key,
+             "WARNING: possible circular locking dependency detected: " + a.name_ +
+                 " acquires " + std::string(y) + " while holding " + std::string(x) +
+                 ", but an earlier acquisition took " + std::string(x) + " after " +
+                 std::string(y));
+      return;
+    }
+    std::vector<int>& edges = lock_edges_[prev];
+    if (std::find(edges.begin(), edges.end(), next) == edges.end()) edges.push_back(next);
+  }
+}
+
+void Sim::Emit(std::string text) {
+  if (!options_.trace) return;
+  trace_.push_back({step_count_ - 1, current_, std::move(text)});
+}
+
+void Sim::ComputeEnabled() {
+  enabled_.clear();
+  for (const auto& ap : actors_) {
+    const Actor& a = *ap;
+    if (a.done_) continue;
+    if (a.pending_.blocker == nullptr || a.pending_.blocker->CanProceed(a)) {
+      enabled_.push_back(a.id_);
+    }
+  }
+}
+
+void Sim::Run(Strategy& strategy) {
+  strategy_ = &strategy;
+  const bool check_rule = options_.record_steps;
+  while (!violation_.found()) {
+    ComputeEnabled();
+    if (check_rule && step_count_ > 0) {
+      // Enabledness rule: only a non-read step on an actor's pending object may flip it.
+      const StepRecord& last = steps_.back();
+      std::vector<uint8_t> now(actors_.size(), 0);
+      for (ActorId e : enabled_) now[e] = 1;
+      for (size_t i = 0; i < actors_.size(); ++i) {
+        if (static_cast<ActorId>(i) == last.actor || actors_[i]->done_) continue;
+        if (i < enabled_before_.size() && now[i] != enabled_before_[i]) {
+          const Footprint fp = actors_[i]->pending_.fp;
+          DAXSIM_CHECK_MSG(fp.object == last.fp.object && last.fp.access != Access::kRead,
+                           "enabledness changed by a step on another object");
+        }
+      }
+      enabled_before_ = std::move(now);
+    } else if (check_rule) {
+      enabled_before_.assign(actors_.size(), 0);
+      for (ActorId e : enabled_) enabled_before_[e] = 1;
+    }
+    if (enabled_.empty()) {
+      OnQuiescence();
+      break;
+    }
+    if (step_count_ >= options_.steps_max) {
+      Report(ViolationKind::kStepBudget, "steps_max",
+             "step budget of " + std::to_string(options_.steps_max) +
+                 " steps exceeded (livelock or unbounded loop)\n" + ActorStacks());
+      break;
+    }
+    const ActorId a = strategy.PickActor(*this);
+    if (a == kNoActor) {
+      abandoned_ = true;
+      break;
+    }
+    ExecuteStep(a);
+    if (has_step_invariants_ && !violation_.found()) CheckInvariants(false);
+  }
+  if (completed_ && !violation_.found()) CheckInvariants(true);
+  if (violation_.found()) completed_ = false;
+  strategy_ = nullptr;
+}
+
+void Sim::ExecuteStep(ActorId id) {
+  Actor& a = *actors_[id];
+  DAXSIM_CHECK(!a.done_);
+  if (last_actor_ != kNoActor && id != last_actor_) {
+    context_switches_++;
+    if (!actors_[last_actor_]->done_ && IsEnabled(last_actor_)) preemptions_++;
+  }
+  decisions_.push_back({Decision::kStep, id, 0, a.pending_.op});
+  if (options_.record_steps) {
+    const char* func = a.func_stack_.empty() ? "" : a.func_stack_.back();
+    steps_.push_back({id, a.pending_.op, func, a.pending_.fp});
+  }
+  if (options_.trace) {
+    std::string text = a.pending_.op;
+    if (a.pending_.fp.object != kNoObject) {
+      text += std::string(" ") + ObjectName(a.pending_.fp.object);
+    }
+    trace_.push_back({step_count_, id, std::move(text)});
+  }
+  step_count_++;
+  last_actor_ = id;
+  current_ = id;
+  a.pending_ = PendingOp{"running", {}, nullptr};
+  a.resume_.resume();
+  current_ = kNoActor;
+  if (a.top_.done()) {
+    a.done_ = true;
+    a.pending_ = PendingOp{"exited", {}, nullptr};
+    if (!a.held_.empty() && !violation_.found()) {
+      Report(ViolationKind::kLockMisuse, std::string("exit holding ") + a.held_[0].lock_class,
+             "WARNING: lock held when returning to user space: " + a.name_ + " exits holding " +
+                 ObjectName(a.held_[0].lock) + " (" + a.held_[0].lock_class + ")");
+    }
+  }
+}
+
+void Sim::OnQuiescence() {
+  bool all_done = true;
+  for (const auto& a : actors_) all_done &= a->done_;
+  if (all_done) {
+    completed_ = true;
+    return;
+  }
+  for (const auto& ap : actors_) {
+    const Actor& a = *ap;
+    if (a.done_ || a.pending_.blocker != &sleep_blocker_ || !a.sleep_cond_) continue;
+    if (a.sleep_cond_()) {
+      Report(ViolationKind::kLostWakeup, std::string("sleeping in ") + (a.func_stack_.empty() ? "schedule" : a.func_stack_.back()),
+             "lost wake-up: " + a.name_ + " sleeps on " + ObjectName(a.pending_.fp.object) +
+                 " although the condition it waits for holds\n" + ActorStacks());
+      return;
+    }
+  }
+  Report(ViolationKind::kDeadlock, "deadlock", DescribeWaitFor() + ActorStacks());
+}
+
+std::string Sim::DescribeWaitFor() const {
+  // Follow waiter -> lock owner edges from each blocked actor to find a cycle.
+  const int n = num_actors();
+  std::vector<std::vector<ActorId>> holders(n);
+  for (const auto& ap : actors_) {
+    if (!ap->done_ && ap->pending_.blocker) ap->pending_.blocker->Holders(&holders[ap->id_]);
+  }
+  std::string cycle;
+  for (ActorId start = 0; start < n && cycle.empty(); ++start) {
+    std::vector<ActorId> path = {start};
+    std::vector<uint8_t> on_path(n, 0);
+    on_path[start] = 1;
+    while (!holders[path.back()].empty()) {
+      const ActorId next = holders[path.back()][0];
+      if (next == start) {
+        cycle = "wait-for cycle:";
+        for (ActorId p : path) {
+          cycle += " " + actors_[p]->name_ + " -> (" +
+                   actors_[p]->pending_.blocker->Describe(*this) + ") ->";
+        }
+        cycle += " " + actors_[start]->name_ + "\n";
+        break;
+      }
+      if (on_path[next]) break;
+      on_path[next] = 1;
+      path.push_back(next);
+    }
+  }
+  std::string s = "deadlock: every live actor is blocked\n" + cycle;
+  for (const auto& ap : actors_) {
+    if (ap->done_ || ap->pending_.blocker == nullptr) continue;
+    s += "  " + ap->name_ + " waits in " + ap->pending_.op + " for " +
+         ap->pending_.blocker->Describe(*this) + "\n";
+  }
+  return s;
+}
+
+std::string Sim::ActorStacks() const {
+  std::string s;
+  for (const auto& ap : actors_) {
+    if (ap->done_) continue;
+    s += "  " + ap->name_ + ": ";
+    for (const char* f : ap->func_stack_) s += std::string(f) + " > ";
+    s += ap->pending_.op;
+    if (ap->pending_.fp.object != kNoObject) s += " " + ObjectName(ap->pending_.fp.object);
+    s += "\n";
+  }
+  return s;
+}
+
+void Sim::CheckInvariants(bool end) {
+  for (const Invariant& inv : invariants_) {
+    if (!end && !inv.every_step) continue;
+    if (std::optional<std::string> msg = inv.check()) {
+      Report(ViolationKind::kInvariant, inv.name, inv.name + ": " + *msg);
+      return;
+    }
+  }
+}
+
+}  // namespace daxsim::sim

@@ -1,0 +1,287 @@
+// The deterministic scheduler: actors are C++20 coroutines run one step at a time on one
+// thread. A step starts at a scheduling point (an awaited Point/Block/Schedule that declares the
+// actor's next operation: label + footprint) and runs the operation and the local code after it
+// up to the next point. A Strategy picks which enabled actor steps next and answers Choose().
+// Detection built in: deadlock, lost wake-up, step budget, sleep-in-atomic, lockdep lock order,
+// lock misuse, actor assertions and registered invariants.
+//
+// Enabledness rule (DPOR relies on it, and Run() CHECKs it): an actor's pending operation can
+// become enabled or disabled only by a step of another actor whose footprint names the same
+// object with a non-read access.
+#pragma once
+
+#include <coroutine>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sim/footprint.h"
+#include "sim/task.h"
+#include "sim/violation.h"
+
+namespace daxsim::sim {
+
+using ActorId = int32_t;
+inline constexpr ActorId kNoActor = -1;
+
+class Sim;
+class Actor;
+
+// Something a blocked actor waits for (a lock, a completion, a wake-up).
+class Blocker {
+ public:
+  virtual ~Blocker() = default;
+  virtual bool CanProceed(const Actor& waiter) const = 0;
+  // Actors the waiter waits for (lock owners), for the deadlock wait-for graph.
+  virtual void Holders(std::vector<ActorId>* out) const {}
+  virtual std::string Describe(const Sim& sim) const = 0;
+};
+
+struct PendingOp {
+  const char* op = "start";
+  Footprint fp;
+  const Blocker* blocker = nullptr;  // null: always enabled
+};
+
+struct StepRecord {
+  ActorId actor;
+  const char* op;
+  const char* func;  // innermost kernel-style function at the point, or "" if none
+  Footprint fp;
+};
+
+// One decision of an execution, in order: which actor stepped, or which value a choice took.
+struct Decision {
+  enum Kind : uint8_t { kStep, kChoice };
+  Kind kind;
+  int32_t value;      // actor id (steps) or chosen value (choices)
+  int32_t n;          // alternatives (choices); 0 for steps
+  const char* label;  // the step's operation label, or the choice's label
+};
+
+struct TraceEvent {
+  int64_t step;
+  ActorId actor;
+  std::string text;
+};
+
+struct HeldLock {
+  ObjectId lock;
+  const char* lock_class;
+  bool spin;
+};
+
+class Strategy {
+ public:
+  virtual ~Strategy() = default;
+  // Picks one of sim.enabled() (non-empty); kNoActor abandons the execution as redundant.
+  virtual ActorId PickActor(const Sim& sim) = 0;
+  // Picks a value in [0, n), n >= 2.
+  virtual int PickChoice(const Sim& sim, int n, const char* label) = 0;
+};
+
+struct SimOptions {
+  int64_t steps_max = 100000;    // per execution; exceeding it is a kStepBudget violation
+  bool record_steps = true;      // keep StepRecords (DPOR, oracle, swimlanes)
+  bool trace = false;            // keep TraceEvents (replay --trace)
+  bool spurious_wakeups = false; // every sleep may return without a wake-up (a choice)
+  bool lockdep = true;           // lock-class order checking
+};
+
+class Actor {
+ public:
+  const std::string& name() const { return name_; }
+  ActorId id() const { return id_; }
+  bool done() const { return done_; }
+  const PendingOp& pending() const { return pending_; }
+  const std::vector<HeldLock>& held() const { return held_; }
+  const std::vector<const char*>& func_stack() const { return func_stack_; }
+  bool woken() const { return woken_; }
+  int preempt_count() const { return preempt_count_; }
+
+ private:
+  friend class Sim;
+  friend class FuncGuard;
+  std::string name_;
+  ActorId id_ = kNoActor;
+  Task<void> top_;
+  std::coroutine_handle<> resume_;
+  PendingOp pending_;
+  bool done_ = false;
+  bool woken_ = false;
+  int preempt_count_ = 0;
+  std::vector<HeldLock> held_;
+  std::vector<const char*> func_stack_;
+  std::function<bool()> sleep_cond_;  // condition an actor sleeps for (lost wake-up check)
+};
+
+// Pops the actor's kernel-function stack when the enclosing coroutine frame ends.
+class FuncGuard {
+ public:
+  explicit FuncGuard(Actor* a) : a_(a) {}
+  FuncGuard(FuncGuard&& o) noexcept : a_(o.a_) { o.a_ = nullptr; }
+  FuncGuard(const FuncGuard&) = delete;
+  FuncGuard& operator=(const FuncGuard&) = delete;
+  ~FuncGuard() {
+    if (a_ != nullptr) a_->func_stack_.pop_back();
+  }
+
+ private:
+  Actor* a_;
+};
+
+class Sim {
+ public:
+  explicit Sim(SimOptions options = {});
+  ~Sim();
+  Sim(const Sim&) = delete;
+  Sim& operator=(const Sim&) = delete;
+
+  // Destroys every actor and all execution state; keeps capacity.
+  void Reset(const SimOptions& options);
+  const SimOptions& options() const { return options_; }
+
+  // ---- World construction (before Run, or by an actor during a step) ----
+  ObjectId NewObject(const char* name, int index = -1);
+  // `count` consecutive objects name[0..count-1]; returns the first id.
+  ObjectId NewObjects(const char* name, int count);
+  std::string ObjectName(ObjectId id) const;
+  ActorId Spawn(std::string name, Task<void> body);
+  using Check = std::function<std::optional<std::string>()>;
+  // Registers a predicate: nullopt = holds, otherwise the failure message.
+  void AddInvariant(std::string name, Check check, bool every_step = true);
+
+  // ---- Running ----
+  void Run(Strategy& strategy);
+  const Violation& violation() const { return violation_; }
+  bool completed() const { return completed_; }  // every actor finished, no violation
+  bool abandoned() const { return abandoned_; }  // strategy abandoned (redundant)
+
+  // ---- State for strategies and reports ----
+  const std::vector<ActorId>& enabled() const { return enabled_; }
+  bool IsEnabled(ActorId a) const;
+  ActorId last_actor() const { return last_actor_; }
+  int64_t step_count() const { return step_count_; }
+  int num_actors() const { return static_cast<int>(actors_.size()); }
+  const Actor& actor(ActorId a) const { return *actors_[a]; }
+  const std::vector<StepRecord>& steps() const { return steps_; }
+  const std::vector<Decision>& decisions() const { return decisions_; }
+  const std::vector<TraceEvent>& trace() const { return trace_; }
+  int preemptions() const { return preemptions_; }
+  int context_switches() const { return context_switches_; }
+
+  // ---- Used inside actors ----
+  struct PointAwaiter {
+    Sim* sim;
+    PendingOp op;
+    bool await_ready() const noexcept { return false; }
+    void await_suspend(std::coroutine_handle<> h) noexcept { sim->Suspend(h, op); }
+    void await_resume() const noexcept {}
+  };
+  // A scheduling point: the code after it is the operation `op` touching `fp`.
+  PointAwaiter Point(const char* op, Footprint fp) { return {this, {op, fp, nullptr}}; }
+  // A scheduling point that is enabled only when `b` lets the actor proceed.
+  PointAwaiter Block(const char* op, Footprint fp, const Blocker* b) { return {this, {op, fp, b}}; }
+  // schedule() after prepare_to_wait on wait queue `wq`: returns once woken (or spuriously).
+  // `cond` (optional) is the condition slept for; at quiescence, if it holds, the wake-up was lost.
+  PointAwaiter Schedule(ObjectId wq, std::function<bool()> cond = nullptr);
+  // Wakes a sleeping actor (used by wait queues); no-op if already woken.
+  void Wake(ActorId a);
+  void ClearWoken(ActorId a);
+
+  // Non-scheduling nondeterminism: a value in [0, n) chosen by the strategy.
+  int Choose(int n, const char* label);
+
+  struct FailAwaiter {
+    bool await_ready() const noexcept { return false; }
+    void await_suspend(std::coroutine_handle<>) const noexcept {}
+    void await_resume() const noexcept {}
+  };
+  // Records a violation; the actor never resumes (co_await the result).
+  FailAwaiter Fail(ViolationKind kind, std::string key, std::string message);
+  // Records a violation (first one wins); the execution stops after the current step.
+  void Report(ViolationKind kind, std::string key, std::string message);
+
+  ActorId self_id() const { return current_; }
+  Actor& self() { return *actors_[current_]; }
+  // Pushes a kernel-style function name on the actor's operation stack until the guard dies.
+  [[nodiscard]] FuncGuard Enter(const char* func);
+  // might_sleep(): reports sleeping in atomic context.
+  void MightSleep(const char* what);
+  void NoteAcquire(ObjectId lock, const char* lock_class, bool spin);
+  void NoteRelease(ObjectId lock);
+  void PreemptDisable() { self().preempt_count_++; }
+  void PreemptEnable() { self().preempt_count_--; }
+  // Appends a trace event to the current step (only kept with options.trace).
+  void Emit(std::string text);
+  bool tracing() const { return options_.trace; }
+
+  // Operation stack of every live actor, one per line (for reports).
+  std::string ActorStacks() const;
+
+ private:
+  struct Object {
+    const char* name;
+    int index;
+  };
+  struct Invariant {
+    std::string name;
+    Check check;
+    bool every_step;
+  };
+  class SleepBlocker : public Blocker {
+   public:
+    bool CanProceed(const Actor& a) const override { return a.woken_; }
+    std::string Describe(const Sim& sim) const override { return "wake-up"; }
+  };
+
+  void Suspend(std::coroutine_handle<> h, const PendingOp& op);
+  void ComputeEnabled();
+  void ExecuteStep(ActorId a);
+  void OnQuiescence();
+  void CheckInvariants(bool end);
+  void LockdepAcquire(const char* lock_class);
+  int LockClassIndex(const char* lock_class);
+  bool LockClassReaches(int from, int to) const;
+  std::string DescribeWaitFor() const;
+  void DestroyActors();
+
+  SimOptions options_;
+  std::vector<Object> objects_;
+  std::vector<std::unique_ptr<Actor>> actors_;
+  std::vector<Invariant> invariants_;
+  bool has_step_invariants_ = false;
+  Strategy* strategy_ = nullptr;
+  ActorId current_ = kNoActor;
+  ActorId last_actor_ = kNoActor;
+  std::vector<ActorId> enabled_;
+  std::vector<uint8_t> enabled_before_;  // for the enabledness-rule CHECK
+  int64_t step_count_ = 0;
+  int preemptions_ = 0;
+  int context_switches_ = 0;
+  std::vector<StepRecord> steps_;
+  std::vector<Decision> decisions_;
+  std::vector<TraceEvent> trace_;
+  Violation violation_;
+  bool completed_ = false;
+  bool abandoned_ = false;
+  SleepBlocker sleep_blocker_;
+  // lockdep: classes by name, edges as adjacency lists
+  std::vector<std::string_view> lock_classes_;
+  std::vector<std::vector<int>> lock_edges_;
+};
+
+// Fails the actor (kAssertion) when `cond` is false. Use inside actor coroutines only.
+#define DAXSIM_ASSERT(sim, cond, msg)                                                   \
+  do {                                                                                  \
+    if (!(cond)) {                                                                      \
+      co_await (sim).Fail(::daxsim::sim::ViolationKind::kAssertion, (msg),             \
+                          std::string("assertion failed: ") + (msg) + " (" #cond ")"); \
+    }                                                                                   \
+  } while (0)
+
+}  // namespace daxsim::sim

@@ -1,0 +1,68 @@
+// Models a kernel wait_queue_head: entries are non-exclusive (added at the head) or exclusive
+// (added at the tail); wake_up walks the list, waking (and auto-removing) matching entries and
+// stopping after nr_exclusive exclusive ones. A keyed entry is only woken by a wake with its key
+// (as DAX's wake_exclusive_entry_wake_function filters on (mapping, index)).
+// Mirrors: kernel/sched/wait.c prepare_to_wait(_exclusive), finish_wait, __wake_up_common.
+// Points: prepare_to_wait, the condition check, schedule(), finish_wait, wake_up.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "sim/sim.h"
+
+namespace daxsim::sim {
+
+inline constexpr uint64_t kAnyKey = 0;
+
+class WaitQueue {
+ public:
+  WaitQueue(Sim& sim, const char* name, int index = -1) : sim_(&sim), id_(sim.NewObject(name, index)) {}
+  WaitQueue(Sim& sim, ObjectId id) : sim_(&sim), id_(id) {}
+
+  // prepare_to_wait{,_exclusive}(): one step on the queue; queues the caller if not queued and
+  // sets it not-running (a wake-up from here on makes the next schedule() return at once).
+  Task<void> PrepareToWait(bool exclusive, uint64_t key = kAnyKey);
+  // finish_wait(): one step; dequeues the caller if still queued.
+  Task<void> FinishWait();
+  // __wake_up(): one step; returns how many were woken. nr_exclusive 0 wakes all.
+  Task<int> WakeUp(int nr_exclusive = 1, uint64_t key = kAnyKey);
+  // wait_event(): prepare_to_wait, check `cond` (a step with footprint `cond_fp`), schedule(),
+  // repeat; finish_wait. `cond` is also the lost-wake-up oracle while asleep.
+  Task<void> WaitEvent(Footprint cond_fp, std::function<bool()> cond, bool exclusive = false,
+                       uint64_t key = kAnyKey);
+
+  ObjectId id() const { return id_; }
+  bool Queued(ActorId a) const;
+  size_t size() const { return entries_.size(); }
+
+ private:
+  struct Entry {
+    ActorId actor;
+    bool exclusive;
+    uint64_t key;
+  };
+  Sim* sim_;
+  ObjectId id_;
+  std::vector<Entry> entries_;
+};
+
+// A table of 2^bits wait queues indexed by a hash, as DAX's wait_table and the kernel's
+// bit_waitqueue: unrelated keys share a bucket when their hashes collide.
+class WaitTable {
+ public:
+  WaitTable(Sim& sim, const char* name, int bits);
+  // Mirrors: include/linux/hash.h hash_64() with GOLDEN_RATIO_64.
+  static uint32_t Hash(uint64_t key, int bits) {
+    return static_cast<uint32_t>((key * 0x61C8864680B583EBULL) >> (64 - bits));
+  }
+  WaitQueue& Bucket(uint64_t key) { return queues_[Hash(key, bits_)]; }
+  int bits() const { return bits_; }
+
+ private:
+  int bits_;
+  std::vector<WaitQueue> queues_;
+};
+
+}  // namespace daxsim::sim
