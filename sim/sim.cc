@@ -7,7 +7,9 @@
 
 namespace daxsim::sim {
 
-Sim::Sim(SimOptions options) : options_(options) { objects_.push_back({"none", -1}); }
+Sim::Sim(SimOptions options) : options_(options), spurious_left_(options.spurious_wakeups) {
+  objects_.push_back({"none", -1});
+}
 
 Sim::~Sim() { DestroyActors(); }
 
@@ -31,6 +33,7 @@ void Sim::Reset(const SimOptions& options) {
   step_count_ = 0;
   preemptions_ = 0;
   context_switches_ = 0;
+  spurious_left_ = options.spurious_wakeups;
   steps_.clear();
   decisions_.clear();
   trace_.clear();
@@ -94,7 +97,10 @@ void Sim::Suspend(std::coroutine_handle<> h, const PendingOp& op) {
 Sim::PointAwaiter Sim::Schedule(ObjectId wq, std::function<bool()> cond) {
   Actor& a = self();
   if (a.preempt_count_ > 0) MightSleep("schedule");
-  if (options_.spurious_wakeups && !a.woken_ && Choose(2, "spurious wakeup") == 1) a.woken_ = true;
+  if (spurious_left_ > 0 && !a.woken_ && Choose(2, "spurious wakeup") == 1) {
+    spurious_left_--;
+    a.woken_ = true;
+  }
   a.sleep_cond_ = std::move(cond);
   return {this, {"schedule", {wq, Access::kWait}, &sleep_blocker_}};
 }

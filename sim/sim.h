@@ -88,7 +88,8 @@ struct SimOptions {
   int64_t steps_max = 100000;    // per execution; exceeding it is a kStepBudget violation
   bool record_steps = true;      // keep StepRecords (DPOR, oracle, swimlanes)
   bool trace = false;            // keep TraceEvents (replay --trace)
-  bool spurious_wakeups = false; // every sleep may return without a wake-up (a choice)
+  int spurious_wakeups = 0;      // up to this many sleeps per execution may return without a
+                                 // wake-up (each sleep is then a choice); 0 = off
   bool lockdep = true;           // lock-class order checking
 };
 
@@ -263,6 +264,7 @@ class Sim {
   int64_t step_count_ = 0;
   int preemptions_ = 0;
   int context_switches_ = 0;
+  int spurious_left_ = 0;
   std::vector<StepRecord> steps_;
   std::vector<Decision> decisions_;
   std::vector<TraceEvent> trace_;

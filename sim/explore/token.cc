@@ -150,7 +150,7 @@ std::string EncodeToken(const Token& t) {
   }
   const std::string text =
       absl::StrCat(t.version, "|", Escape(t.target), "|", Escape(t.params), "|", t.steps_max, "|",
-                   t.spurious_wakeups ? 1 : 0, "|", label_text, "|", decisions);
+                   t.spurious_wakeups, "|", label_text, "|", decisions);
   char sum[17];
   std::snprintf(sum, sizeof(sum), "%08x", static_cast<unsigned>(Fnv1a64(text) & 0xffffffffu));
   return "dx1_" + Base64Url(text) + "_" + sum;
@@ -179,8 +179,9 @@ absl::StatusOr<Token> DecodeToken(const std::string& raw) {
   t.target = Unescape(f[1]);
   t.params = Unescape(f[2]);
   if (!ParseInt(f[3], &t.steps_max) || t.steps_max <= 0) return Bad("bad steps_max");
-  if (f[4] != "0" && f[4] != "1") return Bad("bad spurious flag");
-  t.spurious_wakeups = f[4] == "1";
+  int64_t spurious = 0;
+  if (!ParseInt(f[4], &spurious) || spurious < 0 || spurious > 1000) return Bad("bad spurious count");
+  t.spurious_wakeups = static_cast<int>(spurious);
   std::vector<std::string> labels;
   if (!f[5].empty()) {
     for (const auto& l : absl::StrSplit(f[5], ';')) labels.push_back(Unescape(std::string(l)));

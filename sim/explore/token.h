@@ -29,7 +29,7 @@ struct Token {
   std::string target;
   std::string params;
   int64_t steps_max = 0;
-  bool spurious_wakeups = false;
+  int spurious_wakeups = 0;
   std::vector<TokenDecision> decisions;
 };
 

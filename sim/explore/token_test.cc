@@ -1,0 +1,64 @@
+#include "sim/explore/token.h"
+
+#include <gtest/gtest.h>
+
+namespace daxsim::sim {
+namespace {
+
+Token Sample() {
+  Token t;
+  t.target = "lastzero";
+  t.params = "n=3";
+  t.steps_max = 1000;
+  t.spurious_wakeups = 1;
+  t.decisions = {{Decision::kStep, 0, 0, "read array"},
+                 {Decision::kStep, 0, 0, "read array"},
+                 {Decision::kStep, 0, 0, "read array"},
+                 {Decision::kChoice, 2, 3, "value"},
+                 {Decision::kStep, 1, 0, "write | odd, label;%"}};
+  return t;
+}
+
+TEST(TokenTest, RoundTrips) {
+  const Token t = Sample();
+  const std::string enc = EncodeToken(t);
+  absl::StatusOr<Token> d = DecodeToken(enc);
+  ASSERT_TRUE(d.ok()) << d.status();
+  EXPECT_EQ(d->target, t.target);
+  EXPECT_EQ(d->params, t.params);
+  EXPECT_EQ(d->steps_max, 1000);
+  EXPECT_EQ(d->spurious_wakeups, 1);
+  ASSERT_EQ(d->decisions.size(), t.decisions.size());
+  for (size_t i = 0; i < t.decisions.size(); ++i) {
+    EXPECT_EQ(d->decisions[i].kind, t.decisions[i].kind);
+    EXPECT_EQ(d->decisions[i].value, t.decisions[i].value);
+    EXPECT_EQ(d->decisions[i].n, t.decisions[i].n);
+    EXPECT_EQ(d->decisions[i].label, t.decisions[i].label);
+  }
+  EXPECT_EQ(enc.find_first_not_of(
+                "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
+            std::string::npos);
+}
+
+// Golden: fails when the encoding changes silently. A deliberate change bumps the version.
+TEST(TokenTest, EncodingIsStable) {
+  EXPECT_EQ(EncodeToken(Sample()),
+            "dx1_MXxsYXN0emVyb3xuPTN8MTAwMHwxfHJlYWQgYXJyYXk7dmFsdWU7d3JpdGUgJTdDIG9kZCUyQyBsYWJlbCUzQiUyNXxzMC4wKjMsYzIvMy4xLHMxLjI_b4c0694f");
+}
+
+TEST(TokenTest, RejectsMalformedTokensWithOneLine) {
+  const std::string good = EncodeToken(Sample());
+  std::string flipped = good;
+  flipped[10] = flipped[10] == 'A' ? 'B' : 'A';
+  for (const std::string& bad :
+       {std::string(""), std::string("hello"), std::string("dx9_abc_00000000"), good.substr(0, good.size() - 3),
+        flipped, std::string("dx1_!!!!_00000000")}) {
+    absl::StatusOr<Token> d = DecodeToken(bad);
+    ASSERT_FALSE(d.ok()) << bad;
+    EXPECT_EQ(d.status().message().find('\n'), std::string::npos);
+    EXPECT_EQ(d.status().message().rfind("bad replay token", 0), 0u) << d.status();
+  }
+}
+
+}  // namespace
+}  // namespace daxsim::sim
