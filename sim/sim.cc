@@ -17,6 +17,7 @@ void Sim::DestroyActors() {
   // Frames first: FuncGuards in them pop stacks of actors that must still exist.
   for (auto& a : actors_) a->top_ = Task<void>();
   actors_.clear();
+  actor_ptrs_.clear();
 }
 
 void Sim::Reset(const SimOptions& options) {
@@ -68,6 +69,7 @@ ActorId Sim::Spawn(std::string name, Task<void> body) {
   a->id_ = static_cast<ActorId>(actors_.size());
   a->resume_ = body.handle();
   a->top_ = std::move(body);
+  actor_ptrs_.push_back(a.get());
   actors_.push_back(std::move(a));
   Actor& actor = *actors_.back();
   // Prime: run the actor's local prologue up to its first scheduling point.
@@ -113,7 +115,7 @@ int Sim::Choose(int n, const char* label) {
   if (n == 1) return 0;
   const int v = strategy_->PickChoice(*this, n, label);
   DAXSIM_CHECK(v >= 0 && v < n);
-  decisions_.push_back({Decision::kChoice, v, n, label});
+  if (options_.record_decisions) decisions_.push_back({Decision::kChoice, v, n, label});
   return v;
 }
 
@@ -226,11 +228,13 @@ void Sim::Emit(std::string text) {
 
 void Sim::ComputeEnabled() {
   enabled_.clear();
-  for (const auto& ap : actors_) {
+  last_enabled_ = false;
+  for (const Actor* ap : actor_ptrs_) {
     const Actor& a = *ap;
     if (a.done_) continue;
     if (a.pending_.blocker == nullptr || a.pending_.blocker->CanProceed(a)) {
       enabled_.push_back(a.id_);
+      last_enabled_ |= a.id_ == last_actor_;
     }
   }
 }
@@ -282,13 +286,13 @@ void Sim::Run(Strategy& strategy) {
 }
 
 void Sim::ExecuteStep(ActorId id) {
-  Actor& a = *actors_[id];
+  Actor& a = *actor_ptrs_[id];
   DAXSIM_CHECK(!a.done_);
   if (last_actor_ != kNoActor && id != last_actor_) {
     context_switches_++;
-    if (!actors_[last_actor_]->done_ && IsEnabled(last_actor_)) preemptions_++;
+    if (last_enabled_) preemptions_++;
   }
-  decisions_.push_back({Decision::kStep, id, 0, a.pending_.op});
+  if (options_.record_decisions) decisions_.push_back({Decision::kStep, id, 0, a.pending_.op});
   if (options_.record_steps) {
     const char* func = a.func_stack_.empty() ? "" : a.func_stack_.back();
     steps_.push_back({id, a.pending_.op, func, a.pending_.fp});

@@ -87,6 +87,7 @@ class Strategy {
 struct SimOptions {
   int64_t steps_max = 100000;    // per execution; exceeding it is a kStepBudget violation
   bool record_steps = true;      // keep StepRecords (DPOR, oracle, swimlanes)
+  bool record_decisions = true;  // keep Decisions (replay tokens); off only in raw benchmarks
   bool trace = false;            // keep TraceEvents (replay --trace)
   int spurious_wakeups = 0;      // up to this many sleeps per execution may return without a
                                  // wake-up (each sleep is then a choice); 0 = off
@@ -165,6 +166,7 @@ class Sim {
   // ---- State for strategies and reports ----
   const std::vector<ActorId>& enabled() const { return enabled_; }
   bool IsEnabled(ActorId a) const;
+  bool last_actor_enabled() const { return last_enabled_; }
   ActorId last_actor() const { return last_actor_; }
   int64_t step_count() const { return step_count_; }
   int num_actors() const { return static_cast<int>(actors_.size()); }
@@ -260,6 +262,8 @@ class Sim {
   ActorId current_ = kNoActor;
   ActorId last_actor_ = kNoActor;
   std::vector<ActorId> enabled_;
+  std::vector<Actor*> actor_ptrs_;  // hot-path view of actors_
+  bool last_enabled_ = false;       // last_actor_ is enabled at this decision point
   std::vector<uint8_t> enabled_before_;  // for the enabledness-rule CHECK
   int64_t step_count_ = 0;
   int preemptions_ = 0;

@@ -5,7 +5,7 @@ namespace daxsim::sim {
 ActorId ForcedByBound(const Sim& sim, int preemptions_max) {
   if (preemptions_max < 0 || sim.preemptions() < preemptions_max) return kNoActor;
   const ActorId last = sim.last_actor();
-  if (last != kNoActor && sim.IsEnabled(last)) return last;
+  if (last != kNoActor && sim.last_actor_enabled()) return last;
   return kNoActor;
 }
 
