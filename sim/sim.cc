@@ -153,7 +153,6 @@ void Sim::MightSleep(const char* what) {
 
 void Sim::NoteAcquire(ObjectId lock, const char* lock_class, bool spin) {
   Actor& a = self();
-  if (options_.lockdep) LockdepAcquire(lock_class);
   a.held_.push_back({lock, lock_class, spin});
   if (spin) a.preempt_count_++;
 }
@@ -196,6 +195,7 @@ bool Sim::LockClassReaches(int from, int to) const {
 }
 
 void Sim::LockdepAcquire(const char* lock_class) {
+  if (!options_.lockdep) return;
   const Actor& a = self();
   const int next = LockClassIndex(lock_class);
   for (const HeldLock& h : a.held_) {

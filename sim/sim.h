@@ -215,6 +215,10 @@ class Sim {
   [[nodiscard]] FuncGuard Enter(const char* func);
   // might_sleep(): reports sleeping in atomic context.
   void MightSleep(const char* what);
+  // lock_acquire() as lockdep does it, before the lock is taken (so an inversion is reported
+  // whether or not this schedule goes on to deadlock). Call when the actor asks for the lock.
+  void LockdepAcquire(const char* lock_class);
+  // The lock is now held (for lock-misuse, sleep-in-atomic and the next lockdep checks).
   void NoteAcquire(ObjectId lock, const char* lock_class, bool spin);
   void NoteRelease(ObjectId lock);
   void PreemptDisable() { self().preempt_count_++; }
@@ -247,7 +251,6 @@ class Sim {
   void ExecuteStep(ActorId a);
   void OnQuiescence();
   void CheckInvariants(bool end);
-  void LockdepAcquire(const char* lock_class);
   int LockClassIndex(const char* lock_class);
   bool LockClassReaches(int from, int to) const;
   std::string DescribeWaitFor() const;

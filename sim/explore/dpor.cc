@@ -156,8 +156,14 @@ void DporStrategy::AnalyzeRaces(const Sim& sim) {
   index_in_actor_.assign(m, 0);
   std::vector<int32_t> count(A, 0);
   std::vector<int64_t> last(A, -1);
-  std::unordered_map<ObjectId, std::vector<size_t>> accesses;  // lookups only: order-free
+  // Per object: non-shared accesses, and the reads / shared acquires since the last of them
+  // (earlier ones happen-before it). Lookups only: iteration order never matters.
+  struct Accesses {
+    std::vector<size_t> exclusive, reads, shared;
+  };
+  std::unordered_map<ObjectId, Accesses> accesses;
   std::vector<int32_t> covered(A);
+  std::vector<size_t> candidates;
   for (size_t j = 0; j < m; ++j) {
     const StepRecord& sj = steps[j];
     const size_t q = static_cast<size_t>(sj.actor);
@@ -165,24 +171,47 @@ void DporStrategy::AnalyzeRaces(const Sim& sim) {
     if (last[q] >= 0) std::copy_n(&vc_[static_cast<size_t>(last[q]) * A], A, vj);
     index_in_actor_[j] = count[q]++;
     if (sj.fp.object != kNoObject) {
-      std::vector<size_t>& acc = accesses[sj.fp.object];
-      std::fill(covered.begin(), covered.end(), 0);
-      // Latest first: i races j unless i happens-before j through program order or through a
-      // later co-enabled dependent step.
-      for (size_t x = acc.size(); x-- > 0;) {
-        const size_t i = acc[x];
-        const StepRecord& si = steps[i];
-        if (si.actor == sj.actor || !Dependent(si.fp, sj.fp)) continue;
-        const int32_t* vi = &vc_[i * A];
-        for (size_t a = 0; a < A; ++a) vj[a] = std::max(vj[a], vi[a]);
-        if (!MayBeCoEnabled(si.fp, sj.fp)) continue;
-        const size_t p = static_cast<size_t>(si.actor);
-        const bool before = (last[q] >= 0 && vc_[static_cast<size_t>(last[q]) * A + p] > index_in_actor_[i]) ||
-                            covered[p] > index_in_actor_[i];
-        if (!before) Reverse(sim, i, j);
-        for (size_t a = 0; a < A; ++a) covered[a] = std::max(covered[a], vi[a]);
+      Accesses& acc = accesses[sj.fp.object];
+      const bool is_read = sj.fp.access == Access::kRead;
+      const bool is_shared = sj.fp.access == Access::kAcquireShared;
+      const bool plain = is_read || sj.fp.access == Access::kWrite;
+      // Candidates latest first: shared ones (all after the last exclusive), then exclusive.
+      candidates.clear();
+      if (!is_read) candidates.insert(candidates.end(), acc.reads.rbegin(), acc.reads.rend());
+      if (!is_shared) candidates.insert(candidates.end(), acc.shared.rbegin(), acc.shared.rend());
+      if (!candidates.empty() && !(is_read || is_shared)) {
+        std::sort(candidates.begin(), candidates.end(), std::greater<size_t>());
       }
-      acc.push_back(j);
+      candidates.insert(candidates.end(), acc.exclusive.rbegin(), acc.exclusive.rend());
+      std::fill(covered.begin(), covered.end(), 0);
+      // i races j unless i happens-before j through program order or through a later
+      // co-enabled dependent step. Past a co-enabled plain write, everything earlier is
+      // ordered before that write: stop there.
+      for (const size_t i : candidates) {
+        const StepRecord& si = steps[i];
+        if (!Dependent(si.fp, sj.fp)) continue;
+        if (si.actor != sj.actor) {
+          const int32_t* vi = &vc_[i * A];
+          for (size_t a = 0; a < A; ++a) vj[a] = std::max(vj[a], vi[a]);
+          if (!MayBeCoEnabled(si.fp, sj.fp)) continue;
+          const size_t p = static_cast<size_t>(si.actor);
+          const bool before =
+              (last[q] >= 0 && vc_[static_cast<size_t>(last[q]) * A + p] > index_in_actor_[i]) ||
+              covered[p] > index_in_actor_[i];
+          if (!before) Reverse(sim, i, j);
+          for (size_t a = 0; a < A; ++a) covered[a] = std::max(covered[a], vi[a]);
+        }
+        if (plain && si.fp.access == Access::kWrite) break;
+      }
+      if (is_read) {
+        acc.reads.push_back(j);
+      } else if (is_shared) {
+        acc.shared.push_back(j);
+      } else {
+        acc.reads.clear();
+        acc.shared.clear();
+        acc.exclusive.push_back(j);
+      }
     }
     vj[q] = index_in_actor_[j] + 1;
     last[q] = static_cast<int64_t>(j);

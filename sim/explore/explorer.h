@@ -14,7 +14,7 @@
 #include "absl/status/statusor.h"
 #include "sim/explore/search_strategy.h"
 #include "sim/explore/token.h"
-#include "sim/explore/world.h"
+#include "sim/world.h"
 #include "sim/sim.h"
 
 namespace daxsim::sim {

@@ -32,6 +32,7 @@ class Mutex : public Blocker {
   // REQUIRES: not in atomic context (might_sleep).
   LockAwaiter Lock() {
     sim_->MightSleep("mutex_lock");
+    sim_->LockdepAcquire(class_);
     return {sim_->Block("mutex_lock", {id_, Access::kAcquire}, this), this};
   }
   UnlockAwaiter Unlock() { return {sim_->Point("mutex_unlock", {id_, Access::kRelease}), this}; }

@@ -6,6 +6,7 @@ namespace daxsim::sim {
 
 Task<void> RwSem::DownRead() {
   sim_->MightSleep("down_read");
+  sim_->LockdepAcquire(class_);
   co_await sim_->Point("down_read", {id_, Access::kAcquireShared});
   const ActorId me = sim_->self_id();
   if (writer_ == kNoActor && queue_.empty()) {
@@ -21,6 +22,7 @@ Task<void> RwSem::DownRead() {
 
 Task<void> RwSem::DownWrite() {
   sim_->MightSleep("down_write");
+  sim_->LockdepAcquire(class_);
   co_await sim_->Point("down_write", {id_, Access::kAcquire});
   const ActorId me = sim_->self_id();
   if (writer_ == kNoActor && readers_ == 0 && queue_.empty()) {

@@ -29,7 +29,10 @@ class Spinlock : public Blocker {
     void await_resume() const { lock->Released(); }
   };
 
-  LockAwaiter Lock() { return {sim_->Block("spin_lock", {id_, Access::kAcquire}, this), this}; }
+  LockAwaiter Lock() {
+    sim_->LockdepAcquire(class_);
+    return {sim_->Block("spin_lock", {id_, Access::kAcquire}, this), this};
+  }
   UnlockAwaiter Unlock() { return {sim_->Point("spin_unlock", {id_, Access::kRelease}), this}; }
 
   ObjectId id() const { return id_; }
