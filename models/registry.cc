@@ -47,6 +47,7 @@ struct Entry {
   std::vector<ParamSpec> params;
   ViolationKind expected;  // kNone: must pass
   Builder build;
+  int64_t steps_max = 0;  // recommended step budget (0: engine default)
 };
 
 const std::vector<Entry>& Entries() {
@@ -128,13 +129,13 @@ const std::vector<Entry>& Entries() {
          return classic::BuildAtomicSleep(s);
        }},
       {"livelock",
-       "two actors spin forever on a flag nobody sets: step budget (use a small steps_max, "
-       "e.g. 1000)",
+       "two actors spin forever on a flag nobody sets: step budget (runs with steps_max 1000)",
        {},
        ViolationKind::kStepBudget,
        [](sim::Sim& s, const ParamValues&) -> std::unique_ptr<sim::World> {
          return classic::BuildLivelock(s);
-       }},
+       },
+       /*steps_max=*/1000},
       {"deadlock_wq",
        "an actor wait_event()s for a flag nobody sets while another exits: a hang with no "
        "wait-for cycle",
@@ -237,6 +238,7 @@ absl::StatusOr<sim::Target> MakeScenario(const std::string& name, const std::str
   target.name = entry->name;
   target.params = Canonical(values);
   target.build = [build = entry->build, values](sim::Sim& s) { return build(s, values); };
+  target.steps_max = entry->steps_max;
   return target;
 }
 

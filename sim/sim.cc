@@ -210,8 +210,8 @@ void Sim::LockdepAcquire(const char* lock_class) {
       const std::string_view x = lock_classes_[prev], y = lock_classes_[next];
       std::string key = std::string(std::min(x, y)) + " <-> " + std::string(std::max(x, y));
       Report(ViolationKind::kLockOrder, key,
-             "WARNING: possible circular locking dependency detected: " + a.name_ +
-                 " acquires " + std::string(y) + " while holding " + std::string(x) +
+             "WARNING: possible circular locking dependency detected: " + a.name_ + " acquires " +
+                 std::string(y) + " while holding " + std::string(x) +
                  ", but an earlier acquisition took " + std::string(x) + " after " +
                  std::string(y));
       return;
@@ -332,9 +332,11 @@ void Sim::OnQuiescence() {
     const Actor& a = *ap;
     if (a.done_ || a.pending_.blocker != &sleep_blocker_ || !a.sleep_cond_) continue;
     if (a.sleep_cond_()) {
-      Report(ViolationKind::kLostWakeup, std::string("sleeping in ") + (a.func_stack_.empty() ? "schedule" : a.func_stack_.back()),
-             "lost wake-up: " + a.name_ + " sleeps on " + ObjectName(a.pending_.fp.object) +
-                 " although the condition it waits for holds\n" + ActorStacks());
+      Report(
+          ViolationKind::kLostWakeup,
+          std::string("sleeping in ") + (a.func_stack_.empty() ? "schedule" : a.func_stack_.back()),
+          "lost wake-up: " + a.name_ + " sleeps on " + ObjectName(a.pending_.fp.object) +
+              " although the condition it waits for holds\n" + ActorStacks());
       return;
     }
   }

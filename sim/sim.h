@@ -265,8 +265,8 @@ class Sim {
   ActorId current_ = kNoActor;
   ActorId last_actor_ = kNoActor;
   std::vector<ActorId> enabled_;
-  std::vector<Actor*> actor_ptrs_;  // hot-path view of actors_
-  bool last_enabled_ = false;       // last_actor_ is enabled at this decision point
+  std::vector<Actor*> actor_ptrs_;       // hot-path view of actors_
+  bool last_enabled_ = false;            // last_actor_ is enabled at this decision point
   std::vector<uint8_t> enabled_before_;  // for the enabledness-rule CHECK
   int64_t step_count_ = 0;
   int preemptions_ = 0;
@@ -285,12 +285,12 @@ class Sim {
 };
 
 // Fails the actor (kAssertion) when `cond` is false. Use inside actor coroutines only.
-#define DAXSIM_ASSERT(sim, cond, msg)                                                   \
-  do {                                                                                  \
-    if (!(cond)) {                                                                      \
+#define DAXSIM_ASSERT(sim, cond, msg)                                                  \
+  do {                                                                                 \
+    if (!(cond)) {                                                                     \
       co_await (sim).Fail(::daxsim::sim::ViolationKind::kAssertion, (msg),             \
                           std::string("assertion failed: ") + (msg) + " (" #cond ")"); \
-    }                                                                                   \
+    }                                                                                  \
   } while (0)
 
 }  // namespace daxsim::sim

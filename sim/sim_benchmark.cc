@@ -25,7 +25,8 @@ Task<void> Stepper(Sim& sim, ObjectId x, int64_t n) {
 void BM_SchedulerSteps(benchmark::State& state) {
   const int64_t n = state.range(0);
   for (auto _ : state) {
-    Sim sim(SimOptions{.steps_max = 4 * n, .record_steps = false, .record_decisions = false, .trace = false});
+    Sim sim(SimOptions{
+        .steps_max = 4 * n, .record_steps = false, .record_decisions = false, .trace = false});
     const ObjectId x = sim.NewObject("x");
     sim.Spawn("A", Stepper(sim, x, n));
     sim.Spawn("B", Stepper(sim, x, n));

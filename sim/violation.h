@@ -9,14 +9,14 @@ namespace daxsim::sim {
 
 enum class ViolationKind : uint8_t {
   kNone,
-  kDeadlock,           // every live actor blocked; wait-for cycle in the message
-  kLostWakeup,         // at quiescence an actor sleeps on a condition that already holds
-  kStepBudget,         // execution exceeded steps_max: livelock or unbounded loop
-  kSleepInAtomic,      // might_sleep with a spinlock held or preemption disabled
-  kLockOrder,          // lockdep: circular lock-class dependency (or recursive locking)
-  kLockMisuse,         // unlock of a lock not held, lock held at actor exit
-  kAssertion,          // DAXSIM_ASSERT in an actor failed
-  kInvariant,          // a registered invariant predicate failed
+  kDeadlock,       // every live actor blocked; wait-for cycle in the message
+  kLostWakeup,     // at quiescence an actor sleeps on a condition that already holds
+  kStepBudget,     // execution exceeded steps_max: livelock or unbounded loop
+  kSleepInAtomic,  // might_sleep with a spinlock held or preemption disabled
+  kLockOrder,      // lockdep: circular lock-class dependency (or recursive locking)
+  kLockMisuse,     // unlock of a lock not held, lock held at actor exit
+  kAssertion,      // DAXSIM_ASSERT in an actor failed
+  kInvariant,      // a registered invariant predicate failed
 };
 
 const char* ViolationKindName(ViolationKind k);

@@ -17,8 +17,9 @@ class World {
 };
 
 struct Target {
-  std::string name;    // registry name, e.g. "lastzero"
-  std::string params;  // canonical "k=v,k=v" (part of the replay token)
+  std::string name;       // registry name, e.g. "lastzero"
+  std::string params;     // canonical "k=v,k=v" (part of the replay token)
+  int64_t steps_max = 0;  // recommended per-execution step budget; 0 = SimOptions' default
   // Builds one execution's world on a freshly Reset sim. Must be deterministic and must not
   // touch global mutable state (it runs on several threads at once with --jobs).
   std::function<std::unique_ptr<World>(Sim&)> build;

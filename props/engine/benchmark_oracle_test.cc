@@ -62,10 +62,8 @@ INSTANTIATE_TEST_SUITE_P(Classic, BenchmarkOracle,
                              // DFS executions are interleaving counts (90 = 6!/(2!2!2!));
                              // class counts are cross-checked by DFS itself.
                              Case{"independent_writers", "n=3", 90, 1},
-                             Case{"lastzero", "n=2", 35, 5},
-                             Case{"lastzero", "n=3", 920, 12},
-                             Case{"indexer", "n=2", 70, 1},
-                             Case{"prodcons", "", 10, 4}),
+                             Case{"lastzero", "n=2", 35, 5}, Case{"lastzero", "n=3", 920, 12},
+                             Case{"indexer", "n=2", 70, 1}, Case{"prodcons", "", 10, 4}),
                          [](const auto& info) {
                            std::string n = info.param.scenario + "_" + info.param.params;
                            for (char& ch : n) {

@@ -42,7 +42,8 @@ INSTANTIATE_TEST_SUITE_P(
                       Pair{"prodcons_lost_wakeup", ViolationKind::kLostWakeup, "prodcons", 1000, 1},
                       Pair{"deadlock_wq", ViolationKind::kDeadlock, "prodcons", 1000, 1},
                       Pair{"livelock", ViolationKind::kStepBudget, "lastzero", 200, 1},
-                      Pair{"atomic_sleep", ViolationKind::kSleepInAtomic, "lock_order_fixed", 1000, 1},
+                      Pair{"atomic_sleep", ViolationKind::kSleepInAtomic, "lock_order_fixed", 1000,
+                           1},
                       Pair{"canary", ViolationKind::kInvariant, "independent_writers", 1000, 1},
                       Pair{"pct_depth3", ViolationKind::kAssertion, "lastzero", 100000, 1}),
     [](const auto& info) {

@@ -26,8 +26,8 @@ std::multiset<uint64_t> Traces(const sim::Target& t, sim::ExploreOptions o, bool
 
 TEST(Partition, UnionOfShardsIsTheUnshardedRun) {
   const sim::Target t = Scenario("lastzero", "n=3");
-  for (StrategyKind k : {StrategyKind::kRandom, StrategyKind::kPct, StrategyKind::kDfs,
-                         StrategyKind::kDpor}) {
+  for (StrategyKind k :
+       {StrategyKind::kRandom, StrategyKind::kPct, StrategyKind::kDfs, StrategyKind::kDpor}) {
     const bool exhaustive = k == StrategyKind::kDfs || k == StrategyKind::kDpor;
     sim::ExploreOptions o = Options(k, exhaustive ? 0 : 600);
     o.split_depth = exhaustive ? 3 : -1;

@@ -9,8 +9,8 @@ using sim::StrategyKind;
 
 TEST(Strategies, EveryStrategyFindsTheCanary) {
   const sim::Target t = Scenario("canary");
-  for (StrategyKind k : {StrategyKind::kRandom, StrategyKind::kPct, StrategyKind::kDfs,
-                         StrategyKind::kDpor}) {
+  for (StrategyKind k :
+       {StrategyKind::kRandom, StrategyKind::kPct, StrategyKind::kDfs, StrategyKind::kDpor}) {
     const sim::ExploreResult r = sim::Explore(t, Options(k, 1000));
     ASSERT_TRUE(r.first.has_value()) << sim::StrategyName(k);
     EXPECT_EQ(r.first->violation.kind, sim::ViolationKind::kInvariant);
@@ -82,7 +82,8 @@ TEST(Strategies, ShrinkingMinimisesPreemptionsThenSwitchesThenSteps) {
   absl::StatusOr<sim::Token> d = sim::DecodeToken(r.first->token);
   ASSERT_TRUE(d.ok());
   sim::Sim replay;
-  ASSERT_TRUE(sim::Replay(t, sim::SimOptions{.steps_max = d->steps_max}, d->decisions, &replay).ok());
+  ASSERT_TRUE(
+      sim::Replay(t, sim::SimOptions{.steps_max = d->steps_max}, d->decisions, &replay).ok());
   EXPECT_EQ(replay.violation().Signature(), r.first->violation.Signature());
 }
 

@@ -147,13 +147,26 @@ void DporStrategy::EndExecution(const Sim& sim) {
   if (nodes_.empty()) exhausted_ = true;
 }
 
+// Races are checked for every executed step and, as Flanagan & Godefroid do for every
+// process, for the pending operation of every actor that has not finished: an operation that
+// never ran (blocked at a deadlock, or cut off by a violation) still races with the steps that
+// kept it from running, and reversing those races is how the other deadlocks are found.
 void DporStrategy::AnalyzeRaces(const Sim& sim) {
   const std::vector<StepRecord>& steps = sim.steps();
   const size_t m = std::min(steps.size(), step_node_.size());
   actors_ = sim.num_actors();
   const size_t A = static_cast<size_t>(actors_);
-  vc_.assign(m * A, 0);
-  index_in_actor_.assign(m, 0);
+  events_.assign(steps.begin(), steps.begin() + static_cast<std::ptrdiff_t>(m));
+  executed_ = m;
+  for (ActorId a = 0; a < sim.num_actors(); ++a) {
+    const Actor& actor = sim.actor(a);
+    if (!actor.done() && actor.pending().fp.object != kNoObject) {
+      events_.push_back({a, actor.pending().op, "", actor.pending().fp});
+    }
+  }
+  const size_t total = events_.size();
+  vc_.assign(total * A, 0);
+  index_in_actor_.assign(total, 0);
   std::vector<int32_t> count(A, 0);
   std::vector<int64_t> last(A, -1);
   // Per object: non-shared accesses, and the reads / shared acquires since the last of them
@@ -164,12 +177,14 @@ void DporStrategy::AnalyzeRaces(const Sim& sim) {
   std::unordered_map<ObjectId, Accesses> accesses;
   std::vector<int32_t> covered(A);
   std::vector<size_t> candidates;
-  for (size_t j = 0; j < m; ++j) {
-    const StepRecord& sj = steps[j];
+  for (size_t j = 0; j < total; ++j) {
+    const StepRecord& sj = events_[j];
+    const bool pending = j >= m;
     const size_t q = static_cast<size_t>(sj.actor);
     int32_t* vj = &vc_[j * A];
     if (last[q] >= 0) std::copy_n(&vc_[static_cast<size_t>(last[q]) * A], A, vj);
-    index_in_actor_[j] = count[q]++;
+    index_in_actor_[j] = count[q];
+    if (!pending) count[q]++;
     if (sj.fp.object != kNoObject) {
       Accesses& acc = accesses[sj.fp.object];
       const bool is_read = sj.fp.access == Access::kRead;
@@ -188,7 +203,7 @@ void DporStrategy::AnalyzeRaces(const Sim& sim) {
       // co-enabled dependent step. Past a co-enabled plain write, everything earlier is
       // ordered before that write: stop there.
       for (const size_t i : candidates) {
-        const StepRecord& si = steps[i];
+        const StepRecord& si = events_[i];
         if (!Dependent(si.fp, sj.fp)) continue;
         if (si.actor != sj.actor) {
           const int32_t* vi = &vc_[i * A];
@@ -198,11 +213,12 @@ void DporStrategy::AnalyzeRaces(const Sim& sim) {
           const bool before =
               (last[q] >= 0 && vc_[static_cast<size_t>(last[q]) * A + p] > index_in_actor_[i]) ||
               covered[p] > index_in_actor_[i];
-          if (!before) Reverse(sim, i, j);
+          if (!before) Reverse(i, j);
           for (size_t a = 0; a < A; ++a) covered[a] = std::max(covered[a], vi[a]);
         }
         if (plain && si.fp.access == Access::kWrite) break;
       }
+      if (pending) continue;  // pending operations are never in anyone's past
       if (is_read) {
         acc.reads.push_back(j);
       } else if (is_shared) {
@@ -213,22 +229,23 @@ void DporStrategy::AnalyzeRaces(const Sim& sim) {
         acc.exclusive.push_back(j);
       }
     }
+    if (pending) continue;
     vj[q] = index_in_actor_[j] + 1;
     last[q] = static_cast<int64_t>(j);
   }
 }
 
 // Race i -> j: make an initial of notdep(i).j explorable before i.
-void DporStrategy::Reverse(const Sim& sim, size_t i, size_t j) {
+void DporStrategy::Reverse(size_t i, size_t j) {
   races_++;
   const size_t ni = step_node_[i];
   if (ni < static_cast<size_t>(split_depth_)) return;  // fully expanded already
-  const std::vector<StepRecord>& steps = sim.steps();
+  const std::vector<StepRecord>& steps = events_;
   const size_t A = static_cast<size_t>(actors_);
   const size_t pi = static_cast<size_t>(steps[i].actor);
   const int32_t ii = index_in_actor_[i];
   std::vector<int64_t> first(A, -1);
-  for (size_t k = i + 1; k < j; ++k) {
+  for (size_t k = i + 1; k < j && k < executed_; ++k) {
     if (vc_[k * A + pi] > ii) continue;  // happens after i
     const size_t b = static_cast<size_t>(steps[k].actor);
     if (first[b] < 0) first[b] = static_cast<int64_t>(k);

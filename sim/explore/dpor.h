@@ -57,7 +57,7 @@ class DporStrategy : public SearchStrategy {
   bool Asleep(const Node& node, ActorId a) const;
   bool AllowedByBound(const Node& node, ActorId a) const;
   void AnalyzeRaces(const Sim& sim);
-  void Reverse(const Sim& sim, size_t i, size_t j);
+  void Reverse(size_t i, size_t j);
   void AddBacktrack(size_t node_index, ActorId a);
 
   int preemptions_max_;
@@ -76,6 +76,8 @@ class DporStrategy : public SearchStrategy {
   uint64_t subtrees_ = 0;
   int64_t races_ = 0;
   // Race analysis scratch (per execution): vector clocks, flat [step * actors + actor].
+  std::vector<StepRecord> events_;  // executed steps, then pending operations
+  size_t executed_ = 0;
   std::vector<int32_t> vc_;
   std::vector<int32_t> index_in_actor_;
   int actors_ = 0;

@@ -18,10 +18,14 @@ namespace daxsim::sim {
 
 const char* StrategyName(StrategyKind k) {
   switch (k) {
-    case StrategyKind::kRandom: return "random";
-    case StrategyKind::kPct: return "pct";
-    case StrategyKind::kDfs: return "dfs";
-    case StrategyKind::kDpor: return "dpor";
+    case StrategyKind::kRandom:
+      return "random";
+    case StrategyKind::kPct:
+      return "pct";
+    case StrategyKind::kDfs:
+      return "dfs";
+    case StrategyKind::kDpor:
+      return "dpor";
   }
   return "?";
 }
@@ -43,11 +47,14 @@ namespace {
 
 using Clock = std::chrono::steady_clock;  // budget only; never reaches a simulation
 
-Found Capture(const Target& target, const Sim& sim, uint64_t key) {
+// `options`: the run's options as the token must carry them (shrinking runs with a tighter
+// steps_max, which must not leak into tokens).
+Found Capture(const Target& target, const Sim& sim, const SimOptions& options, uint64_t key) {
   Found f;
   f.violation = sim.violation();
-  f.decisions = MakeToken(target.name, target.params, sim.options(), sim.decisions()).decisions;
-  f.token = EncodeToken(MakeToken(target.name, target.params, sim.options(), sim.decisions()));
+  const Token token = MakeToken(target.name, target.params, options, sim.decisions());
+  f.decisions = token.decisions;
+  f.token = EncodeToken(token);
   f.preemptions = sim.preemptions();
   f.context_switches = sim.context_switches();
   f.steps = sim.step_count();
@@ -78,23 +85,50 @@ struct KeyStats {
 };
 
 struct PartResult {
+  KeyStats folded{0, 0, 0, 0, 0};  // entries certain to be counted, summed
   std::vector<KeyStats> stats;
   std::optional<Found> first;
   bool exhausted = false;
 };
 
 struct Shared {
+  explicit Shared(int jobs) : progress(static_cast<size_t>(jobs)) {
+    for (auto& p : progress) p.store(0);
+  }
   std::atomic<uint64_t> min_found{UINT64_MAX};
-  std::atomic<bool> stop{false};
+  std::vector<std::atomic<uint64_t>> progress;  // each part's current key
+  const std::atomic<bool>* cancel = nullptr;
+  std::atomic<bool> cancelled{false};
 };
 
-void RunPart(const Target& target, const ExploreOptions& o, Partition part, int split,
+// Folds the entries every future cut will count: keys below both the first violation so far
+// and every part's progress (no part can later find a violation with a smaller key). Keeps
+// memory flat however many executions run.
+void Fold(Shared* shared, PartResult* out) {
+  uint64_t threshold = shared->min_found.load();
+  for (const auto& p : shared->progress) threshold = std::min(threshold, p.load());
+  size_t n = 0;
+  while (n < out->stats.size() && out->stats[n].key < threshold) {
+    const KeyStats& ks = out->stats[n++];
+    out->folded.executions += ks.executions;
+    out->folded.steps += ks.steps;
+    out->folded.redundant += ks.redundant;
+    out->folded.violations += ks.violations;
+  }
+  out->stats.erase(out->stats.begin(), out->stats.begin() + static_cast<std::ptrdiff_t>(n));
+}
+
+void RunPart(const Target& target, const ExploreOptions& o, int job, Partition part, int split,
              int64_t pct_steps, int64_t executions_max, Clock::time_point deadline, Shared* shared,
              PartResult* out) {
   std::unique_ptr<SearchStrategy> strategy = MakeStrategy(o, part, split, pct_steps);
   Sim sim(o.sim);
   int64_t counted = 0;
-  while (!shared->stop.load(std::memory_order_relaxed)) {
+  for (;;) {
+    if (shared->cancel != nullptr && shared->cancel->load(std::memory_order_relaxed)) {
+      shared->cancelled = true;
+      break;
+    }
     if (executions_max > 0 && counted >= executions_max) break;
     if (o.budget_seconds > 0 && (counted & 15) == 0 && Clock::now() >= deadline) break;
     if (!strategy->BeginExecution()) {
@@ -108,6 +142,8 @@ void RunPart(const Target& target, const ExploreOptions& o, Partition part, int 
     if (!strategy->LastOwned()) continue;
     const uint64_t key = strategy->LastKey();
     if (o.stop_on_first && key > shared->min_found.load()) break;
+    shared->progress[static_cast<size_t>(job)].store(key, std::memory_order_relaxed);
+    if (out->stats.size() >= 4096) Fold(shared, out);
     counted++;
     if (out->stats.empty() || out->stats.back().key != key) out->stats.push_back({key, 0, 0, 0, 0});
     KeyStats& ks = out->stats.back();
@@ -117,7 +153,7 @@ void RunPart(const Target& target, const ExploreOptions& o, Partition part, int 
     if (o.on_execution) o.on_execution(sim);
     if (sim.violation().found()) {
       ks.violations++;
-      if (!out->first) out->first = Capture(target, sim, key);
+      if (!out->first) out->first = Capture(target, sim, o.sim, key);
       if (o.stop_on_first) {
         uint64_t cur = shared->min_found.load();
         while (key < cur && !shared->min_found.compare_exchange_weak(cur, key)) {
@@ -126,6 +162,7 @@ void RunPart(const Target& target, const ExploreOptions& o, Partition part, int 
       }
     }
   }
+  shared->progress[static_cast<size_t>(job)].store(UINT64_MAX);  // done: never lowers the cut
 }
 
 int64_t ProbeSteps(const Target& target, const ExploreOptions& o) {
@@ -148,17 +185,21 @@ ExploreResult Explore(const Target& target, const ExploreOptions& o) {
   const uint64_t parts = o.shard.parts * static_cast<uint64_t>(jobs);
   int split = o.split_depth;
   if (split < 0) split = parts > 1 ? 4 : 0;
-  const int64_t pct_steps =
-      o.strategy == StrategyKind::kPct ? (o.pct_steps > 0 ? o.pct_steps : ProbeSteps(target, o)) : 0;
+  const int64_t pct_steps = o.strategy == StrategyKind::kPct
+                                ? (o.pct_steps > 0 ? o.pct_steps : ProbeSteps(target, o))
+                                : 0;
   int64_t per_part = 0;
   if (o.budget_executions > 0) {
     per_part = std::max<int64_t>(1, o.budget_executions / static_cast<int64_t>(parts));
   }
-  Shared shared;
+  Shared shared(jobs);
+  shared.cancel = o.cancel;
   std::vector<PartResult> results(static_cast<size_t>(jobs));
   auto run = [&](int j) {
-    const Partition part{o.shard.part * static_cast<uint64_t>(jobs) + static_cast<uint64_t>(j), parts};
-    RunPart(target, o, part, split, pct_steps, per_part, deadline, &shared, &results[static_cast<size_t>(j)]);
+    const Partition part{o.shard.part * static_cast<uint64_t>(jobs) + static_cast<uint64_t>(j),
+                         parts};
+    RunPart(target, o, j, part, split, pct_steps, per_part, deadline, &shared,
+            &results[static_cast<size_t>(j)]);
   };
   if (jobs == 1) {
     run(0);
@@ -172,6 +213,10 @@ ExploreResult Explore(const Target& target, const ExploreOptions& o) {
   const uint64_t cut = o.stop_on_first ? shared.min_found.load() : UINT64_MAX;
   r.complete = true;
   for (const PartResult& p : results) {
+    r.executions += p.folded.executions;
+    r.steps += p.folded.steps;
+    r.redundant += p.folded.redundant;
+    r.violations += p.folded.violations;
     for (const KeyStats& ks : p.stats) {
       if (ks.key > cut) continue;
       r.executions += ks.executions;
@@ -180,8 +225,11 @@ ExploreResult Explore(const Target& target, const ExploreOptions& o) {
       r.violations += ks.violations;
     }
     r.complete &= p.exhausted;
-    if (p.first && p.first->key <= cut && (!r.first || p.first->key < r.first->key)) r.first = p.first;
+    if (p.first && p.first->key <= cut && (!r.first || p.first->key < r.first->key))
+      r.first = p.first;
   }
+  r.cancelled = shared.cancelled;
+  if (r.cancelled) r.complete = false;
   if (r.first) {
     r.complete = false;
     r.original = r.first;
@@ -212,7 +260,10 @@ Found Shrink(const Target& target, const SimOptions& sim_options, const Found& f
   SimOptions so = sim_options;
   so.record_steps = true;
   so.trace = false;
-  so.steps_max = std::min<int64_t>(so.steps_max, std::max<int64_t>(found.steps * 2 + 64, 256));
+  if (found.violation.kind != ViolationKind::kStepBudget) {
+    // Schedules much longer than the one found cannot be smaller: cut them short.
+    so.steps_max = std::min<int64_t>(so.steps_max, std::max<int64_t>(found.steps * 2 + 64, 256));
+  }
   int64_t used = 0;
   Sim sim(so);
   // Iterative preemption bounding: the first bound with a hit gives the fewest preemptions;
@@ -228,7 +279,7 @@ Found Shrink(const Target& target, const SimOptions& sim_options, const Found& f
       dfs.EndExecution(sim);
       used++;
       if (sim.violation().found() && sim.violation().Signature() == signature) {
-        Found f = Capture(target, sim, found.key);
+        Found f = Capture(target, sim, sim_options, found.key);
         if (Smaller(f, best)) best = f;
         hit = true;
       }

@@ -5,6 +5,7 @@
 // it into a replay token.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -14,8 +15,8 @@
 #include "absl/status/statusor.h"
 #include "sim/explore/search_strategy.h"
 #include "sim/explore/token.h"
-#include "sim/world.h"
 #include "sim/sim.h"
+#include "sim/world.h"
 
 namespace daxsim::sim {
 
@@ -26,18 +27,20 @@ absl::StatusOr<StrategyKind> ParseStrategy(const std::string& s);
 struct ExploreOptions {
   StrategyKind strategy = StrategyKind::kDpor;
   uint64_t seed = 1;
-  int pct_depth = 3;               // PCT bug depth d
-  int64_t pct_steps = 0;           // PCT k; 0 = measured by a probe execution
-  int preemptions_max = -1;        // -1: unbounded
-  int64_t budget_executions = 0;   // 0: unlimited (random/pct then need a seconds budget)
-  double budget_seconds = 0;       // 0: unlimited
+  int pct_depth = 3;              // PCT bug depth d
+  int64_t pct_steps = 0;          // PCT k; 0 = measured by a probe execution
+  int preemptions_max = -1;       // -1: unbounded
+  int64_t budget_executions = 0;  // 0: unlimited (random/pct then need a seconds budget)
+  double budget_seconds = 0;      // 0: unlimited
   int jobs = 1;
-  Partition shard;                 // this process's part of the whole exploration
-  int split_depth = -1;            // DFS/DPOR partition depth; -1: 0 alone, 4 partitioned
+  Partition shard;       // this process's part of the whole exploration
+  int split_depth = -1;  // DFS/DPOR partition depth; -1: 0 alone, 4 partitioned
   SimOptions sim;
   bool stop_on_first = true;
   bool shrink = true;
   int64_t shrink_executions_max = 20000;
+  // Set (e.g. by a SIGINT handler) to stop early; the result is then incomplete.
+  const std::atomic<bool>* cancel = nullptr;
   // Test hook: called after every counted execution (jobs must be 1).
   std::function<void(const Sim&)> on_execution;
 };
@@ -55,10 +58,11 @@ struct Found {
 struct ExploreResult {
   int64_t executions = 0;  // counted executions (including redundant ones)
   int64_t steps = 0;
-  int64_t redundant = 0;   // DPOR: sleep-set blocked executions
-  int64_t violations = 0;  // executions that ended in a violation
-  bool complete = false;   // the space (within `bound`) was exhausted
-  int bound = -1;          // preemption bound, -1 = none
+  int64_t redundant = 0;          // DPOR: sleep-set blocked executions
+  int64_t violations = 0;         // executions that ended in a violation
+  bool complete = false;          // the space (within `bound`) was exhausted
+  bool cancelled = false;         // stopped by ExploreOptions.cancel
+  int bound = -1;                 // preemption bound, -1 = none
   std::optional<Found> first;     // minimal (shrunk) counterexample
   std::optional<Found> original;  // as found, before shrinking
   int64_t shrink_executions = 0;

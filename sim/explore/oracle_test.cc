@@ -77,9 +77,7 @@ Target MakeTarget(const std::string& name) {
       sim.Spawn("A", Chooser(sim, p));
       sim.Spawn("B", ReadThenWrite(sim, p, 0, 1));
     }
-    sim.AddInvariant("state", [p] {
-      return std::optional<std::string>();
-    });
+    sim.AddInvariant("state", [p] { return std::optional<std::string>(); });
     return w;
   };
   return t;
@@ -121,7 +119,8 @@ void ExpectOracle(const std::string& name, size_t classes, int64_t dfs_execution
   EXPECT_EQ(dfs.executions, dfs_executions) << name;
   EXPECT_EQ(dfs.classes.size(), classes) << name;
   EXPECT_EQ(dpor.classes, dfs.classes) << name;
-  EXPECT_EQ(dpor.complete, static_cast<int64_t>(dpor.classes.size())) << name << ": duplicate class";
+  EXPECT_EQ(dpor.complete, static_cast<int64_t>(dpor.classes.size()))
+      << name << ": duplicate class";
 }
 
 TEST(OracleTest, IndependentWritersHaveOneClass) { ExpectOracle("independent", 1, 6); }

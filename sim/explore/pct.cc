@@ -19,7 +19,8 @@ bool PctStrategy::BeginExecution() {
   priority_.clear();
   change_steps_.clear();
   for (int i = 1; i < depth_; ++i) {
-    change_steps_.push_back(static_cast<int64_t>(rng_.Next() % static_cast<uint64_t>(steps_estimate_)));
+    change_steps_.push_back(
+        static_cast<int64_t>(rng_.Next() % static_cast<uint64_t>(steps_estimate_)));
   }
   return true;
 }

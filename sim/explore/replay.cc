@@ -16,7 +16,8 @@ bool ReplayStrategy::BeginExecution() {
 }
 
 void ReplayStrategy::Diverge(const std::string& why) {
-  if (error_.empty()) error_ = absl::StrCat("replay diverged at decision ", next_, " (step ", step_, "): ", why);
+  if (error_.empty())
+    error_ = absl::StrCat("replay diverged at decision ", next_, " (step ", step_, "): ", why);
 }
 
 ActorId ReplayStrategy::PickActor(const Sim& sim) {
@@ -57,10 +58,12 @@ int ReplayStrategy::PickChoice(const Sim& sim, int n, const char* label) {
     if (next_ >= decisions_.size()) {
       Diverge(absl::StrCat("the recording ends but the model makes choice '", label, "'"));
     } else if (decisions_[next_].kind != Decision::kChoice) {
-      Diverge(absl::StrCat("expected a step '", decisions_[next_].label, "' but the model makes choice '", label, "'"));
+      Diverge(absl::StrCat("expected a step '", decisions_[next_].label,
+                           "' but the model makes choice '", label, "'"));
     } else if (decisions_[next_].n != n || decisions_[next_].label != label) {
-      Diverge(absl::StrCat("expected choice '", decisions_[next_].label, "' of ", decisions_[next_].n,
-                           " but the model makes choice '", label, "' of ", n));
+      Diverge(absl::StrCat("expected choice '", decisions_[next_].label, "' of ",
+                           decisions_[next_].n, " but the model makes choice '", label, "' of ",
+                           n));
     } else {
       return decisions_[next_++].value;
     }

@@ -14,7 +14,8 @@ namespace daxsim::sim {
 
 class ReplayStrategy : public SearchStrategy {
  public:
-  explicit ReplayStrategy(std::vector<TokenDecision> decisions) : decisions_(std::move(decisions)) {}
+  explicit ReplayStrategy(std::vector<TokenDecision> decisions)
+      : decisions_(std::move(decisions)) {}
 
   bool BeginExecution() override;
   void EndExecution(const Sim& sim) override;

@@ -180,7 +180,8 @@ absl::StatusOr<Token> DecodeToken(const std::string& raw) {
   t.params = Unescape(f[2]);
   if (!ParseInt(f[3], &t.steps_max) || t.steps_max <= 0) return Bad("bad steps_max");
   int64_t spurious = 0;
-  if (!ParseInt(f[4], &spurious) || spurious < 0 || spurious > 1000) return Bad("bad spurious count");
+  if (!ParseInt(f[4], &spurious) || spurious < 0 || spurious > 1000)
+    return Bad("bad spurious count");
   t.spurious_wakeups = static_cast<int>(spurious);
   std::vector<std::string> labels;
   if (!f[5].empty()) {

@@ -35,15 +35,17 @@ TEST(TokenTest, RoundTrips) {
     EXPECT_EQ(d->decisions[i].n, t.decisions[i].n);
     EXPECT_EQ(d->decisions[i].label, t.decisions[i].label);
   }
-  EXPECT_EQ(enc.find_first_not_of(
-                "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
-            std::string::npos);
+  EXPECT_EQ(
+      enc.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
+      std::string::npos);
 }
 
 // Golden: fails when the encoding changes silently. A deliberate change bumps the version.
 TEST(TokenTest, EncodingIsStable) {
   EXPECT_EQ(EncodeToken(Sample()),
-            "dx1_MXxsYXN0emVyb3xuPTN8MTAwMHwxfHJlYWQgYXJyYXk7dmFsdWU7d3JpdGUgJTdDIG9kZCUyQyBsYWJlbCUzQiUyNXxzMC4wKjMsYzIvMy4xLHMxLjI_b4c0694f");
+            "dx1_"
+            "MXxsYXN0emVyb3xuPTN8MTAwMHwxfHJlYWQgYXJyYXk7dmFsdWU7d3JpdGUgJTdDIG9kZCUyQyBsYWJlbCUzQi"
+            "UyNXxzMC4wKjMsYzIvMy4xLHMxLjI_b4c0694f");
 }
 
 TEST(TokenTest, RejectsMalformedTokensWithOneLine) {
@@ -51,8 +53,8 @@ TEST(TokenTest, RejectsMalformedTokensWithOneLine) {
   std::string flipped = good;
   flipped[10] = flipped[10] == 'A' ? 'B' : 'A';
   for (const std::string& bad :
-       {std::string(""), std::string("hello"), std::string("dx9_abc_00000000"), good.substr(0, good.size() - 3),
-        flipped, std::string("dx1_!!!!_00000000")}) {
+       {std::string(""), std::string("hello"), std::string("dx9_abc_00000000"),
+        good.substr(0, good.size() - 3), flipped, std::string("dx1_!!!!_00000000")}) {
     absl::StatusOr<Token> d = DecodeToken(bad);
     ASSERT_FALSE(d.ok()) << bad;
     EXPECT_EQ(d.status().message().find('\n'), std::string::npos);

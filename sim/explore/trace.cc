@@ -60,6 +60,7 @@ std::string FormatSwimlane(const Sim& sim) {
   };
   std::string out = "step  ";
   for (ActorId a = 0; a < n; ++a) out += cell(sim.actor(a).name());
+  while (!out.empty() && out.back() == ' ') out.pop_back();
   out += "\n";
   const auto& steps = sim.steps();
   const auto& events = sim.trace();

@@ -12,7 +12,8 @@ namespace daxsim::sim {
 
 class Completion : public Blocker {
  public:
-  Completion(Sim& sim, const char* name, int index = -1) : sim_(&sim), id_(sim.NewObject(name, index)) {}
+  Completion(Sim& sim, const char* name, int index = -1)
+      : sim_(&sim), id_(sim.NewObject(name, index)) {}
 
   Task<void> Complete() {
     co_await sim_->Point("complete", {id_, Access::kWrite});
@@ -31,7 +32,9 @@ class Completion : public Blocker {
   ObjectId id() const { return id_; }
   unsigned done() const { return done_; }
   bool CanProceed(const Actor&) const override { return done_ > 0; }
-  std::string Describe(const Sim& sim) const override { return "completion " + sim.ObjectName(id_); }
+  std::string Describe(const Sim& sim) const override {
+    return "completion " + sim.ObjectName(id_);
+  }
 
  private:
   Sim* sim_;

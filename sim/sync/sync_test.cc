@@ -81,7 +81,8 @@ TEST(RwSemTest, RecursiveReadWithQueuedWriterDeadlocks) {
   Scripted s({"R", "W", "R", "R"});
   sim.Run(s);
   EXPECT_EQ(sim.violation().kind, ViolationKind::kDeadlock);
-  EXPECT_NE(sim.violation().message.find("wait-for cycle"), std::string::npos) << sim.violation().message;
+  EXPECT_NE(sim.violation().message.find("wait-for cycle"), std::string::npos)
+      << sim.violation().message;
 }
 
 struct Flag {
@@ -90,7 +91,8 @@ struct Flag {
 };
 
 Task<void> Waiter(Sim& sim, WaitQueue* wq, Flag* f, bool exclusive, uint64_t key, int* woke) {
-  co_await wq->WaitEvent({f->id, Access::kRead}, [f] { return f->value != 0; }, exclusive, key);
+  co_await wq->WaitEvent(
+      {f->id, Access::kRead}, [f] { return f->value != 0; }, exclusive, key);
   ++*woke;
 }
 

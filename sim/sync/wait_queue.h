@@ -18,7 +18,8 @@ inline constexpr uint64_t kAnyKey = 0;
 
 class WaitQueue {
  public:
-  WaitQueue(Sim& sim, const char* name, int index = -1) : sim_(&sim), id_(sim.NewObject(name, index)) {}
+  WaitQueue(Sim& sim, const char* name, int index = -1)
+      : sim_(&sim), id_(sim.NewObject(name, index)) {}
   WaitQueue(Sim& sim, ObjectId id) : sim_(&sim), id_(id) {}
 
   // prepare_to_wait{,_exclusive}(): one step on the queue; queues the caller if not queued and

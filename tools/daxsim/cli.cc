@@ -1,0 +1,108 @@
+// RunCli(): dispatch to the subcommands, usage text, and the shared error/report helpers.
+#include "tools/daxsim/cli.h"
+
+#include <exception>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "tools/daxsim/commands.h"
+
+namespace daxsim::cli {
+
+std::string Usage() {
+  return R"(usage: daxsim <command> [flags]
+
+commands:
+  explore --scenario=NAME [--params=k=v,...] [--strategy=random|pct|dfs|dpor] [--seed=S]
+          [--depth=D] [--max-preemptions=K] [--budget=executions:N|seconds:S] [--jobs=N]
+          [--shard=i/n] [--steps-max=N] [--spurious-wakeups[=N]] [--no-shrink] [--failures=FILE]
+          [--json]
+      explore one scenario's schedules; prints the minimal counterexample's token
+  replay TOKEN [--trace[=swimlane|steps]] [--json]
+      re-run a token bit for bit and show its verdict (and trace)
+  list scenarios|strategies
+  bench [--quick] [--memory-executions=N] [--json]
+      scheduler steps/s, executions/s and memory flatness
+  check [--budget=executions:N|seconds:S] [--jobs=N] [--json] [--junit=FILE] [--failures=FILE]
+      run every registered scenario and compare with its expected verdict
+  help
+
+exit codes: 0 no violation, 1 violation found (or check failed), 2 bad usage or input,
+3 internal error. Violation tokens are appended to daxsim-failures.txt unless --failures=FILE.
+)";
+}
+
+int ReportError(std::ostream& err, const absl::Status& status) {
+  std::string message(status.message());
+  message = absl::StrReplaceAll(message, {{"\r", " "}, {"\n", "; "}});
+  err << "daxsim: " << message << "\n";
+  switch (status.code()) {
+    case absl::StatusCode::kInvalidArgument:
+    case absl::StatusCode::kNotFound:
+    case absl::StatusCode::kFailedPrecondition:
+      return kExitUsage;
+    default:
+      return kExitInternal;
+  }
+}
+
+std::string Completeness(const sim::ExploreResult& r) {
+  if (r.complete && r.bound < 0) return "complete (exhaustive)";
+  if (r.complete) return absl::StrCat("complete up to ", r.bound, " preemptions");
+  if (r.first) return "incomplete (stopped at first violation)";
+  return "incomplete (budget)";
+}
+
+std::string DescribeSchedule(int preemptions, int context_switches, int64_t steps) {
+  return absl::StrCat(preemptions, preemptions == 1 ? " preemption, " : " preemptions, ",
+                      context_switches,
+                      context_switches == 1 ? " context switch, " : " context switches, ", steps,
+                      steps == 1 ? " step" : " steps");
+}
+
+namespace {
+
+int Dispatch(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  if (args.empty()) {
+    err << Usage();
+    return kExitUsage;
+  }
+  const std::string& command = args[0];
+  const Args rest(args.begin() + 1, args.end());
+  if (command == "help" || command == "--help" || command == "-h") {
+    out << Usage();
+    return kExitOk;
+  }
+  if (command == "explore") return RunExplore(rest, out, err);
+  if (command == "replay") return RunReplay(rest, out, err);
+  if (command == "list") return RunList(rest, out, err);
+  if (command == "bench") return RunBench(rest, out, err);
+  if (command == "check") return RunCheck(rest, out, err);
+  if (command.rfind("-", 0) == 0) {
+    return ReportError(
+        err, absl::InvalidArgumentError(absl::StrCat("unknown flag '", command,
+                                                     "' before a command (try 'daxsim help')")));
+  }
+  return ReportError(
+      err, absl::InvalidArgumentError(absl::StrCat(
+               "unknown subcommand '", command, "' (explore, replay, list, bench, check, help)")));
+}
+
+}  // namespace
+
+int RunCli(std::vector<std::string> args, std::ostream& out, std::ostream& err) {
+  // Our code throws nothing; this boundary turns anything a library throws (std::bad_alloc,
+  // RapidCheck) into exit code 3 instead of std::terminate.
+  try {
+    const int code = Dispatch(args, out, err);
+    out.flush();
+    return code;
+  } catch (const std::exception& e) {
+    err << "daxsim: internal error: " << e.what() << "\n";
+  } catch (...) {
+    err << "daxsim: internal error: unknown exception\n";
+  }
+  return kExitInternal;
+}
+
+}  // namespace daxsim::cli

@@ -1,0 +1,281 @@
+// End-to-end tests of the daxsim command line through RunCli(): exit codes, the one-line error
+// contract, tokens persisted to the failures file, replays that reproduce byte for byte, and a
+// small `check` over every registered scenario.
+#include "tools/daxsim/cli.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "models/registry.h"
+#include "sim/explore/token.h"
+
+namespace daxsim::cli {
+namespace {
+
+struct Outcome {
+  int code;
+  std::string out;
+  std::string err;
+};
+
+Outcome Cli(std::vector<std::string> args) {
+  std::ostringstream out, err;
+  const int code = RunCli(std::move(args), out, err);
+  return {code, out.str(), err.str()};
+}
+
+std::string TmpPath(const std::string& name) {
+  const char* dir = std::getenv("TEST_TMPDIR");
+  return std::string(dir != nullptr ? dir : "/tmp") + "/" + name;
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string LastLine(const std::string& s) {
+  std::string t = s;
+  while (!t.empty() && t.back() == '\n') t.pop_back();
+  const size_t nl = t.rfind('\n');
+  return nl == std::string::npos ? t : t.substr(nl + 1);
+}
+
+// The value after "token: " at the start of a line, or "".
+std::string TokenIn(const std::string& out) {
+  size_t at = out.rfind("\ntoken: ");
+  if (at == std::string::npos) return "";
+  at += 8;
+  return out.substr(at, out.find('\n', at) - at);
+}
+
+void ExpectUsageError(const std::vector<std::string>& args) {
+  const Outcome o = Cli(args);
+  std::string joined;
+  for (const auto& a : args) joined += a + " ";
+  EXPECT_EQ(o.code, 2) << joined << "\n" << o.out << o.err;
+  EXPECT_EQ(o.err.rfind("daxsim: ", 0), 0u) << joined << ": " << o.err;
+  ASSERT_FALSE(o.err.empty()) << joined;
+  EXPECT_EQ(o.err.find('\n'), o.err.size() - 1) << joined << ": not one line: " << o.err;
+}
+
+std::string CanaryKind() {
+  for (const auto& s : models::Scenarios()) {
+    if (s.name == "canary") return s.expected_kind;
+  }
+  return "?";
+}
+
+TEST(CliTest, HelpAndNoArguments) {
+  const Outcome help = Cli({"help"});
+  EXPECT_EQ(help.code, 0);
+  EXPECT_NE(help.out.find("usage: daxsim"), std::string::npos);
+  EXPECT_EQ(Cli({"--help"}).code, 0);
+  const Outcome none = Cli({});
+  EXPECT_EQ(none.code, 2);
+  EXPECT_NE(none.err.find("usage: daxsim"), std::string::npos);
+  EXPECT_TRUE(none.out.empty());
+}
+
+TEST(CliTest, ExploreCorrectScenarioIsCompleteAndClean) {
+  const Outcome o = Cli({"explore", "--scenario=lastzero", "--strategy=dpor", "--json",
+                         "--failures=" + TmpPath("never-written.txt")});
+  EXPECT_EQ(o.code, 0) << o.out << o.err;
+  const std::string json = LastLine(o.out);
+  EXPECT_EQ(json.front(), '{');
+  EXPECT_NE(json.find("\"complete\":true"), std::string::npos) << json;
+  EXPECT_NE(json.find("\"bound\":null"), std::string::npos) << json;
+  EXPECT_NE(json.find("\"token\":null"), std::string::npos) << json;
+  EXPECT_NE(json.find("\"violations\":0"), std::string::npos) << json;
+  EXPECT_NE(json.find("\"wall_s\":"), std::string::npos) << json;
+  const Outcome human = Cli({"explore", "--scenario=lastzero"});
+  EXPECT_EQ(human.code, 0);
+  EXPECT_NE(human.out.find("search: complete (exhaustive)"), std::string::npos) << human.out;
+}
+
+TEST(CliTest, PreemptionBoundIsStated) {
+  const Outcome o =
+      Cli({"explore", "--scenario=lastzero", "--strategy=dfs", "--max-preemptions=1"});
+  EXPECT_EQ(o.code, 0) << o.out << o.err;
+  EXPECT_NE(o.out.find("complete up to 1 preemptions"), std::string::npos) << o.out;
+  const Outcome r = Cli(
+      {"explore", "--scenario=lastzero", "--strategy=random", "--budget=executions:50", "--json"});
+  EXPECT_EQ(r.code, 0);
+  EXPECT_NE(r.out.find("\"complete\":false"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"executions\":50,"), std::string::npos) << r.out;
+}
+
+class CanaryTest : public testing::TestWithParam<std::string> {};
+
+TEST_P(CanaryTest, FoundPersistedAndReplayed) {
+  const std::string failures = TmpPath("failures-" + GetParam() + ".txt");
+  std::remove(failures.c_str());
+  const Outcome o =
+      Cli({"explore", "--scenario=canary", "--strategy=" + GetParam(), "--failures=" + failures});
+  ASSERT_EQ(o.code, 1) << o.out << o.err;
+  const std::string token = TokenIn(o.out);
+  ASSERT_EQ(token.rfind("dx1_", 0), 0u) << o.out;
+  EXPECT_EQ(ReadFile(failures), token + "\n");
+  EXPECT_NE(o.out.find("violation: " + CanaryKind()), std::string::npos) << o.out;
+
+  const Outcome r1 = Cli({"replay", token, "--trace"});
+  EXPECT_EQ(r1.code, 1) << r1.out << r1.err;
+  EXPECT_NE(r1.out.find("verdict: violation " + CanaryKind()), std::string::npos) << r1.out;
+  const Outcome r2 = Cli({"replay", token, "--trace"});
+  EXPECT_EQ(r1.out, r2.out);
+  const Outcome s1 = Cli({"replay", token, "--trace=steps"});
+  const Outcome s2 = Cli({"replay", token, "--trace=steps"});
+  EXPECT_EQ(s1.code, 1);
+  EXPECT_EQ(s1.out, s2.out);
+  // The trace hash does not depend on whether the trace is printed.
+  const Outcome plain = Cli({"replay", token});
+  const auto hash = [](const std::string& s) {
+    const size_t at = s.find("trace hash: ");
+    return at == std::string::npos ? std::string() : s.substr(at, 28);
+  };
+  EXPECT_FALSE(hash(plain.out).empty());
+  EXPECT_EQ(hash(plain.out), hash(r1.out));
+
+  const Outcome json = Cli({"explore", "--scenario=canary", "--strategy=" + GetParam(), "--json",
+                            "--failures=" + failures});
+  EXPECT_EQ(json.code, 1);
+  const std::string line = LastLine(json.out);
+  EXPECT_NE(line.find("\"kind\":\"" + CanaryKind() + "\""), std::string::npos) << line;
+  EXPECT_NE(line.find("\"token\":\"dx1_"), std::string::npos) << line;
+  EXPECT_NE(line.find("\"preemptions\":"), std::string::npos) << line;
+  EXPECT_NE(line.find("\"steps_min\":"), std::string::npos) << line;
+}
+
+INSTANTIATE_TEST_SUITE_P(Strategies, CanaryTest, testing::Values("random", "pct", "dfs", "dpor"),
+                         [](const auto& info) { return info.param; });
+
+TEST(CliTest, EditedTokenIsRejected) {
+  const Outcome o = Cli({"explore", "--scenario=canary", "--failures=" + TmpPath("edit.txt")});
+  const std::string token = TokenIn(o.out);
+  ASSERT_FALSE(token.empty());
+  std::string edited = token;
+  const size_t i = edited.size() / 2;
+  edited[i] = edited[i] == 'A' ? 'B' : 'A';
+  ExpectUsageError({"replay", edited});
+  ExpectUsageError({"replay", "dx1_garbage"});
+  ExpectUsageError({"replay"});
+  ExpectUsageError({"replay", token, "--trace=bogus"});
+}
+
+TEST(CliTest, DivergentOrForeignTokenIsBadInput) {
+  const Outcome o = Cli({"explore", "--scenario=canary", "--failures=" + TmpPath("div.txt")});
+  auto token = sim::DecodeToken(TokenIn(o.out));
+  ASSERT_TRUE(token.ok()) << token.status();
+  sim::Token shorter = *token;
+  shorter.decisions.pop_back();
+  ExpectUsageError({"replay", sim::EncodeToken(shorter)});
+  const Outcome diverged = Cli({"replay", sim::EncodeToken(shorter)});
+  EXPECT_EQ(diverged.err.rfind("daxsim: replay diverged: ", 0), 0u) << diverged.err;
+  sim::Token foreign = *token;
+  foreign.target = "no_such_scenario";
+  ExpectUsageError({"replay", sim::EncodeToken(foreign)});
+}
+
+TEST(CliTest, RelativeFailuresFileFollowsBuildWorkingDirectory) {
+  const std::string dir = TmpPath("");
+  setenv("BUILD_WORKING_DIRECTORY", dir.c_str(), 1);
+  std::remove((dir + "rel-failures.txt").c_str());
+  const Outcome o = Cli({"explore", "--scenario=canary", "--failures=rel-failures.txt"});
+  unsetenv("BUILD_WORKING_DIRECTORY");
+  EXPECT_EQ(o.code, 1);
+  EXPECT_EQ(ReadFile(dir + "rel-failures.txt"), TokenIn(o.out) + "\n");
+}
+
+TEST(CliTest, BazelShardingEnvironment) {
+  const std::string status = TmpPath("shard-status");
+  std::remove(status.c_str());
+  setenv("TEST_TOTAL_SHARDS", "2", 1);
+  setenv("TEST_SHARD_INDEX", "1", 1);
+  setenv("TEST_SHARD_STATUS_FILE", status.c_str(), 1);
+  const Outcome o = Cli({"explore", "--scenario=lastzero", "--json"});
+  setenv("TEST_SHARD_INDEX", "2", 1);
+  const Outcome bad = Cli({"explore", "--scenario=lastzero"});
+  unsetenv("TEST_TOTAL_SHARDS");
+  unsetenv("TEST_SHARD_INDEX");
+  unsetenv("TEST_SHARD_STATUS_FILE");
+  EXPECT_EQ(o.code, 0) << o.err;
+  EXPECT_NE(o.out.find("\"shard\":\"1/2\""), std::string::npos) << o.out;
+  EXPECT_TRUE(std::ifstream(status).good());
+  EXPECT_EQ(bad.code, 2);
+}
+
+TEST(CliTest, BadInputIsOneLineExitTwo) {
+  const std::string f = "--failures=" + TmpPath("bad.txt");
+  ExpectUsageError({"frobnicate"});
+  ExpectUsageError({"--bogus"});
+  ExpectUsageError({"explore"});
+  ExpectUsageError({"explore", "--scenario=canary", "--bogus=1"});
+  ExpectUsageError({"explore", "--scenario=canary", "--seed"});
+  ExpectUsageError({"explore", "--scenario=canary", "--seed=12x"});
+  ExpectUsageError({"explore", "--scenario=canary", "--seed=99999999999999999999999"});
+  ExpectUsageError({"explore", "--scenario=canary", "--budget=executions"});
+  ExpectUsageError({"explore", "--scenario=canary", "--budget=executions:0"});
+  ExpectUsageError({"explore", "--scenario=canary", "--budget=minutes:3"});
+  ExpectUsageError({"explore", "--scenario=canary", "--shard=2/2"});
+  ExpectUsageError({"explore", "--scenario=canary", "--shard=1"});
+  ExpectUsageError({"explore", "--scenario=no_such_scenario"});
+  ExpectUsageError({"explore", "--scenario=lastzero", "--params=bogus=1"});
+  ExpectUsageError({"explore", "--scenario=canary", "--strategy=bfs"});
+  ExpectUsageError({"explore", "--scenario=canary", "--depth=0"});
+  ExpectUsageError({"explore", "--scenario=canary", "--jobs=0"});
+  ExpectUsageError({"explore", "--scenario=canary", "--jobs=257"});
+  ExpectUsageError({"explore", "--scenario=canary", "--max-preemptions=-1"});
+  ExpectUsageError({"explore", "--scenario=canary", "--json=yes"});
+  ExpectUsageError({"explore", "--scenario=canary", "stray"});
+  ExpectUsageError({"list"});
+  ExpectUsageError({"list", "widgets"});
+  ExpectUsageError({"bench", "--memory-executions=x"});
+  ExpectUsageError({"check", "--budget=seconds:-1"});
+  ExpectUsageError({"check", "--jobs=300"});
+  // Allowed combinations.
+  EXPECT_EQ(Cli({"explore", "--scenario=canary", "--strategy=dpor", "--max-preemptions=2", f}).code,
+            1);
+}
+
+TEST(CliTest, ListScenariosAndStrategies) {
+  const Outcome s = Cli({"list", "scenarios"});
+  EXPECT_EQ(s.code, 0);
+  EXPECT_NE(s.out.find("\ncanary  "), std::string::npos) << s.out;
+  EXPECT_EQ(s.out.rfind("independent_writers  ", 0) == 0 ||
+                s.out.find("\nindependent_writers  ") != std::string::npos,
+            true);
+  const Outcome t = Cli({"list", "strategies"});
+  EXPECT_EQ(t.code, 0);
+  for (const char* name : {"random  ", "pct  ", "dfs  ", "dpor  "}) {
+    EXPECT_NE(t.out.find(name), std::string::npos) << name;
+  }
+}
+
+TEST(CliTest, CheckEveryScenarioAsExpected) {
+  const std::string failures = TmpPath("check-failures.txt");
+  const std::string junit = TmpPath("check.xml");
+  std::remove(failures.c_str());
+  const Outcome o = Cli({"check", "--budget=executions:2000", "--json", "--failures=" + failures,
+                         "--junit=" + junit});
+  EXPECT_EQ(o.code, 0) << o.out << o.err;
+  const std::string json = LastLine(o.out);
+  const std::string top = json.substr(0, json.find("\"scenarios\":"));
+  EXPECT_EQ(top.rfind("{\"ok\":true,", 0), 0u) << json;
+  EXPECT_NE(top.find("\"token\":null"), std::string::npos) << json;
+  EXPECT_NE(json.find("\"name\":\"canary\""), std::string::npos) << json;
+  EXPECT_NE(ReadFile(failures).find("dx1_"), std::string::npos);
+  const std::string xml = ReadFile(junit);
+  EXPECT_NE(xml.find("<testcase classname=\"daxsim.check\" name=\"canary\""), std::string::npos);
+  EXPECT_EQ(xml.find("<failure"), std::string::npos) << xml;
+  EXPECT_NE(o.err.find("canary dpor:"), std::string::npos) << o.err;
+}
+
+}  // namespace
+}  // namespace daxsim::cli

@@ -1,0 +1,149 @@
+// `daxsim replay TOKEN`: decode a token, rebuild its scenario with the token's parameters and
+// simulation options, re-run the recorded decisions (sim::Replay) and print the verdict, the
+// trace hash and optionally the swimlane or step list. Divergence from the recording is bad
+// input (exit 2), not a verdict.
+#include <cstdio>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "models/registry.h"
+#include "sim/explore/token.h"
+#include "sim/explore/trace.h"
+#include "sim/violation.h"
+#include "tools/daxsim/cli.h"
+#include "tools/daxsim/commands.h"
+#include "tools/daxsim/flags.h"
+#include "tools/daxsim/json.h"
+
+namespace daxsim::cli {
+
+namespace {
+
+enum class TraceFormat { kNone, kSwimlane, kSteps };
+
+struct ReplayRequest {
+  std::string token;
+  TraceFormat trace = TraceFormat::kNone;
+  bool json = false;
+  bool help = false;
+};
+
+absl::StatusOr<ReplayRequest> ParseRequest(const Args& args) {
+  static const std::vector<FlagSpec> kFlags = {
+      {"trace", FlagArg::kOptional}, {"json", FlagArg::kNone}, {"help", FlagArg::kNone}};
+  absl::StatusOr<ParsedArgs> a = ParseArgs("replay", args, kFlags);
+  if (!a.ok()) return a.status();
+  ReplayRequest r;
+  r.help = a->Has("help");
+  if (r.help) return r;
+  if (a->positional().empty()) {
+    return absl::InvalidArgumentError(
+        "replay needs a TOKEN (explore prints it as 'token: dx1_...')");
+  }
+  if (a->positional().size() > 1) {
+    return absl::InvalidArgumentError("unexpected argument '" + a->positional()[1] +
+                                      "' for 'replay' (one TOKEN only)");
+  }
+  r.token = a->positional()[0];
+  if (auto v = a->Get("trace")) {
+    if (v->empty() || *v == "swimlane") {
+      r.trace = TraceFormat::kSwimlane;
+    } else if (*v == "steps") {
+      r.trace = TraceFormat::kSteps;
+    } else {
+      return absl::InvalidArgumentError("unknown trace format '" + *v + "' (swimlane, steps)");
+    }
+  }
+  r.json = a->Has("json");
+  return r;
+}
+
+std::string HashHex(uint64_t h) {
+  char buf[17];
+  std::snprintf(buf, sizeof(buf), "%016llx", static_cast<unsigned long long>(h));
+  return buf;
+}
+
+std::string TraceText(const sim::Sim& sim, TraceFormat format) {
+  switch (format) {
+    case TraceFormat::kSwimlane:
+      return sim::FormatSwimlane(sim);
+    case TraceFormat::kSteps:
+      return sim::FormatTrace(sim);
+    case TraceFormat::kNone:
+      return "";
+  }
+  return "";
+}
+
+void PrintHuman(const sim::Token& token, const sim::Sim& sim, TraceFormat format,
+                std::ostream& out) {
+  out << "scenario: " << token.target << (token.params.empty() ? "" : " (" + token.params + ")")
+      << "\n";
+  out << "decisions: " << token.decisions.size() << "\n";
+  const sim::Violation& v = sim.violation();
+  if (v.found()) {
+    out << "verdict: violation " << sim::ViolationKindName(v.kind) << "\n";
+    out << "message:\n";
+    for (const auto& line : absl::StrSplit(v.message, '\n')) out << "  " << line << "\n";
+  } else {
+    out << "verdict: no violation\n";
+  }
+  out << "schedule: "
+      << DescribeSchedule(sim.preemptions(), sim.context_switches(), sim.step_count()) << "\n";
+  out << "trace hash: " << HashHex(sim::TraceHash(sim)) << "\n";
+  if (format != TraceFormat::kNone) out << "\n" << TraceText(sim, format);
+}
+
+std::string JsonSummary(const sim::Token& token, const sim::Sim& sim, TraceFormat format) {
+  const sim::Violation& v = sim.violation();
+  JsonObject j;
+  j.Add("scenario", token.target).Add("params", token.params);
+  j.Add("violation", v.found());
+  j.Add("kind",
+        v.found() ? std::optional<std::string>(sim::ViolationKindName(v.kind)) : std::nullopt);
+  j.Add("message", v.found() ? std::optional<std::string>(v.message) : std::nullopt);
+  j.Add("steps", sim.step_count()).Add("preemptions", sim.preemptions());
+  j.Add("context_switches", sim.context_switches());
+  j.Add("trace_hash", HashHex(sim::TraceHash(sim)));
+  if (format != TraceFormat::kNone) j.Add("trace", TraceText(sim, format));
+  return j.str();
+}
+
+}  // namespace
+
+int RunReplay(const Args& args, std::ostream& out, std::ostream& err) {
+  absl::StatusOr<ReplayRequest> r = ParseRequest(args);
+  if (!r.ok()) return ReportError(err, r.status());
+  if (r->help) {
+    out << Usage();
+    return kExitOk;
+  }
+  absl::StatusOr<sim::Token> token = sim::DecodeToken(r->token);
+  if (!token.ok()) return ReportError(err, token.status());
+  absl::StatusOr<sim::Target> target = models::MakeScenario(token->target, token->params);
+  if (!target.ok()) return ReportError(err, target.status());
+  sim::SimOptions options;
+  options.steps_max = token->steps_max;
+  options.spurious_wakeups = token->spurious_wakeups;
+  options.record_steps = true;
+  // Always keep model events, not only with --trace: the trace hash covers them, so the hash a
+  // replay prints is the same with and without --trace. Events never influence scheduling.
+  options.trace = true;
+  sim::Sim sim(options);
+  const absl::Status replayed = sim::Replay(*target, options, token->decisions, &sim);
+  if (!replayed.ok()) {
+    std::string why(replayed.message());
+    constexpr std::string_view kPrefix = "replay diverged ";
+    if (why.rfind(kPrefix, 0) == 0) why = why.substr(kPrefix.size());
+    return ReportError(err, absl::FailedPreconditionError("replay diverged: " + why));
+  }
+  if (r->json) {
+    out << JsonSummary(*token, sim, r->trace) << "\n";
+  } else {
+    PrintHuman(*token, sim, r->trace, out);
+  }
+  return sim.violation().found() ? kExitViolation : kExitOk;
+}
+
+}  // namespace daxsim::cli
