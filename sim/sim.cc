@@ -90,12 +90,6 @@ bool Sim::IsEnabled(ActorId a) const {
   return std::find(enabled_.begin(), enabled_.end(), a) != enabled_.end();
 }
 
-void Sim::Suspend(std::coroutine_handle<> h, const PendingOp& op) {
-  Actor& a = *actors_[current_];
-  a.resume_ = h;
-  a.pending_ = op;
-}
-
 Sim::PointAwaiter Sim::Schedule(ObjectId wq, std::function<bool()> cond) {
   Actor& a = self();
   if (a.preempt_count_ > 0) MightSleep("schedule");

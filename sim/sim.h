@@ -246,7 +246,11 @@ class Sim {
     std::string Describe(const Sim& sim) const override { return "wake-up"; }
   };
 
-  void Suspend(std::coroutine_handle<> h, const PendingOp& op);
+  void Suspend(std::coroutine_handle<> h, const PendingOp& op) {
+    Actor& a = *actor_ptrs_[static_cast<size_t>(current_)];
+    a.resume_ = h;
+    a.pending_ = op;
+  }
   void ComputeEnabled();
   void ExecuteStep(ActorId a);
   void OnQuiescence();
