@@ -226,5 +226,46 @@ TEST(SpuriousWakeupTest, IsAnExplorableChoice) {
   }
 }
 
+Task<void> LockAndExit(Sim& sim, Mutex* m) { co_await m->Lock(); }
+Task<void> UnlockOnly(Sim& sim, Mutex* m) {
+  co_await sim.Point("wait", {});
+  co_await m->Unlock();
+}
+Task<void> LockUnlock(Sim& sim, Mutex* m) {
+  co_await m->Lock();
+  co_await m->Unlock();
+}
+
+TEST(LockMisuseTest, ExitHoldingALockIsReported) {
+  Sim sim;
+  Mutex m(sim, "m");
+  sim.Spawn("A", LockAndExit(sim, &m));
+  Scripted s({});
+  sim.Run(s);
+  EXPECT_EQ(sim.violation().kind, ViolationKind::kLockMisuse);
+  EXPECT_NE(sim.violation().message.find("lock held when returning"), std::string::npos);
+}
+
+TEST(LockMisuseTest, UnlockByNonOwnerIsReportedBalancedUseIsNot) {
+  {
+    Sim sim;
+    Mutex m(sim, "m");
+    sim.Spawn("A", LockUnlock(sim, &m));
+    sim.Spawn("B", UnlockOnly(sim, &m));
+    Scripted s({"A", "B", "B"});
+    sim.Run(s);
+    EXPECT_EQ(sim.violation().kind, ViolationKind::kLockMisuse);
+  }
+  {
+    Sim sim;
+    Mutex m(sim, "m");
+    sim.Spawn("A", LockUnlock(sim, &m));
+    sim.Spawn("B", LockUnlock(sim, &m));
+    Scripted s({});
+    sim.Run(s);
+    EXPECT_TRUE(sim.completed()) << sim.violation().message;
+  }
+}
+
 }  // namespace
 }  // namespace daxsim::sim
