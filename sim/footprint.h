@@ -23,26 +23,57 @@ enum class Access : uint8_t {
 
 const char* AccessName(Access a);
 
+// One or two (object, access) pairs: a user load or store through a mapping reads the page
+// table and touches the page in one atomic step (the MMU walk and the access cannot be split
+// by a TLB shootdown), so it names both.
 struct Footprint {
   ObjectId object = kNoObject;
   Access access = Access::kNone;
+  ObjectId object2 = kNoObject;
+  Access access2 = Access::kNone;
 };
 
-inline bool Dependent(Footprint a, Footprint b) {
-  if (a.object == kNoObject || a.object != b.object) return false;
-  if (a.access == Access::kRead && b.access == Access::kRead) return false;
-  if (a.access == Access::kAcquireShared && b.access == Access::kAcquireShared) return false;
+namespace footprint_internal {
+inline bool Conflict(ObjectId o1, Access a1, ObjectId o2, Access a2) {
+  if (o1 == kNoObject || o1 != o2) return false;
+  if (a1 == Access::kRead && a2 == Access::kRead) return false;
+  if (a1 == Access::kAcquireShared && a2 == Access::kAcquireShared) return false;
   return true;
+}
+inline bool Acquires(Access a) {
+  return a == Access::kAcquire || a == Access::kAcquireShared || a == Access::kWait;
+}
+}  // namespace footprint_internal
+
+inline bool Dependent(const Footprint& a, const Footprint& b) {
+  using footprint_internal::Conflict;
+  return Conflict(a.object, a.access, b.object, b.access) ||
+         Conflict(a.object, a.access, b.object2, b.access2) ||
+         Conflict(a.object2, a.access2, b.object, b.access) ||
+         Conflict(a.object2, a.access2, b.object2, b.access2);
+}
+
+// Whether `fp` names `object`, and with which access.
+inline bool Names(const Footprint& fp, ObjectId object) {
+  return object != kNoObject && (fp.object == object || fp.object2 == object);
 }
 
 // A release-like step on an object can never be co-enabled with an acquire-like step of
 // another actor on it (the acquirer is blocked while the lock is held), so such pairs are
 // never races to reverse, only happens-before edges.
-inline bool MayBeCoEnabled(Footprint earlier, Footprint later) {
-  const bool rel = earlier.access == Access::kRelease;
-  const bool acq = later.access == Access::kAcquire || later.access == Access::kAcquireShared ||
-                   later.access == Access::kWait;
-  return !(rel && acq);
+inline bool MayBeCoEnabled(const Footprint& earlier, const Footprint& later) {
+  using footprint_internal::Acquires;
+  if (earlier.object != kNoObject && earlier.access == Access::kRelease &&
+      ((later.object == earlier.object && Acquires(later.access)) ||
+       (later.object2 == earlier.object && Acquires(later.access2)))) {
+    return false;
+  }
+  if (earlier.object2 != kNoObject && earlier.access2 == Access::kRelease &&
+      ((later.object == earlier.object2 && Acquires(later.access)) ||
+       (later.object2 == earlier.object2 && Acquires(later.access2)))) {
+    return false;
+  }
+  return true;
 }
 
 }  // namespace daxsim::sim

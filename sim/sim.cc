@@ -247,7 +247,8 @@ void Sim::Run(Strategy& strategy) {
         if (static_cast<ActorId>(i) == last.actor || actors_[i]->done_) continue;
         if (i < enabled_before_.size() && now[i] != enabled_before_[i]) {
           const Footprint fp = actors_[i]->pending_.fp;
-          DAXSIM_CHECK_MSG(fp.object == last.fp.object && last.fp.access != Access::kRead,
+          const bool same = (Names(last.fp, fp.object) || Names(last.fp, fp.object2));
+          DAXSIM_CHECK_MSG(same && Dependent(last.fp, fp),
                            "enabledness changed by a step on another object");
         }
       }

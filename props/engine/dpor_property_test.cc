@@ -22,7 +22,7 @@ namespace {
 
 using sim::Access;
 
-enum class OpKind { kRead, kWrite, kLock, kUnlock, kComplete, kWait, kChoose };
+enum class OpKind { kRead, kWrite, kLock, kUnlock, kComplete, kWait, kChoose, kCopy };
 struct Op {
   OpKind kind;
   int target;  // variable, lock or completion index
@@ -45,6 +45,8 @@ const char* OpName(OpKind k) {
       return "Wait";
     case OpKind::kChoose:
       return "Choose";
+    case OpKind::kCopy:
+      return "Copy";
   }
   return "?";
 }
@@ -88,6 +90,11 @@ sim::Task<void> Actor(sim::Sim& sim, World* w, std::vector<Op> ops, int id) {
       case OpKind::kWait:
         co_await w->done[0].Wait();
         break;
+      case OpKind::kCopy:  // one step, two objects: var[1-t] = var[t]
+        co_await sim.Point("copy", {w->var_id[op.target], Access::kRead, w->var_id[1 - op.target],
+                                    Access::kWrite});
+        w->var[1 - op.target] = w->var[op.target] + id;
+        break;
       case OpKind::kChoose:
         co_await sim.Point("write choice", {w->var_id[op.target], Access::kWrite});
         w->var[op.target] += 10 * (1 + sim.Choose(2, "value"));
@@ -99,7 +106,7 @@ sim::Task<void> Actor(sim::Sim& sim, World* w, std::vector<Op> ops, int id) {
 
 // Well-formed: unlocks match locks (LIFO), no lock held at exit.
 rc::Gen<std::vector<Op>> GenActor() {
-  return rc::gen::map(rc::gen::container<std::vector<int>>(rc::gen::inRange(0, 12)),
+  return rc::gen::map(rc::gen::container<std::vector<int>>(rc::gen::inRange(0, 14)),
                       [](const std::vector<int>& codes) {
                         std::vector<Op> ops;
                         std::vector<int> held;
@@ -120,6 +127,8 @@ rc::Gen<std::vector<Op>> GenActor() {
                             ops.push_back({OpKind::kComplete, 0});
                           else if (c == 11)
                             ops.push_back({OpKind::kWait, 0});
+                          else if (c == 13)
+                            ops.push_back({OpKind::kCopy, static_cast<int>(i % 2)});
                           else
                             ops.push_back({OpKind::kChoose, c % 2});
                         }

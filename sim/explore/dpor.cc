@@ -160,7 +160,8 @@ void DporStrategy::AnalyzeRaces(const Sim& sim) {
   executed_ = m;
   for (ActorId a = 0; a < sim.num_actors(); ++a) {
     const Actor& actor = sim.actor(a);
-    if (!actor.done() && actor.pending().fp.object != kNoObject) {
+    if (!actor.done() &&
+        (actor.pending().fp.object != kNoObject || actor.pending().fp.object2 != kNoObject)) {
       events_.push_back({a, actor.pending().op, "", actor.pending().fp});
     }
   }
@@ -185,23 +186,31 @@ void DporStrategy::AnalyzeRaces(const Sim& sim) {
     if (last[q] >= 0) std::copy_n(&vc_[static_cast<size_t>(last[q]) * A], A, vj);
     index_in_actor_[j] = count[q];
     if (!pending) count[q]++;
-    if (sj.fp.object != kNoObject) {
-      Accesses& acc = accesses[sj.fp.object];
-      const bool is_read = sj.fp.access == Access::kRead;
-      const bool is_shared = sj.fp.access == Access::kAcquireShared;
-      const bool plain = is_read || sj.fp.access == Access::kWrite;
-      // Candidates latest first: shared ones (all after the last exclusive), then exclusive.
-      candidates.clear();
-      if (!is_read) candidates.insert(candidates.end(), acc.reads.rbegin(), acc.reads.rend());
-      if (!is_shared) candidates.insert(candidates.end(), acc.shared.rbegin(), acc.shared.rend());
-      if (!candidates.empty() && !(is_read || is_shared)) {
-        std::sort(candidates.begin(), candidates.end(), std::greater<size_t>());
+    const std::pair<ObjectId, Access> parts[2] = {{sj.fp.object, sj.fp.access},
+                                                  {sj.fp.object2, sj.fp.access2}};
+    const bool single = sj.fp.object2 == kNoObject;
+    candidates.clear();
+    for (const auto& [object, access] : parts) {
+      if (object == kNoObject) continue;
+      Accesses& acc = accesses[object];
+      // Shared ones (all after the last exclusive access), then exclusive ones.
+      if (access != Access::kRead)
+        candidates.insert(candidates.end(), acc.reads.begin(), acc.reads.end());
+      if (access != Access::kAcquireShared) {
+        candidates.insert(candidates.end(), acc.shared.begin(), acc.shared.end());
       }
-      candidates.insert(candidates.end(), acc.exclusive.rbegin(), acc.exclusive.rend());
+      candidates.insert(candidates.end(), acc.exclusive.begin(), acc.exclusive.end());
+    }
+    if (!candidates.empty()) {
+      // Latest first, each once.
+      std::sort(candidates.begin(), candidates.end(), std::greater<size_t>());
+      candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+      const bool plain =
+          single && (sj.fp.access == Access::kRead || sj.fp.access == Access::kWrite);
       std::fill(covered.begin(), covered.end(), 0);
       // i races j unless i happens-before j through program order or through a later
-      // co-enabled dependent step. Past a co-enabled plain write, everything earlier is
-      // ordered before that write: stop there.
+      // co-enabled dependent step. Past a co-enabled plain write to j's only object,
+      // everything earlier is ordered before that write: stop there.
       for (const size_t i : candidates) {
         const StepRecord& si = events_[i];
         if (!Dependent(si.fp, sj.fp)) continue;
@@ -216,17 +225,25 @@ void DporStrategy::AnalyzeRaces(const Sim& sim) {
           if (!before) Reverse(i, j);
           for (size_t a = 0; a < A; ++a) covered[a] = std::max(covered[a], vi[a]);
         }
-        if (plain && si.fp.access == Access::kWrite) break;
+        if (plain && si.fp.object2 == kNoObject && si.fp.access == Access::kWrite) break;
       }
-      if (pending) continue;  // pending operations are never in anyone's past
-      if (is_read) {
-        acc.reads.push_back(j);
-      } else if (is_shared) {
-        acc.shared.push_back(j);
-      } else {
-        acc.reads.clear();
-        acc.shared.clear();
-        acc.exclusive.push_back(j);
+    }
+    if (!pending) {  // pending operations are never in anyone's past
+      for (const auto& [object, access] : parts) {
+        if (object == kNoObject) continue;
+        Accesses& acc = accesses[object];
+        if (access == Access::kRead) {
+          acc.reads.push_back(j);
+        } else if (access == Access::kAcquireShared) {
+          acc.shared.push_back(j);
+        } else {
+          // Everything before a write to this object happens-before it, and it is co-enabled
+          // with (so covers) any later access: only accesses from it on can still race.
+          acc.reads.clear();
+          acc.shared.clear();
+          if (access == Access::kWrite) acc.exclusive.clear();
+          acc.exclusive.push_back(j);
+        }
       }
     }
     if (pending) continue;

@@ -19,6 +19,9 @@ std::string StepText(const Sim& sim, const StepRecord& s, bool with_access) {
     absl::StrAppend(&t, " ", sim.ObjectName(s.fp.object));
     if (with_access) absl::StrAppend(&t, " [", AccessName(s.fp.access), "]");
   }
+  if (s.fp.object2 != kNoObject && with_access) {
+    absl::StrAppend(&t, " ", sim.ObjectName(s.fp.object2), " [", AccessName(s.fp.access2), "]");
+  }
   return t;
 }
 
@@ -116,7 +119,8 @@ uint64_t TraceClassHash(const Sim& sim) {
   uint64_t h = 0xcbf29ce484222325ULL;
   for (const auto& [l, a, j] : order) {
     h = Fnv1a64(absl::StrCat(l, ":", a, ":", steps[j].op, ":", steps[j].fp.object, ":",
-                             static_cast<int>(steps[j].fp.access), choices[j], ";"),
+                             static_cast<int>(steps[j].fp.access), ":", steps[j].fp.object2, ":",
+                             static_cast<int>(steps[j].fp.access2), choices[j], ";"),
                 h);
   }
   return h;
