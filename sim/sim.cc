@@ -7,9 +7,7 @@
 
 namespace daxsim::sim {
 
-Sim::Sim(SimOptions options) : options_(options), spurious_left_(options.spurious_wakeups) {
-  objects_.push_back({"none", -1});
-}
+Sim::Sim(SimOptions options) : options_(options), spurious_left_(options.spurious_wakeups) {}
 
 Sim::~Sim() { DestroyActors(); }
 
@@ -24,7 +22,7 @@ void Sim::Reset(const SimOptions& options) {
   DestroyActors();
   options_ = options;
   objects_.clear();
-  objects_.push_back({"none", -1});
+  next_object_ = 1;
   invariants_.clear();
   has_step_invariants_ = false;
   strategy_ = nullptr;
@@ -46,21 +44,28 @@ void Sim::Reset(const SimOptions& options) {
 }
 
 ObjectId Sim::NewObject(const char* name, int index) {
-  objects_.push_back({name, index});
-  return static_cast<ObjectId>(objects_.size() - 1);
+  const ObjectId id = next_object_++;
+  objects_.push_back({id, 1, name, index < 0 ? -1 : index});
+  return id;
 }
 
 ObjectId Sim::NewObjects(const char* name, int count) {
-  const ObjectId first = static_cast<ObjectId>(objects_.size());
-  for (int i = 0; i < count; ++i) objects_.push_back({name, i});
+  DAXSIM_CHECK(count >= 1);
+  const ObjectId first = next_object_;
+  next_object_ += static_cast<ObjectId>(count);
+  objects_.push_back({first, static_cast<uint32_t>(count), name, 0});
   return first;
 }
 
 std::string Sim::ObjectName(ObjectId id) const {
-  if (id >= objects_.size()) return "?";
-  const Object& o = objects_[id];
-  if (o.index < 0) return o.name;
-  return std::string(o.name) + "[" + std::to_string(o.index) + "]";
+  if (id == kNoObject) return "none";
+  // Ranges are appended in increasing order of their last id; find the one holding `id`.
+  auto it = std::lower_bound(objects_.begin(), objects_.end(), id, [](const Object& o, ObjectId v) {
+    return o.first + o.count <= v;
+  });
+  if (it == objects_.end() || id < it->first) return "?";
+  if (it->index_base < 0) return it->name;
+  return std::string(it->name) + "[" + std::to_string(it->index_base + static_cast<int64_t>(id - it->first)) + "]";
 }
 
 ActorId Sim::Spawn(std::string name, Task<void> body) {

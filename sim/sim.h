@@ -149,7 +149,7 @@ class Sim {
 
   // ---- World construction (before Run, or by an actor during a step) ----
   ObjectId NewObject(const char* name, int index = -1);
-  // `count` consecutive objects name[0..count-1]; returns the first id.
+  // `count` consecutive objects name[0..count-1]; returns the first id. O(1) whatever count.
   ObjectId NewObjects(const char* name, int count);
   std::string ObjectName(ObjectId id) const;
   ActorId Spawn(std::string name, Task<void> body);
@@ -231,9 +231,11 @@ class Sim {
   std::string ActorStacks() const;
 
  private:
-  struct Object {
+  struct Object {  // a range of `count` ids starting at `first`: name[0..count-1]
+    ObjectId first;
+    uint32_t count;
     const char* name;
-    int index;
+    int index_base;  // name[index_base + (id - first)]; -1: not indexed (a single object)
   };
   struct Invariant {
     std::string name;
@@ -261,7 +263,8 @@ class Sim {
   void DestroyActors();
 
   SimOptions options_;
-  std::vector<Object> objects_;
+  std::vector<Object> objects_;  // sorted by first id
+  ObjectId next_object_ = 1;
   std::vector<std::unique_ptr<Actor>> actors_;
   std::vector<Invariant> invariants_;
   bool has_step_invariants_ = false;

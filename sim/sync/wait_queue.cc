@@ -61,12 +61,18 @@ Task<void> WaitQueue::WaitEvent(Footprint cond_fp, std::function<bool()> cond, b
   co_await FinishWait();
 }
 
-WaitTable::WaitTable(Sim& sim, const char* name, int bits) : bits_(bits) {
+WaitTable::WaitTable(Sim& sim, const char* name, int bits) : sim_(&sim), bits_(bits) {
   DAXSIM_CHECK(bits >= 1 && bits <= 16);
-  const int n = 1 << bits;
-  const ObjectId first = sim.NewObjects(name, n);
-  queues_.reserve(n);
-  for (int i = 0; i < n; ++i) queues_.emplace_back(sim, first + static_cast<ObjectId>(i));
+  first_ = sim.NewObjects(name, 1 << bits);
+}
+
+WaitQueue& WaitTable::Bucket(uint64_t key) {
+  const uint32_t b = Hash(key, bits_);
+  auto it = queues_.find(b);
+  if (it == queues_.end()) {
+    it = queues_.emplace(b, WaitQueue(*sim_, first_ + static_cast<ObjectId>(b))).first;
+  }
+  return it->second;
 }
 
 }  // namespace daxsim::sim

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <vector>
 
 #include "sim/sim.h"
@@ -58,12 +59,15 @@ class WaitTable {
   static uint32_t Hash(uint64_t key, int bits) {
     return static_cast<uint32_t>((key * 0x61C8864680B583EBULL) >> (64 - bits));
   }
-  WaitQueue& Bucket(uint64_t key) { return queues_[Hash(key, bits_)]; }
+  // Buckets are created on first use; a bucket's object id depends only on its number.
+  WaitQueue& Bucket(uint64_t key);
   int bits() const { return bits_; }
 
  private:
+  Sim* sim_;
   int bits_;
-  std::vector<WaitQueue> queues_;
+  ObjectId first_;
+  std::map<uint32_t, WaitQueue> queues_;  // by bucket number
 };
 
 }  // namespace daxsim::sim
