@@ -13,6 +13,9 @@ class Spinlock : public Blocker {
  public:
   Spinlock(Sim& sim, const char* name, const char* lock_class = nullptr, int index = -1)
       : sim_(&sim), id_(sim.NewObject(name, index)), class_(lock_class ? lock_class : name) {}
+  // A lock whose object id was reserved by the caller (e.g. one of a range made lazily).
+  Spinlock(Sim& sim, ObjectId id, const char* lock_class)
+      : sim_(&sim), id_(id), class_(lock_class) {}
 
   struct LockAwaiter {
     Sim::PointAwaiter point;

@@ -1,0 +1,88 @@
+// Fault dispatch. Mirrors: mm/memory.c __handle_mm_fault(), create_huge_pmd(), wp_huge_pmd(),
+// handle_pte_fault(), do_fault() (do_read_fault / do_cow_fault / do_shared_fault),
+// do_wp_page() (wp_pfn_shared / wp_page_copy) (v6.1), for VM_MIXEDMAP DAX VMAs.
+// Scheduling points: the lockless page-table reads; the PTE lock in do_wp_page; everything the
+// filesystem's handlers do.
+#include "sim/check.h"
+#include "sim/vm/vm_ops.h"
+
+namespace daxsim::vm {
+
+using sim::Access;
+
+sim::Task<uint32_t> Vm::HandleMmFault(Vma* vma, uint64_t addr, uint32_t flags) {
+  auto _ = sim_->Enter("handle_mm_fault");
+  Mm* mm = vma->mm;
+  const bool write = flags & FAULT_FLAG_WRITE;
+  co_await sim_->Point("pmd_none?", {mm->PtObject(addr), Access::kRead});
+  const Pmd pmd = mm->pt.pmd(addr);
+  if (pmd.kind == Pmd::Kind::kNone && vma->ops->HugeFaults()) {
+    // create_huge_pmd()
+    VmFault vmf{vma, addr & PMD_MASK, vma->PgoffOf(addr & PMD_MASK), flags, PageEntrySize::kPmd};
+    if ((addr & PMD_MASK) < vma->start) vmf.pgoff = vma->PgoffOf(addr) & ~(PTRS_PER_PMD - 1);
+    vmf.address = addr;  // the handler aligns; it needs the real address for its checks
+    const uint32_t ret = co_await vma->ops->HugeFault(vmf);
+    if (!(ret & VM_FAULT_FALLBACK)) co_return ret;
+  } else if (pmd.kind == Pmd::Kind::kHuge) {
+    if (!write || pmd.write) co_return 0;  // spurious: huge_pmd_set_accessed()
+    // wp_huge_pmd(): shared DAX VMAs go to ->huge_fault; private ones split and fall back.
+    if (vma->shared) {
+      VmFault vmf{vma, addr, vma->PgoffOf(addr), flags, PageEntrySize::kPmd};
+      const uint32_t ret = co_await vma->ops->HugeFault(vmf);
+      if (!(ret & VM_FAULT_FALLBACK)) co_return ret;
+    }
+    // __split_huge_pmd() of a file-backed PMD just zaps it.
+    co_await ZapRange(vma, addr & PMD_MASK, (addr & PMD_MASK) + PMD_SIZE, false);
+  }
+  // handle_pte_fault()
+  co_await sim_->Point("pte_none?", {mm->PtObject(addr), Access::kRead});
+  const Pte* pte = mm->pt.pte(addr);
+  if (pte == nullptr) co_return co_await DoFault(vma, addr, flags);
+  if (write && !pte->write) co_return co_await DoWpPage(vma, addr, flags);
+  co_return 0;  // spurious: another thread fixed it
+}
+
+sim::Task<uint32_t> Vm::DoFault(Vma* vma, uint64_t addr, uint32_t flags) {
+  VmFault vmf{vma, addr & ~(PAGE_SIZE - 1), vma->PgoffOf(addr), flags, PageEntrySize::kPte};
+  if (!(flags & FAULT_FLAG_WRITE)) {
+    auto _ = sim_->Enter("do_read_fault");
+    co_return co_await vma->ops->Fault(vmf);
+  }
+  if (!vma->shared) {
+    auto _ = sim_->Enter("do_cow_fault");
+    vmf.cow_page = phys_->AllocAnon();
+    const uint32_t ret = co_await vma->ops->Fault(vmf);
+    if (!(ret & VM_FAULT_DONE_COW)) phys_->FreeAnon(vmf.cow_page);
+    co_return ret & ~VM_FAULT_DONE_COW;
+  }
+  auto _ = sim_->Enter("do_shared_fault");
+  co_return co_await vma->ops->Fault(vmf);
+}
+
+sim::Task<uint32_t> Vm::DoWpPage(Vma* vma, uint64_t addr, uint32_t flags) {
+  auto _ = sim_->Enter("do_wp_page");
+  Mm* mm = vma->mm;
+  VmFault vmf{vma, addr & ~(PAGE_SIZE - 1), vma->PgoffOf(addr), flags, PageEntrySize::kPte};
+  if (vma->shared) {
+    // wp_pfn_shared(): ->pfn_mkwrite makes the PTE writable under the DAX entry lock.
+    vmf.flags |= FAULT_FLAG_MKWRITE;
+    co_return co_await vma->ops->PfnMkwrite(vmf);
+  }
+  // wp_page_copy(): private mapping of a file (or zero) page: copy into an anonymous page.
+  const Pfn copy = phys_->AllocAnon();
+  sim::Spinlock& ptl = mm->pte_lock(addr);
+  co_await ptl.Lock();
+  co_await sim_->Point("wp_page_copy", {mm->PtObject(addr), Access::kWrite});
+  Pte* pte = mm->pt.mutable_pte(addr);
+  if (pte == nullptr || pte->write) {  // changed under us: nothing to do
+    co_await ptl.Unlock();
+    phys_->FreeAnon(copy);
+    co_return 0;
+  }
+  phys_->CopyPage(copy, pte->pfn);
+  *pte = Pte{copy, true, true, false};
+  co_await ptl.Unlock();
+  co_return 0;
+}
+
+}  // namespace daxsim::vm

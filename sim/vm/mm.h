@@ -1,0 +1,120 @@
+// Address spaces: an Mm (mm_struct) with its VMAs, page tables and their locks; the
+// AddressSpace of a file (struct address_space: the entry XArray and the i_mmap list of VMAs
+// that map it); VmFault (struct vm_fault) and VmOperations (struct vm_operations_struct), the
+// interface through which the VM calls a filesystem's fault handlers.
+// Scheduling points: none here; see fault.h, user.h and zap.h.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sim/sim.h"
+#include "sim/sync/rwsem.h"
+#include "sim/sync/spinlock.h"
+#include "sim/vm/page_table.h"
+#include "sim/vm/vm.h"
+#include "sim/vm/xarray.h"
+
+namespace daxsim::vm {
+
+class Mm;
+class VmOperations;
+
+// struct address_space of a file: the DAX entry tree and the mappings of the file.
+class AddressSpace {
+ public:
+  AddressSpace(sim::Sim& sim, std::string name, uint64_t ino)
+      : i_pages(sim, "i_pages.xa_lock"),
+        i_mmap_rwsem(sim, "i_mmap_rwsem", "i_mmap_rwsem"),
+        name_(std::move(name)),
+        ino_(ino) {}
+  Xarray i_pages;
+  sim::RwSem i_mmap_rwsem;  // i_mmap_lock_read/write
+  std::vector<struct Vma*> i_mmap;
+  const std::string& name() const { return name_; }
+  uint64_t ino() const { return ino_; }
+
+ private:
+  std::string name_;
+  uint64_t ino_;
+};
+
+struct Vma {
+  Mm* mm = nullptr;
+  uint64_t start = 0, end = 0;  // [start, end)
+  uint64_t pgoff = 0;           // file page of `start`
+  bool shared = true;           // VM_SHARED
+  bool writable = true;         // VM_WRITE
+  bool sync = false;            // VM_SYNC (MAP_SYNC)
+  AddressSpace* mapping = nullptr;
+  VmOperations* ops = nullptr;
+  std::string name;  // the workload's mapping name
+  uint64_t PgoffOf(uint64_t addr) const { return pgoff + ((addr - start) >> PAGE_SHIFT); }
+  uint64_t AddrOf(uint64_t page) const { return start + ((page - pgoff) << PAGE_SHIFT); }
+};
+
+enum class PageEntrySize { kPte, kPmd };
+
+// struct vm_fault
+struct VmFault {
+  Vma* vma = nullptr;
+  uint64_t address = 0;  // faulting address, page aligned (PMD aligned for PMD faults)
+  uint64_t pgoff = 0;
+  uint32_t flags = 0;  // FAULT_FLAG_*
+  PageEntrySize pe_size = PageEntrySize::kPte;
+  Pfn cow_page = 0;  // anonymous page for a private write fault (do_cow_fault), 0 if none
+  bool Write() const { return flags & FAULT_FLAG_WRITE; }
+};
+
+// struct vm_operations_struct (the subset DAX filesystems implement) + the file's fsync.
+class VmOperations {
+ public:
+  virtual ~VmOperations() = default;
+  virtual sim::Task<uint32_t> Fault(VmFault& vmf) = 0;
+  virtual sim::Task<uint32_t> HugeFault(VmFault& vmf) = 0;
+  virtual sim::Task<uint32_t> PageMkwrite(VmFault& vmf) = 0;
+  virtual sim::Task<uint32_t> PfnMkwrite(VmFault& vmf) = 0;
+  virtual bool HugeFaults() const = 0;  // the VMA may map PMDs (VM_HUGEPAGE + DAX)
+  // vfs_fsync_range() for msync(MS_SYNC): returns 0 or -errno.
+  virtual sim::Task<int> Fsync(uint64_t start, uint64_t end) = 0;
+};
+
+// mm_struct: VMAs, page tables, mmap_lock, and the page-table locks (pmd_lock per mm, a PTE lock
+// per PTE table, i.e. per 2 MiB of address space, as with split PTE locks).
+class Mm {
+ public:
+  static constexpr uint64_t kMmapBase = uint64_t{1} << 30;  // first mmap address (PMD aligned)
+  static constexpr int kPmdSlots = 256;                      // 512 MiB of address space
+
+  Mm(sim::Sim& sim, std::string name);
+  const std::string& name() const { return name_; }
+
+  Vma* FindVma(uint64_t addr);
+  Vma* FindVmaByName(const std::string& name);
+  // Picks a PMD-aligned address for a new mapping of `len` bytes (get_unmapped_area with
+  // thp_get_unmapped_area alignment) and inserts the VMA (caller holds mmap_lock for write).
+  Vma* InsertVma(const Vma& proto, uint64_t len);
+  void RemoveVma(Vma* vma);
+
+  // The footprint object for the page-table entries covering addr (the PMD slot and its PTEs).
+  sim::ObjectId PtObject(uint64_t addr) const;
+  sim::Spinlock& pte_lock(uint64_t addr);  // pte_lockptr()
+
+  sim::RwSem mmap_lock;
+  sim::Spinlock pmd_lock;  // pmd_lock()
+  PageTable pt;
+  std::vector<std::unique_ptr<Vma>> vmas;
+
+ private:
+  sim::Sim* sim_;
+  std::string name_;
+  sim::ObjectId pt_first_;
+  sim::ObjectId ptl_first_;
+  std::map<uint64_t, sim::Spinlock> pte_locks_;  // by PMD index, made on first use
+  uint64_t next_addr_ = kMmapBase;
+};
+
+}  // namespace daxsim::vm

@@ -1,0 +1,62 @@
+// A process's page tables: PMD slots (none, pointer to a PTE table, or a huge leaf) and PTEs,
+// with the bits the DAX path cares about. Plain data: callers hold the page-table locks (Mm's
+// pmd_lock / pte_lock) and declare the footprint (Mm::PtObject) at their scheduling points.
+// Mirrors: the pmd_none/pmd_trans_huge/pmd_devmap and pte_present/pte_write/pte_dirty views.
+#pragma once
+
+#include <cstdint>
+#include <map>
+
+#include "sim/vm/vm.h"
+
+namespace daxsim::vm {
+
+struct Pte {
+  Pfn pfn = 0;
+  bool write = false;
+  bool dirty = false;
+  bool special = false;  // pte_special: the zero page (or a pfn without struct page)
+};
+
+struct Pmd {
+  enum class Kind : uint8_t { kNone, kTable, kHuge };
+  Kind kind = Kind::kNone;
+  Pfn pfn = 0;  // huge leaves: first pfn of the 2 MiB extent
+  bool write = false;
+  bool dirty = false;
+  bool zero = false;  // the huge zero page
+};
+
+class PageTable {
+ public:
+  static uint64_t PmdIndex(uint64_t addr) { return addr >> PMD_SHIFT; }
+  static uint64_t Vpn(uint64_t addr) { return addr >> PAGE_SHIFT; }
+
+  const Pmd& pmd(uint64_t addr) const {
+    auto it = pmds_.find(PmdIndex(addr));
+    return it == pmds_.end() ? kNonePmd : it->second;
+  }
+  Pmd& mutable_pmd(uint64_t addr) { return pmds_[PmdIndex(addr)]; }
+  const Pte* pte(uint64_t addr) const {
+    auto it = ptes_.find(Vpn(addr));
+    return it == ptes_.end() ? nullptr : &it->second;
+  }
+  Pte* mutable_pte(uint64_t addr) {
+    auto it = ptes_.find(Vpn(addr));
+    return it == ptes_.end() ? nullptr : &it->second;
+  }
+  void SetPte(uint64_t addr, const Pte& pte) { ptes_[Vpn(addr)] = pte; }
+  void ClearPte(uint64_t addr) { ptes_.erase(Vpn(addr)); }
+  // Frees the PTE table under a PMD (free_pgtables on munmap).
+  void FreeTable(uint64_t addr);
+
+  const std::map<uint64_t, Pmd>& pmds() const { return pmds_; }
+  const std::map<uint64_t, Pte>& ptes() const { return ptes_; }
+
+ private:
+  static const Pmd kNonePmd;
+  std::map<uint64_t, Pmd> pmds_;  // by PMD index
+  std::map<uint64_t, Pte> ptes_;  // by virtual page number (present PTEs only)
+};
+
+}  // namespace daxsim::vm

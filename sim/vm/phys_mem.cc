@@ -1,0 +1,75 @@
+#include "sim/vm/phys_mem.h"
+
+#include <cstring>
+
+#include "sim/check.h"
+
+namespace daxsim::vm {
+
+PhysMem::PhysMem(sim::Sim& sim, nvdimm::Pmem* pmem)
+    : pmem_(pmem),
+      dev_first_(sim.NewObjects("page", static_cast<int>(pmem->pages()))),
+      anon_first_(sim.NewObjects("anon", kAnonPagesMax)) {}
+
+sim::ObjectId PhysMem::PageObject(Pfn pfn) const {
+  if (IsAnonPfn(pfn)) return anon_first_ + static_cast<sim::ObjectId>(pfn - kAnonPfnBase);
+  if (IsDevicePfn(pfn)) return dev_first_ + static_cast<sim::ObjectId>(pmem_->PfnToPgoff(pfn));
+  return sim::kNoObject;
+}
+
+bool PhysMem::Load(Pfn pfn, uint64_t offset, uint8_t* out, uint64_t len) const {
+  DAXSIM_CHECK(offset + len <= PAGE_SIZE);
+  if (IsZeroPfn(pfn)) {
+    std::memset(out, 0, len);
+    return true;
+  }
+  if (IsAnonPfn(pfn)) {
+    auto it = anon_.find(pfn);
+    DAXSIM_CHECK_MSG(it != anon_.end(), "load from a freed anonymous page");
+    std::memcpy(out, it->second.data() + offset, len);
+    return true;
+  }
+  DAXSIM_CHECK(IsDevicePfn(pfn));
+  return pmem_->LoadChecked((pfn << PAGE_SHIFT) + offset, out, len);
+}
+
+void PhysMem::Store(Pfn pfn, uint64_t offset, const uint8_t* data, uint64_t len) {
+  DAXSIM_CHECK(offset + len <= PAGE_SIZE);
+  DAXSIM_CHECK_MSG(!IsZeroPfn(pfn), "store to the zero page");
+  if (IsAnonPfn(pfn)) {
+    auto it = anon_.find(pfn);
+    DAXSIM_CHECK_MSG(it != anon_.end(), "store to a freed anonymous page");
+    std::memcpy(it->second.data() + offset, data, len);
+    return;
+  }
+  DAXSIM_CHECK(IsDevicePfn(pfn));
+  pmem_->Store((pfn << PAGE_SHIFT) + offset, data, len);
+}
+
+void PhysMem::CopyPage(Pfn dst, Pfn src) {
+  std::vector<uint8_t> buf(PAGE_SIZE);
+  Load(src, 0, buf.data(), PAGE_SIZE);
+  Store(dst, 0, buf.data(), PAGE_SIZE);
+}
+
+Pfn PhysMem::AllocAnon() {
+  DAXSIM_CHECK(next_anon_ < kAnonPfnBase + kAnonPagesMax);
+  const Pfn pfn = next_anon_++;
+  anon_[pfn].assign(PAGE_SIZE, 0);
+  return pfn;
+}
+
+void PhysMem::FreeAnon(Pfn pfn) { anon_.erase(pfn); }
+
+int PhysMem::page_ref_count(Pfn pfn) const {
+  auto it = refs_.find(pfn);
+  return 1 + (it == refs_.end() ? 0 : it->second);
+}
+
+void PhysMem::put_page(Pfn pfn) {
+  auto it = refs_.find(pfn);
+  DAXSIM_CHECK_MSG(it != refs_.end() && it->second > 0, "put_page without a reference");
+  if (--it->second == 0) refs_.erase(it);
+}
+
+}  // namespace daxsim::vm

@@ -1,0 +1,50 @@
+// Physical memory as user accesses and kernel copies see it: device pages (the NVDIMM, through
+// its CPU cache model), anonymous pages (COW copies, sparse), the shared zero page and the huge
+// zero page; and struct page reference counts of device pages (a get_user_pages pin holds one:
+// ZONE_DEVICE pages are idle at refcount 1). Each page has a footprint object.
+// Scheduling points: none (callers declare PageObject() in their footprints).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <vector>
+
+#include "sim/nvdimm/pmem.h"
+#include "sim/sim.h"
+#include "sim/vm/vm.h"
+
+namespace daxsim::vm {
+
+class PhysMem {
+ public:
+  static constexpr int kAnonPagesMax = 4096;
+
+  PhysMem(sim::Sim& sim, nvdimm::Pmem* pmem);
+
+  nvdimm::Pmem& pmem() { return *pmem_; }
+  bool IsDevicePfn(Pfn pfn) const { return pmem_->OwnsPfn(pfn); }
+  // Footprint object of a page: device page, anonymous page, or kNoObject for the zero pages
+  // (immutable).
+  sim::ObjectId PageObject(Pfn pfn) const;
+
+  // Byte accesses within one page. Returns false on a machine check (poison, bad block).
+  bool Load(Pfn pfn, uint64_t offset, uint8_t* out, uint64_t len) const;
+  void Store(Pfn pfn, uint64_t offset, const uint8_t* data, uint64_t len);
+  void CopyPage(Pfn dst, Pfn src);  // copy_user_highpage / copy_mc_to_kernel
+  Pfn AllocAnon();                  // a zeroed anonymous page
+  void FreeAnon(Pfn pfn);
+
+  int page_ref_count(Pfn pfn) const;  // device pages: 1 + pins
+  void get_page(Pfn pfn) { refs_[pfn]++; }
+  void put_page(Pfn pfn);
+
+ private:
+  nvdimm::Pmem* pmem_;
+  sim::ObjectId dev_first_;
+  sim::ObjectId anon_first_;
+  Pfn next_anon_ = kAnonPfnBase;
+  std::map<Pfn, std::vector<uint8_t>> anon_;  // live anonymous pages
+  std::map<Pfn, int> refs_;                   // extra references (pins) of device pages
+};
+
+}  // namespace daxsim::vm

@@ -1,0 +1,143 @@
+// The CPU side: loads and stores through the page tables (faulting as the arch fault handler
+// does: mmap_lock for read, handle_mm_fault, retry), get_user_pages pins and DMA completion, and
+// the mmap/munmap/madvise(DONTNEED)/msync system calls.
+// Mirrors: arch/x86/mm/fault.c do_user_addr_fault(), mm/gup.c, mm/mmap.c, mm/madvise.c,
+// mm/msync.c (v6.1). Scheduling points: the access itself (one step naming the page table and
+// the page: translation and access cannot be split), mmap_lock, and everything faults do.
+#include "sim/check.h"
+#include "sim/vm/vm_ops.h"
+
+namespace daxsim::vm {
+
+using sim::Access;
+
+namespace {
+constexpr int kFaultRetriesMax = 16;
+}
+
+Vm::Translation Vm::Translate(Mm* mm, uint64_t addr, bool write) const {
+  const Pmd& pmd = mm->pt.pmd(addr);
+  if (pmd.kind == Pmd::Kind::kHuge) {
+    if (write && !pmd.write) return {};
+    return {true, pmd.pfn + ((addr & ~PMD_MASK) >> PAGE_SHIFT)};
+  }
+  const Pte* pte = mm->pt.pte(addr);
+  if (pte == nullptr || (write && !pte->write)) return {};
+  return {true, pte->pfn};
+}
+
+sim::Task<AccessResult> Vm::FaultIn(Mm* mm, uint64_t addr, bool write) {
+  auto _ = sim_->Enter("do_user_addr_fault");
+  co_await mm->mmap_lock.DownRead();
+  AccessResult r;
+  Vma* vma = mm->FindVma(addr);
+  if (vma == nullptr || (write && !vma->writable)) {
+    r.kind = AccessResult::kSigsegv;
+  } else {
+    r.fault = co_await HandleMmFault(vma, addr, write ? FAULT_FLAG_WRITE : 0);
+    if (r.fault & VM_FAULT_ERROR) r.kind = AccessResult::kSigbus;
+  }
+  co_await mm->mmap_lock.UpRead();
+  co_return r;
+}
+
+sim::Task<AccessResult> Vm::UserAccess(Mm* mm, uint64_t addr, uint8_t* data, uint64_t len,
+                                       bool write) {
+  DAXSIM_CHECK((addr & (PAGE_SIZE - 1)) + len <= PAGE_SIZE);
+  for (int attempt = 0; attempt < kFaultRetriesMax; ++attempt) {
+    const Translation t = Translate(mm, addr, write);
+    if (t.ok) {
+      co_await sim_->Point(write ? "user store" : "user load",
+                           {mm->PtObject(addr), Access::kRead, phys_->PageObject(t.pfn),
+                            write ? Access::kWrite : Access::kRead});
+      if (!(Translate(mm, addr, write) == t)) continue;  // changed since the step was declared
+      const uint64_t off = addr & (PAGE_SIZE - 1);
+      if (write) {
+        phys_->Store(t.pfn, off, data, len);
+        co_return AccessResult{};
+      }
+      if (!phys_->Load(t.pfn, off, data, len)) co_return AccessResult{AccessResult::kSigbus};
+      co_return AccessResult{};
+    }
+    const AccessResult f = co_await FaultIn(mm, addr, write);
+    if (f.kind != AccessResult::kOk) co_return f;
+  }
+  sim_->Report(sim::ViolationKind::kInvariant, "fault makes no progress",
+               "the access at " + std::to_string(addr) + " faulted " +
+                   std::to_string(kFaultRetriesMax) + " times without a usable mapping");
+  co_return AccessResult{AccessResult::kSigbus};
+}
+
+sim::Task<AccessResult> Vm::PinUserPage(Mm* mm, uint64_t addr, Pfn* pfn) {
+  auto _ = sim_->Enter("get_user_pages");
+  for (int attempt = 0; attempt < kFaultRetriesMax; ++attempt) {
+    const Translation t = Translate(mm, addr, /*write=*/true);
+    if (t.ok) {
+      co_await sim_->Point("follow_page + try_grab_page",
+                           {mm->PtObject(addr), Access::kRead, phys_->PageObject(t.pfn),
+                            Access::kWrite});
+      if (!(Translate(mm, addr, true) == t)) continue;
+      if (phys_->IsDevicePfn(t.pfn)) phys_->get_page(t.pfn);
+      *pfn = t.pfn;
+      co_return AccessResult{};
+    }
+    const AccessResult f = co_await FaultIn(mm, addr, /*write=*/true);
+    if (f.kind != AccessResult::kOk) co_return f;
+  }
+  co_return AccessResult{AccessResult::kSigbus};
+}
+
+sim::Task<void> Vm::UnpinUserPage(Pfn pfn, uint64_t offset, const uint8_t* data, uint64_t len) {
+  auto _ = sim_->Enter("dma complete + unpin_user_page");
+  co_await sim_->Point("dma write + put_page", {phys_->PageObject(pfn), Access::kWrite});
+  if (!IsZeroPfn(pfn)) phys_->Store(pfn, offset, data, len);
+  if (phys_->IsDevicePfn(pfn)) phys_->put_page(pfn);
+}
+
+sim::Task<Vma*> Vm::Mmap(Mm* mm, const Vma& proto, uint64_t len) {
+  auto _ = sim_->Enter("mmap_region");
+  co_await mm->mmap_lock.DownWrite();
+  Vma* vma = mm->InsertVma(proto, len);
+  co_await vma->mapping->i_mmap_rwsem.DownWrite();
+  vma->mapping->i_mmap.push_back(vma);  // vma_interval_tree_insert
+  co_await vma->mapping->i_mmap_rwsem.UpWrite();
+  co_await mm->mmap_lock.UpWrite();
+  co_return vma;
+}
+
+sim::Task<void> Vm::Munmap(Mm* mm, Vma* vma) {
+  auto _ = sim_->Enter("__do_munmap");
+  co_await mm->mmap_lock.DownWrite();
+  co_await ZapRange(vma, vma->start, vma->end, /*even_cows=*/true);
+  co_await mm->pmd_lock.Lock();
+  co_await sim_->Point("free_pgtables", {mm->PtObject(vma->start), Access::kWrite});
+  for (uint64_t a = vma->start & PMD_MASK; a < vma->end; a += PMD_SIZE) mm->pt.FreeTable(a);
+  co_await mm->pmd_lock.Unlock();
+  AddressSpace* mapping = vma->mapping;
+  co_await mapping->i_mmap_rwsem.DownWrite();
+  std::erase(mapping->i_mmap, vma);
+  co_await mapping->i_mmap_rwsem.UpWrite();
+  mm->RemoveVma(vma);
+  co_await mm->mmap_lock.UpWrite();
+}
+
+sim::Task<void> Vm::MadviseDontneed(Mm* mm, Vma* vma, uint64_t start, uint64_t end) {
+  auto _ = sim_->Enter("madvise_dontneed");
+  co_await mm->mmap_lock.DownRead();
+  co_await ZapRange(vma, start, end, /*even_cows=*/true);
+  co_await mm->mmap_lock.UpRead();
+}
+
+sim::Task<int> Vm::Msync(Mm* mm, Vma* vma, uint64_t start, uint64_t end) {
+  auto _ = sim_->Enter("msync");
+  co_await mm->mmap_lock.DownRead();
+  const bool shared = vma->shared;
+  VmOperations* ops = vma->ops;
+  const uint64_t first = vma->PgoffOf(start) << PAGE_SHIFT;
+  const uint64_t last = (vma->PgoffOf(end - 1) << PAGE_SHIFT) + PAGE_SIZE - 1;
+  co_await mm->mmap_lock.UpRead();
+  if (!shared) co_return 0;
+  co_return co_await ops->Fsync(first, last);  // vfs_fsync_range() outside mmap_lock
+}
+
+}  // namespace daxsim::vm

@@ -1,0 +1,49 @@
+// Constants and result codes of the simulated VM, with the kernel's names: page and PMD sizes,
+// vm_fault_t bits (include/linux/mm_types.h), fault flags (include/linux/mm_types.h
+// enum fault_flag), and the pfn spaces: the shared zero page, the huge zero page, anonymous
+// pages (COW copies) and device pages (the NVDIMM's pfns).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace daxsim::vm {
+
+inline constexpr uint64_t PAGE_SHIFT = 12;
+inline constexpr uint64_t PAGE_SIZE = 4096;
+inline constexpr uint64_t PMD_SHIFT = 21;
+inline constexpr uint64_t PMD_SIZE = uint64_t{1} << PMD_SHIFT;
+inline constexpr uint64_t PMD_MASK = ~(PMD_SIZE - 1);
+inline constexpr uint64_t PTRS_PER_PMD = 512;  // pages per PMD
+inline constexpr unsigned PMD_ORDER = 9;
+
+using Pfn = uint64_t;
+inline constexpr Pfn kZeroPfn = 0x10;            // ZERO_PAGE(0)
+inline constexpr Pfn kHugeZeroPfn = 0x200;       // the huge zero page (PMD aligned)
+inline constexpr Pfn kAnonPfnBase = Pfn{1} << 32;  // anonymous pages (COW copies)
+
+inline bool IsZeroPfn(Pfn pfn) { return pfn == kZeroPfn || (pfn >= kHugeZeroPfn && pfn < kHugeZeroPfn + PTRS_PER_PMD); }
+inline bool IsAnonPfn(Pfn pfn) { return pfn >= kAnonPfnBase; }
+
+// vm_fault_t
+inline constexpr uint32_t VM_FAULT_OOM = 0x000001;
+inline constexpr uint32_t VM_FAULT_SIGBUS = 0x000002;
+inline constexpr uint32_t VM_FAULT_MAJOR = 0x000004;
+inline constexpr uint32_t VM_FAULT_HWPOISON = 0x000010;
+inline constexpr uint32_t VM_FAULT_NOPAGE = 0x000100;
+inline constexpr uint32_t VM_FAULT_LOCKED = 0x000200;
+inline constexpr uint32_t VM_FAULT_RETRY = 0x000400;
+inline constexpr uint32_t VM_FAULT_FALLBACK = 0x000800;
+inline constexpr uint32_t VM_FAULT_DONE_COW = 0x001000;
+inline constexpr uint32_t VM_FAULT_NEEDDSYNC = 0x002000;
+inline constexpr uint32_t VM_FAULT_ERROR =
+    VM_FAULT_OOM | VM_FAULT_SIGBUS | VM_FAULT_HWPOISON;
+
+// enum fault_flag
+inline constexpr uint32_t FAULT_FLAG_WRITE = 0x01;
+inline constexpr uint32_t FAULT_FLAG_MKWRITE = 0x02;
+
+// The kernel's VM_FAULT_RESULT_TRACE spelling, e.g. "NOPAGE|DONE_COW" (for traces).
+std::string VmFaultName(uint32_t result);
+
+}  // namespace daxsim::vm

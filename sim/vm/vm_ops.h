@@ -1,0 +1,84 @@
+// The VM's operations, each a coroutine with its scheduling points: fault dispatch
+// (mm/memory.c __handle_mm_fault, do_fault, do_wp_page), pfn insertion (insert_pfn,
+// insert_pfn_pmd), zapping (zap_page_range, unmap_mapping_range), user loads and stores through
+// the page tables, get_user_pages pins and their release, and the mmap/munmap/madvise/msync
+// system calls. Page-table words are read under the footprint Mm::PtObject and changed only under
+// pmd_lock / the PTE lock.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sim/sim.h"
+#include "sim/vm/mm.h"
+#include "sim/vm/phys_mem.h"
+
+namespace daxsim::vm {
+
+struct AccessResult {
+  enum Kind { kOk, kSigbus, kSigsegv } kind = kOk;
+  uint32_t fault = 0;  // the last fault's vm_fault_t
+};
+
+class Vm {
+ public:
+  Vm(sim::Sim& sim, PhysMem& phys) : sim_(&sim), phys_(&phys) {}
+  sim::Sim& sim() { return *sim_; }
+  PhysMem& phys() { return *phys_; }
+
+  // ---- fault dispatch (caller holds mmap_lock for read) ----
+  sim::Task<uint32_t> HandleMmFault(Vma* vma, uint64_t addr, uint32_t flags);
+
+  // ---- insertion (mm/memory.c, mm/huge_memory.c) ----
+  // vmf_insert_mixed / vmf_insert_mixed_mkwrite: REQUIRES the PMD is not huge (callers check
+  // under the DAX entry lock; a PTE installed under a huge PMD is a modelled kernel bug).
+  sim::Task<uint32_t> InsertPfn(Vma* vma, uint64_t addr, Pfn pfn, bool mkwrite, bool special);
+  // vmf_insert_pfn_pmd: installs a huge leaf if the PMD slot is empty (or upgrades write).
+  sim::Task<uint32_t> InsertPfnPmd(Vma* vma, uint64_t addr, Pfn pfn, bool write, bool zero);
+  // do_cow_fault's finish: install an anonymous page writable (finish_fault).
+  sim::Task<uint32_t> InstallAnon(Vma* vma, uint64_t addr, Pfn pfn);
+
+  // ---- zapping ----
+  // Zaps [start, end) of one VMA (zap_page_range_single); even_cows also drops COW copies.
+  sim::Task<void> ZapRange(Vma* vma, uint64_t start, uint64_t end, bool even_cows);
+  // unmap_mapping_pages(): every VMA of `mapping` over file pages [first, first + nr).
+  sim::Task<void> UnmapMappingPages(AddressSpace* mapping, uint64_t first, uint64_t nr,
+                                    bool even_cows);
+  // Write-protects and cleans every PTE/PMD mapping file pages [first, last] of `mapping`
+  // (dax_entry_mkclean's rmap walk, page_mkclean_one for DAX).
+  sim::Task<void> MkcleanMappingPages(AddressSpace* mapping, uint64_t first, uint64_t last);
+
+  // ---- user accesses (the CPU, faulting as needed) ----
+  // Within one page. `data` is read (store) or filled (load).
+  sim::Task<AccessResult> UserAccess(Mm* mm, uint64_t addr, uint8_t* data, uint64_t len,
+                                     bool write);
+  // get_user_pages(FOLL_WRITE) of one page: fault it in writable, take a page reference.
+  sim::Task<AccessResult> PinUserPage(Mm* mm, uint64_t addr, Pfn* pfn);
+  // The DMA into a pinned page completes (`data` lands in it) and the pin is released.
+  sim::Task<void> UnpinUserPage(Pfn pfn, uint64_t offset, const uint8_t* data, uint64_t len);
+
+  // ---- system calls ----
+  sim::Task<Vma*> Mmap(Mm* mm, const Vma& proto, uint64_t len);
+  sim::Task<void> Munmap(Mm* mm, Vma* vma);
+  sim::Task<void> MadviseDontneed(Mm* mm, Vma* vma, uint64_t start, uint64_t end);
+  sim::Task<int> Msync(Mm* mm, Vma* vma, uint64_t start, uint64_t end);
+
+ private:
+  struct Translation {
+    bool ok = false;
+    Pfn pfn = 0;
+    bool operator==(const Translation& o) const { return ok == o.ok && pfn == o.pfn; }
+  };
+  // What the MMU would do now for an access at addr (read/write permission).
+  Translation Translate(Mm* mm, uint64_t addr, bool write) const;
+  sim::Task<uint32_t> DoFault(Vma* vma, uint64_t addr, uint32_t flags);
+  sim::Task<uint32_t> DoWpPage(Vma* vma, uint64_t addr, uint32_t flags);
+  sim::Task<AccessResult> FaultIn(Mm* mm, uint64_t addr, bool write);
+  sim::Task<void> PteAlloc(Mm* mm, uint64_t addr);
+
+  sim::Sim* sim_;
+  PhysMem* phys_;
+};
+
+}  // namespace daxsim::vm

@@ -1,0 +1,54 @@
+// The page cache's XArray as DAX uses it: value entries by index, multi-index (order 9)
+// entries for PMDs, and the DIRTY / TOWRITE marks; guarded by xa_lock (a spinlock whose
+// acquisition orders every access in the model). Plain data under the lock.
+// Mirrors: include/linux/xarray.h xa_load/xas_store/xas_set_mark/xas_get_mark (multi-order
+// entries stored at the aligned index).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <vector>
+
+#include "sim/sim.h"
+#include "sim/sync/spinlock.h"
+
+namespace daxsim::vm {
+
+enum class XaMark : uint8_t { kDirty, kTowrite };
+
+class Xarray {
+ public:
+  struct Slot {
+    uint64_t index;  // first index covered
+    unsigned order;  // 0 or PMD_ORDER
+    uint64_t value;
+  };
+
+  Xarray(sim::Sim& sim, const char* name) : xa_lock(sim, name, "xa_lock") {}
+
+  // The entry covering `index` (a PTE-size entry there, or a PMD entry over its 2 MiB range).
+  std::optional<Slot> Load(uint64_t index) const;
+  // Entries of any order intersecting [first, last], in index order.
+  std::vector<Slot> Range(uint64_t first, uint64_t last) const;
+  // Stores `value` with `order` at index (aligned down); replaces whatever was there.
+  void Store(uint64_t index, unsigned order, uint64_t value);
+  // Removes the entry covering index (if any), with its marks.
+  void Erase(uint64_t index);
+  void SetMark(uint64_t index, XaMark m);
+  void ClearMark(uint64_t index, XaMark m);
+  bool GetMark(uint64_t index, XaMark m) const;
+  std::vector<uint64_t> Marked(XaMark m, uint64_t first, uint64_t last) const;
+  size_t size() const { return slots_.size(); }
+  const std::map<uint64_t, Slot>& slots() const { return slots_; }
+
+  sim::Spinlock xa_lock;
+
+ private:
+  std::optional<uint64_t> Key(uint64_t index) const;
+  std::map<uint64_t, Slot> slots_;  // by first index
+  std::set<uint64_t> dirty_, towrite_;
+};
+
+}  // namespace daxsim::vm
