@@ -1,0 +1,83 @@
+// The workload printer: the canonical text, every key spelled out in a fixed order, numbers in
+// canonical form (sizes as 4K/2M, offsets as hex), one op per line indented under its actor.
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "models/workload/text_internal.h"
+#include "models/workload/workload.h"
+
+namespace daxsim::models::workload {
+namespace {
+
+using text_internal::FormatByte;
+using text_internal::FormatNumber;
+
+std::string Quote(std::string_view text) {
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string FormatFile(const FileSetup& file) {
+  std::string out = absl::StrCat("file ", file.name, " size=", FormatNumber(file.size));
+  for (const FileSetup::Extent& e : file.extents) {
+    const bool written = e.kind == FileSetup::Extent::kWritten;
+    absl::StrAppend(&out, written ? " written=" : " unwritten=", FormatNumber(e.offset), "-",
+                    FormatNumber(e.offset + e.length));
+    if (written && e.fill != 0) absl::StrAppend(&out, " fill=", FormatByte(e.fill));
+  }
+  return out;
+}
+
+std::string FormatOp(const Op& op) {
+  const text_internal::OpSyntax& syntax = text_internal::SyntaxOf(op.code);
+  std::string out(syntax.name);
+  if (op.code == OpCode::kMmap) {
+    absl::StrAppend(&out, " ", op.map, " ", op.file, " off=", FormatNumber(op.offset),
+                    " len=", FormatNumber(op.length));
+    absl::StrAppend(&out, op.sync ? " sync" : op.shared ? " shared" : " private");
+    if (!op.write_access) absl::StrAppend(&out, " ro");
+    return out;
+  }
+  switch (syntax.target) {
+    case Target::kNone:
+      return out;
+    case Target::kMap:
+      absl::StrAppend(&out, " ", op.map);
+      break;
+    case Target::kFile:
+      absl::StrAppend(&out, " ", op.file);
+      break;
+  }
+  if (syntax.offset) {
+    const bool size = op.code == OpCode::kTruncate;
+    absl::StrAppend(&out, " ",
+                    size ? FormatNumber(op.offset) : text_internal::FormatOffset(op.offset));
+  }
+  if (syntax.len) absl::StrAppend(&out, " len=", FormatNumber(op.length));
+  if (syntax.val) absl::StrAppend(&out, " val=", FormatByte(op.value));
+  if (syntax.expect && op.expect) absl::StrAppend(&out, " expect=", FormatByte(op.value));
+  return out;
+}
+
+}  // namespace
+
+std::string FormatWorkload(const Workload& workload) {
+  std::string out = absl::StrCat("workload ", workload.name, "\n");
+  if (!workload.description.empty()) {
+    absl::StrAppend(&out, "description ", Quote(workload.description), "\n");
+  }
+  for (const FileSetup& file : workload.files) absl::StrAppend(&out, FormatFile(file), "\n");
+  for (const Actor& actor : workload.actors) {
+    absl::StrAppend(&out, "actor ", actor.name);
+    if (actor.mm != actor.name) absl::StrAppend(&out, " mm=", actor.mm);
+    absl::StrAppend(&out, "\n");
+    for (const Op& op : actor.ops) absl::StrAppend(&out, "  ", FormatOp(op), "\n");
+  }
+  return out;
+}
+
+}  // namespace daxsim::models::workload

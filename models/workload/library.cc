@@ -1,0 +1,345 @@
+// The named workload library. Each entry is the body of a workload (files and actors); the
+// `workload` and `description` lines are prepended from the entry. PMD workloads assume the
+// executor places mappings of 2 MiB or more at 2 MiB-aligned addresses.
+#include "models/workload/library.h"
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+
+namespace daxsim::models::workload {
+namespace {
+
+struct Entry {
+  const char* name;
+  const char* description;
+  const char* source;
+  const char* body;
+};
+
+const Entry kEntries[] = {
+    {"fault_vs_truncate", "a write fault on a written block races with truncate to zero",
+     "DAX.md §7 bug 1 (283307c7607d)", R"(
+file f size=8K written=0-8K fill=0x5a
+actor T1
+  mmap m f len=8K
+  store m 0x1000 len=8 val=0x11   # SIGBUS once truncate has run; never maps a freed block
+  load m 0x1000 len=8
+actor T2
+  truncate f 0
+)"},
+    {"fault_vs_punch", "a fault re-maps a block that a racing hole punch then frees and reuses",
+     "DAX.md §7 bug 3 (CVE-2015-8839, ea3d7209ca01, de0e8c20ba3a)", R"(
+file f size=8K written=0-8K fill=0x5a
+file g size=8K
+actor T1
+  mmap m f len=8K
+  load m 0 len=8
+  store m 0 len=8 val=0x11        # through a stale mapping this would corrupt g's new block
+actor T2
+  punch f 0 len=4K
+actor T3
+  write g 0 len=4K val=0x22       # may be given the block punched from f
+  read g 0 len=4K expect=0x22
+)"},
+    {"read_fault_hole_then_write",
+     "a read fault maps the zero page for a hole; a write fault in another process allocates",
+     "DAX.md §7 bug 4 (ac401cc78242); invariant: no zero-page mapping survives allocation", R"(
+file f size=4K
+actor R
+  mmap m f len=4K
+  load m 0 len=8                  # zero page (or the new block)
+  load m 0x800 len=8              # must not still read the zero page after W's store
+actor W
+  mmap m f len=4K
+  store m 0 len=8 val=0x11
+  load m 0 len=8 expect=0x11
+)"},
+    {"two_write_faults_hole", "two threads take first-touch write faults on one hole page",
+     "S03 (generic/340 holetest); DAX.md §7 bug 2 (843172978bb9, 1ca191576fc8)", R"(
+file f size=4K
+actor W1 mm=P
+  mmap m f len=4K                 # setup mapping, shared by both threads
+  store m 0x400 len=8 val=0x11
+  load m 0x400 len=8 expect=0x11  # lost if W2's fault zeroes the block again
+actor W2 mm=P
+  store m 0xc00 len=8 val=0x22
+  load m 0xc00 len=8 expect=0x22
+)"},
+    {"pmd_vs_pte_same_range",
+     "PMD and PTE faults collide in one private 2 MiB mapping shared by two threads",
+     "S02 (generic/437); DAX.md §7 bug 11", R"(
+file f size=2M written=0-2M fill=0x5a
+actor T1 mm=P
+  mmap m f len=2M private
+  load m 0 len=8                  # PMD read fault
+  store m 0 len=8 val=0x11        # private write: falls back to a PTE COW
+  madvise_dontneed m 0 len=2M
+actor T2 mm=P
+  load m 0 len=8
+  store m 0 len=8 val=0x22
+  madvise_dontneed m 0 len=2M
+)"},
+    {"pmd_waits_on_pte_entry",
+     "a PMD fault meets a locked PTE entry inside its 2 MiB range (wait-queue buckets differ)",
+     "DAX.md §7 bugs 12 (23c84eb78375), 13 (61c30c98ef17), 18 (0e40de0338d0)", R"(
+file f size=2M
+actor A
+  mmap m f off=4K len=4K          # PTE-only mapping of index 1
+  store m 0 len=8 val=0x11
+actor B
+  mmap m f len=2M                 # PMD-eligible mapping of the same range
+  store m 0 len=8 val=0x22
+actor C
+  mmap m f len=2M
+  load m 0x1000 len=8
+)"},
+    {"write_vs_read_fault_hole",
+     "write(2) allocates and fills a hole while a read fault on it is mapping the zero page",
+     "DAX.md §7 bug 10 (13e451fdc1af, 876f29460cbd)", R"(
+file f size=4K
+actor R
+  mmap m f len=4K ro
+  load m 0 len=8                  # must not map the zero page after write(2) allocated
+  load m 0 len=8
+actor W
+  write f 0 len=8 val=0x22
+  read f 0 len=8 expect=0x22
+)"},
+    {"writeback_vs_store", "fsync races first-touch stores; msync then crash must keep them",
+     "DAX.md §8 (stores before fsync/msync are durable); S11 for PTEs", R"(
+file f size=8K
+actor T1
+  mmap m f len=8K
+  store m 0 len=8 val=0x11
+  store m 0x1000 len=8 val=0x22
+  msync m 0 len=8K
+  crash
+actor T2
+  fsync f                         # cleans entries between or during T1's faults
+)"},
+    {"pfn_mkwrite_vs_fsync",
+     "the first store after a read fault (pfn_mkwrite) races fsync's clean and write-protect",
+     "DAX.md §7 bug 8 (2f89dc12a25d); S12", R"(
+file f size=4K written=0-4K
+actor T1
+  mmap m f len=4K
+  load m 0 len=8                  # read-only PTE
+  store m 0 len=8 val=0x11        # pfn_mkwrite
+  fsync f                         # must flush the store
+  crash
+actor T2
+  fsync f
+)"},
+    {"pmd_fsync_twice", "store, fsync, store again in the same PMD, fsync: both stores durable",
+     "S11; DAX.md §7 bug 9 (f729c8c9b24f)", R"(
+file f size=2M written=0-2M
+actor T1
+  mmap m f len=2M
+  store m 0 len=8 val=0x11
+  fsync f                         # must write-protect the PMD in every VMA
+  store m 0x1000 len=8 val=0x22   # so this faults and re-dirties the entry
+  fsync f
+  crash
+actor R
+  mmap m f len=2M                 # a second VMA on the same PMD entry
+  load m 0 len=8
+  store m 0x2000 len=8 val=0x33
+)"},
+    {"three_readers_hole",
+     "three read faults on one hole page: every waiter on the entry must be woken",
+     "DAX.md §7 bug 6 (965d004af540)", R"(
+file f size=4K
+actor R1
+  mmap m f len=4K ro
+  load m 0 len=8
+actor R2
+  mmap m f len=4K ro
+  load m 0 len=8
+actor R3
+  mmap m f len=4K ro
+  load m 0 len=8
+)"},
+    {"pin_vs_truncate",
+     "truncate races an O_DIRECT read whose buffer is a DAX mapping, while another file allocates",
+     "S05 (generic/503); DAX.md §7 bug 16 (5fac7408d828)", R"(
+file f size=8K written=0-8K
+file g size=8K
+actor D
+  mmap m f len=8K
+  pin m 0 len=4K                  # get_user_pages for the DMA
+  unpin m 0 len=4K val=0x44       # the device writes, then the pins drop
+actor T
+  truncate f 0                    # must wait for the pins before freeing blocks
+actor F
+  write g 0 len=4K val=0x33
+  read g 0 len=4K expect=0x33     # never overwritten by D's DMA
+)"},
+    {"cow_private_vs_truncate", "a private COW write fault races truncate of the file page",
+     "DAX.md §7 bug 5 (bc2466e42573); S04", R"(
+file f size=8K written=0-8K fill=0x5a
+actor P
+  mmap m f len=8K private
+  load m 0x1000 len=8
+  store m 0x1000 len=8 val=0x11   # COW page must not be installed after truncate
+  load m 0x1000 len=8
+actor T
+  truncate f 4K
+)"},
+    {"map_sync_crash",
+     "MAP_SYNC write faults by two threads, crash at any point: fault-time metadata durable",
+     "S08 (generic/470), S09", R"(
+file f size=8K
+actor T1 mm=P
+  mmap m f len=8K sync
+  store m 0 len=8 val=0x11
+  clwb m 0 len=8
+  sfence                          # flushed and fenced: must survive
+  store m 0x1000 len=8 val=0x22   # block durable, data may be zero
+actor T2 mm=P
+  store m 0x8 len=8 val=0x33      # same page, racing T1's sync fault
+actor C
+  crash
+)"},
+    {"store_beyond_eof", "a PMD mapping is truncated to 1 MiB under stores at its end",
+     "DAX.md §8 (faults at or beyond EOF get SIGBUS); PMD fallback when crossing EOF", R"(
+file f size=2M written=0-2M
+actor T1
+  mmap m f len=2M
+  load m 0 len=8
+  store m 0x1ff000 len=8 val=0x11 # SIGBUS after truncate
+  store m 0x1000 len=8 val=0x22   # below EOF: a PTE, never a PMD crossing EOF
+actor T2
+  truncate f 1M
+)"},
+    {"fsync_then_crash",
+     "an unaligned 11-byte write(2), fsync, crash, racing an append: the 11 bytes survive",
+     "S13 (Vinter HelloWorld)", R"(
+file f size=0
+actor T1
+  write f 0 len=11 val=0x48
+  fsync f
+  crash
+actor T2
+  write f 11 len=5 val=0x57
+  fsync f
+)"},
+    {"store_no_fsync_crash",
+     "mapped stores and a write(2) with no fsync, then crash: loss allowed, no foreign data",
+     "S24 (b) and S08 without MAP_SYNC", R"(
+file f size=4K written=0-4K fill=0x5a
+actor T1
+  mmap m f len=4K
+  store m 0 len=8 val=0x11
+  store m 0x40 len=8 val=0x22
+  crash
+actor T2
+  write f 0x800 len=8 val=0x33
+)"},
+    {"zero_length_pmd", "stores to a 2 MiB mapping of an empty file must get SIGBUS",
+     "DAX.md §7 bug 17 (957ac8c421ad)", R"(
+file f size=0
+actor T1 mm=P
+  mmap m f len=2M
+  store m 0 len=8 val=0x11        # SIGBUS: i_size is 0
+actor T2 mm=P
+  load m 0x1000 len=8             # SIGBUS
+)"},
+    {"invalidate_dirty_entry",
+     "write(2) invalidates a range holding a dirty, unmapped entry; fsync then crash",
+     "DAX.md §7 bug 7 (c6dcf52c23d2)", R"(
+file f size=8K written=0-8K
+actor T1
+  mmap m f len=8K
+  store m 0 len=8 val=0x11
+  munmap m                        # entry stays DIRTY, now unmapped
+  fsync f                         # must still flush it
+  crash
+actor T2
+  write f 0x800 len=8 val=0x22    # invalidates page 0's range
+)"},
+    {"faults_wait_vs_truncate",
+     "two faults wait on one locked entry while truncate deletes it: all waiters wake",
+     "DAX.md §7 bug 15 (237388320def)", R"(
+file f size=4K written=0-4K
+actor R1
+  mmap m f len=4K
+  load m 0 len=8
+actor R2
+  mmap m f len=4K
+  store m 0 len=8 val=0x11
+actor T
+  truncate f 0
+)"},
+    {"badblock_vs_fault", "a media error appears under a mapped page; scrub clears it",
+     "S21 (ndctl pmem-errors)", R"(
+file f size=16K written=0-16K
+actor T
+  mmap m f len=16K
+  load m 0 len=8                  # SIGBUS if the bad block is there, never poisoned data
+  read f 0 len=4K                 # EIO while the bad block is there
+actor E
+  badblock f 0
+  scrub
+)"},
+    {"poison_shared_mapping", "memory failure on a DAX page mapped by two processes: both lose it",
+     "S22 (xfs/550, ndctl dax-poison)", R"(
+file f size=8K written=0-8K
+actor P
+  mmap m f len=8K
+  load m 0 len=8
+  load m 0 len=8                  # SIGBUS once Q's poison ran
+actor Q
+  mmap m f len=8K
+  load m 0 len=8
+  poison m 0
+)"},
+    {"unbind_vs_fault", "device unbind races faults: no mapping outlives the device",
+     "S23 (ndctl revoke-devmem)", R"(
+file f size=8K written=0-8K
+actor T
+  mmap m f len=8K
+  store m 0 len=8 val=0x11
+  load m 0x1000 len=8             # SIGBUS after unbind
+actor A
+  unbind
+)"},
+    {"kernel_trace_pmd_fallback",
+     "the DAX.md §9 sequence: PMD hole read, PTE write fallbacks, msync (one actor)",
+     "DAX.md §9 (Linux 6.1 xfs fs_dax trace); S06", R"(
+file f size=8M unwritten=0-8M
+actor T
+  mmap m f len=4M
+  load m 0 len=1
+  store m 0x1000 len=1 val=0x11
+  store m 2M len=1 val=0x22
+  msync m 0 len=4M
+)"},
+};
+
+std::vector<NamedWorkload> Build() {
+  std::vector<NamedWorkload> out;
+  for (const Entry& e : kEntries) {
+    std::string text = absl::StrCat("workload ", e.name, "\ndescription \"", e.description, "\"");
+    absl::StrAppend(&text, e.body);
+    out.push_back(NamedWorkload{e.name, e.description, e.source, std::move(text)});
+  }
+  return out;
+}
+
+}  // namespace
+
+const std::vector<NamedWorkload>& Workloads() {
+  static const std::vector<NamedWorkload>* const workloads =
+      new std::vector<NamedWorkload>(Build());
+  return *workloads;
+}
+
+absl::StatusOr<Workload> FindWorkload(std::string_view name) {
+  for (const NamedWorkload& w : Workloads()) {
+    if (w.name == name) return ParseWorkload(w.text, "workload:" + w.name);
+  }
+  return absl::NotFoundError(
+      absl::StrCat("no workload named '", absl::string_view(name.data(), name.size()), "'"));
+}
+
+}  // namespace daxsim::models::workload
