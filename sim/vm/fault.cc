@@ -18,16 +18,14 @@ sim::Task<uint32_t> Vm::HandleMmFault(Vma* vma, uint64_t addr, uint32_t flags) {
   const Pmd pmd = mm->pt.pmd(addr);
   if (pmd.kind == Pmd::Kind::kNone && vma->ops->HugeFaults()) {
     // create_huge_pmd()
-    VmFault vmf{vma, addr & PMD_MASK, vma->PgoffOf(addr & PMD_MASK), flags, PageEntrySize::kPmd};
-    if ((addr & PMD_MASK) < vma->start) vmf.pgoff = vma->PgoffOf(addr) & ~(PTRS_PER_PMD - 1);
-    vmf.address = addr;  // the handler aligns; it needs the real address for its checks
+    VmFault vmf{vma, addr & ~(PAGE_SIZE - 1), vma->PgoffOf(addr), flags, PageEntrySize::kPmd};
     const uint32_t ret = co_await vma->ops->HugeFault(vmf);
     if (!(ret & VM_FAULT_FALLBACK)) co_return ret;
   } else if (pmd.kind == Pmd::Kind::kHuge) {
     if (!write || pmd.write) co_return 0;  // spurious: huge_pmd_set_accessed()
     // wp_huge_pmd(): shared DAX VMAs go to ->huge_fault; private ones split and fall back.
     if (vma->shared) {
-      VmFault vmf{vma, addr, vma->PgoffOf(addr), flags, PageEntrySize::kPmd};
+      VmFault vmf{vma, addr & ~(PAGE_SIZE - 1), vma->PgoffOf(addr), flags, PageEntrySize::kPmd};
       const uint32_t ret = co_await vma->ops->HugeFault(vmf);
       if (!(ret & VM_FAULT_FALLBACK)) co_return ret;
     }

@@ -1,0 +1,122 @@
+// The DAX core (fs/dax.c, XArray era, v5.15 semantics): the entry lock and its hashed wait
+// table, grab_mapping_entry, the PTE and PMD fault paths through ->iomap_begin, hole loading
+// with the (huge) zero page, copy-on-write for private mappings, MAP_SYNC's NEEDDSYNC protocol,
+// writeback (tag, mkclean, flush, clean), layout breaking, entry deletion and invalidation, and
+// read/write(2) through iomap. Emits the fs_dax tracepoints.
+// Scheduling points: xa_lock, every wait on a locked entry (prepare_to_wait_exclusive,
+// schedule, finish_wait), the wake-ups, i_size reads, and everything the VM and the filesystem
+// do underneath.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "sim/dax/entry.h"
+#include "sim/dax/iomap.h"
+#include "sim/nvdimm/pmem.h"
+#include "sim/sim.h"
+#include "sim/sync/wait_queue.h"
+#include "sim/vm/mm.h"
+#include "sim/vm/vm_ops.h"
+
+namespace daxsim::dax {
+
+enum class WakeMode { kAll, kNext };
+
+class Dax {
+ public:
+  static constexpr int kWaitTableBitsDefault = 12;  // DAX_WAIT_TABLE_BITS
+
+  Dax(sim::Sim& sim, vm::Vm& vm, nvdimm::Pmem& pmem, int wait_table_bits = kWaitTableBitsDefault);
+
+  // dax_iomap_fault(): PTE or PMD fault on `inode` through `ops`. On VM_FAULT_NEEDDSYNC, *pfnp
+  // is the pfn to map writable after the filesystem made the metadata durable.
+  sim::Task<uint32_t> IomapFault(vm::VmFault& vmf, vm::Pfn* pfnp, DaxInode& inode, IomapOps& ops);
+  // dax_insert_pfn_mkwrite(), the second half of dax_finish_sync_fault().
+  sim::Task<uint32_t> InsertPfnMkwrite(vm::VmFault& vmf, vm::Pfn pfn, unsigned order,
+                                       DaxInode& inode);
+  // dax_writeback_mapping_range() for WB_SYNC_ALL over file bytes [start, end].
+  sim::Task<int> WritebackMappingRange(DaxInode& inode, uint64_t start, uint64_t end);
+  // dax_layout_busy_page_range(): unmaps [start, end] from every process and returns a pfn
+  // whose page is pinned (refcount > 1), or 0.
+  sim::Task<vm::Pfn> LayoutBusyPage(DaxInode& inode, uint64_t start, uint64_t end);
+  // dax_delete_mapping_entry() (truncate) / dax_invalidate_mapping_entry_sync(): 1 if removed.
+  sim::Task<int> DeleteMappingEntry(DaxInode& inode, uint64_t index);
+  sim::Task<int> InvalidateMappingEntrySync(DaxInode& inode, uint64_t index);
+  // truncate_inode_pages_range() for DAX: delete every entry over file pages [first, last].
+  sim::Task<void> TruncateInodePagesRange(DaxInode& inode, uint64_t first, uint64_t last);
+  // invalidate_inode_pages2_range() for DAX: invalidate clean entries, then unmap the range.
+  sim::Task<int> InvalidateInodePages2Range(DaxInode& inode, uint64_t first, uint64_t last);
+  // dax_iomap_rw(): read(2)/write(2) of [pos, pos + len) (caller holds i_rwsem). Returns bytes
+  // done or -errno.
+  sim::Task<int64_t> IomapRw(DaxInode& inode, IomapOps& ops, uint64_t pos, uint64_t len,
+                             bool write, uint8_t* buf);
+  // dax_lock_page()/dax_unlock_page() of the entry at (inode, index) for memory failure: returns
+  // the locked entry (0 if none).
+  sim::Task<uint64_t> LockEntryForMemoryFailure(DaxInode& inode, uint64_t index);
+  sim::Task<void> UnlockEntry(DaxInode& inode, uint64_t index, uint64_t entry);
+
+  sim::WaitTable& wait_table() { return wait_table_; }
+  nvdimm::Pmem& pmem() { return *pmem_; }
+  vm::Vm& vm() { return *vm_; }
+
+  // Trace plumbing (fs_dax tracepoints, kernel text format).
+  void TracePte(const char* event, DaxInode& inode, const vm::VmFault& vmf, uint32_t result);
+  void TracePmd(const char* event, DaxInode& inode, const vm::VmFault& vmf, uint64_t max_pgoff,
+                uint32_t result, bool with_result);
+  void TracePmdHole(const char* event, DaxInode& inode, const vm::VmFault& vmf, bool zero_page,
+                    uint64_t entry);
+  void TraceWritebackRange(const char* event, DaxInode& inode, uint64_t start, uint64_t end);
+  void TraceWritebackOne(DaxInode& inode, uint64_t pgoff, uint64_t pglen);
+
+ private:
+  // A grabbed entry, or the VM_FAULT code grab_mapping_entry() returned instead.
+  struct Grabbed {
+    uint64_t entry = 0;
+    uint32_t error = 0;  // VM_FAULT_FALLBACK / OOM / SIGBUS
+  };
+  // What get_unlocked_entry() found: nothing, a conflict (smaller order), or an entry.
+  struct Found {
+    std::optional<uint64_t> entry;
+    bool conflict = false;
+    uint64_t index = 0;  // where the entry is stored
+  };
+
+  // ---- entry locking (caller holds xa_lock unless noted) ----
+  Found Lookup(vm::Xarray& xa, uint64_t index, unsigned order) const;
+  sim::Task<Found> GetUnlockedEntry(vm::Xarray& xa, uint64_t index, unsigned order);
+  sim::WaitQueue& EntryWaitqueue(vm::Xarray& xa, uint64_t index, uint64_t entry, uint64_t* key);
+  sim::Task<void> WakeEntry(vm::Xarray& xa, uint64_t index, uint64_t entry, WakeMode mode);
+  sim::Task<void> PutUnlockedEntry(vm::Xarray& xa, uint64_t index, const Found& f, WakeMode mode);
+  void LockEntry(vm::Xarray& xa, uint64_t index, uint64_t entry);
+  // dax_unlock_entry(): takes xa_lock itself.
+  sim::Task<void> UnlockEntryAt(vm::Xarray& xa, uint64_t index, uint64_t entry);
+  sim::Task<Grabbed> GrabMappingEntry(DaxInode& inode, uint64_t index, unsigned order);
+  // dax_insert_entry(): returns the entry now in the tree (still locked there).
+  sim::Task<uint64_t> InsertEntry(DaxInode& inode, vm::VmFault& vmf, uint64_t index,
+                                  uint64_t entry, vm::Pfn pfn, uint64_t flags, bool dirty);
+
+  // ---- faults ----
+  sim::Task<uint32_t> PteFault(vm::VmFault& vmf, vm::Pfn* pfnp, DaxInode& inode, IomapOps& ops);
+  sim::Task<uint32_t> PmdFault(vm::VmFault& vmf, vm::Pfn* pfnp, DaxInode& inode, IomapOps& ops);
+  sim::Task<uint32_t> FaultIter(vm::VmFault& vmf, const Iomap& iomap, vm::Pfn* pfnp,
+                                DaxInode& inode, uint64_t index, uint64_t* entry, bool pmd);
+  sim::Task<uint32_t> LoadHole(DaxInode& inode, vm::VmFault& vmf, uint64_t index, uint64_t* entry);
+  sim::Task<uint32_t> PmdLoadHole(DaxInode& inode, vm::VmFault& vmf, uint64_t index,
+                                  uint64_t* entry);
+  sim::Task<uint32_t> FaultCowPage(vm::VmFault& vmf, const Iomap& iomap, uint64_t pos);
+  int IomapPfn(const Iomap& iomap, uint64_t pos, uint64_t size, vm::Pfn* pfn) const;
+  sim::Task<uint32_t> ReadSize(DaxInode& inode, uint64_t* size);
+
+  // ---- writeback / invalidation ----
+  sim::Task<int> WritebackOne(DaxInode& inode, uint64_t index, uint64_t entry);
+  sim::Task<int> InvalidateEntry(DaxInode& inode, uint64_t index, bool trunc);
+
+  sim::Sim* sim_;
+  vm::Vm* vm_;
+  nvdimm::Pmem* pmem_;
+  sim::WaitTable wait_table_;
+};
+
+}  // namespace daxsim::dax

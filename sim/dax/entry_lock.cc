@@ -1,0 +1,156 @@
+// The entry lock and its wait table. Mirrors: fs/dax.c dax_entry_waitqueue(),
+// wake_exceptional_entry_func(), dax_wake_entry(), get_unlocked_entry(), put_unlocked_entry(),
+// dax_lock_entry(), dax_unlock_entry(), grab_mapping_entry(), dax_insert_entry() (v5.15).
+// Scheduling points: xa_lock, prepare_to_wait_exclusive/schedule/finish_wait on the hashed
+// bucket, the wake-ups, and the unmaps a zero-entry replacement or PMD downgrade performs.
+#include "sim/check.h"
+#include "sim/dax/dax.h"
+
+namespace daxsim::dax {
+
+using vm::PTRS_PER_PMD;
+
+std::string DescribeEntry(uint64_t e) {
+  std::string s = dax_is_pmd_entry(e) ? "PMD" : "PTE";
+  if (dax_is_empty_entry(e)) s += " empty";
+  if (dax_is_zero_entry(e)) s += " zero";
+  if (!dax_is_empty_entry(e) && !dax_is_zero_entry(e)) s += " pfn " + std::to_string(dax_to_pfn(e));
+  if (dax_is_locked(e)) s += " locked";
+  return s;
+}
+
+Dax::Dax(sim::Sim& sim, vm::Vm& vm, nvdimm::Pmem& pmem, int wait_table_bits)
+    : sim_(&sim), vm_(&vm), pmem_(&pmem), wait_table_(sim, "wait_table", wait_table_bits) {}
+
+// xas_find_conflict() for an order-`order` request at index.
+Dax::Found Dax::Lookup(vm::Xarray& xa, uint64_t index, unsigned order) const {
+  Found f;
+  if (order == 0) {
+    if (auto s = xa.Load(index)) {
+      f.entry = s->value;
+      f.index = s->index;
+    }
+    return f;
+  }
+  const uint64_t first = index & ~(PTRS_PER_PMD - 1);
+  for (const vm::Xarray::Slot& s : xa.Range(first, first + PTRS_PER_PMD - 1)) {
+    f.entry = s.value;
+    f.index = s.index;
+    f.conflict = s.order < order;
+    return f;
+  }
+  return f;
+}
+
+sim::WaitQueue& Dax::EntryWaitqueue(vm::Xarray& xa, uint64_t index, uint64_t entry, uint64_t* key) {
+  if (dax_is_pmd_entry(entry)) index &= ~(PTRS_PER_PMD - 1);
+  const uint64_t xa_id = xa.xa_lock.id();
+  *key = (static_cast<uint64_t>(xa_id) << 40) | (index + 1);  // (xa, entry_start); never 0
+  return wait_table_.Bucket(static_cast<uint64_t>(xa_id) ^ index);
+}
+
+sim::Task<void> Dax::WakeEntry(vm::Xarray& xa, uint64_t index, uint64_t entry, WakeMode mode) {
+  uint64_t key = 0;
+  sim::WaitQueue& wq = EntryWaitqueue(xa, index, entry, &key);
+  co_await wq.WakeUp(mode == WakeMode::kAll ? 0 : 1, key);
+}
+
+sim::Task<Dax::Found> Dax::GetUnlockedEntry(vm::Xarray& xa, uint64_t index, unsigned order) {
+  auto _ = sim_->Enter("get_unlocked_entry");
+  for (;;) {
+    Found f = Lookup(xa, index, order);
+    if (!f.entry || f.conflict || !dax_is_locked(*f.entry)) co_return f;
+    uint64_t key = 0;
+    sim::WaitQueue& wq = EntryWaitqueue(xa, index, *f.entry, &key);
+    co_await wq.PrepareToWait(/*exclusive=*/true, key);
+    co_await xa.xa_lock.Unlock();
+    co_await sim_->Schedule(wq.id(), [this, &xa, index, order] {
+      const Found now = Lookup(xa, index, order);
+      return !now.entry || now.conflict || !dax_is_locked(*now.entry);
+    });
+    co_await wq.FinishWait();
+    co_await xa.xa_lock.Lock();
+  }
+}
+
+sim::Task<void> Dax::PutUnlockedEntry(vm::Xarray& xa, uint64_t index, const Found& f, WakeMode mode) {
+  if (f.entry && !f.conflict) co_await WakeEntry(xa, index, *f.entry, mode);
+}
+
+void Dax::LockEntry(vm::Xarray& xa, uint64_t index, uint64_t entry) {
+  xa.Store(index, dax_entry_order(entry), entry | DAX_LOCKED);
+}
+
+sim::Task<void> Dax::UnlockEntryAt(vm::Xarray& xa, uint64_t index, uint64_t entry) {
+  auto _ = sim_->Enter("dax_unlock_entry");
+  DAXSIM_CHECK(!dax_is_locked(entry));
+  co_await xa.xa_lock.Lock();
+  const std::optional<vm::Xarray::Slot> old = xa.Load(index);
+  DAXSIM_CHECK_MSG(old && dax_is_locked(old->value), "dax_unlock_entry of an unlocked entry");
+  xa.Store(index, dax_entry_order(entry), entry);
+  co_await xa.xa_lock.Unlock();
+  co_await WakeEntry(xa, index, entry, WakeMode::kNext);
+}
+
+sim::Task<Dax::Grabbed> Dax::GrabMappingEntry(DaxInode& inode, uint64_t index, unsigned order) {
+  auto _ = sim_->Enter("grab_mapping_entry");
+  vm::AddressSpace& mapping = inode.mapping();
+  vm::Xarray& xa = mapping.i_pages;
+  co_await xa.xa_lock.Lock();
+  Found f = co_await GetUnlockedEntry(xa, index, order);
+  if (f.conflict) {
+    co_await xa.xa_lock.Unlock();
+    co_return Grabbed{0, vm::VM_FAULT_FALLBACK};
+  }
+  std::optional<uint64_t> entry = f.entry;
+  if (entry && order == 0 && dax_is_pmd_entry(*entry) &&
+      (dax_is_zero_entry(*entry) || dax_is_empty_entry(*entry))) {
+    // PMD downgrade: keep the entry valid (locked) while xa_lock is dropped.
+    LockEntry(xa, index, *entry);
+    if (dax_is_zero_entry(*entry)) {
+      co_await xa.xa_lock.Unlock();
+      co_await vm_->UnmapMappingPages(&mapping, index & ~(PTRS_PER_PMD - 1), PTRS_PER_PMD, false);
+      co_await xa.xa_lock.Lock();
+    }
+    xa.Erase(index);
+    co_await WakeEntry(xa, index, *entry, WakeMode::kAll);
+    entry.reset();
+  }
+  uint64_t value;
+  if (entry) {
+    value = *entry;
+  } else {
+    value = dax_make_entry(0, DAX_EMPTY | (order > 0 ? DAX_PMD : 0));
+  }
+  LockEntry(xa, index, value);
+  co_await xa.xa_lock.Unlock();
+  co_return Grabbed{value, 0};
+}
+
+sim::Task<uint64_t> Dax::InsertEntry(DaxInode& inode, vm::VmFault& vmf, uint64_t index,
+                                     uint64_t entry, vm::Pfn pfn, uint64_t flags, bool dirty) {
+  auto _ = sim_->Enter("dax_insert_entry");
+  vm::AddressSpace& mapping = inode.mapping();
+  vm::Xarray& xa = mapping.i_pages;
+  const uint64_t new_entry = dax_make_entry(pfn, flags);
+  if (dax_is_zero_entry(entry) && !(flags & DAX_ZERO_PAGE)) {
+    // Replacing a zero page with a block mapping: unmap the zero page everywhere first.
+    if (dax_is_pmd_entry(entry)) {
+      co_await vm_->UnmapMappingPages(&mapping, index & ~(PTRS_PER_PMD - 1), PTRS_PER_PMD, false);
+    } else {
+      co_await vm_->UnmapMappingPages(&mapping, index, 1, false);
+    }
+  }
+  co_await xa.xa_lock.Lock();
+  uint64_t result = entry;
+  if (dax_is_zero_entry(entry) || dax_is_empty_entry(entry)) {
+    // Only a zero or empty entry is replaced; a PTE insert under a real PMD entry keeps the PMD.
+    LockEntry(xa, index, new_entry);
+    result = new_entry;
+  }
+  if (dirty) xa.SetMark(index, vm::XaMark::kDirty);
+  co_await xa.xa_lock.Unlock();
+  co_return result;
+}
+
+}  // namespace daxsim::dax

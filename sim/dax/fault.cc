@@ -1,0 +1,251 @@
+// The fault paths. Mirrors: fs/dax.c dax_iomap_fault(), dax_iomap_pte_fault(),
+// dax_iomap_pmd_fault(), dax_fault_check_fallback(), dax_fault_iter(), dax_load_hole(),
+// dax_pmd_load_hole(), dax_fault_cow_page(), dax_iomap_pfn(), dax_insert_pfn_mkwrite()
+// (v5.15: an entry is marked DIRTY only by write faults that are not synchronous).
+// Scheduling points: i_size read, the entry lock, the lockless PMD checks, ->iomap_begin and
+// ->iomap_end, and the insertions.
+#include "sim/check.h"
+#include "sim/dax/dax.h"
+
+namespace daxsim::dax {
+
+using sim::Access;
+using namespace vm;  // the kernel's VM_FAULT_* / PAGE_* names
+
+namespace {
+constexpr int kEnomem = -12;
+constexpr int kEinval = -22;
+constexpr int kEhwpoison = -133;
+
+uint32_t DaxFaultReturn(int err) {
+  if (err == 0) return VM_FAULT_NOPAGE;
+  if (err == kEnomem) return VM_FAULT_OOM;
+  if (err == kEhwpoison) return VM_FAULT_HWPOISON;
+  return VM_FAULT_SIGBUS;
+}
+}  // namespace
+
+const char* IomapTypeName(IomapType t) {
+  switch (t) {
+    case IomapType::kHole: return "HOLE";
+    case IomapType::kMapped: return "MAPPED";
+    case IomapType::kUnwritten: return "UNWRITTEN";
+  }
+  return "?";
+}
+
+sim::Task<uint32_t> Dax::ReadSize(DaxInode& inode, uint64_t* size) {
+  co_await sim_->Point("i_size_read", {inode.size_object(), Access::kRead});
+  *size = inode.i_size();
+  co_return 0;
+}
+
+sim::Task<uint32_t> Dax::IomapFault(VmFault& vmf, Pfn* pfnp, DaxInode& inode, IomapOps& ops) {
+  if (vmf.pe_size == PageEntrySize::kPmd) co_return co_await PmdFault(vmf, pfnp, inode, ops);
+  co_return co_await PteFault(vmf, pfnp, inode, ops);
+}
+
+int Dax::IomapPfn(const Iomap& iomap, uint64_t pos, uint64_t size, Pfn* pfn) const {
+  const uint64_t pgoff = iomap.block + ((pos - iomap.offset) >> PAGE_SHIFT);
+  const int64_t nr = static_cast<int64_t>(size >> PAGE_SHIFT);
+  const nvdimm::Pmem::DirectAccessResult r = pmem_->DirectAccess(pgoff, nr);
+  if (r.err < 0) return r.err;
+  if (r.avail < nr) return kEinval;
+  if (size > PAGE_SIZE && (r.pfn & (PTRS_PER_PMD - 1)) != 0) return kEinval;  // !pfn_t aligned
+  *pfn = r.pfn;
+  return 0;
+}
+
+sim::Task<uint32_t> Dax::PteFault(VmFault& vmf, Pfn* pfnp, DaxInode& inode, IomapOps& ops) {
+  auto _ = sim_->Enter("dax_iomap_pte_fault");
+  vm::Xarray& xa = inode.mapping().i_pages;
+  const uint64_t pos = vmf.pgoff << PAGE_SHIFT;
+  uint32_t ret = 0;
+  TracePte("dax_pte_fault", inode, vmf, 0);
+  uint64_t size = 0;
+  co_await ReadSize(inode, &size);
+  if (pos >= size) {
+    ret = VM_FAULT_SIGBUS;
+  } else {
+    const uint32_t flags = IOMAP_FAULT | IOMAP_DAX | (vmf.Write() && !vmf.cow_page ? IOMAP_WRITE : 0);
+    const Grabbed g = co_await GrabMappingEntry(inode, vmf.pgoff, 0);
+    if (g.error) {
+      ret = g.error;
+    } else {
+      uint64_t entry = g.entry;
+      Mm* mm = vmf.vma->mm;
+      co_await sim_->Point("pmd_trans_huge?", {mm->PtObject(vmf.address), Access::kRead});
+      if (mm->pt.pmd(vmf.address).kind == Pmd::Kind::kHuge) {
+        ret = VM_FAULT_NOPAGE;  // raced with a PMD fault: the access is retried
+      } else {
+        Iomap iomap;
+        const int err = co_await ops.IomapBegin(inode, pos, PAGE_SIZE, flags, &iomap);
+        if (err < 0) {
+          ret = DaxFaultReturn(err);
+        } else if (iomap.length < PAGE_SIZE) {
+          ret = VM_FAULT_SIGBUS;
+        } else {
+          ret = co_await FaultIter(vmf, iomap, pfnp, inode, vmf.pgoff, &entry, false);
+          if (ret != VM_FAULT_SIGBUS && (iomap.flags & IOMAP_F_NEW)) ret |= VM_FAULT_MAJOR;
+          if (!(ret & VM_FAULT_ERROR)) {
+            co_await ops.IomapEnd(inode, pos, PAGE_SIZE, PAGE_SIZE, flags, iomap);
+          }
+        }
+      }
+      co_await UnlockEntryAt(xa, vmf.pgoff, entry);
+    }
+  }
+  TracePte("dax_pte_fault_done", inode, vmf, ret);
+  co_return ret;
+}
+
+sim::Task<uint32_t> Dax::PmdFault(VmFault& vmf, Pfn* pfnp, DaxInode& inode, IomapOps& ops) {
+  auto _ = sim_->Enter("dax_iomap_pmd_fault");
+  vm::Xarray& xa = inode.mapping().i_pages;
+  const uint64_t index = vmf.pgoff & ~(PTRS_PER_PMD - 1);
+  const uint64_t pmd_addr = vmf.address & PMD_MASK;
+  const bool write = vmf.Write();
+  const uint32_t flags = IOMAP_FAULT | IOMAP_DAX | (write ? IOMAP_WRITE : 0);
+  uint32_t ret = VM_FAULT_FALLBACK;
+  uint64_t size = 0;
+  co_await ReadSize(inode, &size);
+  const uint64_t max_pgoff = (size + PAGE_SIZE - 1) >> PAGE_SHIFT;
+  TracePmd("dax_pmd_fault", inode, vmf, max_pgoff, 0, false);
+  if (index >= max_pgoff) {
+    ret = VM_FAULT_SIGBUS;
+    TracePmd("dax_pmd_fault_done", inode, vmf, max_pgoff, ret, true);
+    co_return ret;
+  }
+  // dax_fault_check_fallback()
+  const bool fallback =
+      (vmf.pgoff & (PTRS_PER_PMD - 1)) != ((vmf.address >> PAGE_SHIFT) & (PTRS_PER_PMD - 1)) ||
+      (write && !vmf.vma->shared) || pmd_addr < vmf.vma->start ||
+      pmd_addr + PMD_SIZE > vmf.vma->end || (index | (PTRS_PER_PMD - 1)) >= max_pgoff;
+  if (!fallback) {
+    const Grabbed g = co_await GrabMappingEntry(inode, vmf.pgoff, PMD_ORDER);
+    if (g.error) {
+      ret = g.error;
+    } else {
+      uint64_t entry = g.entry;
+      Mm* mm = vmf.vma->mm;
+      co_await sim_->Point("pmd_none?", {mm->PtObject(pmd_addr), Access::kRead});
+      if (mm->pt.pmd(pmd_addr).kind == Pmd::Kind::kTable) {
+        ret = 0;  // raced with a PTE fault: retried
+      } else {
+        Iomap iomap;
+        const uint64_t pos = index << PAGE_SHIFT;
+        const int err = co_await ops.IomapBegin(inode, pos, PMD_SIZE, flags, &iomap);
+        if (err == 0 && iomap.offset + iomap.length >= pos + PMD_SIZE && iomap.offset <= pos) {
+          ret = co_await FaultIter(vmf, iomap, pfnp, inode, index, &entry, true);
+          if (ret != VM_FAULT_FALLBACK) {
+            co_await ops.IomapEnd(inode, pos, PMD_SIZE, PMD_SIZE, flags, iomap);
+          }
+        }
+      }
+      co_await UnlockEntryAt(xa, index, entry);
+    }
+  }
+  if (ret == VM_FAULT_FALLBACK) {
+    // split_huge_pmd(): a file-backed huge PMD (e.g. the huge zero page) is simply zapped.
+    Mm* mm = vmf.vma->mm;
+    co_await sim_->Point("split_huge_pmd", {mm->PtObject(pmd_addr), Access::kRead});
+    if (mm->pt.pmd(pmd_addr).kind == Pmd::Kind::kHuge) {
+      co_await vm_->ZapRange(vmf.vma, pmd_addr, pmd_addr + PMD_SIZE, false);
+    }
+  }
+  TracePmd("dax_pmd_fault_done", inode, vmf, max_pgoff, ret, true);
+  co_return ret;
+}
+
+sim::Task<uint32_t> Dax::FaultIter(VmFault& vmf, const Iomap& iomap, Pfn* pfnp, DaxInode& inode,
+                                   uint64_t index, uint64_t* entry, bool pmd) {
+  const uint64_t size = pmd ? PMD_SIZE : PAGE_SIZE;
+  const uint64_t pos = index << PAGE_SHIFT;
+  const bool write = vmf.Write();
+  const bool sync = write && vmf.vma->sync && (iomap.flags & IOMAP_F_DIRTY);
+  if (!pmd && vmf.cow_page) co_return co_await FaultCowPage(vmf, iomap, pos);
+  if (!write && (iomap.type == IomapType::kUnwritten || iomap.type == IomapType::kHole)) {
+    if (!pmd) co_return co_await LoadHole(inode, vmf, index, entry);
+    co_return co_await PmdLoadHole(inode, vmf, index, entry);
+  }
+  if (iomap.type != IomapType::kMapped) co_return pmd ? VM_FAULT_FALLBACK : VM_FAULT_SIGBUS;
+  Pfn pfn = 0;
+  const int err = IomapPfn(iomap, pos, size, &pfn);
+  if (err < 0) co_return pmd ? VM_FAULT_FALLBACK : DaxFaultReturn(err);
+  *entry = co_await InsertEntry(inode, vmf, index, *entry, pfn, pmd ? DAX_PMD : 0, write && !sync);
+  if (sync) {
+    *pfnp = pfn;
+    co_return VM_FAULT_NEEDDSYNC;
+  }
+  if (pmd) co_return co_await vm_->InsertPfnPmd(vmf.vma, vmf.address, pfn, write, false);
+  co_return co_await vm_->InsertPfn(vmf.vma, vmf.address, pfn, write, false);
+}
+
+sim::Task<uint32_t> Dax::LoadHole(DaxInode& inode, VmFault& vmf, uint64_t index, uint64_t* entry) {
+  auto _ = sim_->Enter("dax_load_hole");
+  *entry = co_await InsertEntry(inode, vmf, index, *entry, kZeroPfn, DAX_ZERO_PAGE, false);
+  const uint32_t ret = co_await vm_->InsertPfn(vmf.vma, vmf.address, kZeroPfn, false, true);
+  TracePte("dax_load_hole", inode, vmf, ret);
+  co_return ret;
+}
+
+sim::Task<uint32_t> Dax::PmdLoadHole(DaxInode& inode, VmFault& vmf, uint64_t index,
+                                     uint64_t* entry) {
+  auto _ = sim_->Enter("dax_pmd_load_hole");
+  Mm* mm = vmf.vma->mm;
+  const uint64_t pmd_addr = vmf.address & PMD_MASK;
+  *entry = co_await InsertEntry(inode, vmf, index, *entry, kHugeZeroPfn, DAX_PMD | DAX_ZERO_PAGE,
+                                false);
+  co_await mm->pmd_lock.Lock();
+  co_await sim_->Point("set_pmd_at (huge zero page)", {mm->PtObject(pmd_addr), Access::kWrite});
+  Pmd& pmd = mm->pt.mutable_pmd(pmd_addr);
+  if (pmd.kind != Pmd::Kind::kNone) {
+    co_await mm->pmd_lock.Unlock();
+    TracePmdHole("dax_pmd_load_hole_fallback", inode, vmf, true, *entry);
+    co_return VM_FAULT_FALLBACK;
+  }
+  pmd = Pmd{Pmd::Kind::kHuge, kHugeZeroPfn, false, false, true};
+  co_await mm->pmd_lock.Unlock();
+  TracePmdHole("dax_pmd_load_hole", inode, vmf, true, *entry);
+  co_return VM_FAULT_NOPAGE;
+}
+
+sim::Task<uint32_t> Dax::FaultCowPage(VmFault& vmf, const Iomap& iomap, uint64_t pos) {
+  auto _ = sim_->Enter("dax_fault_cow_page");
+  if (iomap.type == IomapType::kMapped) {
+    Pfn src = 0;
+    const int err = IomapPfn(iomap, pos, PAGE_SIZE, &src);
+    if (err < 0) co_return DaxFaultReturn(err);
+    co_await sim_->Point("copy_cow_page_dax", {vm_->phys().PageObject(src), Access::kRead});
+    vm_->phys().CopyPage(vmf.cow_page, src);
+  }  // hole / unwritten: the anonymous page is already clear
+  co_return co_await vm_->InstallAnon(vmf.vma, vmf.address, vmf.cow_page);
+}
+
+sim::Task<uint32_t> Dax::InsertPfnMkwrite(VmFault& vmf, Pfn pfn, unsigned order, DaxInode& inode) {
+  auto _ = sim_->Enter("dax_insert_pfn_mkwrite");
+  vm::Xarray& xa = inode.mapping().i_pages;
+  co_await xa.xa_lock.Lock();
+  const Found f = co_await GetUnlockedEntry(xa, vmf.pgoff, order);
+  if (!f.entry || f.conflict || (order == 0 && !dax_is_pte_entry(*f.entry))) {
+    co_await PutUnlockedEntry(xa, vmf.pgoff, f, WakeMode::kNext);
+    co_await xa.xa_lock.Unlock();
+    TracePte("dax_insert_pfn_mkwrite_no_entry", inode, vmf, VM_FAULT_NOPAGE);
+    co_return VM_FAULT_NOPAGE;
+  }
+  const uint64_t entry = *f.entry;
+  xa.SetMark(vmf.pgoff, vm::XaMark::kDirty);
+  LockEntry(xa, vmf.pgoff, entry);
+  co_await xa.xa_lock.Unlock();
+  uint32_t ret;
+  if (order == 0) {
+    ret = co_await vm_->InsertPfn(vmf.vma, vmf.address, pfn, true, false);
+  } else {
+    ret = co_await vm_->InsertPfnPmd(vmf.vma, vmf.address, pfn, true, false);
+  }
+  co_await UnlockEntryAt(xa, vmf.pgoff, entry);
+  TracePte("dax_insert_pfn_mkwrite", inode, vmf, ret);
+  co_return ret;
+}
+
+}  // namespace daxsim::dax

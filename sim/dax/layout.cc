@@ -1,0 +1,130 @@
+// Layout breaking and entry removal. Mirrors: fs/dax.c dax_layout_busy_page_range(),
+// __dax_invalidate_entry(), dax_delete_mapping_entry(), dax_invalidate_mapping_entry_sync(),
+// dax_lock_page()/dax_unlock_page(); mm/truncate.c truncate_inode_pages_range() and
+// invalidate_inode_pages2_range() for DAX mappings (v5.15).
+// Scheduling points: the whole-range unmap, xa_lock, waits on locked entries, the wake-ups.
+#include "sim/check.h"
+#include "sim/dax/dax.h"
+
+namespace daxsim::dax {
+
+using namespace vm;
+
+sim::Task<Pfn> Dax::LayoutBusyPage(DaxInode& inode, uint64_t start, uint64_t end) {
+  auto _ = sim_->Enter("dax_layout_busy_page_range");
+  vm::AddressSpace& mapping = inode.mapping();
+  vm::Xarray& xa = mapping.i_pages;
+  co_await mapping.i_mmap_rwsem.DownRead();
+  const bool mapped = !mapping.i_mmap.empty();  // mapping_mapped()
+  co_await mapping.i_mmap_rwsem.UpRead();
+  if (!mapped) co_return 0;
+  const uint64_t first = start >> PAGE_SHIFT, last = end >> PAGE_SHIFT;
+  co_await vm_->UnmapMappingPages(&mapping, first, last - first + 1, false);
+  co_await xa.xa_lock.Lock();
+  Pfn busy = 0;
+  uint64_t next = first;
+  for (;;) {
+    const std::vector<Xarray::Slot> slots = xa.Range(next, last);
+    if (slots.empty()) break;
+    const Xarray::Slot s = slots.front();
+    next = s.index + (uint64_t{1} << s.order);
+    Found f;
+    f.entry = s.value;
+    f.index = s.index;
+    if (dax_is_locked(s.value)) f = co_await GetUnlockedEntry(xa, s.index, 0);
+    if (f.entry && !dax_is_zero_entry(*f.entry) && !dax_is_empty_entry(*f.entry)) {
+      // dax_busy_page(): any page of the entry with an elevated refcount (a GUP pin).
+      const Pfn pfn = dax_to_pfn(*f.entry);
+      const uint64_t count = uint64_t{1} << dax_entry_order(*f.entry);
+      for (uint64_t i = 0; i < count && busy == 0; ++i) {
+        co_await sim_->Point("page_ref_count", {vm_->phys().PageObject(pfn + i), sim::Access::kRead});
+        if (vm_->phys().page_ref_count(pfn + i) > 1) busy = pfn + i;
+      }
+    }
+    co_await PutUnlockedEntry(xa, s.index, f, WakeMode::kNext);
+    if (busy != 0 || next > last) break;
+  }
+  co_await xa.xa_lock.Unlock();
+  co_return busy;
+}
+
+sim::Task<int> Dax::InvalidateEntry(DaxInode& inode, uint64_t index, bool trunc) {
+  auto _ = sim_->Enter(trunc ? "dax_delete_mapping_entry" : "dax_invalidate_mapping_entry_sync");
+  vm::Xarray& xa = inode.mapping().i_pages;
+  int ret = 0;
+  co_await xa.xa_lock.Lock();
+  const Found f = co_await GetUnlockedEntry(xa, index, 0);
+  if (f.entry && (trunc || (!xa.GetMark(index, XaMark::kDirty) &&
+                            !xa.GetMark(index, XaMark::kTowrite)))) {
+    xa.Erase(index);
+    ret = 1;
+  }
+  co_await PutUnlockedEntry(xa, index, f, WakeMode::kAll);
+  co_await xa.xa_lock.Unlock();
+  co_return ret;
+}
+
+sim::Task<int> Dax::DeleteMappingEntry(DaxInode& inode, uint64_t index) {
+  co_return co_await InvalidateEntry(inode, index, true);
+}
+
+sim::Task<int> Dax::InvalidateMappingEntrySync(DaxInode& inode, uint64_t index) {
+  co_return co_await InvalidateEntry(inode, index, false);
+}
+
+sim::Task<void> Dax::TruncateInodePagesRange(DaxInode& inode, uint64_t first, uint64_t last) {
+  auto _ = sim_->Enter("truncate_inode_pages_range");
+  vm::Xarray& xa = inode.mapping().i_pages;
+  uint64_t next = first;
+  for (;;) {
+    // find_lock_entries(): value entries are collected, not locked.
+    co_await xa.xa_lock.Lock();
+    const std::vector<Xarray::Slot> slots = xa.Range(next, last);
+    co_await xa.xa_lock.Unlock();
+    if (slots.empty()) break;
+    const Xarray::Slot s = slots.front();
+    next = s.index + (uint64_t{1} << s.order);
+    co_await DeleteMappingEntry(inode, std::max(s.index, first));
+    if (next > last) break;
+  }
+}
+
+sim::Task<int> Dax::InvalidateInodePages2Range(DaxInode& inode, uint64_t first, uint64_t last) {
+  auto _ = sim_->Enter("invalidate_inode_pages2_range");
+  vm::Xarray& xa = inode.mapping().i_pages;
+  int ret = 0;
+  uint64_t next = first;
+  for (;;) {
+    co_await xa.xa_lock.Lock();
+    const std::vector<Xarray::Slot> slots = xa.Range(next, last);
+    co_await xa.xa_lock.Unlock();
+    if (slots.empty()) break;
+    const Xarray::Slot s = slots.front();
+    next = s.index + (uint64_t{1} << s.order);
+    if (co_await InvalidateMappingEntrySync(inode, std::max(s.index, first)) == 0) ret = -16;
+    if (next > last) break;
+  }
+  // For DAX the page tables are invalidated after the entries.
+  co_await vm_->UnmapMappingPages(&inode.mapping(), first, last - first + 1, false);
+  co_return ret;
+}
+
+sim::Task<uint64_t> Dax::LockEntryForMemoryFailure(DaxInode& inode, uint64_t index) {
+  auto _ = sim_->Enter("dax_lock_page");
+  vm::Xarray& xa = inode.mapping().i_pages;
+  co_await xa.xa_lock.Lock();
+  const Found f = co_await GetUnlockedEntry(xa, index, 0);
+  uint64_t entry = 0;
+  if (f.entry) {
+    entry = *f.entry;
+    LockEntry(xa, index, entry);
+  }
+  co_await xa.xa_lock.Unlock();
+  co_return entry;
+}
+
+sim::Task<void> Dax::UnlockEntry(DaxInode& inode, uint64_t index, uint64_t entry) {
+  if (entry != 0) co_await UnlockEntryAt(inode.mapping().i_pages, index, entry);
+}
+
+}  // namespace daxsim::dax

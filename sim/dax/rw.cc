@@ -1,0 +1,63 @@
+// read(2)/write(2) on a DAX file. Mirrors: fs/dax.c dax_iomap_rw() and dax_iomap_iter()
+// (v5.15): no entry locks for the copy; a write that allocated new blocks first invalidates the
+// range (waiting for any fault holding an entry there, dropping zero-page entries and their
+// mappings) so mmap sees the new data; copies go through memcpy_flushcache (NT stores).
+// Scheduling points: ->iomap_begin/->iomap_end, the invalidation, one step per page copied.
+#include <algorithm>
+
+#include "sim/check.h"
+#include "sim/dax/dax.h"
+
+namespace daxsim::dax {
+
+using namespace vm;
+
+sim::Task<int64_t> Dax::IomapRw(DaxInode& inode, IomapOps& ops, uint64_t pos, uint64_t len,
+                                bool write, uint8_t* buf) {
+  auto _ = sim_->Enter("dax_iomap_rw");
+  uint64_t end = pos + len;
+  if (!write) {
+    uint64_t size = 0;
+    co_await ReadSize(inode, &size);
+    end = std::min(end, size);
+    if (pos >= end) co_return 0;
+  }
+  const uint64_t start = pos;
+  while (pos < end) {
+    Iomap iomap;
+    const uint32_t flags = IOMAP_DAX | (write ? IOMAP_WRITE : 0);
+    const int err = co_await ops.IomapBegin(inode, pos, end - pos, flags, &iomap);
+    if (err < 0) co_return pos > start ? static_cast<int64_t>(pos - start) : err;
+    const uint64_t chunk_end = std::min(end, iomap.offset + iomap.length);
+    DAXSIM_CHECK(chunk_end > pos);
+    if (!write && iomap.type != IomapType::kMapped) {
+      std::fill(buf + (pos - start), buf + (chunk_end - start), 0);  // iov_iter_zero()
+    } else {
+      if (iomap.type != IomapType::kMapped) co_return -5;
+      if (write && (iomap.flags & IOMAP_F_NEW)) {
+        co_await InvalidateInodePages2Range(inode, pos >> PAGE_SHIFT, (chunk_end - 1) >> PAGE_SHIFT);
+      }
+      for (uint64_t p = pos; p < chunk_end;) {
+        const uint64_t page_end = std::min(chunk_end, (p & ~(PAGE_SIZE - 1)) + PAGE_SIZE);
+        const uint64_t block = iomap.block + ((p - iomap.offset) >> PAGE_SHIFT);
+        const nvdimm::Pmem::DirectAccessResult da = pmem_->DirectAccess(block, 1);
+        if (da.err < 0) co_return p > start ? static_cast<int64_t>(p - start) : da.err;
+        const uint64_t paddr = (da.pfn << PAGE_SHIFT) + (p & (PAGE_SIZE - 1));
+        co_await sim_->Point(write ? "dax_copy_from_iter" : "dax_copy_to_iter",
+                             {vm_->phys().PageObject(da.pfn),
+                              write ? sim::Access::kWrite : sim::Access::kRead});
+        if (write) {
+          pmem_->MemcpyFlushcache(paddr, buf + (p - start), page_end - p);
+        } else if (!pmem_->LoadChecked(paddr, buf + (p - start), page_end - p)) {
+          co_return p > start ? static_cast<int64_t>(p - start) : -5;
+        }
+        p = page_end;
+      }
+    }
+    co_await ops.IomapEnd(inode, pos, chunk_end - pos, chunk_end - pos, flags, iomap);
+    pos = chunk_end;
+  }
+  co_return static_cast<int64_t>(pos - start);
+}
+
+}  // namespace daxsim::dax

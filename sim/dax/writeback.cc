@@ -1,0 +1,81 @@
+// Writeback of a DAX mapping. Mirrors: fs/dax.c dax_writeback_mapping_range() (tag DIRTY
+// entries TOWRITE, walk them) and dax_writeback_one() (wait for the entry, re-check it, lock it,
+// clear TOWRITE, write-protect and clean every mapping (dax_entry_mkclean), flush its cache
+// lines (dax_flush = clwb), unlock and clear DIRTY) (v5.15). The fence is the caller's
+// (fsync ends with a flush of the device: nvdimm_flush).
+// Scheduling points: xa_lock, the entry lock, the mkclean rmap walk.
+#include "sim/check.h"
+#include "sim/dax/dax.h"
+
+namespace daxsim::dax {
+
+using namespace vm;
+
+sim::Task<int> Dax::WritebackMappingRange(DaxInode& inode, uint64_t start, uint64_t end) {
+  auto _ = sim_->Enter("dax_writeback_mapping_range");
+  vm::Xarray& xa = inode.mapping().i_pages;
+  const uint64_t first = start >> PAGE_SHIFT;
+  const uint64_t last = end >> PAGE_SHIFT;
+  co_await xa.xa_lock.Lock();
+  const bool empty = xa.size() == 0;  // mapping_empty()
+  co_await xa.xa_lock.Unlock();
+  if (empty) co_return 0;
+  TraceWritebackRange("dax_writeback_range", inode, first, last);
+  // tag_pages_for_writeback()
+  co_await xa.xa_lock.Lock();
+  for (uint64_t index : xa.Marked(XaMark::kDirty, first, last)) xa.SetMark(index, XaMark::kTowrite);
+  int ret = 0;
+  uint64_t stopped = first;
+  for (;;) {
+    const std::vector<uint64_t> towrite = xa.Marked(XaMark::kTowrite, stopped, last);
+    if (towrite.empty()) break;
+    const uint64_t index = towrite.front();
+    stopped = index + 1;
+    const std::optional<Xarray::Slot> slot = xa.Load(index);
+    DAXSIM_CHECK(slot.has_value());
+    ret = co_await WritebackOne(inode, index, slot->value);
+    if (ret < 0) break;
+  }
+  co_await xa.xa_lock.Unlock();
+  TraceWritebackRange("dax_writeback_range_done", inode, stopped, last);
+  co_return ret;
+}
+
+// Called and returns with xa_lock held.
+sim::Task<int> Dax::WritebackOne(DaxInode& inode, uint64_t index, uint64_t entry) {
+  auto _ = sim_->Enter("dax_writeback_one");
+  vm::AddressSpace& mapping = inode.mapping();
+  vm::Xarray& xa = mapping.i_pages;
+  if (dax_is_locked(entry)) {
+    const uint64_t old_entry = entry;
+    const Found f = co_await GetUnlockedEntry(xa, index, 0);
+    // Punched out, reallocated, or already written back by another fsync: nothing to do.
+    if (!f.entry || dax_to_pfn(old_entry) != dax_to_pfn(*f.entry) ||
+        dax_is_empty_entry(*f.entry) || dax_is_zero_entry(*f.entry) ||
+        !xa.GetMark(index, XaMark::kTowrite)) {
+      const bool bad = f.entry && dax_to_pfn(old_entry) == dax_to_pfn(*f.entry) &&
+                       (dax_is_empty_entry(*f.entry) || dax_is_zero_entry(*f.entry));
+      co_await PutUnlockedEntry(xa, index, f, WakeMode::kNext);
+      co_return bad ? -5 : 0;
+    }
+    entry = *f.entry;
+  }
+  LockEntry(xa, index, entry);
+  xa.ClearMark(index, XaMark::kTowrite);
+  co_await xa.xa_lock.Unlock();
+  const Pfn pfn = dax_to_pfn(entry);
+  const uint64_t count = uint64_t{1} << dax_entry_order(entry);
+  const uint64_t first = index & ~(count - 1);
+  co_await vm_->MkcleanMappingPages(&mapping, first, first + count - 1);
+  // dax_flush(): write back the entry's cache lines (arch_wb_cache_pmem).
+  co_await sim_->Point("dax_flush", {vm_->phys().PageObject(pfn), sim::Access::kWrite});
+  if (pmem_->OwnsPfn(pfn)) pmem_->Clwb(pfn << PAGE_SHIFT, count * PAGE_SIZE);
+  co_await xa.xa_lock.Lock();
+  xa.Store(index, dax_entry_order(entry), entry);  // unlock
+  xa.ClearMark(index, XaMark::kDirty);
+  co_await WakeEntry(xa, index, entry, WakeMode::kNext);
+  TraceWritebackOne(inode, first, count);
+  co_return 0;
+}
+
+}  // namespace daxsim::dax
