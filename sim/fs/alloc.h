@@ -1,0 +1,36 @@
+// The free-space map of the filesystem (xfs's AGF free-space btrees, reduced to a bitmap):
+// deterministic first-fit allocation of contiguous runs, optionally 2 MiB aligned (as with
+// mkfs.xfs -d su=2m, the recommended DAX layout, so that PMD faults can map huge pages).
+// Plain data; callers serialise under the inode lock and declare the footprint object().
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "sim/sim.h"
+
+namespace daxsim::fs {
+
+class BlockAllocator {
+ public:
+  BlockAllocator(sim::Sim& sim, uint64_t first_block, uint64_t blocks, bool pmd_align);
+
+  // A free contiguous run of `len` blocks; aligned to 512 blocks when `len` is a multiple of 512
+  // and alignment is on. nullopt: -ENOSPC.
+  std::optional<uint64_t> Alloc(uint64_t len);
+  void Free(uint64_t block, uint64_t len);
+  void MarkUsed(uint64_t block, uint64_t len);
+  bool IsFree(uint64_t block) const { return !used_[block]; }
+  uint64_t blocks() const { return used_.size(); }
+  void Reset();  // everything free (recovery rebuilds from the extent maps)
+  sim::ObjectId object() const { return obj_; }
+
+ private:
+  uint64_t first_;
+  bool pmd_align_;
+  std::vector<bool> used_;
+  sim::ObjectId obj_;
+};
+
+}  // namespace daxsim::fs

@@ -1,0 +1,215 @@
+// xfs inodes, their fault handlers and iomap operations. Mirrors: fs/xfs/xfs_file.c
+// __xfs_filemap_fault() (MMAPLOCK shared around dax_iomap_fault, dax_finish_sync_fault on
+// NEEDDSYNC), xfs_filemap_fault/huge_fault/page_mkwrite/pfn_mkwrite; fs/xfs/xfs_iomap.c
+// xfs_read_iomap_begin(), xfs_direct_write_iomap_begin() and xfs_iomap_write_direct() with
+// XFS_BMAPI_CONVERT | XFS_BMAPI_ZERO for DAX (v5.15).
+#include "sim/fs/xfs.h"
+
+#include <algorithm>
+
+#include "sim/check.h"
+
+namespace daxsim::fs {
+
+using sim::Access;
+using namespace vm;
+
+XfsInode::XfsInode(Xfs* fs, sim::Sim& sim, std::string name, uint64_t ino)
+    : i_rwsem(sim, "i_rwsem", "i_rwsem"),
+      invalidate_lock(sim, "invalidate_lock", "invalidate_lock"),
+      ilock(sim, "ilock", "xfs_ilock"),
+      fs_(fs),
+      name_(std::move(name)),
+      ino_(ino),
+      mapping_(sim, name_, ino),
+      size_obj_(sim.NewObject("i_size", static_cast<int>(ino))) {}
+
+std::optional<std::pair<uint64_t, Extent>> XfsInode::Lookup(uint64_t fsb) const {
+  auto it = extents_.upper_bound(fsb);
+  if (it == extents_.begin()) return std::nullopt;
+  --it;
+  if (fsb >= it->first + it->second.len) return std::nullopt;
+  return *it;
+}
+
+uint64_t XfsInode::NextMapped(uint64_t fsb) const {
+  auto it = extents_.lower_bound(fsb);
+  return it == extents_.end() ? UINT64_MAX : it->first;
+}
+
+void XfsInode::MapExtent(uint64_t fsb, const Extent& e) {
+  std::vector<Extent> none;
+  UnmapBlocks(fsb, e.len, &none);
+  extents_[fsb] = e;
+}
+
+// Removes file blocks [fsb, fsb + len) from the map, splitting extents; `freed` gets the
+// device ranges that were mapped there.
+void XfsInode::UnmapBlocks(uint64_t fsb, uint64_t len, std::vector<Extent>* freed) {
+  const uint64_t end = fsb + len;
+  ExtentMap out;
+  for (const auto& [start, e] : extents_) {
+    const uint64_t e_end = start + e.len;
+    if (e_end <= fsb || start >= end) {
+      out[start] = e;
+      continue;
+    }
+    if (start < fsb) out[start] = Extent{e.block, fsb - start, e.unwritten};
+    if (e_end > end) out[end] = Extent{e.block + (end - start), e_end - end, e.unwritten};
+    const uint64_t lo = std::max(start, fsb), hi = std::min(e_end, end);
+    freed->push_back(Extent{e.block + (lo - start), hi - lo, e.unwritten});
+  }
+  extents_ = std::move(out);
+}
+
+// ---- faults ----
+
+sim::Task<uint32_t> XfsInode::FilemapFault(VmFault& vmf, bool write_fault) {
+  auto _ = fs_->sim().Enter("__xfs_filemap_fault");
+  co_await invalidate_lock.DownRead();  // XFS_MMAPLOCK_SHARED
+  dax::IomapOps& ops = (write_fault && !vmf.cow_page) ? fs_->write_ops() : fs_->read_ops();
+  Pfn pfn = 0;
+  uint32_t ret = co_await fs_->dax().IomapFault(vmf, &pfn, *this, ops);
+  if (ret & VM_FAULT_NEEDDSYNC) {
+    // dax_finish_sync_fault(): make the metadata durable, then map writable.
+    const unsigned order = vmf.pe_size == PageEntrySize::kPmd ? PMD_ORDER : 0;
+    const uint64_t start = (vmf.pgoff & ~((uint64_t{1} << order) - 1)) << PAGE_SHIFT;
+    const int err = co_await fs_->Fsync(this, start, start + (PAGE_SIZE << order) - 1);
+    ret = err ? VM_FAULT_SIGBUS : co_await fs_->dax().InsertPfnMkwrite(vmf, pfn, order, *this);
+  }
+  co_await invalidate_lock.UpRead();
+  co_return ret;
+}
+
+sim::Task<uint32_t> XfsInode::Fault(VmFault& vmf) {
+  co_return co_await FilemapFault(vmf, vmf.Write() && vmf.vma->shared);
+}
+
+sim::Task<uint32_t> XfsInode::HugeFault(VmFault& vmf) {
+  co_return co_await FilemapFault(vmf, vmf.Write() && vmf.vma->shared);
+}
+
+sim::Task<uint32_t> XfsInode::PageMkwrite(VmFault& vmf) { co_return co_await FilemapFault(vmf, true); }
+sim::Task<uint32_t> XfsInode::PfnMkwrite(VmFault& vmf) { co_return co_await FilemapFault(vmf, true); }
+
+sim::Task<int> XfsInode::Fsync(uint64_t start, uint64_t end) {
+  co_return co_await fs_->Fsync(this, start, end);
+}
+
+// ---- iomap operations ----
+
+namespace {
+
+// xfs_bmbt_to_iomap(): the extent (or hole) containing pos, clipped to [pos, pos + len).
+dax::Iomap ToIomap(const XfsInode& ip, uint64_t pos, uint64_t len) {
+  const uint64_t fsb = pos >> PAGE_SHIFT;
+  const uint64_t end_fsb = (pos + len + PAGE_SIZE - 1) >> PAGE_SHIFT;
+  dax::Iomap m;
+  m.offset = fsb << PAGE_SHIFT;
+  if (auto e = ip.Lookup(fsb)) {
+    const uint64_t n = std::min(e->first + e->second.len, end_fsb) - fsb;
+    m.length = n << PAGE_SHIFT;
+    m.block = e->second.block + (fsb - e->first);
+    m.type = e->second.unwritten ? dax::IomapType::kUnwritten : dax::IomapType::kMapped;
+  } else {
+    m.length = (std::min(ip.NextMapped(fsb), end_fsb) - fsb) << PAGE_SHIFT;
+    m.type = dax::IomapType::kHole;
+  }
+  return m;
+}
+
+}  // namespace
+
+class XfsReadIomapOps : public dax::IomapOps {
+ public:
+  explicit XfsReadIomapOps(Xfs* fs) : fs_(fs) {}
+  sim::Task<int> IomapBegin(dax::DaxInode& inode, uint64_t pos, uint64_t len, uint32_t flags,
+                            dax::Iomap* iomap) override {
+    auto _ = fs_->sim().Enter("xfs_read_iomap_begin");
+    XfsInode& ip = static_cast<XfsInode&>(inode);
+    co_await ip.ilock.DownRead();
+    *iomap = ToIomap(ip, pos, len);
+    if (ip.pinned_) iomap->flags |= dax::IOMAP_F_DIRTY;
+    co_await ip.ilock.UpRead();
+    co_return 0;
+  }
+
+ private:
+  Xfs* fs_;
+};
+
+class XfsWriteIomapOps : public dax::IomapOps {
+ public:
+  explicit XfsWriteIomapOps(Xfs* fs) : fs_(fs) {}
+  sim::Task<int> IomapBegin(dax::DaxInode& inode, uint64_t pos, uint64_t len, uint32_t flags,
+                            dax::Iomap* iomap) override {
+    auto _ = fs_->sim().Enter("xfs_direct_write_iomap_begin");
+    XfsInode& ip = static_cast<XfsInode&>(inode);
+    uint32_t iomap_flags = 0;
+    if (pos + len > ip.i_size()) iomap_flags |= dax::IOMAP_F_DIRTY;
+    co_await ip.ilock.DownRead();
+    dax::Iomap m = ToIomap(ip, pos, len);
+    const bool needs_alloc = m.type != dax::IomapType::kMapped;  // hole, or unwritten on DAX
+    if (!needs_alloc) {
+      if (ip.pinned_) iomap_flags |= dax::IOMAP_F_DIRTY;
+      co_await ip.ilock.UpRead();
+      m.flags = iomap_flags;
+      *iomap = m;
+      co_return 0;
+    }
+    // allocate_blocks: at most 1024 pages, within the hole or unwritten extent.
+    const uint64_t fsb = pos >> PAGE_SHIFT;
+    const uint64_t count = std::min<uint64_t>(m.length >> PAGE_SHIFT, 1024);
+    co_await ip.ilock.UpRead();
+    Extent e;
+    const int err = co_await fs_->AllocBlocks(&ip, fsb, count, /*zero=*/true, /*unwritten=*/false, &e);
+    if (err < 0) co_return err;
+    *iomap = ToIomap(ip, pos, len);
+    iomap->flags = iomap_flags | dax::IOMAP_F_NEW | (ip.pinned_ ? dax::IOMAP_F_DIRTY : 0);
+    co_return 0;
+  }
+
+ private:
+  Xfs* fs_;
+};
+
+// xfs_iomap_write_direct() / xfs_alloc_file_space(): a transaction under ILOCK_EXCL that maps
+// [fsb, fsb + count): holes get new blocks, unwritten extents are converted (for DAX writes);
+// with `zero` the new or converted blocks are zeroed before the commit.
+sim::Task<int> Xfs::AllocBlocks(XfsInode* ip, uint64_t fsb, uint64_t count, bool zero,
+                                bool unwritten, Extent* out) {
+  auto _ = sim_->Enter("xfs_iomap_write_direct");
+  co_await ip->ilock.DownWrite();
+  int err = 0;
+  for (uint64_t f = fsb; f < fsb + count;) {
+    if (auto e = ip->Lookup(f)) {
+      const uint64_t n = std::min(e->first + e->second.len, fsb + count) - f;
+      if (e->second.unwritten && !unwritten) {  // XFS_BMAPI_CONVERT
+        const uint64_t block = e->second.block + (f - e->first);
+        if (zero) co_await ZeroBlocks(block, n);
+        ip->MapExtent(f, Extent{block, n, false});
+        Pin(ip);
+      }
+      f += n;
+      continue;
+    }
+    const uint64_t n = std::min(ip->NextMapped(f), fsb + count) - f;
+    co_await sim_->Point("xfs_bmapi_write (allocate)", {alloc_.object(), Access::kWrite});
+    const std::optional<uint64_t> block = alloc_.Alloc(n);
+    if (!block) {
+      err = -28;  // ENOSPC
+      break;
+    }
+    ip->MapExtent(f, Extent{*block, n, unwritten});
+    Pin(ip);
+    if (zero && !unwritten) co_await ZeroBlocks(*block, n);
+    f += n;
+  }
+  if (out != nullptr && err == 0) {
+    if (auto e = ip->Lookup(fsb)) *out = e->second;
+  }
+  co_await ip->ilock.UpWrite();
+  co_return err;
+}
+
+}  // namespace daxsim::fs

@@ -1,0 +1,170 @@
+// An xfs-like DAX filesystem: inodes with i_size and an extent map (holes, written and
+// unwritten extents), a block allocator, the inode locks (i_rwsem = IOLOCK, the mapping's
+// invalidate_lock = MMAPLOCK, ILOCK), iomap operations for DAX faults and I/O (new blocks are
+// zeroed and written inside the allocating transaction, unwritten extents converted), the
+// fault handlers, truncate, fallocate (allocate, punch hole, zero range) with layout breaking,
+// fsync, and a metadata log: transactions change the in-core extent map and size at once and
+// become durable at a log force; after a crash, recovery restores the last durable state.
+// Mirrors: fs/xfs/xfs_file.c, xfs_iomap.c, xfs_iops.c (xfs_setattr_size), xfs_bmap_util.c
+// (v5.15). Scheduling points: every lock, i_size updates, allocation, zeroing, log forces.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "sim/dax/dax.h"
+#include "sim/fs/alloc.h"
+#include "sim/sim.h"
+#include "sim/sync/rwsem.h"
+#include "sim/vm/mm.h"
+
+namespace daxsim::fs {
+
+struct Extent {
+  uint64_t block = 0;  // first device block
+  uint64_t len = 0;    // blocks
+  bool unwritten = false;
+};
+using ExtentMap = std::map<uint64_t, Extent>;  // by first file block
+
+struct XfsParams {
+  bool pmd_align = true;        // 2 MiB-aligned allocation of 2 MiB requests (su=2m)
+  uint64_t data_start = 16;     // blocks reserved for fs metadata at the start of the device
+};
+
+class Xfs;
+class XfsReadIomapOps;
+class XfsWriteIomapOps;
+
+class XfsInode : public dax::DaxInode, public vm::VmOperations {
+ public:
+  XfsInode(Xfs* fs, sim::Sim& sim, std::string name, uint64_t ino);
+
+  // dax::DaxInode
+  uint64_t ino() const override { return ino_; }
+  vm::AddressSpace& mapping() override { return mapping_; }
+  uint64_t i_size() const override { return size_; }
+  sim::ObjectId size_object() const override { return size_obj_; }
+
+  // vm::VmOperations (xfs_file_vm_ops)
+  sim::Task<uint32_t> Fault(vm::VmFault& vmf) override;
+  sim::Task<uint32_t> HugeFault(vm::VmFault& vmf) override;
+  sim::Task<uint32_t> PageMkwrite(vm::VmFault& vmf) override;
+  sim::Task<uint32_t> PfnMkwrite(vm::VmFault& vmf) override;
+  bool HugeFaults() const override { return true; }
+  sim::Task<int> Fsync(uint64_t start, uint64_t end) override;
+
+  const std::string& name() const { return name_; }
+  const ExtentMap& extents() const { return extents_; }
+  // The extent containing file block fsb, if any.
+  std::optional<std::pair<uint64_t, Extent>> Lookup(uint64_t fsb) const;
+  // First mapped file block at or after fsb (for hole lengths).
+  uint64_t NextMapped(uint64_t fsb) const;
+
+  sim::RwSem i_rwsem;          // IOLOCK
+  sim::RwSem invalidate_lock;  // MMAPLOCK
+  sim::RwSem ilock;            // ILOCK
+
+ private:
+  friend class Xfs;
+  friend class XfsReadIomapOps;
+  friend class XfsWriteIomapOps;
+  sim::Task<uint32_t> FilemapFault(vm::VmFault& vmf, bool write_fault);
+  void MapExtent(uint64_t fsb, const Extent& e);     // in-core, merging nothing
+  void UnmapBlocks(uint64_t fsb, uint64_t len, std::vector<Extent>* freed);
+
+  Xfs* fs_;
+  std::string name_;
+  uint64_t ino_;
+  vm::AddressSpace mapping_;
+  uint64_t size_ = 0;
+  sim::ObjectId size_obj_;
+  ExtentMap extents_;
+  bool pinned_ = false;  // in-core metadata newer than the log (ipincount != 0)
+};
+
+// The two iomap_ops of xfs for DAX (defined in xfs.cc).
+std::unique_ptr<dax::IomapOps> MakeXfsReadIomapOps(Xfs* fs);   // xfs_read_iomap_ops
+std::unique_ptr<dax::IomapOps> MakeXfsWriteIomapOps(Xfs* fs);  // xfs_direct_write_iomap_ops
+
+class Xfs {
+ public:
+  Xfs(sim::Sim& sim, vm::Vm& vm, dax::Dax& dax, nvdimm::Pmem& pmem, XfsParams params);
+
+  // Setup (no scheduling): a file with size and extents; written extents get `fill` bytes
+  // (durably), unwritten ones nothing. The state is committed to the log.
+  XfsInode* CreateFile(const std::string& name, uint64_t size);
+  void SetupExtent(XfsInode* ip, uint64_t offset, uint64_t length, bool unwritten, uint8_t fill);
+  XfsInode* Find(const std::string& name);
+  const std::vector<std::unique_ptr<XfsInode>>& inodes() const { return inodes_; }
+
+  // ---- system calls (return 0/bytes or -errno) ----
+  sim::Task<int> Truncate(XfsInode* ip, uint64_t size);  // do_truncate -> xfs_setattr_size
+  enum class FallocMode { kAllocate, kPunchHole, kZeroRange };
+  sim::Task<int> Fallocate(XfsInode* ip, FallocMode mode, uint64_t offset, uint64_t len);
+  sim::Task<int> Fsync(XfsInode* ip, uint64_t start, uint64_t end);
+  sim::Task<int64_t> Write(XfsInode* ip, uint64_t pos, uint64_t len, const uint8_t* buf);
+  sim::Task<int64_t> Read(XfsInode* ip, uint64_t pos, uint64_t len, uint8_t* buf);
+
+  // ---- crash and recovery ----
+  // Power failure: the device keeps one persistent image (chosen), the metadata returns to the
+  // last log force; volatile state (entries, page tables) is the caller's to drop.
+  void Recover();
+
+  // ---- for invariants ----
+  struct Owner {
+    XfsInode* inode;
+    uint64_t fsb;
+    bool unwritten;
+  };
+  std::optional<Owner> BlockOwner(uint64_t block) const;
+  const BlockAllocator& allocator() const { return alloc_; }
+  dax::Dax& dax() { return *dax_; }
+  sim::Sim& sim() { return *sim_; }
+  nvdimm::Pmem& pmem() { return *pmem_; }
+  vm::Vm& vm() { return *vm_; }
+  uint64_t log_forces() const { return log_forces_; }
+  // Blocks zeroed (or written) since allocation: exposure before that is a bug (I6).
+  bool BlockInitialized(uint64_t block) const { return initialized_.count(block) > 0; }
+
+  dax::IomapOps& read_ops() { return *read_ops_; }
+  dax::IomapOps& write_ops() { return *write_ops_; }
+
+ private:
+  friend class XfsInode;
+  friend class XfsReadIomapOps;
+  friend class XfsWriteIomapOps;
+  sim::Task<void> BreakLayouts(XfsInode* ip);                         // xfs_break_layouts
+  sim::Task<int> AllocBlocks(XfsInode* ip, uint64_t fsb, uint64_t count, bool zero, bool unwritten,
+                             Extent* out);                            // xfs_iomap_write_direct
+  sim::Task<void> FreeFileSpace(XfsInode* ip, uint64_t offset, uint64_t len);
+  sim::Task<void> ZeroBytes(XfsInode* ip, uint64_t offset, uint64_t len);  // mapped bytes only
+  sim::Task<void> ZeroBlocks(uint64_t block, uint64_t count);  // xfs_zero_extent
+  sim::Task<void> LogForce();
+  void Pin(XfsInode* ip) { ip->pinned_ = true; }
+
+  struct Durable {
+    uint64_t size = 0;
+    ExtentMap extents;
+  };
+
+  sim::Sim* sim_;
+  vm::Vm* vm_;
+  dax::Dax* dax_;
+  nvdimm::Pmem* pmem_;
+  XfsParams params_;
+  BlockAllocator alloc_;
+  std::vector<std::unique_ptr<XfsInode>> inodes_;
+  std::map<uint64_t, Durable> durable_;  // by ino: the state as of the last log force
+  std::set<uint64_t> initialized_;
+  sim::ObjectId log_obj_;
+  uint64_t log_forces_ = 0;
+  std::unique_ptr<dax::IomapOps> read_ops_, write_ops_;
+};
+
+}  // namespace daxsim::fs
