@@ -16,6 +16,8 @@ const char* AccessName(Access a) {
       return "acquire_shared";
     case Access::kRelease:
       return "release";
+    case Access::kReleaseShared:
+      return "release_shared";
     case Access::kWait:
       return "wait";
     case Access::kWake:

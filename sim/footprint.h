@@ -9,6 +9,9 @@ namespace daxsim::sim {
 
 using ObjectId = uint32_t;
 inline constexpr ObjectId kNoObject = 0;  // local step: independent of everything
+// A step that observes or changes everything (a power failure): dependent with every step
+// that touches any object.
+inline constexpr ObjectId kAllObjects = 0xffffffffu;
 
 enum class Access : uint8_t {
   kNone,           // local computation only
@@ -16,7 +19,8 @@ enum class Access : uint8_t {
   kWrite,          // store / read-modify-write
   kAcquire,        // exclusive lock acquisition (spin_lock, mutex_lock, down_write)
   kAcquireShared,  // shared acquisition (down_read): independent of other shared acquires
-  kRelease,        // lock release, complete(): may enable a blocked acquirer
+  kRelease,        // exclusive lock release (spin_unlock, mutex_unlock): may enable an acquirer
+  kReleaseShared,  // up_read: commutes with other shared acquires and releases
   kWait,           // return from sleep on a wait queue / completion
   kWake,           // wake_up on a wait queue: may enable sleepers
 };
@@ -37,7 +41,9 @@ namespace footprint_internal {
 inline bool Conflict(ObjectId o1, Access a1, ObjectId o2, Access a2) {
   if (o1 == kNoObject || o1 != o2) return false;
   if (a1 == Access::kRead && a2 == Access::kRead) return false;
-  if (a1 == Access::kAcquireShared && a2 == Access::kAcquireShared) return false;
+  const bool shared1 = a1 == Access::kAcquireShared || a1 == Access::kReleaseShared;
+  const bool shared2 = a2 == Access::kAcquireShared || a2 == Access::kReleaseShared;
+  if (shared1 && shared2) return false;
   return true;
 }
 inline bool Acquires(Access a) {
@@ -47,6 +53,8 @@ inline bool Acquires(Access a) {
 
 inline bool Dependent(const Footprint& a, const Footprint& b) {
   using footprint_internal::Conflict;
+  if (a.object == kAllObjects) return b.object != kNoObject || b.object2 != kNoObject;
+  if (b.object == kAllObjects) return a.object != kNoObject || a.object2 != kNoObject;
   return Conflict(a.object, a.access, b.object, b.access) ||
          Conflict(a.object, a.access, b.object2, b.access2) ||
          Conflict(a.object2, a.access2, b.object, b.access) ||

@@ -106,6 +106,15 @@ Sim::PointAwaiter Sim::Schedule(ObjectId wq, std::function<bool()> cond) {
   return {this, {"schedule", {wq, Access::kWait}, &sleep_blocker_}};
 }
 
+void Sim::KillOthers() {
+  for (Actor* a : actor_ptrs_) {
+    if (a->id_ == current_ || a->done_) continue;
+    a->done_ = true;
+    a->held_.clear();
+    a->pending_ = PendingOp{"killed (power failure)", {}, nullptr};
+  }
+}
+
 void Sim::Wake(ActorId a) { actors_[a]->woken_ = true; }
 void Sim::ClearWoken(ActorId a) { actors_[a]->woken_ = false; }
 

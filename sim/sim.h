@@ -209,6 +209,10 @@ class Sim {
   // Records a violation (first one wins); the execution stops after the current step.
   void Report(ViolationKind kind, std::string key, std::string message);
 
+  // Power failure: every other actor stops where it is and never runs again (its held locks
+  // and frames are dropped with the execution). The caller goes on (to run recovery checks).
+  void KillOthers();
+
   ActorId self_id() const { return current_; }
   Actor& self() { return *actors_[current_]; }
   // Pushes a kernel-style function name on the actor's operation stack until the guard dies.

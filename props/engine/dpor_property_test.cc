@@ -16,13 +16,14 @@
 #include "sim/explore/trace.h"
 #include "sim/sync/completion.h"
 #include "sim/sync/mutex.h"
+#include "sim/sync/rwsem.h"
 
 namespace daxsim::props {
 namespace {
 
 using sim::Access;
 
-enum class OpKind { kRead, kWrite, kLock, kUnlock, kComplete, kWait, kChoose, kCopy };
+enum class OpKind { kRead, kWrite, kLock, kUnlock, kComplete, kWait, kChoose, kCopy, kReadSection, kWriteSection };
 struct Op {
   OpKind kind;
   int target;  // variable, lock or completion index
@@ -47,6 +48,10 @@ const char* OpName(OpKind k) {
       return "Choose";
     case OpKind::kCopy:
       return "Copy";
+    case OpKind::kReadSection:
+      return "RSem";
+    case OpKind::kWriteSection:
+      return "WSem";
   }
   return "?";
 }
@@ -56,13 +61,15 @@ void showValue(const Op& op, std::ostream& os) { os << OpName(op.kind) << op.tar
 struct World : sim::World {
   explicit World(sim::Sim& s)
       : locks{sim::Mutex(s, "lock", "lock0", 0), sim::Mutex(s, "lock", "lock1", 1)},
-        done{sim::Completion(s, "done", 0)} {
+        done{sim::Completion(s, "done", 0)},
+        sem(s, "sem") {
     for (int i = 0; i < 2; ++i) var_id[i] = s.NewObject("var", i);
   }
   int var[2] = {0, 0};
   sim::ObjectId var_id[2];
   sim::Mutex locks[2];
   sim::Completion done[1];
+  sim::RwSem sem;
   std::vector<std::string> seen;  // what each actor read, in its program order
 };
 
@@ -95,6 +102,18 @@ sim::Task<void> Actor(sim::Sim& sim, World* w, std::vector<Op> ops, int id) {
                                     Access::kWrite});
         w->var[1 - op.target] = w->var[op.target] + id;
         break;
+      case OpKind::kReadSection:  // down_read; read; up_read
+        co_await w->sem.DownRead();
+        co_await sim.Point("read", {w->var_id[op.target], Access::kRead});
+        seen += std::to_string(w->var[op.target]) + ";";
+        co_await w->sem.UpRead();
+        break;
+      case OpKind::kWriteSection:  // down_write; write; up_write
+        co_await w->sem.DownWrite();
+        co_await sim.Point("write", {w->var_id[op.target], Access::kWrite});
+        w->var[op.target] = w->var[op.target] * 5 + id + 1;
+        co_await w->sem.UpWrite();
+        break;
       case OpKind::kChoose:
         co_await sim.Point("write choice", {w->var_id[op.target], Access::kWrite});
         w->var[op.target] += 10 * (1 + sim.Choose(2, "value"));
@@ -106,7 +125,7 @@ sim::Task<void> Actor(sim::Sim& sim, World* w, std::vector<Op> ops, int id) {
 
 // Well-formed: unlocks match locks (LIFO), no lock held at exit.
 rc::Gen<std::vector<Op>> GenActor() {
-  return rc::gen::map(rc::gen::container<std::vector<int>>(rc::gen::inRange(0, 14)),
+  return rc::gen::map(rc::gen::container<std::vector<int>>(rc::gen::inRange(0, 16)),
                       [](const std::vector<int>& codes) {
                         std::vector<Op> ops;
                         std::vector<int> held;
@@ -129,6 +148,10 @@ rc::Gen<std::vector<Op>> GenActor() {
                             ops.push_back({OpKind::kWait, 0});
                           else if (c == 13)
                             ops.push_back({OpKind::kCopy, static_cast<int>(i % 2)});
+                          else if (c == 14 && held.empty())
+                            ops.push_back({OpKind::kReadSection, static_cast<int>(i % 2)});
+                          else if (c == 15 && held.empty())
+                            ops.push_back({OpKind::kWriteSection, static_cast<int>(i % 2)});
                           else
                             ops.push_back({OpKind::kChoose, c % 2});
                         }

@@ -178,6 +178,7 @@ void DporStrategy::AnalyzeRaces(const Sim& sim) {
   std::unordered_map<ObjectId, Accesses> accesses;
   std::vector<int32_t> covered(A);
   std::vector<size_t> candidates;
+  std::vector<size_t> global;  // kAllObjects steps so far
   for (size_t j = 0; j < total; ++j) {
     const StepRecord& sj = events_[j];
     const bool pending = j >= m;
@@ -190,13 +191,19 @@ void DporStrategy::AnalyzeRaces(const Sim& sim) {
                                                   {sj.fp.object2, sj.fp.access2}};
     const bool single = sj.fp.object2 == kNoObject;
     candidates.clear();
+    const bool is_global = sj.fp.object == kAllObjects;
+    if (is_global) {
+      for (size_t i = 0; i < j && i < m; ++i) candidates.push_back(i);
+    } else if (sj.fp.object != kNoObject || sj.fp.object2 != kNoObject) {
+      candidates.insert(candidates.end(), global.begin(), global.end());
+    }
     for (const auto& [object, access] : parts) {
-      if (object == kNoObject) continue;
+      if (object == kNoObject || object == kAllObjects) continue;
       Accesses& acc = accesses[object];
       // Shared ones (all after the last exclusive access), then exclusive ones.
       if (access != Access::kRead)
         candidates.insert(candidates.end(), acc.reads.begin(), acc.reads.end());
-      if (access != Access::kAcquireShared) {
+      if (access != Access::kAcquireShared && access != Access::kReleaseShared) {
         candidates.insert(candidates.end(), acc.shared.begin(), acc.shared.end());
       }
       candidates.insert(candidates.end(), acc.exclusive.begin(), acc.exclusive.end());
@@ -228,13 +235,14 @@ void DporStrategy::AnalyzeRaces(const Sim& sim) {
         if (plain && si.fp.object2 == kNoObject && si.fp.access == Access::kWrite) break;
       }
     }
+    if (!pending && is_global) global.push_back(j);
     if (!pending) {  // pending operations are never in anyone's past
       for (const auto& [object, access] : parts) {
-        if (object == kNoObject) continue;
+        if (object == kNoObject || object == kAllObjects) continue;
         Accesses& acc = accesses[object];
         if (access == Access::kRead) {
           acc.reads.push_back(j);
-        } else if (access == Access::kAcquireShared) {
+        } else if (access == Access::kAcquireShared || access == Access::kReleaseShared) {
           acc.shared.push_back(j);
         } else {
           // Everything before a write to this object happens-before it, and it is co-enabled

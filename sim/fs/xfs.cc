@@ -175,6 +175,13 @@ class XfsWriteIomapOps : public dax::IomapOps {
 
 // xfs_iomap_write_direct() / xfs_alloc_file_space(): a transaction under ILOCK_EXCL that maps
 // [fsb, fsb + count): holes get new blocks, unwritten extents are converted (for DAX writes);
+std::unique_ptr<dax::IomapOps> MakeXfsReadIomapOps(Xfs* fs) {
+  return std::make_unique<XfsReadIomapOps>(fs);
+}
+std::unique_ptr<dax::IomapOps> MakeXfsWriteIomapOps(Xfs* fs) {
+  return std::make_unique<XfsWriteIomapOps>(fs);
+}
+
 // with `zero` the new or converted blocks are zeroed before the commit.
 sim::Task<int> Xfs::AllocBlocks(XfsInode* ip, uint64_t fsb, uint64_t count, bool zero,
                                 bool unwritten, Extent* out) {

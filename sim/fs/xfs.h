@@ -130,7 +130,7 @@ class Xfs {
   vm::Vm& vm() { return *vm_; }
   uint64_t log_forces() const { return log_forces_; }
   // Blocks zeroed (or written) since allocation: exposure before that is a bug (I6).
-  bool BlockInitialized(uint64_t block) const { return initialized_.count(block) > 0; }
+  bool BlockInitialized(uint64_t block) const { return initialized_[block]; }
 
   dax::IomapOps& read_ops() { return *read_ops_; }
   dax::IomapOps& write_ops() { return *write_ops_; }
@@ -161,7 +161,7 @@ class Xfs {
   BlockAllocator alloc_;
   std::vector<std::unique_ptr<XfsInode>> inodes_;
   std::map<uint64_t, Durable> durable_;  // by ino: the state as of the last log force
-  std::set<uint64_t> initialized_;
+  std::vector<bool> initialized_;  // by block
   sim::ObjectId log_obj_;
   uint64_t log_forces_ = 0;
   std::unique_ptr<dax::IomapOps> read_ops_, write_ops_;

@@ -41,6 +41,7 @@ Xfs::Xfs(sim::Sim& sim, vm::Vm& vm, dax::Dax& dax, nvdimm::Pmem& pmem, XfsParams
       pmem_(&pmem),
       params_(params),
       alloc_(sim, params.data_start, pmem.pages(), params.pmd_align),
+      initialized_(pmem.pages(), false),
       log_obj_(sim.NewObject("xfs_log")) {
   read_ops_ = MakeXfsReadIomapOps(this);
   write_ops_ = MakeXfsWriteIomapOps(this);
@@ -64,7 +65,7 @@ void Xfs::SetupExtent(XfsInode* ip, uint64_t offset, uint64_t length, bool unwri
     std::vector<uint8_t> page(PAGE_SIZE, fill);
     for (uint64_t b = *block; b < *block + n; ++b) {
       pmem_->WriteClearPoison(b, page.data());
-      initialized_.insert(b);
+      initialized_[b] = true;
     }
     pmem_->Sfence();
   }
@@ -96,7 +97,7 @@ sim::Task<void> Xfs::ZeroBlocks(uint64_t block, uint64_t count) {
   co_await sim_->Point("blkdev_issue_zeroout",
                        {vm_->phys().PageObject(pmem_->PgoffToPfn(block)), Access::kWrite});
   pmem_->ZeroPageRange(block, count);
-  for (uint64_t b = block; b < block + count; ++b) initialized_.insert(b);
+  for (uint64_t b = block; b < block + count; ++b) initialized_[b] = true;
 }
 
 sim::Task<void> Xfs::ZeroBytes(XfsInode* ip, uint64_t offset, uint64_t len) {
@@ -163,7 +164,7 @@ sim::Task<void> Xfs::FreeFileSpace(XfsInode* ip, uint64_t offset, uint64_t len) 
     co_await sim_->Point("xfs_bunmapi (free)", {alloc_.object(), Access::kWrite});
     for (const Extent& e : freed) {
       alloc_.Free(e.block, e.len);
-      for (uint64_t b = e.block; b < e.block + e.len; ++b) initialized_.erase(b);
+      for (uint64_t b = e.block; b < e.block + e.len; ++b) initialized_[b] = false;
     }
     Pin(ip);
     co_await ip->ilock.UpWrite();

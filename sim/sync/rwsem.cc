@@ -23,7 +23,8 @@ Task<void> RwSem::DownRead() {
 Task<void> RwSem::DownWrite() {
   sim_->MightSleep("down_write");
   sim_->LockdepAcquire(class_);
-  co_await sim_->Point("down_write", {id_, Access::kAcquire});
+  // Always enabled (it queues when contended): a plain write, not an acquire that waits.
+  co_await sim_->Point("down_write", {id_, Access::kWrite});
   const ActorId me = sim_->self_id();
   if (writer_ == kNoActor && readers_ == 0 && queue_.empty()) {
     writer_ = me;
@@ -36,7 +37,7 @@ Task<void> RwSem::DownWrite() {
 }
 
 Task<void> RwSem::UpRead() {
-  co_await sim_->Point("up_read", {id_, Access::kRelease});
+  co_await sim_->Point("up_read", {id_, Access::kReleaseShared});
   const ActorId me = sim_->self_id();
   auto it = std::find(reader_owners_.begin(), reader_owners_.end(), me);
   if (it == reader_owners_.end()) {
@@ -51,7 +52,7 @@ Task<void> RwSem::UpRead() {
 }
 
 Task<void> RwSem::UpWrite() {
-  co_await sim_->Point("up_write", {id_, Access::kRelease});
+  co_await sim_->Point("up_write", {id_, Access::kWrite});
   if (writer_ != sim_->self_id()) {
     sim_->Report(ViolationKind::kLockMisuse, "up_write by non-owner",
                  sim_->self().name() + " calls up_write on " + sim_->ObjectName(id_));

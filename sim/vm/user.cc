@@ -90,7 +90,7 @@ sim::Task<AccessResult> Vm::PinUserPage(Mm* mm, uint64_t addr, Pfn* pfn) {
 sim::Task<void> Vm::UnpinUserPage(Pfn pfn, uint64_t offset, const uint8_t* data, uint64_t len) {
   auto _ = sim_->Enter("dma complete + unpin_user_page");
   co_await sim_->Point("dma write + put_page", {phys_->PageObject(pfn), Access::kWrite});
-  if (!IsZeroPfn(pfn)) phys_->Store(pfn, offset, data, len);
+  if (len > 0 && !IsZeroPfn(pfn)) phys_->Store(pfn, offset, data, len);
   if (phys_->IsDevicePfn(pfn)) phys_->put_page(pfn);
 }
 

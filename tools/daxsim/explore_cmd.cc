@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
+#include "models/dax_world/target.h"
 #include "models/registry.h"
 #include "sim/violation.h"
 #include "tools/daxsim/cli.h"
@@ -25,6 +26,7 @@ constexpr int64_t kRandomExecutionsDefault = 10000;
 
 struct ExploreRequest {
   std::string scenario;
+  std::string model, workload;  // a DAX world instead of a scenario
   std::string params;
   sim::ExploreOptions options;
   std::string failures_path;  // resolved
@@ -36,6 +38,8 @@ struct ExploreRequest {
 const std::vector<FlagSpec>& ExploreFlags() {
   static const std::vector<FlagSpec> kFlags = {
       {"scenario", FlagArg::kRequired},
+      {"model", FlagArg::kRequired},
+      {"workload", FlagArg::kRequired},
       {"params", FlagArg::kRequired},
       {"strategy", FlagArg::kRequired},
       {"seed", FlagArg::kRequired},
@@ -132,11 +136,20 @@ absl::StatusOr<ExploreRequest> ParseRequest(const Args& args) {
     return absl::InvalidArgumentError("unexpected argument '" + a.positional()[0] +
                                       "' for 'explore'");
   }
-  if (!a.Has("scenario")) {
+  if (a.Has("scenario") == a.Has("workload")) {
     return absl::InvalidArgumentError(
-        "explore needs --scenario=NAME (see 'daxsim list scenarios')");
+        "explore needs --scenario=NAME or --workload=NAME|FILE [--model=xfs] (see 'daxsim list "
+        "scenarios', 'daxsim list workloads')");
   }
-  r.scenario = *a.Get("scenario");
+  if (a.Has("model") && !a.Has("workload")) {
+    return absl::InvalidArgumentError("--model goes with --workload");
+  }
+  if (a.Has("workload")) {
+    r.workload = *a.Get("workload");
+    r.model = a.Get("model").value_or("xfs");
+  } else {
+    r.scenario = *a.Get("scenario");
+  }
   r.params = a.Get("params").value_or("");
   if (auto v = a.Get("strategy")) {
     DAXSIM_ASSIGN_OR_RETURN(r.options.strategy, sim::ParseStrategy(*v));
@@ -241,7 +254,9 @@ int RunExplore(const Args& args, std::ostream& out, std::ostream& err) {
     out << Usage();
     return kExitOk;
   }
-  absl::StatusOr<sim::Target> target = models::MakeScenario(r->scenario, r->params);
+  absl::StatusOr<sim::Target> target =
+      r->workload.empty() ? models::MakeScenario(r->scenario, r->params)
+                          : models::MakeDaxTarget(r->model, r->workload, r->params);
   if (!target.ok()) return ReportError(err, target.status());
   if (!r->steps_max_given && target->steps_max > 0) r->options.sim.steps_max = target->steps_max;
   const sim::ExploreResult res = sim::Explore(*target, r->options);

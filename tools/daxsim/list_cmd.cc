@@ -1,5 +1,7 @@
 // `daxsim list scenarios|strategies`: one line each, name first, two spaces, description.
+#include "models/dax_world/target.h"
 #include "models/registry.h"
+#include "models/workload/library.h"
 #include "tools/daxsim/cli.h"
 #include "tools/daxsim/commands.h"
 #include "tools/daxsim/flags.h"
@@ -38,7 +40,7 @@ int RunList(const Args& args, std::ostream& out, std::ostream& err) {
   if (a->positional().size() != 1) {
     return ReportError(
         err, absl::InvalidArgumentError(a->positional().empty()
-                                            ? "list needs what to list: scenarios or strategies"
+                                            ? "list needs what to list: scenarios, workloads, models or strategies"
                                             : "unexpected argument '" + a->positional()[1] +
                                                   "' for 'list'"));
   }
@@ -49,12 +51,24 @@ int RunList(const Args& args, std::ostream& out, std::ostream& err) {
     }
     return kExitOk;
   }
+  if (kind == "workloads") {
+    for (const auto& w : models::workload::Workloads()) {
+      out << w.name << "  " << w.description << " [" << w.source << "]\n";
+    }
+    return kExitOk;
+  }
+  if (kind == "models") {
+    for (const models::ModelInfo& m : models::DaxModels()) {
+      out << m.name << "  " << m.description << "\n";
+    }
+    return kExitOk;
+  }
   if (kind == "strategies") {
     for (const StrategyInfo& s : kStrategies) out << s.name << "  " << s.description << "\n";
     return kExitOk;
   }
   return ReportError(
-      err, absl::InvalidArgumentError("unknown list kind '" + kind + "' (scenarios, strategies)"));
+      err, absl::InvalidArgumentError("unknown list kind '" + kind + "' (scenarios, workloads, models, strategies)"));
 }
 
 }  // namespace daxsim::cli

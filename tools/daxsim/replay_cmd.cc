@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "models/dax_world/target.h"
 #include "models/registry.h"
 #include "sim/explore/token.h"
 #include "sim/explore/trace.h"
@@ -121,7 +122,9 @@ int RunReplay(const Args& args, std::ostream& out, std::ostream& err) {
   }
   absl::StatusOr<sim::Token> token = sim::DecodeToken(r->token);
   if (!token.ok()) return ReportError(err, token.status());
-  absl::StatusOr<sim::Target> target = models::MakeScenario(token->target, token->params);
+  absl::StatusOr<sim::Target> target =
+      models::IsDaxTarget(token->target) ? models::DaxTargetFromToken(token->target, token->params)
+                                         : models::MakeScenario(token->target, token->params);
   if (!target.ok()) return ReportError(err, target.status());
   sim::SimOptions options;
   options.steps_max = token->steps_max;

@@ -1,0 +1,205 @@
+// Scenario tests of the DAX world with asserted outcomes, and exhaustive DPOR over small
+// concurrent workloads (no violation in the correct model).
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "models/dax_world/target.h"
+#include "models/dax_world/world.h"
+#include "models/workload/library.h"
+#include "sim/explore/explorer.h"
+
+namespace daxsim::models {
+namespace {
+
+class FirstEnabled : public sim::Strategy {
+ public:
+  sim::ActorId PickActor(const sim::Sim& s) override { return s.enabled().front(); }
+  int PickChoice(const sim::Sim&, int, const char*) override { return choice; }
+  int choice = 0;
+};
+
+workload::Workload Parse(const std::string& text) {
+  absl::StatusOr<workload::Workload> w = workload::ParseWorkload(text, "test");
+  EXPECT_TRUE(w.ok()) << w.status();
+  return *w;
+}
+
+struct WorldRun {
+  sim::Sim sim{sim::SimOptions{.trace = true}};
+  workload::Workload w;
+  std::unique_ptr<DaxWorld> world;
+  WorldRun(const std::string& text, int choice = 0) : w(Parse(text)) {
+    world = BuildDaxWorld(sim, DaxModelConfig{}, w);
+    FirstEnabled s;
+    s.choice = choice;
+    sim.Run(s);
+  }
+  bool Emitted(const std::string& needle) const {
+    for (const auto& e : sim.trace()) {
+      if (e.text.find(needle) != std::string::npos) return true;
+    }
+    return false;
+  }
+};
+
+TEST(DaxWorldTest, ReadOfAHoleMapsTheZeroPage) {
+  WorldRun r(R"(workload t
+file f size=4K
+actor A
+  mmap m f len=4K
+  load m 0 len=8 expect=0
+)");
+  ASSERT_TRUE(r.sim.completed()) << r.sim.violation().message;
+  const vm::Mm* mm = r.world->mm("A");
+  const vm::Pte* pte = mm->pt.pte(mm->vmas[0]->start);
+  ASSERT_NE(pte, nullptr);
+  EXPECT_EQ(pte->pfn, vm::kZeroPfn);
+  EXPECT_FALSE(pte->write);
+  const auto slot = r.world->xfs().Find("f")->mapping().i_pages.Load(0);
+  ASSERT_TRUE(slot.has_value());
+  EXPECT_TRUE(dax::dax_is_zero_entry(slot->value));
+  EXPECT_TRUE(r.Emitted("dax_load_hole:"));
+}
+
+TEST(DaxWorldTest, WriteFaultReplacesTheZeroPageInEveryMapping) {
+  WorldRun r(R"(workload t
+file f size=4K
+actor A mm=P1
+  mmap m f len=4K
+  load m 0 len=8 expect=0
+actor B mm=P2
+  mmap m f len=4K
+  store m 0 len=8 val=0x5a
+actor C mm=P1
+  load m 0 len=8 expect=0x5a
+)");
+  ASSERT_TRUE(r.sim.completed()) << r.sim.violation().message;
+  // A's zero-page PTE was zapped by B's allocation; C (A's thread) refaulted the real block.
+  const vm::Mm* p1 = r.world->mm("P1");
+  const vm::Pte* pte = p1->pt.pte(p1->vmas[0]->start);
+  ASSERT_NE(pte, nullptr);
+  EXPECT_TRUE(r.world->pmem().OwnsPfn(pte->pfn));
+}
+
+TEST(DaxWorldTest, StoreBeyondEofAfterTruncateGetsSigbus) {
+  WorldRun r(R"(workload t
+file f size=8K written=0-8K fill=0x11
+actor A
+  mmap m f len=8K
+  store m 0x1000 len=8 val=0x22
+  truncate f 4K
+  store m 0x1000 len=8 val=0x33
+  load m 0 len=8 expect=0x11
+)");
+  ASSERT_TRUE(r.sim.completed()) << r.sim.violation().message;
+  EXPECT_TRUE(r.Emitted("store m 0x1000 -> ok"));
+  EXPECT_TRUE(r.Emitted("store m 0x1000 -> SIGBUS"));
+  EXPECT_TRUE(r.Emitted("dax_pte_fault_done: dev 259:0 ino 0x80 shared WRITE|ALLOW_RETRY|KILLABLE|USER|INTERRUPTIBLE address 0x40001000 pgoff 0x1 SIGBUS"));
+}
+
+TEST(DaxWorldTest, PmdFaultOverPteEntriesFallsBack) {
+  WorldRun r(R"(workload t
+file f size=2M written=0-2M fill=0x11
+actor A mm=P1
+  mmap a f len=4K
+  load a 0 len=8
+actor B mm=P2
+  mmap m f len=2M
+  load m 0x1000 len=8 expect=0x11
+)");
+  ASSERT_TRUE(r.sim.completed()) << r.sim.violation().message;
+  EXPECT_TRUE(r.Emitted("dax_pmd_fault_done"));
+  EXPECT_TRUE(r.Emitted("FALLBACK"));
+  const vm::Mm* p2 = r.world->mm("P2");
+  EXPECT_EQ(p2->pt.pmd(p2->vmas[0]->start).kind, vm::Pmd::Kind::kTable);
+}
+
+TEST(DaxWorldTest, PmdFaultOnAnAlignedExtentMapsAHugePage) {
+  WorldRun r(R"(workload t
+file f size=2M written=0-2M fill=0x11
+actor B
+  mmap m f len=2M
+  store m 0x1000 len=8 val=0x22
+  load m 0x1000 len=8 expect=0x22
+)");
+  ASSERT_TRUE(r.sim.completed()) << r.sim.violation().message;
+  const vm::Mm* mm = r.world->mm("B");
+  const vm::Pmd& pmd = mm->pt.pmd(mm->vmas[0]->start);
+  EXPECT_EQ(pmd.kind, vm::Pmd::Kind::kHuge);
+  EXPECT_TRUE(pmd.write);
+}
+
+TEST(DaxWorldTest, FsyncThenPowerFailureKeepsTheData) {
+  // Every crash image (each choice value) keeps the fsynced store.
+  for (int choice = 0; choice < 2; ++choice) {
+    WorldRun r(R"(workload t
+file f size=4K
+actor A
+  mmap m f len=4K
+  store m 0 len=8 val=0x42
+  fsync f
+  crash
+)", choice);
+    ASSERT_TRUE(r.sim.completed()) << r.sim.violation().message;
+    std::vector<uint8_t> page = r.world->ReadFilePage(*r.world->xfs().Find("f"), 0);
+    EXPECT_EQ(page[0], 0x42) << "choice " << choice;
+  }
+}
+
+TEST(DaxWorldTest, StoreWithoutFsyncMayBeLostAndThatIsNoBug) {
+  // Explore every crash image: some lose the store, none is a violation.
+  const workload::Workload w = Parse(R"(workload t
+file f size=4K written=0-4K fill=0x11
+actor A
+  mmap m f len=4K
+  store m 0 len=8 val=0x42
+  crash
+)");
+  std::set<int> first_bytes;
+  sim::Target t;
+  t.name = "xfs/@t";
+  t.build = [&w](sim::Sim& s) -> std::unique_ptr<sim::World> {
+    return BuildDaxWorld(s, DaxModelConfig{}, w);
+  };
+  sim::ExploreOptions o;
+  o.strategy = sim::StrategyKind::kDfs;
+  o.stop_on_first = false;
+  o.on_execution = [&](const sim::Sim& s) {
+    EXPECT_FALSE(s.violation().found()) << s.violation().message;
+  };
+  // Inspect the outcomes through the world: rebuild per execution via the hook is not possible,
+  // so run the two crash choices directly.
+  const sim::ExploreResult res = sim::Explore(t, o);
+  EXPECT_TRUE(res.complete);
+  EXPECT_EQ(res.violations, 0);
+  EXPECT_GE(res.executions, 2);
+  for (int choice = 0; choice < 2; ++choice) {
+    WorldRun r(FormatWorkload(w), choice);
+    first_bytes.insert(r.world->ReadFilePage(*r.world->xfs().Find("f"), 0)[0]);
+  }
+  EXPECT_EQ(first_bytes, (std::set<int>{0x11, 0x42}));
+}
+
+// Exhaustive DPOR over small concurrent workloads: complete, and no violation.
+class DporClean : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(DporClean, CompletesWithoutViolation) {
+  absl::StatusOr<sim::Target> t = MakeDaxTarget("xfs", GetParam(), "");
+  ASSERT_TRUE(t.ok()) << t.status();
+  sim::ExploreOptions o;
+  o.strategy = sim::StrategyKind::kDpor;
+  o.budget_executions = 200000;
+  const sim::ExploreResult r = sim::Explore(*t, o);
+  EXPECT_FALSE(r.first.has_value()) << r.first->violation.message << "\n" << r.first->token;
+  EXPECT_TRUE(r.complete) << GetParam() << ": " << r.executions << " executions";
+  RecordProperty("executions", static_cast<int>(r.executions));
+}
+
+INSTANTIATE_TEST_SUITE_P(Workloads, DporClean,
+                         ::testing::Values("fault_vs_truncate", "two_write_faults_hole",
+                                           "read_fault_hole_then_write", "three_readers_hole",
+                                           "pfn_mkwrite_vs_fsync"));
+
+}  // namespace
+}  // namespace daxsim::models

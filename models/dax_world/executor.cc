@@ -1,0 +1,357 @@
+// Runs a workload actor: each user operation becomes what the kernel does for it (system calls
+// into the filesystem, loads and stores through the page tables, GUP pins, cache flushes, power
+// failure and recovery). User-visible results are emitted as trace events; `expect=` checks and
+// the fsync durability oracle report violations.
+#include <algorithm>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "models/dax_world/world.h"
+#include "sim/check.h"
+
+namespace daxsim::models {
+
+using sim::Access;
+using workload::Op;
+using workload::OpCode;
+
+namespace {
+
+std::string Hex(uint64_t v) {
+  char buf[24];
+  std::snprintf(buf, sizeof(buf), "%#llx", static_cast<unsigned long long>(v));
+  return buf;
+}
+
+// Per actor: its mappings by name, and its pins by (mapping, page offset).
+struct ActorState {
+  std::map<std::string, vm::Vma*> maps;
+  std::map<std::pair<std::string, uint64_t>, vm::Pfn> pinned;
+};
+
+void CheckExpect(sim::Sim& sim, const Op& op, const std::vector<uint8_t>& got, const std::string& what) {
+  if (!op.expect) return;
+  for (size_t i = 0; i < got.size(); ++i) {
+    if (got[i] != op.value) {
+      sim.Report(sim::ViolationKind::kInvariant, "I9 user-visible result",
+                 "I9 user-visible result: " + what + " byte " + std::to_string(i) + " is " +
+                     Hex(got[i]) + ", expected " + Hex(op.value) + " (workload line " +
+                     std::to_string(op.line) + ")");
+      return;
+    }
+  }
+}
+
+// Loads or stores [off, off + len) of a mapping, page by page.
+sim::Task<vm::AccessResult> Access_(DaxWorld* w, vm::Mm* mm, vm::Vma* vma, uint64_t off,
+                                    uint64_t len, bool write, uint8_t value,
+                                    std::vector<uint8_t>* out) {
+  vm::AccessResult r;
+  for (uint64_t p = off; p < off + len;) {
+    const uint64_t n = std::min(off + len, (p & ~(vm::PAGE_SIZE - 1)) + vm::PAGE_SIZE) - p;
+    std::vector<uint8_t> buf(n, value);
+    // The durability oracle's generations move before and after a write: an fsync snapshot
+    // taken around it cannot tell which content must survive.
+    const bool touch = write && vma->shared;
+    const auto* ip = static_cast<fs::XfsInode*>(vma->ops);
+    if (touch) w->BeginWrite(ip->ino(), vma->PgoffOf(vma->start + p));
+    r = co_await w->vm().UserAccess(mm, vma->start + p, buf.data(), n, write);
+    if (touch) w->EndWrite(ip->ino(), vma->PgoffOf(vma->start + p));
+    if (r.kind != vm::AccessResult::kOk) co_return r;
+    if (out != nullptr) out->insert(out->end(), buf.begin(), buf.end());
+    p += n;
+  }
+  co_return r;
+}
+
+void TouchRange(DaxWorld* w, const fs::XfsInode* ip, uint64_t off, uint64_t len, bool begin) {
+  for (uint64_t pg = off / vm::PAGE_SIZE; pg <= (off + len - 1) / vm::PAGE_SIZE; ++pg) {
+    if (begin) {
+      w->BeginWrite(ip->ino(), pg);
+    } else {
+      w->EndWrite(ip->ino(), pg);
+    }
+  }
+}
+
+const char* Signal(const vm::AccessResult& r) {
+  return r.kind == vm::AccessResult::kSigbus ? "SIGBUS" : r.kind == vm::AccessResult::kSigsegv ? "SIGSEGV" : "ok";
+}
+
+// fsync / msync with the durability oracle: the content of every page of the file at the start
+// must survive a later power failure, unless the page was written again meanwhile.
+sim::Task<int> SyncFile(DaxWorld* w, fs::XfsInode* ip, uint64_t start, uint64_t end,
+                        sim::Task<int> sync) {
+  std::map<uint64_t, DaxWorld::Expectation> snap;
+  const uint64_t pages = (ip->i_size() + vm::PAGE_SIZE - 1) / vm::PAGE_SIZE;
+  for (uint64_t pg = start / vm::PAGE_SIZE; pg < pages && pg <= end / vm::PAGE_SIZE; ++pg) {
+    if (w->page_inflight[{ip->ino(), pg}] > 0) continue;  // content not yet decided
+    snap[pg] = {w->ReadFilePage(*ip, pg), w->page_generation[{ip->ino(), pg}]};
+  }
+  const int err = co_await std::move(sync);
+  if (err == 0) {
+    for (auto& [pg, e] : snap) w->durable[{ip->ino(), pg}] = std::move(e);
+  }
+  co_return err;
+}
+
+sim::Task<void> PowerFailure(sim::Sim& sim, DaxWorld* w) {
+  auto _ = sim.Enter("power failure");
+  co_await sim.Point("crash", {sim::kAllObjects, Access::kWrite});
+  sim.KillOthers();
+  w->pmem().Crash([&sim](int n, const char* label) { return sim.Choose(n, label); });
+  w->xfs().Recover();
+  // Volatile state is gone: page tables, DAX entries, pins.
+  for (auto& [name, mm] : w->mutable_mms()) {
+    mm->pt = vm::PageTable();
+    mm->vmas.clear();
+  }
+  for (const auto& ip : w->xfs().inodes()) {
+    ip->mapping().i_mmap.clear();
+    for (const auto& [index, slot] : std::map<uint64_t, vm::Xarray::Slot>(ip->mapping().i_pages.slots())) {
+      ip->mapping().i_pages.Erase(index);
+    }
+  }
+  w->pins.clear();
+  w->crashed = true;
+  // Durability: every page covered by a completed fsync and not written since holds its data.
+  for (const auto& [key, e] : w->durable) {
+    if (w->page_generation[key] != e.generation) continue;
+    for (const auto& ip : w->xfs().inodes()) {
+      if (ip->ino() != key.first) continue;
+      if (key.second * vm::PAGE_SIZE >= ip->i_size()) {
+        sim.Report(sim::ViolationKind::kInvariant, "durability: size",
+                   "durability: after recovery " + ip->name() + " is " +
+                       std::to_string(ip->i_size()) + " bytes, but page " +
+                       std::to_string(key.second) + " was fsynced");
+        co_return;
+      }
+      if (w->ReadFilePage(*ip, key.second) != e.content) {
+        sim.Report(sim::ViolationKind::kInvariant, "durability: fsynced data lost",
+                   "durability: page " + std::to_string(key.second) + " of " + ip->name() +
+                       " differs after power failure and recovery from its content when a "
+                       "completed fsync started");
+        co_return;
+      }
+    }
+  }
+}
+
+sim::Task<void> Execute(sim::Sim& sim, DaxWorld* w, vm::Mm* mm, ActorState* st, const Op& op) {
+  fs::Xfs& xfs = w->xfs();
+  const std::string line = std::string(workload::OpName(op.code)) + " ";
+  switch (op.code) {
+    case OpCode::kMmap: {
+      auto _ = sim.Enter("sys_mmap");
+      fs::XfsInode* ip = xfs.Find(op.file);
+      vm::Vma proto;
+      proto.pgoff = op.offset >> vm::PAGE_SHIFT;
+      proto.shared = op.shared || op.sync;
+      proto.writable = op.write_access;
+      proto.sync = op.sync;
+      proto.mapping = &ip->mapping();
+      proto.ops = ip;
+      proto.name = op.map;
+      st->maps[op.map] = co_await w->vm().Mmap(mm, proto, op.length);
+      break;
+    }
+    case OpCode::kMunmap: {
+      auto _ = sim.Enter("sys_munmap");
+      co_await w->vm().Munmap(mm, st->maps.at(op.map));
+      st->maps.erase(op.map);
+      break;
+    }
+    case OpCode::kLoad:
+    case OpCode::kStore: {
+      const bool write = op.code == OpCode::kStore;
+      vm::Vma* vma = st->maps.at(op.map);
+      std::vector<uint8_t> got;
+      const vm::AccessResult r = co_await Access_(w, mm, vma, op.offset, op.length, write,
+                                                  static_cast<uint8_t>(op.value), &got);
+      sim.Emit(line + op.map + " " + Hex(op.offset) + " -> " + Signal(r) +
+               (write || r.kind != vm::AccessResult::kOk ? "" : " " + Hex(got.empty() ? 0 : got[0])));
+      if (!write && r.kind == vm::AccessResult::kOk) CheckExpect(sim, op, got, "load " + op.map);
+      if (!write && r.kind != vm::AccessResult::kOk && op.expect) {
+        sim.Report(sim::ViolationKind::kInvariant, "I9 user-visible result",
+                   "I9 user-visible result: load " + op.map + " " + Hex(op.offset) + " got " +
+                       Signal(r) + ", expected data");
+      }
+      break;
+    }
+    case OpCode::kClwb: {
+      vm::Vma* vma = st->maps.at(op.map);
+      for (uint64_t p = op.offset & ~(vm::PAGE_SIZE - 1); p < op.offset + op.length; p += vm::PAGE_SIZE) {
+        const uint64_t addr = vma->start + p;
+        const vm::Pte* pte = mm->pt.pte(addr);
+        const vm::Pmd& pmd = mm->pt.pmd(addr);
+        vm::Pfn pfn = 0;
+        if (pmd.kind == vm::Pmd::Kind::kHuge) pfn = pmd.pfn + ((addr & ~vm::PMD_MASK) >> vm::PAGE_SHIFT);
+        else if (pte != nullptr) pfn = pte->pfn;
+        co_await sim.Point("clwb", {mm->PtObject(addr), Access::kRead, w->phys().PageObject(pfn), Access::kWrite});
+        if (pfn != 0 && w->pmem().OwnsPfn(pfn)) {
+          const uint64_t lo = std::max(op.offset, p), hi = std::min(op.offset + op.length, p + vm::PAGE_SIZE);
+          w->pmem().Clwb((pfn << vm::PAGE_SHIFT) + (lo - p), hi - lo);
+        }
+      }
+      break;
+    }
+    case OpCode::kSfence:
+      co_await sim.Point("sfence", {});  // observed only by a power failure (a global step)
+      w->pmem().Sfence();
+      break;
+    case OpCode::kMsync: {
+      vm::Vma* vma = st->maps.at(op.map);
+      fs::XfsInode* ip = static_cast<fs::XfsInode*>(vma->ops);
+      const uint64_t fstart = vma->PgoffOf(vma->start + op.offset) << vm::PAGE_SHIFT;
+      const int err = co_await SyncFile(
+          w, ip, fstart, fstart + op.length - 1,
+          w->vm().Msync(mm, vma, vma->start + op.offset, vma->start + op.offset + op.length));
+      sim.Emit(line + op.map + " -> " + std::to_string(err));
+      break;
+    }
+    case OpCode::kMadviseDontneed: {
+      vm::Vma* vma = st->maps.at(op.map);
+      co_await w->vm().MadviseDontneed(mm, vma, vma->start + op.offset, vma->start + op.offset + op.length);
+      break;
+    }
+    case OpCode::kPin: {
+      vm::Vma* vma = st->maps.at(op.map);
+      for (uint64_t p = op.offset & ~(vm::PAGE_SIZE - 1); p < op.offset + op.length; p += vm::PAGE_SIZE) {
+        vm::Pfn pfn = 0;
+        const vm::AccessResult r = co_await w->vm().PinUserPage(mm, vma->start + p, &pfn);
+        sim.Emit(line + op.map + " " + Hex(p) + " -> " + Signal(r));
+        if (r.kind != vm::AccessResult::kOk) break;
+        st->pinned[{op.map, p}] = pfn;
+        if (w->pmem().OwnsPfn(pfn)) {
+          fs::XfsInode* ip = static_cast<fs::XfsInode*>(vma->ops);
+          w->pins.push_back({pfn, ip, vma->PgoffOf(vma->start + p)});
+        }
+      }
+      break;
+    }
+    case OpCode::kUnpin: {
+      for (uint64_t p = op.offset & ~(vm::PAGE_SIZE - 1); p < op.offset + op.length; p += vm::PAGE_SIZE) {
+        auto it = st->pinned.find({op.map, p});
+        if (it == st->pinned.end()) continue;
+        const vm::Pfn pfn = it->second;
+        std::vector<uint8_t> data(vm::PAGE_SIZE, static_cast<uint8_t>(op.value));
+        co_await w->vm().UnpinUserPage(pfn, 0, data.data(), data.size());
+        auto pin = std::find_if(w->pins.begin(), w->pins.end(), [pfn](const auto& x) { return x.pfn == pfn; });
+        if (pin != w->pins.end()) w->pins.erase(pin);
+        st->pinned.erase(it);
+      }
+      break;
+    }
+    case OpCode::kPoison: {
+      // madvise(MADV_HWPOISON) -> memory_failure() on the page's pfn: lock its DAX entry,
+      // unmap it from every process, unlock; later accesses machine-check (SIGBUS).
+      vm::Vma* vma = st->maps.at(op.map);
+      vm::Pfn pfn = 0;
+      const vm::AccessResult r = co_await w->vm().PinUserPage(mm, vma->start + op.offset, &pfn);
+      if (r.kind != vm::AccessResult::kOk || !w->pmem().OwnsPfn(pfn)) break;
+      w->phys().put_page(pfn);
+      auto _ = sim.Enter("memory_failure_dev_pagemap");
+      w->pmem().Poison(pfn);
+      fs::XfsInode* ip = static_cast<fs::XfsInode*>(vma->ops);
+      const uint64_t index = vma->PgoffOf(vma->start + op.offset);
+      const uint64_t entry = co_await w->dax().LockEntryForMemoryFailure(*ip, index);
+      co_await w->vm().UnmapMappingPages(&ip->mapping(), index, 1, false);
+      co_await w->dax().UnlockEntry(*ip, index, entry & ~dax::DAX_LOCKED);
+      break;
+    }
+    case OpCode::kRead:
+    case OpCode::kWrite: {
+      fs::XfsInode* ip = xfs.Find(op.file);
+      std::vector<uint8_t> buf(op.length, static_cast<uint8_t>(op.value));
+      int64_t n;
+      if (op.code == OpCode::kWrite) {
+        TouchRange(w, ip, op.offset, op.length, true);
+        n = co_await xfs.Write(ip, op.offset, op.length, buf.data());
+        TouchRange(w, ip, op.offset, op.length, false);
+      } else {
+        n = co_await xfs.Read(ip, op.offset, op.length, buf.data());
+        if (n >= 0) {
+          buf.resize(static_cast<size_t>(n));
+          CheckExpect(sim, op, buf, "read " + op.file);
+        }
+      }
+      sim.Emit(line + op.file + " " + Hex(op.offset) + " -> " + std::to_string(n));
+      break;
+    }
+    case OpCode::kFallocate:
+    case OpCode::kPunchHole:
+    case OpCode::kZeroRange: {
+      fs::XfsInode* ip = xfs.Find(op.file);
+      const auto mode = op.code == OpCode::kFallocate ? fs::Xfs::FallocMode::kAllocate
+                        : op.code == OpCode::kPunchHole ? fs::Xfs::FallocMode::kPunchHole
+                                                        : fs::Xfs::FallocMode::kZeroRange;
+      const bool touch = mode != fs::Xfs::FallocMode::kAllocate;
+      if (touch) TouchRange(w, ip, op.offset, op.length, true);
+      const int err = co_await xfs.Fallocate(ip, mode, op.offset, op.length);
+      if (touch) TouchRange(w, ip, op.offset, op.length, false);
+      sim.Emit(line + op.file + " -> " + std::to_string(err));
+      break;
+    }
+    case OpCode::kTruncate: {
+      fs::XfsInode* ip = xfs.Find(op.file);
+      const uint64_t old_size = std::max<uint64_t>(ip->i_size(), vm::PAGE_SIZE);
+      const uint64_t from = op.offset & ~(vm::PAGE_SIZE - 1);
+      if (old_size > from) TouchRange(w, ip, from, old_size - from, true);
+      const int err = co_await xfs.Truncate(ip, op.offset);
+      if (old_size > from) TouchRange(w, ip, from, old_size - from, false);
+      sim.Emit(line + op.file + " " + Hex(op.offset) + " -> " + std::to_string(err));
+      break;
+    }
+    case OpCode::kFsync: {
+      fs::XfsInode* ip = xfs.Find(op.file);
+      const int err = co_await SyncFile(w, ip, 0, UINT64_MAX >> 1, xfs.Fsync(ip, 0, UINT64_MAX >> 1));
+      sim.Emit(line + op.file + " -> " + std::to_string(err));
+      break;
+    }
+    case OpCode::kInjectBadBlock: {
+      fs::XfsInode* ip = xfs.Find(op.file);
+      co_await sim.Point("inject badblock", {w->xfs().allocator().object(), Access::kRead});
+      if (auto e = ip->Lookup(op.offset >> vm::PAGE_SHIFT)) {
+        w->pmem().InjectBadBlock(e->second.block + ((op.offset >> vm::PAGE_SHIFT) - e->first));
+      }
+      break;
+    }
+    case OpCode::kScrub:
+      co_await sim.Point("ars scrub", {});
+      break;
+    case OpCode::kUnbind: {
+      auto _ = sim.Enter("kill_dax");
+      co_await sim.Point("kill_dax", {sim::kAllObjects, Access::kWrite});
+      w->pmem().Kill();
+      for (const auto& ip : w->xfs().inodes()) {
+        co_await w->vm().UnmapMappingPages(&ip->mapping(), 0, 0, false);
+      }
+      break;
+    }
+    case OpCode::kCrash:
+      co_await PowerFailure(sim, w);
+      break;
+  }
+}
+
+}  // namespace
+
+sim::Task<void> RunActor(sim::Sim& sim, DaxWorld* w, size_t index) {
+  const workload::Actor& a = w->workload().actors[index];
+  vm::Mm* mm = w->mm(a.mm);
+  ActorState st;
+  st.maps = w->setup_maps[a.mm];
+  for (size_t i = workload::SetupOpCount(a); i < a.ops.size(); ++i) {
+    co_await Execute(sim, w, mm, &st, a.ops[i]);
+    if (w->crashed) co_return;
+  }
+  // Exit: DMA still pinned at exit is released (the process's pins die with it).
+  for (const auto& [key, pfn] : st.pinned) {
+    co_await w->vm().UnpinUserPage(pfn, 0, nullptr, 0);
+    auto pin = std::find_if(w->pins.begin(), w->pins.end(), [pfn = pfn](const auto& x) { return x.pfn == pfn; });
+    if (pin != w->pins.end()) w->pins.erase(pin);
+  }
+}
+
+}  // namespace daxsim::models

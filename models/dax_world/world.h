@@ -1,0 +1,105 @@
+// One DAX world per execution: an NVDIMM, the VM (physical memory, address spaces), the DAX core
+// and an xfs-like filesystem, with the workload's files set up and one actor per workload
+// actor. Invariants I1-I8 are registered on the sim (invariants.cc); the actors' operations are
+// interpreted by executor.cc.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "models/workload/workload.h"
+#include "sim/dax/dax.h"
+#include "sim/fs/xfs.h"
+#include "sim/nvdimm/pmem.h"
+#include "sim/sim.h"
+#include "sim/world.h"
+#include "sim/vm/mm.h"
+#include "sim/vm/phys_mem.h"
+#include "sim/vm/vm_ops.h"
+
+namespace daxsim::models {
+
+struct DaxModelConfig {
+  std::string model = "xfs";
+  fs::XfsParams xfs;
+  nvdimm::Platform platform = nvdimm::Platform::kAdr;
+  int wait_table_bits = dax::Dax::kWaitTableBitsDefault;
+};
+
+class DaxWorld : public sim::World {
+ public:
+  static constexpr vm::Pfn kBasePfn = 0x100000;  // 4 GiB, PMD aligned
+
+  DaxWorld(sim::Sim& sim, const DaxModelConfig& config, const workload::Workload& w);
+
+  sim::Sim& sim() { return *sim_; }
+  nvdimm::Pmem& pmem() { return pmem_; }
+  vm::PhysMem& phys() { return phys_; }
+  vm::Vm& vm() { return vm_; }
+  dax::Dax& dax() { return dax_; }
+  fs::Xfs& xfs() { return xfs_; }
+  const workload::Workload& workload() const { return *workload_; }
+  vm::Mm* mm(const std::string& name) { return mms_.at(name).get(); }
+  const std::map<std::string, std::unique_ptr<vm::Mm>>& mms() const { return mms_; }
+  std::map<std::string, std::unique_ptr<vm::Mm>>& mutable_mms() { return mms_; }
+
+  // Mappings made at setup, by mm then name.
+  std::map<std::string, std::map<std::string, vm::Vma*>> setup_maps;
+
+  // GUP pins alive: the page, and which file block it belonged to when pinned (I8).
+  struct Pin {
+    vm::Pfn pfn;
+    const fs::XfsInode* inode;
+    uint64_t fsb;
+  };
+  std::vector<Pin> pins;
+
+  // fsync durability oracle: the content of a file page when an fsync covering it started,
+  // valid while no write to that page followed (`generation` unchanged).
+  struct Expectation {
+    std::vector<uint8_t> content;
+    uint64_t generation;
+  };
+  std::map<std::pair<uint64_t, uint64_t>, uint64_t> page_generation;  // (ino, page) -> writes
+  std::map<std::pair<uint64_t, uint64_t>, Expectation> durable;       // after a completed fsync
+  // Writers in flight per page: from the end of the step before the write (its first step is
+  // not yet known) to its end. A snapshot is taken only of pages with none in flight.
+  std::map<std::pair<uint64_t, uint64_t>, int> page_inflight;
+  void BeginWrite(uint64_t ino, uint64_t page) {
+    page_generation[{ino, page}]++;
+    page_inflight[{ino, page}]++;
+  }
+  void EndWrite(uint64_t ino, uint64_t page) {
+    page_generation[{ino, page}]++;
+    page_inflight[{ino, page}]--;
+  }
+  // The file page's content as the CPU sees it now (zeros for holes and unwritten extents).
+  std::vector<uint8_t> ReadFilePage(const fs::XfsInode& ip, uint64_t page) const;
+  bool crashed = false;
+  bool sim_end = false;  // invariants: evaluating the end-of-execution variants
+
+ private:
+  sim::Sim* sim_;
+  const workload::Workload* workload_;
+  nvdimm::Pmem pmem_;
+  vm::PhysMem phys_;
+  vm::Vm vm_;
+  dax::Dax dax_;
+  fs::Xfs xfs_;
+  std::map<std::string, std::unique_ptr<vm::Mm>> mms_;
+};
+
+// Registers I1-I8 and the end-of-execution checks on the world's sim.
+void RegisterInvariants(DaxWorld* world);
+
+// The coroutine of workload actor `index`.
+sim::Task<void> RunActor(sim::Sim& sim, DaxWorld* world, size_t index);
+
+// Builds a whole world: device, files, setup mappings, invariants, actors.
+std::unique_ptr<DaxWorld> BuildDaxWorld(sim::Sim& sim, const DaxModelConfig& config,
+                                        const workload::Workload& w);
+
+}  // namespace daxsim::models
