@@ -311,7 +311,7 @@ void Sim::ExecuteStep(ActorId id) {
     if (a.pending_.fp.object != kNoObject) {
       text += std::string(" ") + ObjectName(a.pending_.fp.object);
     }
-    trace_.push_back({step_count_, id, std::move(text)});
+    trace_.push_back({step_count_, id, std::move(text), true});
   }
   step_count_++;
   last_actor_ = id;

@@ -67,6 +67,7 @@ struct TraceEvent {
   int64_t step;
   ActorId actor;
   std::string text;
+  bool step_echo = false;  // the step's own label (not a model event from Emit)
 };
 
 struct HeldLock {

@@ -203,3 +203,51 @@ INSTANTIATE_TEST_SUITE_P(Workloads, DporClean,
 
 }  // namespace
 }  // namespace daxsim::models
+
+namespace daxsim::models {
+namespace {
+
+// DAX.md §9: what Linux 6.1 xfs prints for this workload (fs_dax events, abridged to event
+// name, fault flags, pgoff and result). The model must print the same sequence.
+TEST(DaxWorldTrace, MatchesTheRealKernelTraceOfSection9) {
+  absl::StatusOr<sim::Target> t = MakeDaxTarget("xfs", "kernel_trace_pmd_fallback", "align=0");
+  ASSERT_TRUE(t.ok());
+  sim::Sim sim(sim::SimOptions{.trace = true});
+  auto world = t->build(sim);
+  FirstEnabled s;
+  sim.Run(s);
+  ASSERT_TRUE(sim.completed()) << sim.violation().message;
+  std::vector<std::string> got;
+  for (const auto& e : sim.trace()) {
+    if (e.step_echo || e.text.rfind("dax_", 0) != 0) continue;
+    std::string line = e.text.substr(0, e.text.find(':'));
+    if (e.text.find(" WRITE|") != std::string::npos) line += " WRITE";
+    const size_t pg = e.text.find(" pgoff ");
+    if (pg != std::string::npos) line += e.text.substr(pg, e.text.find(' ', pg + 7) - pg);
+    for (const char* r : {" NOPAGE", " FALLBACK", " pglen 0x1"}) {
+      if (e.text.find(r) != std::string::npos) line += r;
+    }
+    got.push_back(line);
+  }
+  const std::vector<std::string> want = {
+      "dax_pmd_fault pgoff 0x0",
+      "dax_pmd_load_hole",
+      "dax_pmd_fault_done pgoff 0x0 NOPAGE",
+      "dax_pmd_fault WRITE pgoff 0x1",
+      "dax_pmd_fault_done WRITE pgoff 0x1 FALLBACK",
+      "dax_pte_fault WRITE pgoff 0x1",
+      "dax_pte_fault_done WRITE pgoff 0x1 NOPAGE",
+      "dax_pmd_fault WRITE pgoff 0x200",
+      "dax_pmd_fault_done WRITE pgoff 0x200 FALLBACK",
+      "dax_pte_fault WRITE pgoff 0x200",
+      "dax_pte_fault_done WRITE pgoff 0x200 NOPAGE",
+      "dax_writeback_range pgoff 0x0-0x3ff",
+      "dax_writeback_one pgoff 0x1 pglen 0x1",
+      "dax_writeback_one pgoff 0x200 pglen 0x1",
+      "dax_writeback_range_done pgoff 0x201-0x3ff",
+  };
+  EXPECT_EQ(got, want);
+}
+
+}  // namespace
+}  // namespace daxsim::models

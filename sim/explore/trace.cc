@@ -1,6 +1,7 @@
 #include "sim/explore/trace.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <tuple>
 #include <vector>
 
@@ -45,7 +46,7 @@ std::string FormatTrace(const Sim& sim) {
     absl::StrAppend(&out, "#", i, " ", sim.actor(steps[i].actor).name(), " ",
                     StepText(sim, steps[i], true), "\n");
     for (; e < events.size() && events[e].step <= static_cast<int64_t>(i); ++e) {
-      if (events[e].text.rfind(steps[i].op, 0) == 0) continue;  // the step's own echo
+      if (events[e].step_echo) continue;
       absl::StrAppend(&out, "    ", events[e].text, "\n");
     }
   }
@@ -77,12 +78,30 @@ std::string FormatSwimlane(const Sim& sim) {
     while (!row.empty() && row.back() == ' ') row.pop_back();
     out += row + "\n";
     for (; e < events.size() && events[e].step <= static_cast<int64_t>(i); ++e) {
-      if (events[e].text.rfind(steps[i].op, 0) == 0) continue;
+      if (events[e].step_echo) continue;
       std::string ev(6 + kWidth * static_cast<size_t>(std::max(events[e].actor, 0)), ' ');
       out += ev + "  " + events[e].text + "\n";
     }
   }
   out += Verdict(sim) + "\n";
+  return out;
+}
+
+std::string FormatFtrace(const Sim& sim) {
+  std::string out = "# tracer: nop\n#\n#           TASK-PID     CPU#  |||||  TIMESTAMP  FUNCTION\n";
+  for (const TraceEvent& e : sim.trace()) {
+    const size_t colon = e.text.find(": ");
+    if (e.step_echo || colon == std::string::npos || e.text.find('_') > colon ||
+        e.text.find(' ') < colon) {
+      continue;
+    }
+    const std::string comm = e.actor >= 0 ? sim.actor(e.actor).name() : "<...>";
+    char prefix[96];
+    std::snprintf(prefix, sizeof(prefix), "%16s-%-7d [%03d] ..... %5lld.%06lld: ",
+                  comm.c_str(), 1000 + e.actor, e.actor >= 0 ? e.actor % 2 : 0,
+                  static_cast<long long>(e.step / 1000000), static_cast<long long>(e.step % 1000000));
+    out += prefix + e.text + "\n";
+  }
   return out;
 }
 

@@ -14,6 +14,12 @@ namespace daxsim::sim {
 std::string FormatTrace(const Sim& sim);
 // Columns per actor; each step printed in its actor's column, with operation labels.
 std::string FormatSwimlane(const Sim& sim);
+// The model's kernel trace events (Sim::Emit texts of the form "event: fields") in the text format
+// of /sys/kernel/tracing/trace: "<actor>-<pid> [cpu] ..... <secs>.<usecs>: event: fields", with
+// the actor's name as the task, pid 1000 + actor, cpu = actor % 2, and the step number as the
+// timestamp in microseconds (deterministic). Only events named with a '_' before ':' qualify
+// (tracepoint names); user-visible results and step labels are not kernel events.
+std::string FormatFtrace(const Sim& sim);
 // FNV-1a over FormatTrace plus the verdict: equal hashes = byte-identical runs.
 uint64_t TraceHash(const Sim& sim);
 

@@ -1,5 +1,5 @@
-// Models a pmem namespace and its persistence domain (see pmem.h for the model and its bounds).
-// Mirrors: drivers/nvdimm/pmem.c, drivers/dax/super.c dax_direct_access(), x86 memcpy_flushcache
+// Models a pmem namespace and its persistence domain (see pmem.h for the model and its bounds);
+// the page-fill layer of whole-page writes is in pmem_fill.cc. Mirrors: drivers/nvdimm/pmem.c, drivers/dax/super.c dax_direct_access(), x86 memcpy_flushcache
 // (v6.1). Scheduling points: none.
 #include "sim/nvdimm/pmem.h"
 
@@ -16,6 +16,7 @@ namespace {
 
 constexpr uint64_t kPageShift = 12;
 constexpr uint64_t kLineShift = 6;
+constexpr uint64_t kLinesPerPage = 64;
 constexpr uint64_t kWordSize = 8;
 
 void PutLe64(uint64_t v, uint8_t* out) {
@@ -34,6 +35,30 @@ int64_t SaturatingMul(int64_t a, int64_t b) {
     return std::numeric_limits<int64_t>::max();
   }
   return a * b;
+}
+
+// Bits [lo, hi] of a page's line mask.
+uint64_t LineMask(uint64_t lo, uint64_t hi) {
+  const uint64_t n = hi - lo + 1;
+  return (n == kLinesPerPage ? ~uint64_t{0} : (uint64_t{1} << n) - 1) << lo;
+}
+
+// The prefix lengths a crash may leave of a line's pieces: 0 and the end of every piece not
+// joined to the next (a piece group persists whole). CutCount() counts them; NthCut() is the j-th.
+template <typename Pieces>
+size_t CutCount(const Pieces& pieces) {
+  size_t cuts = 1;
+  for (const auto& p : pieces) cuts += p.with_next ? 0 : 1;
+  return cuts;
+}
+
+template <typename Pieces>
+size_t NthCut(const Pieces& pieces, size_t j) {
+  for (size_t n = 0; n <= pieces.size(); ++n) {
+    if ((n == 0 || !pieces[n - 1].with_next) && j-- == 0) return n;
+  }
+  DAXSIM_CHECK_MSG(false, "prefix choice out of range");
+  return 0;
 }
 
 }  // namespace
@@ -91,21 +116,38 @@ void Pmem::CheckRange(uint64_t paddr, size_t len) const {
                    "pmem access outside the namespace");
 }
 
+uint64_t Pmem::FirstLineOf(uint64_t pgoff) const {
+  return (base_pfn_ + pgoff) << (kPageShift - kLineShift);
+}
+
+uint64_t Pmem::PgoffOfLine(uint64_t line) const {
+  return (line >> (kPageShift - kLineShift)) - base_pfn_;
+}
+
 Pmem::Line Pmem::StaleLine(uint64_t line) const {
-  const uint64_t pgoff = ((line << kLineShift) >> kPageShift) - base_pfn_;
+  const uint64_t pgoff = PgoffOfLine(line);
   Line l;
   for (uint64_t w = 0; w < kLineSize; w += kWordSize) PutLe64(StaleWord(pgoff), &l[w]);
   return l;
 }
 
-Pmem::Line Pmem::MediaLine(uint64_t line) const {
+Pmem::Line Pmem::GuaranteedLine(uint64_t line) const {
   auto it = media_.find(line);
-  return it != media_.end() ? it->second : StaleLine(line);
+  if (it != media_.end()) return it->second;
+  if (const PageFill* f = FindFill(PgoffOfLine(line)); f != nullptr && f->guaranteed.present) {
+    return FillLine(f->guaranteed, line % kLinesPerPage);
+  }
+  return StaleLine(line);
+}
+
+bool Pmem::Covered(uint64_t line) const {
+  const PageFill* f = FindFill(PgoffOfLine(line));
+  return f != nullptr && (f->covered >> (line % kLinesPerPage) & 1) != 0;
 }
 
 Pmem::Line& Pmem::MutableMediaLine(uint64_t line) {
   auto it = media_.find(line);
-  if (it == media_.end()) it = media_.emplace(line, StaleLine(line)).first;
+  if (it == media_.end()) it = media_.emplace(line, GuaranteedLine(line)).first;
   return it->second;
 }
 
@@ -114,8 +156,10 @@ void Pmem::AppendPiece(uint64_t line, const Piece& piece, bool capture) {
     std::memcpy(&MutableMediaLine(line)[piece.offset], piece.bytes.data(), piece.len);
     return;
   }
+  // A store to a line of a pending fill goes on top of the fill: the line leaves the page unit.
+  if (!fills_.empty()) TouchLines(PgoffOfLine(line), uint64_t{1} << (line % kLinesPerPage));
   auto it = cache_.find(line);
-  if (it == cache_.end()) it = cache_.emplace(line, CacheLine{MediaLine(line), {}, 0}).first;
+  if (it == cache_.end()) it = cache_.emplace(line, CacheLine{GuaranteedLine(line), {}, 0}).first;
   CacheLine& cl = it->second;
   std::memcpy(&cl.current[piece.offset], piece.bytes.data(), piece.len);
   cl.pieces.push_back(piece);
@@ -144,16 +188,55 @@ void Pmem::NtStore(uint64_t paddr, const uint8_t* data, size_t len) {
   AppendStore(paddr, data, len, /*capture=*/true);
 }
 
+// Page by page (callers read whole pages): one fill lookup per page and ordered walks of the line
+// maps, instead of three lookups per line.
 void Pmem::Load(uint64_t paddr, uint8_t* out, size_t len) const {
   CheckRange(paddr, len);
   while (len > 0) {
-    const uint64_t line = paddr >> kLineShift;
-    const uint64_t off = paddr % kLineSize;
-    const size_t n = static_cast<size_t>(std::min<uint64_t>(len, kLineSize - off));
-    auto it = cache_.find(line);
-    const Line l = it != cache_.end() ? it->second.current : MediaLine(line);
-    std::memcpy(out, &l[off], n);
+    const uint64_t off = paddr % kPageSize;
+    const size_t n = static_cast<size_t>(std::min<uint64_t>(len, kPageSize - off));
+    LoadInPage((paddr >> kPageShift) - base_pfn_, off, out, n);
     paddr += n;
+    out += n;
+    len -= n;
+  }
+}
+
+// Each line's newest content: its cache line, else the pending fill if it covers the line, else
+// its guaranteed content (media line, else the guaranteed fill, else the stale pattern).
+void Pmem::LoadInPage(uint64_t pgoff, uint64_t off, uint8_t* out, size_t len) const {
+  const PageFill* f = FindFill(pgoff);
+  const uint64_t first = FirstLineOf(pgoff);
+  auto cached = cache_.lower_bound(first + off / kLineSize);
+  auto media = media_.lower_bound(first + off / kLineSize);
+  const uint64_t end_line = first + (off + len - 1) / kLineSize;
+  if (f != nullptr && (cached == cache_.end() || cached->first > end_line) &&
+      (media == media_.end() || media->first > end_line)) {  // only the page's fill: one copy
+    if (f->covered == ~uint64_t{0}) return CopyFill(f->pending, off, out, len);
+    if (f->covered == 0) return CopyFill(f->guaranteed, off, out, len);
+  }
+  while (len > 0) {
+    const uint64_t b = off / kLineSize;
+    const uint64_t lo = off % kLineSize;
+    const size_t n = static_cast<size_t>(std::min<uint64_t>(len, kLineSize - lo));
+    const bool in_cache = cached != cache_.end() && cached->first == first + b;
+    const bool in_media = media != media_.end() && media->first == first + b;
+    if (in_cache) {
+      std::memcpy(out, &cached->second.current[lo], n);
+    } else if (f != nullptr && (f->covered >> b & 1) != 0) {
+      CopyFill(f->pending, off, out, n);
+    } else if (in_media) {
+      std::memcpy(out, &media->second[lo], n);
+    } else if (f != nullptr && f->guaranteed.present) {
+      CopyFill(f->guaranteed, off, out, n);
+    } else {
+      for (size_t i = 0; i < n; ++i) {
+        out[i] = static_cast<uint8_t>(StaleWord(pgoff) >> 8 * ((off + i) % kWordSize));
+      }
+    }
+    if (in_cache) ++cached;
+    if (in_media) ++media;
+    off += n;
     out += n;
     len -= n;
   }
@@ -191,6 +274,23 @@ void Pmem::Clflush(uint64_t paddr, size_t len) {
   if (len == 0) return;
   const uint64_t first = paddr >> kLineShift;
   const uint64_t last = (paddr + len - 1) >> kLineShift;
+  if (!fills_.empty()) {
+    // Whole pages: their pending fills become guaranteed. Partly flushed pages: the flushed
+    // covered lines leave the page unit and are guaranteed by the loop below.
+    const uint64_t first_pg = PgoffOfLine(first);
+    const uint64_t last_pg = PgoffOfLine(last);
+    const uint64_t full_begin = first % kLinesPerPage == 0 ? first_pg : first_pg + 1;
+    const uint64_t full_end = (last + 1) % kLinesPerPage == 0 ? last_pg + 1 : last_pg;
+    if (full_begin < full_end) PersistFills(full_begin, full_end);
+    for (uint64_t pg : {first_pg, last_pg}) {
+      if (pg >= full_begin && pg < full_end) continue;
+      const uint64_t page_first = FirstLineOf(pg);
+      const uint64_t lo = std::max(first, page_first) - page_first;
+      const uint64_t hi = std::min(last, page_first + kLinesPerPage - 1) - page_first;
+      TouchLines(pg, LineMask(lo, hi));
+      if (last_pg == first_pg) break;
+    }
+  }
   for (auto it = cache_.lower_bound(first); it != cache_.end() && it->first <= last;) {
     it = Guarantee(it, it->second.pieces.size());
   }
@@ -201,6 +301,7 @@ std::map<uint64_t, Pmem::CacheLine>::iterator Pmem::Guarantee(
   CacheLine& cl = it->second;
   DAXSIM_CHECK(n <= cl.pieces.size());
   if (n == 0) return std::next(it);
+  DAXSIM_CHECK_MSG(!cl.pieces[n - 1].with_next, "a write-back splits a piece group");
   Line& media = MutableMediaLine(it->first);
   for (size_t i = 0; i < n; ++i) {
     std::memcpy(&media[cl.pieces[i].offset], cl.pieces[i].bytes.data(), cl.pieces[i].len);
@@ -213,6 +314,7 @@ std::map<uint64_t, Pmem::CacheLine>::iterator Pmem::Guarantee(
 
 void Pmem::Sfence() {
   for (auto it = cache_.begin(); it != cache_.end();) it = Guarantee(it, it->second.captured);
+  PersistFills(0, pages_);  // page fills are NT stores: captured at once
 }
 
 void Pmem::MemcpyFlushcache(uint64_t paddr, const uint8_t* data, size_t len) {
@@ -239,6 +341,7 @@ void Pmem::MemcpyFlushcache(uint64_t paddr, const uint8_t* data, size_t len) {
 
 void Pmem::ArchWbCacheInvalidate() {
   for (auto it = cache_.begin(); it != cache_.end();) it = Guarantee(it, it->second.pieces.size());
+  PersistFills(0, pages_);
 }
 
 int Pmem::NvdimmFlush() {
@@ -246,24 +349,58 @@ int Pmem::NvdimmFlush() {
   return 0;
 }
 
-void Pmem::Crash(const Chooser& choose) {
-  int uncertain = 0;
-  for (auto& [line, cl] : cache_) {
-    const int k = static_cast<int>(cl.pieces.size());
-    int n;
-    if (uncertain < crash_line_choices_max_) {
-      n = choose(k + 1, kCrashPrefixLabel);
-    } else {
-      n = choose(2, kCrashAllOrNothingLabel) != 0 ? k : 0;
-    }
-    DAXSIM_CHECK(n >= 0 && n <= k);
-    ++uncertain;
-    if (n == 0) continue;
-    Line& media = MutableMediaLine(line);
-    for (int i = 0; i < n; ++i) {
-      std::memcpy(&media[cl.pieces[i].offset], cl.pieces[i].bytes.data(), cl.pieces[i].len);
+template <typename OnLine, typename OnPage>
+void Pmem::ForEachUncertain(OnLine on_line, OnPage on_page) const {
+  auto line = cache_.begin();
+  for (const PageFill& f : fills_) {
+    if (!f.pending.present) continue;
+    for (uint64_t pg = f.start; pg < f.end; ++pg) {
+      for (const uint64_t first = FirstLineOf(pg); line != cache_.end() && line->first < first;
+           ++line) {
+        on_line(line->second);
+      }
+      on_page(pg);
     }
   }
+  for (; line != cache_.end(); ++line) on_line(line->second);
+}
+
+void Pmem::Crash(const Chooser& choose) {
+  int uncertain = 0;
+  std::vector<size_t> line_n;   // persisted pieces of each cache line, in address order
+  std::vector<bool> page_kept;  // whether each pending page fill persists, in address order
+  ForEachUncertain(
+      [&](const CacheLine& cl) {
+        const size_t k = cl.pieces.size();
+        size_t n;
+        if (uncertain < crash_line_choices_max_) {
+          const int cuts = static_cast<int>(CutCount(cl.pieces));
+          const int j = choose(cuts, kCrashPrefixLabel);
+          DAXSIM_CHECK(j >= 0 && j < cuts);
+          n = NthCut(cl.pieces, static_cast<size_t>(j));
+        } else {
+          n = choose(2, kCrashAllOrNothingLabel) != 0 ? k : 0;
+        }
+        ++uncertain;
+        line_n.push_back(n);
+      },
+      [&](uint64_t) {
+        const bool bounded = uncertain < crash_line_choices_max_;
+        ++uncertain;
+        page_kept.push_back(choose(2, bounded ? kCrashPageFillLabel : kCrashAllOrNothingLabel) != 0);
+      });
+  // Lines first: a cache line of a pending-fill page has its media line pinned, so the page
+  // outcomes below do not change what the line persists on top of.
+  size_t i = 0;
+  for (auto& [line, cl] : cache_) {
+    const size_t n = line_n[i++];
+    if (n == 0) continue;
+    Line& media = MutableMediaLine(line);
+    for (size_t p = 0; p < n; ++p) {
+      std::memcpy(&media[cl.pieces[p].offset], cl.pieces[p].bytes.data(), cl.pieces[p].len);
+    }
+  }
+  CrashFills(page_kept);
   cache_.clear();
   poisoned_.clear();
   alive_ = true;
@@ -272,12 +409,16 @@ void Pmem::Crash(const Chooser& choose) {
 int64_t Pmem::CrashImageCount() const {
   int64_t count = 1;
   int uncertain = 0;
-  for (const auto& [line, cl] : cache_) {
-    const int64_t options =
-        uncertain < crash_line_choices_max_ ? static_cast<int64_t>(cl.pieces.size()) + 1 : 2;
-    count = SaturatingMul(count, options);
-    ++uncertain;
-  }
+  ForEachUncertain(
+      [&](const CacheLine& cl) {
+        const bool bounded = uncertain < crash_line_choices_max_;
+        count = SaturatingMul(count, bounded ? static_cast<int64_t>(CutCount(cl.pieces)) : 2);
+        ++uncertain;
+      },
+      [&](uint64_t) {
+        count = SaturatingMul(count, 2);
+        ++uncertain;
+      });
   return count;
 }
 
@@ -302,19 +443,25 @@ std::vector<uint64_t> Pmem::BadBlocks() const {
 }
 
 int Pmem::WriteClearPoison(uint64_t pgoff, const uint8_t* data) {
-  DAXSIM_CHECK(pgoff < pages_);
-  if (!alive_) return -ENXIO;
-  if (IsBadBlock(pgoff)) ClearBadBlock(pgoff);  // is_bad_pmem() -> pmem_clear_poison()
-  MemcpyFlushcache((base_pfn_ + pgoff) << kPageShift, data, kPageSize);
+  return WritePage(pgoff, PageContent(data));
+}
+
+// One page at a time, as the kernel: every page clears its own poison, and the first error stops.
+int Pmem::ZeroPageRange(uint64_t pgoff, uint64_t nr_pages) {
+  const FillContent zero{true, 0, nullptr};
+  for (uint64_t i = 0; i < nr_pages; ++i) {
+    const int rc = WritePage(pgoff + i, zero);
+    if (rc != 0) return rc;
+  }
   return 0;
 }
 
-int Pmem::ZeroPageRange(uint64_t pgoff, uint64_t nr_pages) {
-  static constexpr std::array<uint8_t, kPageSize> kZeroPage{};
-  for (uint64_t i = 0; i < nr_pages; ++i) {
-    const int rc = WriteClearPoison(pgoff + i, kZeroPage.data());
-    if (rc != 0) return rc;
-  }
+int Pmem::WritePage(uint64_t pgoff, const FillContent& content) {
+  DAXSIM_CHECK(pgoff < pages_);
+  if (!alive_) return -ENXIO;
+  if (IsBadBlock(pgoff)) ClearBadBlock(pgoff);  // is_bad_pmem() -> pmem_clear_poison()
+  // write_pmem(): memcpy_flushcache() of a page-aligned page is movnti only: an NT page write.
+  FillPage(pgoff, content);
   return 0;
 }
 
@@ -325,11 +472,12 @@ void Pmem::Poison(uint64_t pfn) {
 
 bool Pmem::LineDirty(uint64_t paddr) const {
   CheckRange(paddr, 1);
-  return cache_.count(paddr >> kLineShift) != 0;
+  return cache_.count(paddr >> kLineShift) != 0 || Covered(paddr >> kLineShift);
 }
 
 bool Pmem::Durable(uint64_t paddr, size_t len) const {
   CheckRange(paddr, len);
+  if (len == 0) return true;
   const uint64_t end = paddr + len;
   for (auto it = cache_.lower_bound(paddr >> kLineShift);
        it != cache_.end() && (it->first << kLineShift) < end; ++it) {
@@ -339,7 +487,7 @@ bool Pmem::Durable(uint64_t paddr, size_t len) const {
     const uint64_t lo = std::max(paddr, line_start) - line_start;
     const uint64_t hi = std::min(end, line_start + kLineSize) - line_start;
     const Line& now = it->second.current;
-    const Line media = MediaLine(it->first);
+    const Line media = GuaranteedLine(it->first);
     for (uint64_t off = lo; off < hi; ++off) {
       if (media[off] != now[off]) return false;
     }
@@ -350,7 +498,7 @@ bool Pmem::Durable(uint64_t paddr, size_t len) const {
       }
     }
   }
-  return true;
+  return FillDurable(paddr, len);
 }
 
 uint64_t Pmem::ReadWord(uint64_t paddr) const {

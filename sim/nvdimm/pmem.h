@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <set>
 #include <vector>
 
@@ -35,6 +36,17 @@ enum class Platform {
 // the line's history and are captured at once (an NT store to a cached line evicts the line, per
 // the Intel SDM), so they are guaranteed at the next fence.
 //
+// Whole-page writes (WriteClearPoison(), ZeroPageRange()) are NT stores of a whole page, kept per
+// page instead of per line so that zeroing 2 MiB costs O(pages), not 32768 line histories. Until
+// the next fence (or eADR) such a "page fill" is pending, and a crash persists the fill of the
+// page's untouched lines as one unit: all of them or none. This is a SIMPLIFICATION: real hardware
+// may persist any subset of the 64 lines (and any prefix of each line's eight movnti); the model
+// explores a subset of those images. A line of a pending-fill page that a later store, NT store or
+// clflush touches leaves the unit and takes the per-line model: the fill's 64 bytes become one
+// piece group in the line's history (persisting together), so later stores persist only on top of
+// the fill and earlier stores under it. A page written twice before a fence with different
+// content falls back to the per-line model for all its lines.
+//
 // Copyable: a copy is an independent snapshot (useful to enumerate crash images from one state).
 class Pmem {
  public:
@@ -46,6 +58,7 @@ class Pmem {
   static constexpr int kCrashLineChoicesMaxDefault = 8;
   static constexpr const char* kCrashPrefixLabel = "crash: line persisted prefix";
   static constexpr const char* kCrashAllOrNothingLabel = "crash: line persisted all or nothing";
+  static constexpr const char* kCrashPageFillLabel = "crash: page fill persisted";
 
   // Picks a value in [0, n) (n >= 2); Sim::Choose has this shape.
   using Chooser = std::function<int(int n, const char* label)>;
@@ -109,10 +122,13 @@ class Pmem {
   // ---- Power failure ----
   // Replaces the media with one persistent image the platform allows and reboots: the cache and
   // the NT stores vanish, poison (volatile page flags) is forgotten and a Kill()ed device comes
-  // back; media content and bad blocks stay. ADR: for each line with not-yet-guaranteed pieces,
-  // in address order, choose(k + 1, kCrashPrefixLabel) picks how many of its k pieces persist.
-  // Bound: only the first CrashLineChoicesMax() such lines get a prefix choice; every later one
-  // persists all or nothing, choose(2, kCrashAllOrNothingLabel) (1 = all). eADR: no choice.
+  // back; media content and bad blocks stay. ADR: the uncertain units are the lines with
+  // not-yet-guaranteed pieces and the pages with a pending fill, in address order (a page before
+  // its own lines). For a line with k pieces, choose(k + 1, kCrashPrefixLabel) picks how many
+  // persist (a piece group counts as one piece: the prefix never splits it); for a page,
+  // choose(2, kCrashPageFillLabel) whether its fill persists (1 = yes). Bound: only the first
+  // CrashLineChoicesMax() units get those choices; every later one persists all or nothing,
+  // choose(2, kCrashAllOrNothingLabel) (1 = all). eADR: no choice.
   // Beyond the bound the images explored are a subset of those the model allows: no false alarm,
   // possibly a missed one. A line's history grows until a fence covers it, so a line stored to k
   // times without a flush has k + 1 options.
@@ -155,14 +171,19 @@ class Pmem {
   // Lines held in the sparse structures (media written + cache lines); 0 for a fresh device of
   // any size, so memory is O(lines touched).
   size_t SparseLineCount() const { return media_.size() + cache_.size(); }
+  // Runs of pages with whole-page-write state (a run of equal state is one entry), so whole-page
+  // writes cost O(runs) memory.
+  size_t SparseFillCount() const { return fills_.size(); }
 
  private:
   using Line = std::array<uint8_t, kLineSize>;
+  using PageBytes = std::array<uint8_t, kPageSize>;
   // Part of one store inside one aligned 8-byte word: atomic with respect to power failure.
   struct Piece {
     uint8_t offset;  // in the line
     uint8_t len;     // 1..8
     std::array<uint8_t, 8> bytes;
+    bool with_next = false;  // persists only together with the next piece (a line of a page fill)
   };
   struct CacheLine {
     Line current;               // newest content of the line
@@ -170,10 +191,42 @@ class Pmem {
     size_t captured = 0;        // leading pieces a write-back (clwb, NT) will guarantee at sfence
   };
 
+  // What a whole-page write stored: one byte repeated, or an immutable page shared by copies.
+  struct FillContent {
+    bool present = false;
+    uint8_t byte = 0;                       // every byte, when `page` is null
+    std::shared_ptr<const PageBytes> page;  // never mutated once shared
+    bool operator==(const FillContent&) const = default;  // same byte, same shared page
+  };
+  // The whole-page-write state of every page in [start, end). A line's guaranteed content is its
+  // media line, else `guaranteed`, else the stale pattern; a `covered` line shows `pending` above
+  // that. Invariants: `pending` is present iff covered != 0 (ADR only); in a page with a pending
+  // fill, no covered line has a cache line, and every uncovered line has a media line (so the
+  // line's guaranteed content does not depend on `guaranteed`).
+  struct PageFill {
+    uint64_t start = 0;
+    uint64_t end = 0;
+    FillContent guaranteed;  // absent: the stale pattern
+    FillContent pending;     // a whole-page NT write not yet fenced
+    uint64_t covered = 0;    // bit i: line i of each page still shows `pending`
+    bool SameState(const PageFill& o) const {
+      return guaranteed == o.guaranteed && pending == o.pending && covered == o.covered;
+    }
+    bool Empty() const { return !guaranteed.present && !pending.present; }
+  };
+
   void CheckRange(uint64_t paddr, size_t len) const;
+  uint64_t FirstLineOf(uint64_t pgoff) const;
+  uint64_t PgoffOfLine(uint64_t line) const;
   Line StaleLine(uint64_t line) const;
-  Line MediaLine(uint64_t line) const;  // guaranteed content
-  Line& MutableMediaLine(uint64_t line);
+  static Line FillLine(const FillContent& content, uint64_t line_in_page);
+  // Copies bytes [off, off + n) of a fill's page.
+  static void CopyFill(const FillContent& content, uint64_t off, uint8_t* out, size_t n);
+  // Load() of [off, off + len) inside page pgoff.
+  void LoadInPage(uint64_t pgoff, uint64_t off, uint8_t* out, size_t len) const;
+  Line GuaranteedLine(uint64_t line) const;  // what every crash image holds at least
+  bool Covered(uint64_t line) const;         // shows a pending page fill
+  Line& MutableMediaLine(uint64_t line);     // the guaranteed content, pinned in media_
   // Splits [paddr, paddr + len) into pieces and appends them to their lines' histories;
   // `capture`: also capture the lines for the next fence (an NT store's eviction).
   void AppendStore(uint64_t paddr, const uint8_t* data, size_t len, bool capture);
@@ -183,6 +236,32 @@ class Pmem {
                                                     size_t n);
   bool PageHasError(uint64_t pfn) const;
 
+  // ---- Page fills (pmem_fill.cc) ----
+  const PageFill* FindFill(uint64_t pgoff) const;
+  void SplitFillAt(uint64_t pgoff);  // an extent boundary at pgoff
+  size_t IsolateFill(uint64_t pgoff);  // index of the extent [pgoff, pgoff + 1), created if none
+  void CoalesceFill(size_t i);         // drops an empty extent i or merges it with its neighbours
+  void CoalesceFills();
+  static void AppendFillGroup(CacheLine& cl, const Line& fill);
+  // The covered lines of `mask` in page `pgoff` (whose extent is `f`) leave the page unit: each
+  // gets its media line pinned and a cache line holding the fill as one captured piece group.
+  void MaterialiseLines(PageFill& f, uint64_t pgoff, uint64_t mask);
+  void TouchLines(uint64_t pgoff, uint64_t mask);  // MaterialiseLines() for any page
+  void PersistFills(uint64_t pgoff_begin, uint64_t pgoff_end);  // pending fills become guaranteed
+  void DropCoveredMediaLines(const PageFill& f);
+  void FillPage(uint64_t pgoff, const FillContent& content);
+  int WritePage(uint64_t pgoff, const FillContent& content);
+  static FillContent PageContent(const uint8_t* data);
+  static bool SameBytes(const FillContent& a, const FillContent& b);
+  bool FillDurable(uint64_t paddr, size_t len) const;  // the covered lines of the range
+  // Applies a crash's page outcomes (one per pending page, in address order): a kept fill
+  // becomes guaranteed, the others vanish.
+  void CrashFills(const std::vector<bool>& kept);
+  // Visits the uncertain units of a crash in address order (a page before its own lines):
+  // on_line(line, cache_line) and on_page(pgoff) for a page with a pending fill.
+  template <typename OnLine, typename OnPage>
+  void ForEachUncertain(OnLine on_line, OnPage on_page) const;
+
   uint64_t base_pfn_;
   uint64_t pages_;
   Platform platform_;
@@ -190,6 +269,9 @@ class Pmem {
   int crash_line_choices_max_ = kCrashLineChoicesMaxDefault;
   std::map<uint64_t, Line> media_;       // line index (paddr / 64) -> guaranteed content
   std::map<uint64_t, CacheLine> cache_;  // lines with not-yet-guaranteed stores
+  // Sorted, disjoint, non-empty page runs, equal neighbours merged. A vector: runs are few (one
+  // per zeroed extent), and it keeps sizeof(Pmem) small.
+  std::vector<PageFill> fills_;
   std::set<uint64_t> badblocks_;         // pgoffs
   std::set<uint64_t> poisoned_;          // pfns
 };

@@ -13,14 +13,18 @@ std::string Usage() {
   return R"(usage: daxsim <command> [flags]
 
 commands:
-  explore --scenario=NAME [--params=k=v,...] [--strategy=random|pct|dfs|dpor] [--seed=S]
+  explore (--scenario=NAME | --workload=NAME|FILE [--model=xfs]) [--params=k=v,...]
+          [--strategy=random|pct|dfs|dpor] [--seed=S]
           [--depth=D] [--max-preemptions=K] [--budget=executions:N|seconds:S] [--jobs=N]
           [--shard=i/n] [--steps-max=N] [--spurious-wakeups[=N]] [--no-shrink] [--failures=FILE]
           [--json]
-      explore one scenario's schedules; prints the minimal counterexample's token
-  replay TOKEN [--trace[=swimlane|steps]] [--json]
+      explore a scenario's or a DAX workload's schedules; prints the minimal counterexample's
+      token
+  run --workload=NAME|FILE [--model=xfs] [--params=...] [--seed=S] [--trace=ftrace|steps|swimlane]
+      one execution of a DAX workload: its trace (kernel fs_dax text format) and token
+  replay TOKEN [--trace[=swimlane|steps|ftrace]] [--json]
       re-run a token bit for bit and show its verdict (and trace)
-  list scenarios|strategies
+  list scenarios|workloads|models|strategies
   bench [--quick] [--memory-executions=N] [--json]
       scheduler steps/s, executions/s and memory flatness
   check [--budget=executions:N|seconds:S] [--jobs=N] [--json] [--junit=FILE] [--failures=FILE]
@@ -75,6 +79,7 @@ int Dispatch(const std::vector<std::string>& args, std::ostream& out, std::ostre
   }
   if (command == "explore") return RunExplore(rest, out, err);
   if (command == "replay") return RunReplay(rest, out, err);
+  if (command == "run") return RunRun(rest, out, err);
   if (command == "list") return RunList(rest, out, err);
   if (command == "bench") return RunBench(rest, out, err);
   if (command == "check") return RunCheck(rest, out, err);

@@ -20,7 +20,7 @@ namespace daxsim::cli {
 
 namespace {
 
-enum class TraceFormat { kNone, kSwimlane, kSteps };
+enum class TraceFormat { kNone, kSwimlane, kSteps, kFtrace };
 
 struct ReplayRequest {
   std::string token;
@@ -51,8 +51,10 @@ absl::StatusOr<ReplayRequest> ParseRequest(const Args& args) {
       r.trace = TraceFormat::kSwimlane;
     } else if (*v == "steps") {
       r.trace = TraceFormat::kSteps;
+    } else if (*v == "ftrace") {
+      r.trace = TraceFormat::kFtrace;
     } else {
-      return absl::InvalidArgumentError("unknown trace format '" + *v + "' (swimlane, steps)");
+      return absl::InvalidArgumentError("unknown trace format '" + *v + "' (swimlane, steps, ftrace)");
     }
   }
   r.json = a->Has("json");
@@ -71,6 +73,8 @@ std::string TraceText(const sim::Sim& sim, TraceFormat format) {
       return sim::FormatSwimlane(sim);
     case TraceFormat::kSteps:
       return sim::FormatTrace(sim);
+    case TraceFormat::kFtrace:
+      return sim::FormatFtrace(sim);
     case TraceFormat::kNone:
       return "";
   }
