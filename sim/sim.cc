@@ -110,8 +110,8 @@ void Sim::KillOthers() {
   for (Actor* a : actor_ptrs_) {
     if (a->id_ == current_ || a->done_) continue;
     a->done_ = true;
+    a->killed_ = true;
     a->held_.clear();
-    a->pending_ = PendingOp{"killed (power failure)", {}, nullptr};
   }
 }
 

@@ -100,6 +100,9 @@ class Actor {
   const std::string& name() const { return name_; }
   ActorId id() const { return id_; }
   bool done() const { return done_; }
+  // Stopped by a power failure before finishing: its pending operation never ran, but it was
+  // possible (DPOR reverses races with it).
+  bool killed() const { return killed_; }
   const PendingOp& pending() const { return pending_; }
   const std::vector<HeldLock>& held() const { return held_; }
   const std::vector<const char*>& func_stack() const { return func_stack_; }
@@ -115,6 +118,7 @@ class Actor {
   std::coroutine_handle<> resume_;
   PendingOp pending_;
   bool done_ = false;
+  bool killed_ = false;
   bool woken_ = false;
   int preempt_count_ = 0;
   std::vector<HeldLock> held_;

@@ -160,7 +160,8 @@ void DporStrategy::AnalyzeRaces(const Sim& sim) {
   executed_ = m;
   for (ActorId a = 0; a < sim.num_actors(); ++a) {
     const Actor& actor = sim.actor(a);
-    if (!actor.done() &&
+    // Killed by a power failure: its next operation never ran but could have.
+    if ((!actor.done() || actor.killed()) &&
         (actor.pending().fp.object != kNoObject || actor.pending().fp.object2 != kNoObject)) {
       events_.push_back({a, actor.pending().op, "", actor.pending().fp});
     }

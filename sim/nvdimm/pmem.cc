@@ -1,6 +1,6 @@
 // Models a pmem namespace and its persistence domain (see pmem.h for the model and its bounds);
-// the page-fill layer of whole-page writes is in pmem_fill.cc. Mirrors: drivers/nvdimm/pmem.c, drivers/dax/super.c dax_direct_access(), x86 memcpy_flushcache
-// (v6.1). Scheduling points: none.
+// the page-fill layer of whole-page writes is in pmem_fill.cc. Mirrors: drivers/nvdimm/pmem.c,
+// drivers/dax/super.c dax_direct_access(), x86 memcpy_flushcache (v6.1). Scheduling points: none.
 #include "sim/nvdimm/pmem.h"
 
 #include <algorithm>
@@ -385,9 +385,10 @@ void Pmem::Crash(const Chooser& choose) {
         line_n.push_back(n);
       },
       [&](uint64_t) {
-        const bool bounded = uncertain < crash_line_choices_max_;
+        const char* label =
+            uncertain < crash_line_choices_max_ ? kCrashPageFillLabel : kCrashAllOrNothingLabel;
         ++uncertain;
-        page_kept.push_back(choose(2, bounded ? kCrashPageFillLabel : kCrashAllOrNothingLabel) != 0);
+        page_kept.push_back(choose(2, label) != 0);
       });
   // Lines first: a cache line of a pending-fill page has its media line pinned, so the page
   // outcomes below do not change what the line persists on top of.

@@ -36,16 +36,18 @@ enum class Platform {
 // the line's history and are captured at once (an NT store to a cached line evicts the line, per
 // the Intel SDM), so they are guaranteed at the next fence.
 //
-// Whole-page writes (WriteClearPoison(), ZeroPageRange()) are NT stores of a whole page, kept per
-// page instead of per line so that zeroing 2 MiB costs O(pages), not 32768 line histories. Until
-// the next fence (or eADR) such a "page fill" is pending, and a crash persists the fill of the
-// page's untouched lines as one unit: all of them or none. This is a SIMPLIFICATION: real hardware
-// may persist any subset of the 64 lines (and any prefix of each line's eight movnti); the model
-// explores a subset of those images. A line of a pending-fill page that a later store, NT store or
-// clflush touches leaves the unit and takes the per-line model: the fill's 64 bytes become one
-// piece group in the line's history (persisting together), so later stores persist only on top of
-// the fill and earlier stores under it. A page written twice before a fence with different
-// content falls back to the per-line model for all its lines.
+// Page fills. Whole-page writes (WriteClearPoison(), ZeroPageRange()) are NT stores of a whole
+// page, kept per page instead of per line so that zeroing 2 MiB costs O(pages), not 32768 line
+// histories. Under eADR a page fill is guaranteed at once; under ADR it is pending until the next
+// fence (Sfence(), NvdimmFlush(), ArchWbCacheInvalidate(); Clflush() of the whole page), and a
+// crash persists the fill of the page's untouched lines as ONE UNIT: all of them or none. This is
+// a SIMPLIFICATION: real hardware may persist any subset of the 64 lines (and any prefix of each
+// line's eight movnti); the model explores a subset of those images. A line of a pending-fill page
+// that a later store, NT store or clflush touches leaves the unit and takes the per-line model:
+// the fill's 64 bytes join the line's history as one piece group (persisting together), so later
+// stores persist only on top of the fill and earlier stores only under it. A second fill of a
+// pending page with the same bytes changes nothing; with other bytes, every line of the page
+// falls back to the per-line model (O(lines) again, as before page fills).
 //
 // Copyable: a copy is an independent snapshot (useful to enumerate crash images from one state).
 class Pmem {
@@ -95,7 +97,8 @@ class Pmem {
   void Store(uint64_t paddr, const uint8_t* data, size_t len);
   // Non-temporal store (movnti): guaranteed persistent at the next Sfence().
   void NtStore(uint64_t paddr, const uint8_t* data, size_t len);
-  // Newest content (cache, else media, else the stale pattern). Ignores poison.
+  // Newest content (cache, else a pending page fill, else media, else a guaranteed page fill, else
+  // the stale pattern). Ignores poison.
   void Load(uint64_t paddr, uint8_t* out, size_t len) const;
   // As Load(), but a range touching a poisoned page or a bad block machine-checks: returns false
   // and leaves `out` untouched (the VM turns that into SIGBUS / BUS_MCEERR_AR).
@@ -146,8 +149,9 @@ class Pmem {
   bool IsBadBlock(uint64_t pgoff) const { return badblocks_.count(pgoff) != 0; }
   std::vector<uint64_t> BadBlocks() const;  // sorted
   // Mirrors: drivers/nvdimm/pmem.c pmem_do_write() for one whole page (the block path):
-  // clears poison if the page is bad, then write_pmem() (MemcpyFlushcache, no fence: a REQ_FUA
-  // caller adds NvdimmFlush()). data: kPageSize bytes. Returns 0, or -ENXIO once Kill()ed.
+  // clears poison if the page is bad, then write_pmem() (MemcpyFlushcache of an aligned page: NT
+  // stores only, kept as a page fill; no fence: a REQ_FUA caller adds NvdimmFlush()).
+  // data: kPageSize bytes. Returns 0, or -ENXIO once Kill()ed.
   // REQUIRES: pgoff < pages().
   int WriteClearPoison(uint64_t pgoff, const uint8_t* data);
   // Mirrors: drivers/nvdimm/pmem.c pmem_dax_zero_page_range(): WriteClearPoison() of the zero
@@ -194,8 +198,8 @@ class Pmem {
   // What a whole-page write stored: one byte repeated, or an immutable page shared by copies.
   struct FillContent {
     bool present = false;
-    uint8_t byte = 0;                       // every byte, when `page` is null
-    std::shared_ptr<const PageBytes> page;  // never mutated once shared
+    uint8_t byte = 0;                                     // every byte, when `page` is null
+    std::shared_ptr<const PageBytes> page;                // never mutated once shared
     bool operator==(const FillContent&) const = default;  // same byte, same shared page
   };
   // The whole-page-write state of every page in [start, end). A line's guaranteed content is its
@@ -238,7 +242,7 @@ class Pmem {
 
   // ---- Page fills (pmem_fill.cc) ----
   const PageFill* FindFill(uint64_t pgoff) const;
-  void SplitFillAt(uint64_t pgoff);  // an extent boundary at pgoff
+  void SplitFillAt(uint64_t pgoff);    // an extent boundary at pgoff
   size_t IsolateFill(uint64_t pgoff);  // index of the extent [pgoff, pgoff + 1), created if none
   void CoalesceFill(size_t i);         // drops an empty extent i or merges it with its neighbours
   void CoalesceFills();
@@ -246,7 +250,7 @@ class Pmem {
   // The covered lines of `mask` in page `pgoff` (whose extent is `f`) leave the page unit: each
   // gets its media line pinned and a cache line holding the fill as one captured piece group.
   void MaterialiseLines(PageFill& f, uint64_t pgoff, uint64_t mask);
-  void TouchLines(uint64_t pgoff, uint64_t mask);  // MaterialiseLines() for any page
+  void TouchLines(uint64_t pgoff, uint64_t mask);               // MaterialiseLines() for any page
   void PersistFills(uint64_t pgoff_begin, uint64_t pgoff_end);  // pending fills become guaranteed
   void DropCoveredMediaLines(const PageFill& f);
   void FillPage(uint64_t pgoff, const FillContent& content);
@@ -272,8 +276,8 @@ class Pmem {
   // Sorted, disjoint, non-empty page runs, equal neighbours merged. A vector: runs are few (one
   // per zeroed extent), and it keeps sizeof(Pmem) small.
   std::vector<PageFill> fills_;
-  std::set<uint64_t> badblocks_;         // pgoffs
-  std::set<uint64_t> poisoned_;          // pfns
+  std::set<uint64_t> badblocks_;  // pgoffs
+  std::set<uint64_t> poisoned_;   // pfns
 };
 
 }  // namespace daxsim::nvdimm

@@ -136,7 +136,8 @@ void Pmem::CoalesceFills() {
 // are captured (an NT store is written back at once; the next fence guarantees it).
 void Pmem::AppendFillGroup(CacheLine& cl, const Line& fill) {
   for (uint64_t w = 0; w < kLineSize; w += kWordSize) {
-    Piece p{static_cast<uint8_t>(w), static_cast<uint8_t>(kWordSize), {}, w + kWordSize < kLineSize};
+    const bool last = w + kWordSize == kLineSize;
+    Piece p{static_cast<uint8_t>(w), static_cast<uint8_t>(kWordSize), {}, !last};
     std::memcpy(p.bytes.data(), &fill[w], kWordSize);
     cl.pieces.push_back(p);
   }
@@ -203,8 +204,8 @@ void Pmem::FillPage(uint64_t pgoff, const FillContent& content) {
     if (f.pending.present && !SameBytes(f.pending, content)) MaterialiseLines(f, pgoff, f.covered);
     // Lines with pending stores keep their histories: the fill joins them as one group.
     uint64_t covered = kAllLines;
-    for (auto it = cache_.lower_bound(first); it != cache_.end() && it->first < first + kLinesPerPage;
-         ++it) {
+    for (auto it = cache_.lower_bound(first);
+         it != cache_.end() && it->first < first + kLinesPerPage; ++it) {
       MutableMediaLine(it->first);  // pin, as MaterialiseLines()
       AppendFillGroup(it->second, FillLine(content, it->first - first));
       covered &= ~(uint64_t{1} << (it->first - first));
