@@ -60,12 +60,12 @@ ObjectId Sim::NewObjects(const char* name, int count) {
 std::string Sim::ObjectName(ObjectId id) const {
   if (id == kNoObject) return "none";
   // Ranges are appended in increasing order of their last id; find the one holding `id`.
-  auto it = std::lower_bound(objects_.begin(), objects_.end(), id, [](const Object& o, ObjectId v) {
-    return o.first + o.count <= v;
-  });
+  auto it = std::lower_bound(objects_.begin(), objects_.end(), id,
+                             [](const Object& o, ObjectId v) { return o.first + o.count <= v; });
   if (it == objects_.end() || id < it->first) return "?";
   if (it->index_base < 0) return it->name;
-  return std::string(it->name) + "[" + std::to_string(it->index_base + static_cast<int64_t>(id - it->first)) + "]";
+  return std::string(it->name) + "[" +
+         std::to_string(it->index_base + static_cast<int64_t>(id - it->first)) + "]";
 }
 
 ActorId Sim::Spawn(std::string name, Task<void> body) {
@@ -104,6 +104,11 @@ Sim::PointAwaiter Sim::Schedule(ObjectId wq, std::function<bool()> cond) {
   }
   a.sleep_cond_ = std::move(cond);
   return {this, {"schedule", {wq, Access::kWait}, &sleep_blocker_}};
+}
+
+void Sim::AbandonUnfair(std::string why) {
+  abandoned_ = true;
+  Emit("abandoned as unfair: " + why);
 }
 
 void Sim::KillOthers() {
@@ -287,6 +292,7 @@ void Sim::Run(Strategy& strategy) {
       break;
     }
     ExecuteStep(a);
+    if (abandoned_) break;
     if (has_step_invariants_ && !violation_.found()) CheckInvariants(false);
   }
   if (completed_ && !violation_.found()) CheckInvariants(true);

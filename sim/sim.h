@@ -214,6 +214,9 @@ class Sim {
   // Records a violation (first one wins); the execution stops after the current step.
   void Report(ViolationKind kind, std::string key, std::string message);
 
+  // Ends the execution as unfair (an adversarial schedule starving an actor, e.g. a fault
+  // retried forever because another thread keeps zapping): not a violation, not complete.
+  void AbandonUnfair(std::string why);
   // Power failure: every other actor stops where it is and never runs again (its held locks
   // and frames are dropped with the execution). The caller goes on (to run recovery checks).
   void KillOthers();

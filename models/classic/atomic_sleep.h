@@ -5,9 +5,9 @@
 
 #include <memory>
 
-#include "sim/world.h"
 #include "sim/sync/mutex.h"
 #include "sim/sync/spinlock.h"
+#include "sim/world.h"
 
 namespace daxsim::models::classic {
 

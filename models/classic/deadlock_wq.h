@@ -6,8 +6,8 @@
 
 #include <memory>
 
-#include "sim/world.h"
 #include "sim/sync/wait_queue.h"
+#include "sim/world.h"
 
 namespace daxsim::models::classic {
 

@@ -1,13 +1,14 @@
 // lock_order / lock_order_fixed: the ABBA inversion. A takes L1 then L2, B takes L2 then L1
 // (mutexes of lock classes "L1" and "L2"); the fixed variant has both take L1 then L2.
 // Expected verdict of the buggy one: lockdep's "lock-order" in every schedule (with lockdep off,
-// a wait-for-cycle deadlock in the interleaved ones). Points: mutex_lock / mutex_unlock of each lock.
+// a wait-for-cycle deadlock in the interleaved ones). Points: mutex_lock / mutex_unlock of each
+// lock.
 #pragma once
 
 #include <memory>
 
-#include "sim/world.h"
 #include "sim/sync/mutex.h"
+#include "sim/world.h"
 
 namespace daxsim::models::classic {
 

@@ -95,7 +95,9 @@ actor A
   ASSERT_TRUE(r.sim.completed()) << r.sim.violation().message;
   EXPECT_TRUE(r.Emitted("store m 0x1000 -> ok"));
   EXPECT_TRUE(r.Emitted("store m 0x1000 -> SIGBUS"));
-  EXPECT_TRUE(r.Emitted("dax_pte_fault_done: dev 259:0 ino 0x80 shared WRITE|ALLOW_RETRY|KILLABLE|USER|INTERRUPTIBLE address 0x40001000 pgoff 0x1 SIGBUS"));
+  EXPECT_TRUE(r.Emitted(
+      "dax_pte_fault_done: dev 259:0 ino 0x80 shared WRITE|ALLOW_RETRY|KILLABLE|USER|INTERRUPTIBLE "
+      "address 0x40001000 pgoff 0x1 SIGBUS"));
 }
 
 TEST(DaxWorldTest, PmdFaultOverPteEntriesFallsBack) {
@@ -140,7 +142,8 @@ actor A
   store m 0 len=8 val=0x42
   fsync f
   crash
-)", choice);
+)",
+               choice);
     ASSERT_TRUE(r.sim.completed()) << r.sim.violation().message;
     std::vector<uint8_t> page = r.world->ReadFilePage(*r.world->xfs().Find("f"), 0);
     EXPECT_EQ(page[0], 0x42) << "choice " << choice;

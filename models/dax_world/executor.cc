@@ -30,7 +30,8 @@ struct ActorState {
   std::map<std::pair<std::string, uint64_t>, vm::Pfn> pinned;
 };
 
-void CheckExpect(sim::Sim& sim, const Op& op, const std::vector<uint8_t>& got, const std::string& what) {
+void CheckExpect(sim::Sim& sim, const Op& op, const std::vector<uint8_t>& got,
+                 const std::string& what) {
   if (!op.expect) return;
   for (size_t i = 0; i < got.size(); ++i) {
     if (got[i] != op.value) {
@@ -76,7 +77,9 @@ void TouchRange(DaxWorld* w, const fs::XfsInode* ip, uint64_t off, uint64_t len,
 }
 
 const char* Signal(const vm::AccessResult& r) {
-  return r.kind == vm::AccessResult::kSigbus ? "SIGBUS" : r.kind == vm::AccessResult::kSigsegv ? "SIGSEGV" : "ok";
+  return r.kind == vm::AccessResult::kSigbus    ? "SIGBUS"
+         : r.kind == vm::AccessResult::kSigsegv ? "SIGSEGV"
+                                                : "ok";
 }
 
 // fsync / msync with the durability oracle: the content of every page of the file at the start
@@ -109,7 +112,8 @@ sim::Task<void> PowerFailure(sim::Sim& sim, DaxWorld* w) {
   }
   for (const auto& ip : w->xfs().inodes()) {
     ip->mapping().i_mmap.clear();
-    for (const auto& [index, slot] : std::map<uint64_t, vm::Xarray::Slot>(ip->mapping().i_pages.slots())) {
+    for (const auto& [index, slot] :
+         std::map<uint64_t, vm::Xarray::Slot>(ip->mapping().i_pages.slots())) {
       ip->mapping().i_pages.Erase(index);
     }
   }
@@ -169,8 +173,9 @@ sim::Task<void> Execute(sim::Sim& sim, DaxWorld* w, vm::Mm* mm, ActorState* st, 
       std::vector<uint8_t> got;
       const vm::AccessResult r = co_await Access_(w, mm, vma, op.offset, op.length, write,
                                                   static_cast<uint8_t>(op.value), &got);
-      sim.Emit(line + op.map + " " + Hex(op.offset) + " -> " + Signal(r) +
-               (write || r.kind != vm::AccessResult::kOk ? "" : " " + Hex(got.empty() ? 0 : got[0])));
+      sim.Emit(
+          line + op.map + " " + Hex(op.offset) + " -> " + Signal(r) +
+          (write || r.kind != vm::AccessResult::kOk ? "" : " " + Hex(got.empty() ? 0 : got[0])));
       if (!write && r.kind == vm::AccessResult::kOk) CheckExpect(sim, op, got, "load " + op.map);
       if (!write && r.kind != vm::AccessResult::kOk && op.expect) {
         sim.Report(sim::ViolationKind::kInvariant, "I9 user-visible result",
@@ -181,16 +186,21 @@ sim::Task<void> Execute(sim::Sim& sim, DaxWorld* w, vm::Mm* mm, ActorState* st, 
     }
     case OpCode::kClwb: {
       vm::Vma* vma = st->maps.at(op.map);
-      for (uint64_t p = op.offset & ~(vm::PAGE_SIZE - 1); p < op.offset + op.length; p += vm::PAGE_SIZE) {
+      for (uint64_t p = op.offset & ~(vm::PAGE_SIZE - 1); p < op.offset + op.length;
+           p += vm::PAGE_SIZE) {
         const uint64_t addr = vma->start + p;
         const vm::Pte* pte = mm->pt.pte(addr);
         const vm::Pmd& pmd = mm->pt.pmd(addr);
         vm::Pfn pfn = 0;
-        if (pmd.kind == vm::Pmd::Kind::kHuge) pfn = pmd.pfn + ((addr & ~vm::PMD_MASK) >> vm::PAGE_SHIFT);
-        else if (pte != nullptr) pfn = pte->pfn;
-        co_await sim.Point("clwb", {mm->PtObject(addr), Access::kRead, w->phys().PageObject(pfn), Access::kWrite});
+        if (pmd.kind == vm::Pmd::Kind::kHuge)
+          pfn = pmd.pfn + ((addr & ~vm::PMD_MASK) >> vm::PAGE_SHIFT);
+        else if (pte != nullptr)
+          pfn = pte->pfn;
+        co_await sim.Point(
+            "clwb", {mm->PtObject(addr), Access::kRead, w->phys().PageObject(pfn), Access::kWrite});
         if (pfn != 0 && w->pmem().OwnsPfn(pfn)) {
-          const uint64_t lo = std::max(op.offset, p), hi = std::min(op.offset + op.length, p + vm::PAGE_SIZE);
+          const uint64_t lo = std::max(op.offset, p),
+                         hi = std::min(op.offset + op.length, p + vm::PAGE_SIZE);
           w->pmem().Clwb((pfn << vm::PAGE_SHIFT) + (lo - p), hi - lo);
         }
       }
@@ -212,12 +222,14 @@ sim::Task<void> Execute(sim::Sim& sim, DaxWorld* w, vm::Mm* mm, ActorState* st, 
     }
     case OpCode::kMadviseDontneed: {
       vm::Vma* vma = st->maps.at(op.map);
-      co_await w->vm().MadviseDontneed(mm, vma, vma->start + op.offset, vma->start + op.offset + op.length);
+      co_await w->vm().MadviseDontneed(mm, vma, vma->start + op.offset,
+                                       vma->start + op.offset + op.length);
       break;
     }
     case OpCode::kPin: {
       vm::Vma* vma = st->maps.at(op.map);
-      for (uint64_t p = op.offset & ~(vm::PAGE_SIZE - 1); p < op.offset + op.length; p += vm::PAGE_SIZE) {
+      for (uint64_t p = op.offset & ~(vm::PAGE_SIZE - 1); p < op.offset + op.length;
+           p += vm::PAGE_SIZE) {
         vm::Pfn pfn = 0;
         const vm::AccessResult r = co_await w->vm().PinUserPage(mm, vma->start + p, &pfn);
         sim.Emit(line + op.map + " " + Hex(p) + " -> " + Signal(r));
@@ -231,13 +243,15 @@ sim::Task<void> Execute(sim::Sim& sim, DaxWorld* w, vm::Mm* mm, ActorState* st, 
       break;
     }
     case OpCode::kUnpin: {
-      for (uint64_t p = op.offset & ~(vm::PAGE_SIZE - 1); p < op.offset + op.length; p += vm::PAGE_SIZE) {
+      for (uint64_t p = op.offset & ~(vm::PAGE_SIZE - 1); p < op.offset + op.length;
+           p += vm::PAGE_SIZE) {
         auto it = st->pinned.find({op.map, p});
         if (it == st->pinned.end()) continue;
         const vm::Pfn pfn = it->second;
         std::vector<uint8_t> data(vm::PAGE_SIZE, static_cast<uint8_t>(op.value));
         co_await w->vm().UnpinUserPage(pfn, 0, data.data(), data.size());
-        auto pin = std::find_if(w->pins.begin(), w->pins.end(), [pfn](const auto& x) { return x.pfn == pfn; });
+        auto pin = std::find_if(w->pins.begin(), w->pins.end(),
+                                [pfn](const auto& x) { return x.pfn == pfn; });
         if (pin != w->pins.end()) w->pins.erase(pin);
         st->pinned.erase(it);
       }
@@ -283,7 +297,7 @@ sim::Task<void> Execute(sim::Sim& sim, DaxWorld* w, vm::Mm* mm, ActorState* st, 
     case OpCode::kPunchHole:
     case OpCode::kZeroRange: {
       fs::XfsInode* ip = xfs.Find(op.file);
-      const auto mode = op.code == OpCode::kFallocate ? fs::Xfs::FallocMode::kAllocate
+      const auto mode = op.code == OpCode::kFallocate   ? fs::Xfs::FallocMode::kAllocate
                         : op.code == OpCode::kPunchHole ? fs::Xfs::FallocMode::kPunchHole
                                                         : fs::Xfs::FallocMode::kZeroRange;
       const bool touch = mode != fs::Xfs::FallocMode::kAllocate;
@@ -305,7 +319,8 @@ sim::Task<void> Execute(sim::Sim& sim, DaxWorld* w, vm::Mm* mm, ActorState* st, 
     }
     case OpCode::kFsync: {
       fs::XfsInode* ip = xfs.Find(op.file);
-      const int err = co_await SyncFile(w, ip, 0, UINT64_MAX >> 1, xfs.Fsync(ip, 0, UINT64_MAX >> 1));
+      const int err =
+          co_await SyncFile(w, ip, 0, UINT64_MAX >> 1, xfs.Fsync(ip, 0, UINT64_MAX >> 1));
       sim.Emit(line + op.file + " -> " + std::to_string(err));
       break;
     }
@@ -349,7 +364,8 @@ sim::Task<void> RunActor(sim::Sim& sim, DaxWorld* w, size_t index) {
   // Exit: DMA still pinned at exit is released (the process's pins die with it).
   for (const auto& [key, pfn] : st.pinned) {
     co_await w->vm().UnpinUserPage(pfn, 0, nullptr, 0);
-    auto pin = std::find_if(w->pins.begin(), w->pins.end(), [pfn = pfn](const auto& x) { return x.pfn == pfn; });
+    auto pin = std::find_if(w->pins.begin(), w->pins.end(),
+                            [pfn = pfn](const auto& x) { return x.pfn == pfn; });
     if (pin != w->pins.end()) w->pins.erase(pin);
   }
 }

@@ -42,7 +42,8 @@ void ForEachMapping(DaxWorld* w, F&& f) {
       const auto& ptes = mm->pt.ptes();
       for (auto it = ptes.lower_bound(vma->start >> vm::PAGE_SHIFT);
            it != ptes.end() && (it->first << vm::PAGE_SHIFT) < vma->end; ++it) {
-        if (!f(*mm, *vma, it->first << vm::PAGE_SHIFT, it->second.pfn, it->second.write, false)) return;
+        if (!f(*mm, *vma, it->first << vm::PAGE_SHIFT, it->second.pfn, it->second.write, false))
+          return;
       }
     }
   }
@@ -76,8 +77,8 @@ void RegisterInvariants(DaxWorld* w) {
       }
       if (pmd) {  // the rest of the 2 MiB: one extent, consecutive file pages
         const std::optional<fs::Xfs::Owner> last = w->xfs().BlockOwner(block + n - 1);
-        if (!last || last->inode != ip || last->fsb != page + n - 1 || ip->Lookup(page)->second.len <
-                                                                             n - (page - ip->Lookup(page)->first)) {
+        if (!last || last->inode != ip || last->fsb != page + n - 1 ||
+            ip->Lookup(page)->second.len < n - (page - ip->Lookup(page)->first)) {
           bad = "I1 stale mapping: " + where + " whose 2 MiB are no longer this file's extent";
           return false;
         }
@@ -132,7 +133,8 @@ void RegisterInvariants(DaxWorld* w) {
         const uint64_t vpn = idx << (vm::PMD_SHIFT - vm::PAGE_SHIFT);
         auto it = mm->pt.ptes().lower_bound(vpn);
         if (it != mm->pt.ptes().end() && it->first < vpn + vm::PTRS_PER_PMD) {
-          return "I3 " + name + ": a PTE is installed under a huge PMD at " + Hex(idx << vm::PMD_SHIFT);
+          return "I3 " + name + ": a PTE is installed under a huge PMD at " +
+                 Hex(idx << vm::PMD_SHIFT);
         }
       }
     }

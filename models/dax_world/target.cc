@@ -95,7 +95,8 @@ absl::StatusOr<sim::Target> MakeDaxTarget(const std::string& model, const std::s
                                           const std::string& params) {
   bool known = false;
   for (const ModelInfo& m : DaxModels()) known |= m.name == model;
-  if (!known) return absl::InvalidArgumentError("unknown model '" + model + "' (daxsim list models)");
+  if (!known)
+    return absl::InvalidArgumentError("unknown model '" + model + "' (daxsim list models)");
   absl::StatusOr<std::map<std::string, int>> v = ParseParams(params);
   if (!v.ok()) return v.status();
   absl::StatusOr<workload::Workload> w = workload::FindWorkload(workload);
@@ -113,7 +114,8 @@ absl::StatusOr<sim::Target> MakeDaxTarget(const std::string& model, const std::s
   return Build(model, label, std::make_shared<const workload::Workload>(*std::move(f)), *v, true);
 }
 
-absl::StatusOr<sim::Target> DaxTargetFromToken(const std::string& target, const std::string& params) {
+absl::StatusOr<sim::Target> DaxTargetFromToken(const std::string& target,
+                                               const std::string& params) {
   const size_t slash = target.find('/');
   const std::string model = target.substr(0, slash);
   const std::string name = target.substr(slash + 1);
@@ -125,8 +127,7 @@ absl::StatusOr<sim::Target> DaxTargetFromToken(const std::string& target, const 
   if (!w.ok()) return w.status();
   absl::StatusOr<std::map<std::string, int>> v = ParseParams(model_params);
   if (!v.ok()) return v.status();
-  return Build(model, name, std::make_shared<const workload::Workload>(*std::move(w)), *v,
-               true);
+  return Build(model, name, std::make_shared<const workload::Workload>(*std::move(w)), *v, true);
 }
 
 }  // namespace daxsim::models

@@ -25,7 +25,8 @@ const std::vector<ModelInfo>& DaxModels();
 absl::StatusOr<sim::Target> MakeDaxTarget(const std::string& model, const std::string& workload,
                                           const std::string& params);
 // From a token's target and params.
-absl::StatusOr<sim::Target> DaxTargetFromToken(const std::string& target, const std::string& params);
+absl::StatusOr<sim::Target> DaxTargetFromToken(const std::string& target,
+                                               const std::string& params);
 bool IsDaxTarget(const std::string& target);  // "model/workload"
 
 }  // namespace daxsim::models

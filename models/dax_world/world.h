@@ -15,10 +15,10 @@
 #include "sim/fs/xfs.h"
 #include "sim/nvdimm/pmem.h"
 #include "sim/sim.h"
-#include "sim/world.h"
 #include "sim/vm/mm.h"
 #include "sim/vm/phys_mem.h"
 #include "sim/vm/vm_ops.h"
+#include "sim/world.h"
 
 namespace daxsim::models {
 

@@ -50,8 +50,8 @@ class Dax {
   sim::Task<int> InvalidateInodePages2Range(DaxInode& inode, uint64_t first, uint64_t last);
   // dax_iomap_rw(): read(2)/write(2) of [pos, pos + len) (caller holds i_rwsem). Returns bytes
   // done or -errno.
-  sim::Task<int64_t> IomapRw(DaxInode& inode, IomapOps& ops, uint64_t pos, uint64_t len,
-                             bool write, uint8_t* buf);
+  sim::Task<int64_t> IomapRw(DaxInode& inode, IomapOps& ops, uint64_t pos, uint64_t len, bool write,
+                             uint8_t* buf);
   // dax_lock_page()/dax_unlock_page() of the entry at (inode, index) for memory failure: returns
   // the locked entry (0 if none).
   sim::Task<uint64_t> LockEntryForMemoryFailure(DaxInode& inode, uint64_t index);
@@ -94,8 +94,8 @@ class Dax {
   sim::Task<void> UnlockEntryAt(vm::Xarray& xa, uint64_t index, uint64_t entry);
   sim::Task<Grabbed> GrabMappingEntry(DaxInode& inode, uint64_t index, unsigned order);
   // dax_insert_entry(): returns the entry now in the tree (still locked there).
-  sim::Task<uint64_t> InsertEntry(DaxInode& inode, vm::VmFault& vmf, uint64_t index,
-                                  uint64_t entry, vm::Pfn pfn, uint64_t flags, bool dirty);
+  sim::Task<uint64_t> InsertEntry(DaxInode& inode, vm::VmFault& vmf, uint64_t index, uint64_t entry,
+                                  vm::Pfn pfn, uint64_t flags, bool dirty);
 
   // ---- faults ----
   sim::Task<uint32_t> PteFault(vm::VmFault& vmf, vm::Pfn* pfnp, DaxInode& inode, IomapOps& ops);

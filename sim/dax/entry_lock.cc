@@ -73,7 +73,8 @@ sim::Task<Dax::Found> Dax::GetUnlockedEntry(vm::Xarray& xa, uint64_t index, unsi
   }
 }
 
-sim::Task<void> Dax::PutUnlockedEntry(vm::Xarray& xa, uint64_t index, const Found& f, WakeMode mode) {
+sim::Task<void> Dax::PutUnlockedEntry(vm::Xarray& xa, uint64_t index, const Found& f,
+                                      WakeMode mode) {
   if (f.entry && !f.conflict) co_await WakeEntry(xa, index, *f.entry, mode);
 }
 

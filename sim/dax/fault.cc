@@ -27,9 +27,12 @@ uint32_t DaxFaultReturn(int err) {
 
 const char* IomapTypeName(IomapType t) {
   switch (t) {
-    case IomapType::kHole: return "HOLE";
-    case IomapType::kMapped: return "MAPPED";
-    case IomapType::kUnwritten: return "UNWRITTEN";
+    case IomapType::kHole:
+      return "HOLE";
+    case IomapType::kMapped:
+      return "MAPPED";
+    case IomapType::kUnwritten:
+      return "UNWRITTEN";
   }
   return "?";
 }
@@ -67,7 +70,8 @@ sim::Task<uint32_t> Dax::PteFault(VmFault& vmf, Pfn* pfnp, DaxInode& inode, Ioma
   if (pos >= size) {
     ret = VM_FAULT_SIGBUS;
   } else {
-    const uint32_t flags = IOMAP_FAULT | IOMAP_DAX | (vmf.Write() && !vmf.cow_page ? IOMAP_WRITE : 0);
+    const uint32_t flags =
+        IOMAP_FAULT | IOMAP_DAX | (vmf.Write() && !vmf.cow_page ? IOMAP_WRITE : 0);
     const Grabbed g = co_await GrabMappingEntry(inode, vmf.pgoff, 0);
     if (g.error) {
       ret = g.error;
@@ -194,8 +198,8 @@ sim::Task<uint32_t> Dax::PmdLoadHole(DaxInode& inode, VmFault& vmf, uint64_t ind
   auto _ = sim_->Enter("dax_pmd_load_hole");
   Mm* mm = vmf.vma->mm;
   const uint64_t pmd_addr = vmf.address & PMD_MASK;
-  *entry = co_await InsertEntry(inode, vmf, index, *entry, kHugeZeroPfn, DAX_PMD | DAX_ZERO_PAGE,
-                                false);
+  *entry =
+      co_await InsertEntry(inode, vmf, index, *entry, kHugeZeroPfn, DAX_PMD | DAX_ZERO_PAGE, false);
   co_await mm->pmd_lock.Lock();
   co_await sim_->Point("set_pmd_at (huge zero page)", {mm->PtObject(pmd_addr), Access::kWrite});
   Pmd& pmd = mm->pt.mutable_pmd(pmd_addr);

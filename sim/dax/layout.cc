@@ -37,7 +37,8 @@ sim::Task<Pfn> Dax::LayoutBusyPage(DaxInode& inode, uint64_t start, uint64_t end
       const Pfn pfn = dax_to_pfn(*f.entry);
       const uint64_t count = uint64_t{1} << dax_entry_order(*f.entry);
       for (uint64_t i = 0; i < count && busy == 0; ++i) {
-        co_await sim_->Point("page_ref_count", {vm_->phys().PageObject(pfn + i), sim::Access::kRead});
+        co_await sim_->Point("page_ref_count",
+                             {vm_->phys().PageObject(pfn + i), sim::Access::kRead});
         if (vm_->phys().page_ref_count(pfn + i) > 1) busy = pfn + i;
       }
     }
@@ -54,8 +55,8 @@ sim::Task<int> Dax::InvalidateEntry(DaxInode& inode, uint64_t index, bool trunc)
   int ret = 0;
   co_await xa.xa_lock.Lock();
   const Found f = co_await GetUnlockedEntry(xa, index, 0);
-  if (f.entry && (trunc || (!xa.GetMark(index, XaMark::kDirty) &&
-                            !xa.GetMark(index, XaMark::kTowrite)))) {
+  if (f.entry &&
+      (trunc || (!xa.GetMark(index, XaMark::kDirty) && !xa.GetMark(index, XaMark::kTowrite)))) {
     xa.Erase(index);
     ret = 1;
   }

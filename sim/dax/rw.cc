@@ -35,7 +35,8 @@ sim::Task<int64_t> Dax::IomapRw(DaxInode& inode, IomapOps& ops, uint64_t pos, ui
     } else {
       if (iomap.type != IomapType::kMapped) co_return -5;
       if (write && (iomap.flags & IOMAP_F_NEW)) {
-        co_await InvalidateInodePages2Range(inode, pos >> PAGE_SHIFT, (chunk_end - 1) >> PAGE_SHIFT);
+        co_await InvalidateInodePages2Range(inode, pos >> PAGE_SHIFT,
+                                            (chunk_end - 1) >> PAGE_SHIFT);
       }
       for (uint64_t p = pos; p < chunk_end;) {
         const uint64_t page_end = std::min(chunk_end, (p & ~(PAGE_SIZE - 1)) + PAGE_SIZE);
@@ -43,9 +44,9 @@ sim::Task<int64_t> Dax::IomapRw(DaxInode& inode, IomapOps& ops, uint64_t pos, ui
         const nvdimm::Pmem::DirectAccessResult da = pmem_->DirectAccess(block, 1);
         if (da.err < 0) co_return p > start ? static_cast<int64_t>(p - start) : da.err;
         const uint64_t paddr = (da.pfn << PAGE_SHIFT) + (p & (PAGE_SIZE - 1));
-        co_await sim_->Point(write ? "dax_copy_from_iter" : "dax_copy_to_iter",
-                             {vm_->phys().PageObject(da.pfn),
-                              write ? sim::Access::kWrite : sim::Access::kRead});
+        co_await sim_->Point(
+            write ? "dax_copy_from_iter" : "dax_copy_to_iter",
+            {vm_->phys().PageObject(da.pfn), write ? sim::Access::kWrite : sim::Access::kRead});
         if (write) {
           pmem_->MemcpyFlushcache(paddr, buf + (p - start), page_end - p);
         } else if (!pmem_->LoadChecked(paddr, buf + (p - start), page_end - p)) {

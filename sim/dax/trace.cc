@@ -45,18 +45,18 @@ std::string Head(DaxInode& inode) {
 void Dax::TracePte(const char* event, DaxInode& inode, const VmFault& vmf, uint32_t result) {
   if (!sim_->tracing()) return;
   sim_->Emit(std::string(event) + ": " + Head(inode) + " " +
-             (vmf.vma->shared ? "shared" : "private") + " " + FaultFlags(vmf.flags) +
-             " address " + Hex(vmf.address) + " pgoff " + Hex(vmf.pgoff) + " " + Result(result));
+             (vmf.vma->shared ? "shared" : "private") + " " + FaultFlags(vmf.flags) + " address " +
+             Hex(vmf.address) + " pgoff " + Hex(vmf.pgoff) + " " + Result(result));
 }
 
 void Dax::TracePmd(const char* event, DaxInode& inode, const VmFault& vmf, uint64_t max_pgoff,
                    uint32_t result, bool with_result) {
   if (!sim_->tracing()) return;
   sim_->Emit(std::string(event) + ": " + Head(inode) + " " +
-             (vmf.vma->shared ? "shared" : "private") + " " + FaultFlags(vmf.flags) +
-             " address " + Hex(vmf.address) + " vm_start " + Hex(vmf.vma->start) + " vm_end " +
-             Hex(vmf.vma->end) + " pgoff " + Hex(vmf.pgoff) + " max_pgoff " + Hex(max_pgoff) +
-             " " + (with_result ? Result(result) : ""));
+             (vmf.vma->shared ? "shared" : "private") + " " + FaultFlags(vmf.flags) + " address " +
+             Hex(vmf.address) + " vm_start " + Hex(vmf.vma->start) + " vm_end " +
+             Hex(vmf.vma->end) + " pgoff " + Hex(vmf.pgoff) + " max_pgoff " + Hex(max_pgoff) + " " +
+             (with_result ? Result(result) : ""));
 }
 
 void Dax::TracePmdHole(const char* event, DaxInode& inode, const VmFault& vmf, bool zero_page,

@@ -50,9 +50,8 @@ sim::Task<int> Dax::WritebackOne(DaxInode& inode, uint64_t index, uint64_t entry
     const uint64_t old_entry = entry;
     const Found f = co_await GetUnlockedEntry(xa, index, 0);
     // Punched out, reallocated, or already written back by another fsync: nothing to do.
-    if (!f.entry || dax_to_pfn(old_entry) != dax_to_pfn(*f.entry) ||
-        dax_is_empty_entry(*f.entry) || dax_is_zero_entry(*f.entry) ||
-        !xa.GetMark(index, XaMark::kTowrite)) {
+    if (!f.entry || dax_to_pfn(old_entry) != dax_to_pfn(*f.entry) || dax_is_empty_entry(*f.entry) ||
+        dax_is_zero_entry(*f.entry) || !xa.GetMark(index, XaMark::kTowrite)) {
       const bool bad = f.entry && dax_to_pfn(old_entry) == dax_to_pfn(*f.entry) &&
                        (dax_is_empty_entry(*f.entry) || dax_is_zero_entry(*f.entry));
       co_await PutUnlockedEntry(xa, index, f, WakeMode::kNext);

@@ -97,9 +97,10 @@ std::string FormatFtrace(const Sim& sim) {
     }
     const std::string comm = e.actor >= 0 ? sim.actor(e.actor).name() : "<...>";
     char prefix[96];
-    std::snprintf(prefix, sizeof(prefix), "%16s-%-7d [%03d] ..... %5lld.%06lld: ",
-                  comm.c_str(), 1000 + e.actor, e.actor >= 0 ? e.actor % 2 : 0,
-                  static_cast<long long>(e.step / 1000000), static_cast<long long>(e.step % 1000000));
+    std::snprintf(prefix, sizeof(prefix), "%16s-%-7d [%03d] ..... %5lld.%06lld: ", comm.c_str(),
+                  1000 + e.actor, e.actor >= 0 ? e.actor % 2 : 0,
+                  static_cast<long long>(e.step / 1000000),
+                  static_cast<long long>(e.step % 1000000));
     out += prefix + e.text + "\n";
   }
   return out;

@@ -89,8 +89,12 @@ sim::Task<uint32_t> XfsInode::HugeFault(VmFault& vmf) {
   co_return co_await FilemapFault(vmf, vmf.Write() && vmf.vma->shared);
 }
 
-sim::Task<uint32_t> XfsInode::PageMkwrite(VmFault& vmf) { co_return co_await FilemapFault(vmf, true); }
-sim::Task<uint32_t> XfsInode::PfnMkwrite(VmFault& vmf) { co_return co_await FilemapFault(vmf, true); }
+sim::Task<uint32_t> XfsInode::PageMkwrite(VmFault& vmf) {
+  co_return co_await FilemapFault(vmf, true);
+}
+sim::Task<uint32_t> XfsInode::PfnMkwrite(VmFault& vmf) {
+  co_return co_await FilemapFault(vmf, true);
+}
 
 sim::Task<int> XfsInode::Fsync(uint64_t start, uint64_t end) {
   co_return co_await fs_->Fsync(this, start, end);
@@ -162,7 +166,8 @@ class XfsWriteIomapOps : public dax::IomapOps {
     const uint64_t count = std::min<uint64_t>(m.length >> PAGE_SHIFT, 1024);
     co_await ip.ilock.UpRead();
     Extent e;
-    const int err = co_await fs_->AllocBlocks(&ip, fsb, count, /*zero=*/true, /*unwritten=*/false, &e);
+    const int err =
+        co_await fs_->AllocBlocks(&ip, fsb, count, /*zero=*/true, /*unwritten=*/false, &e);
     if (err < 0) co_return err;
     *iomap = ToIomap(ip, pos, len);
     iomap->flags = iomap_flags | dax::IOMAP_F_NEW | (ip.pinned_ ? dax::IOMAP_F_DIRTY : 0);

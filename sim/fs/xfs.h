@@ -33,8 +33,8 @@ struct Extent {
 using ExtentMap = std::map<uint64_t, Extent>;  // by first file block
 
 struct XfsParams {
-  bool pmd_align = true;        // 2 MiB-aligned allocation of 2 MiB requests (su=2m)
-  uint64_t data_start = 16;     // blocks reserved for fs metadata at the start of the device
+  bool pmd_align = true;     // 2 MiB-aligned allocation of 2 MiB requests (su=2m)
+  uint64_t data_start = 16;  // blocks reserved for fs metadata at the start of the device
 };
 
 class Xfs;
@@ -75,7 +75,7 @@ class XfsInode : public dax::DaxInode, public vm::VmOperations {
   friend class XfsReadIomapOps;
   friend class XfsWriteIomapOps;
   sim::Task<uint32_t> FilemapFault(vm::VmFault& vmf, bool write_fault);
-  void MapExtent(uint64_t fsb, const Extent& e);     // in-core, merging nothing
+  void MapExtent(uint64_t fsb, const Extent& e);  // in-core, merging nothing
   void UnmapBlocks(uint64_t fsb, uint64_t len, std::vector<Extent>* freed);
 
   Xfs* fs_;
@@ -139,12 +139,12 @@ class Xfs {
   friend class XfsInode;
   friend class XfsReadIomapOps;
   friend class XfsWriteIomapOps;
-  sim::Task<void> BreakLayouts(XfsInode* ip);                         // xfs_break_layouts
+  sim::Task<void> BreakLayouts(XfsInode* ip);  // xfs_break_layouts
   sim::Task<int> AllocBlocks(XfsInode* ip, uint64_t fsb, uint64_t count, bool zero, bool unwritten,
-                             Extent* out);                            // xfs_iomap_write_direct
+                             Extent* out);  // xfs_iomap_write_direct
   sim::Task<void> FreeFileSpace(XfsInode* ip, uint64_t offset, uint64_t len);
   sim::Task<void> ZeroBytes(XfsInode* ip, uint64_t offset, uint64_t len);  // mapped bytes only
-  sim::Task<void> ZeroBlocks(uint64_t block, uint64_t count);  // xfs_zero_extent
+  sim::Task<void> ZeroBlocks(uint64_t block, uint64_t count);              // xfs_zero_extent
   sim::Task<void> LogForce();
   void Pin(XfsInode* ip) { ip->pinned_ = true; }
 
@@ -161,7 +161,7 @@ class Xfs {
   BlockAllocator alloc_;
   std::vector<std::unique_ptr<XfsInode>> inodes_;
   std::map<uint64_t, Durable> durable_;  // by ino: the state as of the last log force
-  std::vector<bool> initialized_;  // by block
+  std::vector<bool> initialized_;        // by block
   sim::ObjectId log_obj_;
   uint64_t log_forces_ = 0;
   std::unique_ptr<dax::IomapOps> read_ops_, write_ops_;

@@ -56,7 +56,8 @@ XfsInode* Xfs::CreateFile(const std::string& name, uint64_t size) {
   return ip;
 }
 
-void Xfs::SetupExtent(XfsInode* ip, uint64_t offset, uint64_t length, bool unwritten, uint8_t fill) {
+void Xfs::SetupExtent(XfsInode* ip, uint64_t offset, uint64_t length, bool unwritten,
+                      uint8_t fill) {
   const uint64_t fsb = offset >> PAGE_SHIFT, n = length >> PAGE_SHIFT;
   const std::optional<uint64_t> block = alloc_.Alloc(n);
   DAXSIM_CHECK_MSG(block.has_value(), "setup: device too small for the workload's extents");
@@ -109,7 +110,8 @@ sim::Task<void> Xfs::ZeroBytes(XfsInode* ip, uint64_t offset, uint64_t len) {
       const Pfn pfn = pmem_->PgoffToPfn(block);
       co_await sim_->Point("dax_zero_page_range", {vm_->phys().PageObject(pfn), Access::kWrite});
       std::vector<uint8_t> zeros(page_end - p, 0);
-      pmem_->MemcpyFlushcache((pfn << PAGE_SHIFT) + (p & (PAGE_SIZE - 1)), zeros.data(), zeros.size());
+      pmem_->MemcpyFlushcache((pfn << PAGE_SHIFT) + (p & (PAGE_SIZE - 1)), zeros.data(),
+                              zeros.size());
     }
     p = page_end;
   }
@@ -180,7 +182,7 @@ sim::Task<void> Xfs::FreeFileSpace(XfsInode* ip, uint64_t offset, uint64_t len) 
 
 sim::Task<int> Xfs::Truncate(XfsInode* ip, uint64_t newsize) {
   auto _ = sim_->Enter("xfs_vn_setattr_size");
-  co_await ip->i_rwsem.DownWrite();         // do_truncate: inode_lock
+  co_await ip->i_rwsem.DownWrite();          // do_truncate: inode_lock
   co_await ip->invalidate_lock.DownWrite();  // XFS_MMAPLOCK_EXCL
   co_await BreakLayouts(ip);
   const uint64_t oldsize = ip->size_;
@@ -197,7 +199,8 @@ sim::Task<int> Xfs::Truncate(XfsInode* ip, uint64_t newsize) {
   co_await vm_->UnmapMappingPages(&ip->mapping_, holebegin, 0, /*even_cows=*/true);
   // The truncate transaction: ILOCK_EXCL, xfs_itruncate_extents frees the blocks.
   if (newsize <= oldsize) {
-    co_await FreeFileSpace(ip, holebegin << PAGE_SHIFT, (UINT64_MAX >> 2) - (holebegin << PAGE_SHIFT));
+    co_await FreeFileSpace(ip, holebegin << PAGE_SHIFT,
+                           (UINT64_MAX >> 2) - (holebegin << PAGE_SHIFT));
   }
   Pin(ip);
   co_await ip->invalidate_lock.UpWrite();

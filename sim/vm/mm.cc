@@ -67,7 +67,9 @@ sim::Spinlock& Mm::pte_lock(uint64_t addr) {
   DAXSIM_CHECK(i < static_cast<uint64_t>(kPmdSlots));
   auto it = pte_locks_.find(i);
   if (it == pte_locks_.end()) {
-    it = pte_locks_.emplace(i, sim::Spinlock(*sim_, ptl_first_ + static_cast<sim::ObjectId>(i), "ptl")).first;
+    it = pte_locks_
+             .emplace(i, sim::Spinlock(*sim_, ptl_first_ + static_cast<sim::ObjectId>(i), "ptl"))
+             .first;
   }
   return it->second;
 }

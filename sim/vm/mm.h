@@ -87,7 +87,7 @@ class VmOperations {
 class Mm {
  public:
   static constexpr uint64_t kMmapBase = uint64_t{1} << 30;  // first mmap address (PMD aligned)
-  static constexpr int kPmdSlots = 256;                      // 512 MiB of address space
+  static constexpr int kPmdSlots = 256;                     // 512 MiB of address space
 
   Mm(sim::Sim& sim, std::string name);
   const std::string& name() const { return name_; }

@@ -62,9 +62,10 @@ sim::Task<AccessResult> Vm::UserAccess(Mm* mm, uint64_t addr, uint8_t* data, uin
     const AccessResult f = co_await FaultIn(mm, addr, write);
     if (f.kind != AccessResult::kOk) co_return f;
   }
-  sim_->Report(sim::ViolationKind::kInvariant, "fault makes no progress",
-               "the access at " + std::to_string(addr) + " faulted " +
-                   std::to_string(kFaultRetriesMax) + " times without a usable mapping");
+  // Another thread kept undoing the fault (zap, truncate): a starving schedule, not a bug.
+  sim_->AbandonUnfair("the access at " + std::to_string(addr) + " faulted " +
+                      std::to_string(kFaultRetriesMax) + " times without a usable mapping");
+  co_await sim_->Point("starved", {});
   co_return AccessResult{AccessResult::kSigbus};
 }
 
@@ -73,9 +74,9 @@ sim::Task<AccessResult> Vm::PinUserPage(Mm* mm, uint64_t addr, Pfn* pfn) {
   for (int attempt = 0; attempt < kFaultRetriesMax; ++attempt) {
     const Translation t = Translate(mm, addr, /*write=*/true);
     if (t.ok) {
-      co_await sim_->Point("follow_page + try_grab_page",
-                           {mm->PtObject(addr), Access::kRead, phys_->PageObject(t.pfn),
-                            Access::kWrite});
+      co_await sim_->Point(
+          "follow_page + try_grab_page",
+          {mm->PtObject(addr), Access::kRead, phys_->PageObject(t.pfn), Access::kWrite});
       if (!(Translate(mm, addr, true) == t)) continue;
       if (phys_->IsDevicePfn(t.pfn)) phys_->get_page(t.pfn);
       *pfn = t.pfn;

@@ -18,11 +18,13 @@ inline constexpr uint64_t PTRS_PER_PMD = 512;  // pages per PMD
 inline constexpr unsigned PMD_ORDER = 9;
 
 using Pfn = uint64_t;
-inline constexpr Pfn kZeroPfn = 0x10;            // ZERO_PAGE(0)
-inline constexpr Pfn kHugeZeroPfn = 0x200;       // the huge zero page (PMD aligned)
+inline constexpr Pfn kZeroPfn = 0x10;              // ZERO_PAGE(0)
+inline constexpr Pfn kHugeZeroPfn = 0x200;         // the huge zero page (PMD aligned)
 inline constexpr Pfn kAnonPfnBase = Pfn{1} << 32;  // anonymous pages (COW copies)
 
-inline bool IsZeroPfn(Pfn pfn) { return pfn == kZeroPfn || (pfn >= kHugeZeroPfn && pfn < kHugeZeroPfn + PTRS_PER_PMD); }
+inline bool IsZeroPfn(Pfn pfn) {
+  return pfn == kZeroPfn || (pfn >= kHugeZeroPfn && pfn < kHugeZeroPfn + PTRS_PER_PMD);
+}
 inline bool IsAnonPfn(Pfn pfn) { return pfn >= kAnonPfnBase; }
 
 // vm_fault_t
@@ -36,8 +38,7 @@ inline constexpr uint32_t VM_FAULT_RETRY = 0x000400;
 inline constexpr uint32_t VM_FAULT_FALLBACK = 0x000800;
 inline constexpr uint32_t VM_FAULT_DONE_COW = 0x001000;
 inline constexpr uint32_t VM_FAULT_NEEDDSYNC = 0x002000;
-inline constexpr uint32_t VM_FAULT_ERROR =
-    VM_FAULT_OOM | VM_FAULT_SIGBUS | VM_FAULT_HWPOISON;
+inline constexpr uint32_t VM_FAULT_ERROR = VM_FAULT_OOM | VM_FAULT_SIGBUS | VM_FAULT_HWPOISON;
 
 // enum fault_flag
 inline constexpr uint32_t FAULT_FLAG_WRITE = 0x01;

@@ -70,7 +70,8 @@ bool Xarray::GetMark(uint64_t index, XaMark m) const {
 std::vector<uint64_t> Xarray::Marked(XaMark m, uint64_t first, uint64_t last) const {
   const std::set<uint64_t>& set = m == XaMark::kDirty ? dirty_ : towrite_;
   std::vector<uint64_t> out;
-  for (auto it = set.lower_bound(first & ~(PTRS_PER_PMD - 1)); it != set.end() && *it <= last; ++it) {
+  for (auto it = set.lower_bound(first & ~(PTRS_PER_PMD - 1)); it != set.end() && *it <= last;
+       ++it) {
     const Slot& s = slots_.at(*it);
     if (s.index + (uint64_t{1} << s.order) - 1 >= first) out.push_back(*it);
   }

@@ -39,10 +39,10 @@ int RunList(const Args& args, std::ostream& out, std::ostream& err) {
   }
   if (a->positional().size() != 1) {
     return ReportError(
-        err, absl::InvalidArgumentError(a->positional().empty()
-                                            ? "list needs what to list: scenarios, workloads, models or strategies"
-                                            : "unexpected argument '" + a->positional()[1] +
-                                                  "' for 'list'"));
+        err, absl::InvalidArgumentError(
+                 a->positional().empty()
+                     ? "list needs what to list: scenarios, workloads, models or strategies"
+                     : "unexpected argument '" + a->positional()[1] + "' for 'list'"));
   }
   const std::string& kind = a->positional()[0];
   if (kind == "scenarios") {
@@ -67,8 +67,9 @@ int RunList(const Args& args, std::ostream& out, std::ostream& err) {
     for (const StrategyInfo& s : kStrategies) out << s.name << "  " << s.description << "\n";
     return kExitOk;
   }
-  return ReportError(
-      err, absl::InvalidArgumentError("unknown list kind '" + kind + "' (scenarios, workloads, models, strategies)"));
+  return ReportError(err,
+                     absl::InvalidArgumentError("unknown list kind '" + kind +
+                                                "' (scenarios, workloads, models, strategies)"));
 }
 
 }  // namespace daxsim::cli

@@ -54,7 +54,8 @@ absl::StatusOr<ReplayRequest> ParseRequest(const Args& args) {
     } else if (*v == "ftrace") {
       r.trace = TraceFormat::kFtrace;
     } else {
-      return absl::InvalidArgumentError("unknown trace format '" + *v + "' (swimlane, steps, ftrace)");
+      return absl::InvalidArgumentError("unknown trace format '" + *v +
+                                        "' (swimlane, steps, ftrace)");
     }
   }
   r.json = a->Has("json");

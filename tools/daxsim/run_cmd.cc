@@ -30,7 +30,8 @@ int RunRun(const Args& args, std::ostream& out, std::ostream& err) {
     return ReportError(err, absl::InvalidArgumentError("unexpected argument '" +
                                                        a->positional()[0] + "' for 'run'"));
   }
-  if (!a->Has("workload")) return ReportError(err, absl::InvalidArgumentError("run needs --workload=NAME|FILE"));
+  if (!a->Has("workload"))
+    return ReportError(err, absl::InvalidArgumentError("run needs --workload=NAME|FILE"));
   uint64_t seed = 1;
   if (auto v = a->Get("seed")) {
     absl::StatusOr<uint64_t> s = ParseUint64(*v, "--seed");
@@ -53,7 +54,7 @@ int RunRun(const Args& args, std::ostream& out, std::ostream& err) {
   strategy.BeginExecution();
   std::unique_ptr<sim::World> world = target->build(sim);
   sim.Run(strategy);
-  out << (format == "ftrace" ? sim::FormatFtrace(sim)
+  out << (format == "ftrace"  ? sim::FormatFtrace(sim)
           : format == "steps" ? sim::FormatTrace(sim)
                               : sim::FormatSwimlane(sim));
   out << "token: "
