@@ -8,6 +8,7 @@
 #include "models/dax_world/world.h"
 #include "models/workload/library.h"
 #include "sim/explore/explorer.h"
+#include "sim/explore/token.h"
 
 namespace daxsim::models {
 namespace {
@@ -200,9 +201,35 @@ TEST_P(DporClean, CompletesWithoutViolation) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Workloads, DporClean,
-                         ::testing::Values("fault_vs_truncate", "two_write_faults_hole",
-                                           "read_fault_hole_then_write", "three_readers_hole",
-                                           "pfn_mkwrite_vs_fsync"));
+                         ::testing::Values("fault_vs_truncate", "fault_vs_punch",
+                                           "two_write_faults_hole", "read_fault_hole_then_write",
+                                           "write_vs_read_fault_hole", "three_readers_hole",
+                                           "pfn_mkwrite_vs_fsync", "pin_vs_truncate",
+                                           "cow_private_vs_truncate", "store_beyond_eof",
+                                           "fsync_then_crash", "store_no_fsync_crash",
+                                           "poison_shared_mapping", "unbind_vs_fault"));
+
+// The finding of README "Findings": concurrent fsyncs can lose a store covered by a returned
+// msync. DPOR finds it, with a minimal schedule of 2 preemptions, and the token replays it.
+TEST(DaxWorldFinding, ConcurrentFsyncTowriteRace) {
+  absl::StatusOr<sim::Target> t = MakeDaxTarget("xfs", "writeback_vs_store", "");
+  ASSERT_TRUE(t.ok());
+  sim::ExploreOptions o;
+  o.strategy = sim::StrategyKind::kDpor;
+  const sim::ExploreResult r = sim::Explore(*t, o);
+  ASSERT_TRUE(r.first.has_value());
+  EXPECT_EQ(r.first->violation.key, "durability: fsynced data lost");
+  EXPECT_LE(r.first->preemptions, 2);
+  absl::StatusOr<sim::Token> tok = sim::DecodeToken(r.first->token);
+  ASSERT_TRUE(tok.ok());
+  absl::StatusOr<sim::Target> again = DaxTargetFromToken(tok->target, tok->params);
+  ASSERT_TRUE(again.ok());
+  sim::Sim replay;
+  ASSERT_TRUE(sim::Replay(*again, sim::SimOptions{.steps_max = tok->steps_max}, tok->decisions,
+                          &replay)
+                  .ok());
+  EXPECT_EQ(replay.violation().Signature(), r.first->violation.Signature());
+}
 
 }  // namespace
 }  // namespace daxsim::models
