@@ -26,6 +26,7 @@ std::string Hex(uint64_t v) {
 
 // Per actor: its mappings by name, and its pins by (mapping, page offset).
 struct ActorState {
+  size_t index;
   std::map<std::string, vm::Vma*> maps;
   std::map<std::pair<std::string, uint64_t>, vm::Pfn> pinned;
 };
@@ -144,6 +145,21 @@ sim::Task<void> PowerFailure(sim::Sim& sim, DaxWorld* w) {
 
 sim::Task<void> Execute(sim::Sim& sim, DaxWorld* w, vm::Mm* mm, ActorState* st, const Op& op) {
   fs::Xfs& xfs = w->xfs();
+  switch (op.code) {  // operations the sequential byte-array model does not describe
+    case OpCode::kFallocate:
+    case OpCode::kPunchHole:
+    case OpCode::kZeroRange:
+    case OpCode::kTruncate:
+    case OpCode::kPoison:
+    case OpCode::kInjectBadBlock:
+    case OpCode::kUnbind:
+    case OpCode::kCrash:
+    case OpCode::kUnpin:
+      w->history_eligible = false;
+      break;
+    default:
+      break;
+  }
   const std::string line = std::string(workload::OpName(op.code)) + " ";
   switch (op.code) {
     case OpCode::kMmap: {
@@ -171,8 +187,16 @@ sim::Task<void> Execute(sim::Sim& sim, DaxWorld* w, vm::Mm* mm, ActorState* st, 
       const bool write = op.code == OpCode::kStore;
       vm::Vma* vma = st->maps.at(op.map);
       std::vector<uint8_t> got;
+      const int64_t start = sim.step_count();
       const vm::AccessResult r = co_await Access_(w, mm, vma, op.offset, op.length, write,
                                                   static_cast<uint8_t>(op.value), &got);
+      if (!vma->shared || r.kind != vm::AccessResult::kOk) {
+        w->history_eligible = false;
+      } else {
+        w->history.push_back({st->index, static_cast<fs::XfsInode*>(vma->ops)->ino(),
+                              vma->PgoffOf(vma->start) * vm::PAGE_SIZE + op.offset, op.length,
+                              write, static_cast<uint8_t>(op.value), got, start, sim.step_count()});
+      }
       sim.Emit(
           line + op.map + " " + Hex(op.offset) + " -> " + Signal(r) +
           (write || r.kind != vm::AccessResult::kOk ? "" : " " + Hex(got.empty() ? 0 : got[0])));
@@ -278,6 +302,7 @@ sim::Task<void> Execute(sim::Sim& sim, DaxWorld* w, vm::Mm* mm, ActorState* st, 
     case OpCode::kWrite: {
       fs::XfsInode* ip = xfs.Find(op.file);
       std::vector<uint8_t> buf(op.length, static_cast<uint8_t>(op.value));
+      const int64_t start = sim.step_count();
       int64_t n;
       if (op.code == OpCode::kWrite) {
         TouchRange(w, ip, op.offset, op.length, true);
@@ -289,6 +314,14 @@ sim::Task<void> Execute(sim::Sim& sim, DaxWorld* w, vm::Mm* mm, ActorState* st, 
           buf.resize(static_cast<size_t>(n));
           CheckExpect(sim, op, buf, "read " + op.file);
         }
+      }
+      if (n != static_cast<int64_t>(op.length)) {
+        w->history_eligible = false;
+      } else {
+        w->history.push_back({st->index, ip->ino(), op.offset, op.length, op.code == OpCode::kWrite,
+                              static_cast<uint8_t>(op.value),
+                              op.code == OpCode::kWrite ? std::vector<uint8_t>() : buf, start,
+                              sim.step_count()});
       }
       sim.Emit(line + op.file + " " + Hex(op.offset) + " -> " + std::to_string(n));
       break;
@@ -356,6 +389,7 @@ sim::Task<void> RunActor(sim::Sim& sim, DaxWorld* w, size_t index) {
   const workload::Actor& a = w->workload().actors[index];
   vm::Mm* mm = w->mm(a.mm);
   ActorState st;
+  st.index = index;
   st.maps = w->setup_maps[a.mm];
   for (size_t i = workload::SetupOpCount(a); i < a.ops.size(); ++i) {
     co_await Execute(sim, w, mm, &st, a.ops[i]);

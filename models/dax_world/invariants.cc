@@ -153,6 +153,8 @@ void RegisterInvariants(DaxWorld* w) {
     }
     return std::nullopt;
   });
+  sim.AddInvariant(
+      "linearizability", [w]() -> Result { return CheckLinearizable(*w); }, /*every_step=*/false);
   // I7 at the end: every zero-page mapping is over a hole or an unwritten extent.
   sim.AddInvariant(
       "I7 zero page over data",

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -78,6 +79,19 @@ class DaxWorld : public sim::World {
   }
   // The file page's content as the CPU sees it now (zeros for holes and unwritten extents).
   std::vector<uint8_t> ReadFilePage(const fs::XfsInode& ip, uint64_t page) const;
+  // History of data operations for the linearizability check (linearizability.cc): every
+  // load/store through a shared mapping and every read/write(2), with the step interval it took.
+  struct HistoryOp {
+    size_t actor;
+    uint64_t ino;
+    uint64_t offset, length;
+    bool write;
+    uint8_t value;                // written byte
+    std::vector<uint8_t> result;  // bytes read
+    int64_t start, end;           // steps: first step >= start, last step < end
+  };
+  std::vector<HistoryOp> history;
+  bool history_eligible = true;  // false once an op outside the sequential model ran
   bool crashed = false;
   bool sim_end = false;  // invariants: evaluating the end-of-execution variants
 
@@ -91,6 +105,10 @@ class DaxWorld : public sim::World {
   fs::Xfs xfs_;
   std::map<std::string, std::unique_ptr<vm::Mm>> mms_;
 };
+
+// The end-of-execution check that loads and reads agree with some sequential order of the
+// data operations consistent with their real-time order (a linearizability check).
+std::optional<std::string> CheckLinearizable(const DaxWorld& world);
 
 // Registers I1-I8 and the end-of-execution checks on the world's sim.
 void RegisterInvariants(DaxWorld* world);
