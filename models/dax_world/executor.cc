@@ -165,14 +165,7 @@ sim::Task<void> Execute(sim::Sim& sim, DaxWorld* w, vm::Mm* mm, ActorState* st, 
     case OpCode::kMmap: {
       auto _ = sim.Enter("sys_mmap");
       fs::XfsInode* ip = xfs.Find(op.file);
-      vm::Vma proto;
-      proto.pgoff = op.offset >> vm::PAGE_SHIFT;
-      proto.shared = op.shared || op.sync;
-      proto.writable = op.write_access;
-      proto.sync = op.sync;
-      proto.mapping = &ip->mapping();
-      proto.ops = ip;
-      proto.name = op.map;
+      const vm::Vma proto = VmaFor(op, ip);
       st->maps[op.map] = co_await w->vm().Mmap(mm, proto, op.length);
       break;
     }

@@ -35,6 +35,18 @@ std::vector<uint8_t> DaxWorld::ReadFilePage(const fs::XfsInode& ip, uint64_t pag
   return out;
 }
 
+vm::Vma VmaFor(const workload::Op& op, fs::XfsInode* ip) {
+  vm::Vma proto;
+  proto.pgoff = op.offset >> vm::PAGE_SHIFT;
+  proto.shared = op.shared || op.sync;
+  proto.writable = op.write_access;
+  proto.sync = op.sync;
+  proto.mapping = &ip->mapping();
+  proto.ops = ip;
+  proto.name = op.map;
+  return proto;
+}
+
 std::unique_ptr<DaxWorld> BuildDaxWorld(sim::Sim& sim, const DaxModelConfig& config,
                                         const workload::Workload& w) {
   auto world = std::make_unique<DaxWorld>(sim, config, w);
@@ -54,14 +66,7 @@ std::unique_ptr<DaxWorld> BuildDaxWorld(sim::Sim& sim, const DaxModelConfig& con
       const workload::Op& op = a.ops[i];
       fs::XfsInode* ip = world->xfs().Find(op.file);
       DAXSIM_CHECK(ip != nullptr);
-      vm::Vma proto;
-      proto.pgoff = op.offset >> vm::PAGE_SHIFT;
-      proto.shared = op.shared || op.sync;
-      proto.writable = op.write_access;
-      proto.sync = op.sync;
-      proto.mapping = &ip->mapping();
-      proto.ops = ip;
-      proto.name = op.map;
+      const vm::Vma proto = VmaFor(op, ip);
       vm::Vma* vma = mm->InsertVma(proto, op.length);
       ip->mapping().i_mmap.push_back(vma);
       world->setup_maps[a.mm][op.map] = vma;

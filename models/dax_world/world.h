@@ -106,6 +106,9 @@ class DaxWorld : public sim::World {
   std::map<std::string, std::unique_ptr<vm::Mm>> mms_;
 };
 
+// The VMA an mmap op asks for (address range chosen by Mm::InsertVma).
+vm::Vma VmaFor(const workload::Op& mmap_op, fs::XfsInode* ip);
+
 // The end-of-execution check that loads and reads agree with some sequential order of the
 // data operations consistent with their real-time order (a linearizability check).
 std::optional<std::string> CheckLinearizable(const DaxWorld& world);
