@@ -207,7 +207,7 @@ INSTANTIATE_TEST_SUITE_P(Workloads, DporClean,
                                            "pfn_mkwrite_vs_fsync", "pin_vs_truncate",
                                            "cow_private_vs_truncate", "store_beyond_eof",
                                            "fsync_then_crash", "store_no_fsync_crash",
-                                           "poison_shared_mapping", "unbind_vs_fault"));
+                                           "poison_shared_mapping"));
 
 // The finding of README "Findings": concurrent fsyncs can lose a store covered by a returned
 // msync. DPOR finds it, with a minimal schedule of 2 preemptions, and the token replays it.

@@ -9,7 +9,8 @@
 // I5 a writable PTE/PMD of a shared mapping only over a DIRTY-tagged entry;
 // I6 no block reaches a user mapping before it is zeroed or written;
 // I7 (end) no zero-page mapping survives the allocation of a real block at its offset;
-// I8 a pinned page's block is never freed or given to another file or offset.
+// I8 a pinned page's block is never freed or given to another file or offset;
+// I10 (end) no mapping of a device pfn outlives the device's unbind.
 #include <string>
 
 #include "models/dax_world/world.h"
@@ -59,6 +60,11 @@ void RegisterInvariants(DaxWorld* w) {
     ForEachMapping(w, [&](const vm::Mm& mm, const vm::Vma& vma, uint64_t addr, vm::Pfn pfn,
                           bool writable, bool pmd) {
       if (!w->pmem().OwnsPfn(pfn)) return true;  // zero page, anonymous COW page
+      if (!w->pmem().alive() && w->sim_end) {
+        bad = "I10 mapping outlives the device: " + mm.name() + " " + vma.name + " " +
+              Hex(addr - vma.start) + " maps pfn " + Hex(pfn) + " after unbind (kill_dax)";
+        return false;
+      }
       const auto* ip = static_cast<const fs::XfsInode*>(vma.ops);
       const uint64_t page = vma.PgoffOf(addr);
       const uint64_t block = w->pmem().PfnToPgoff(pfn);
@@ -107,7 +113,7 @@ void RegisterInvariants(DaxWorld* w) {
   };
   sim.AddInvariant("I1/I2/I5/I6 mappings", mappings);
   sim.AddInvariant(
-      "I2 mapping without its entry (end)",
+      "mappings at the end (I2, I10)",
       [w, mappings]() -> Result {
         w->sim_end = true;
         Result r = mappings();
