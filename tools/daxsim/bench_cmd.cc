@@ -11,6 +11,7 @@
 #include <limits>
 
 #include "absl/strings/str_format.h"
+#include "models/dax_world/target.h"
 #include "sim/explore/explorer.h"
 #include "sim/rng.h"
 #include "sim/sim.h"
@@ -192,6 +193,14 @@ int RunBench(const Args& args, std::ostream& out, std::ostream& err) {
   for (int i = 0; i < c->runs; ++i) {
     execs.push_back(ExecutionsPerSecond(tiny, c->executions, static_cast<uint64_t>(i + 1)));
   }
+  // The DAX world: fault_vs_truncate on xfs, random schedules.
+  absl::StatusOr<sim::Target> dax = models::MakeDaxTarget("xfs", "fault_vs_truncate", "");
+  if (!dax.ok()) return ReportError(err, absl::InternalError(std::string(dax.status().message())));
+  const int64_t dax_executions = std::max<int64_t>(1000, c->executions / 20);
+  std::vector<double> dax_execs;
+  for (int i = 0; i < c->runs; ++i) {
+    dax_execs.push_back(ExecutionsPerSecond(*dax, dax_executions, static_cast<uint64_t>(i + 1)));
+  }
   const Memory m = MeasureMemory(tiny, c->memory_executions);
   const double growth = m.after_10pct_kb > 0
                             ? static_cast<double>(m.end_kb) / static_cast<double>(m.after_10pct_kb)
@@ -199,6 +208,7 @@ int RunBench(const Args& args, std::ostream& out, std::ostream& err) {
   if (c->json) {
     JsonObject j;
     j.Add("steps_per_s", Median(steps)).Add("executions_per_s", Median(execs));
+    j.Add("dax_fault_vs_truncate_executions_per_s", Median(dax_execs));
     j.Add("rss_kb_start", m.start_kb).Add("rss_kb_after_10pct", m.after_10pct_kb);
     j.Add("rss_kb_end", m.end_kb).Add("rss_growth", growth);
     j.Add("executions_for_memory", c->memory_executions).Add("runs", c->runs);
@@ -211,6 +221,10 @@ int RunBench(const Args& args, std::ostream& out, std::ostream& err) {
       "executions_per_s: %.0f (random strategy, 2 actors x 10 steps, %d executions, median of "
       "%d)\n",
       Median(execs), c->executions, c->runs);
+  out << absl::StrFormat(
+      "dax_fault_vs_truncate_executions_per_s: %.0f (xfs model, random strategy, %d executions, "
+      "median of %d)\n",
+      Median(dax_execs), dax_executions, c->runs);
   out << absl::StrFormat(
       "memory: rss_kb_start %d, rss_kb_after_10pct %d, rss_kb_end %d, growth %.3fx over %d "
       "executions\n",
