@@ -309,3 +309,32 @@ actor A
 
 }  // namespace
 }  // namespace daxsim::models
+
+namespace daxsim::models {
+namespace {
+
+// Workloads whose full space is too large for exhaustive DPOR in a test (fault retries loop):
+// complete up to 2 preemptions (bounded POR), with no violation.
+class DporBounded : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(DporBounded, CompleteUpToTwoPreemptionsWithoutViolation) {
+  absl::StatusOr<sim::Target> t = MakeDaxTarget("xfs", GetParam(), "");
+  ASSERT_TRUE(t.ok()) << t.status();
+  sim::ExploreOptions o;
+  o.strategy = sim::StrategyKind::kDpor;
+  o.preemptions_max = 2;
+  o.budget_executions = 100000;
+  const sim::ExploreResult r = sim::Explore(*t, o);
+  EXPECT_FALSE(r.first.has_value()) << r.first->violation.message << "\n" << r.first->token;
+  EXPECT_TRUE(r.complete) << GetParam() << ": " << r.executions << " executions";
+  EXPECT_EQ(r.bound, 2);
+}
+
+INSTANTIATE_TEST_SUITE_P(Workloads, DporBounded,
+                         ::testing::Values("pmd_waits_on_pte_entry", "pmd_vs_pte_same_range",
+                                           "pmd_fsync_twice", "map_sync_crash",
+                                           "faults_wait_vs_truncate", "badblock_vs_fault",
+                                           "invalidate_dirty_entry", "zero_length_pmd"));
+
+}  // namespace
+}  // namespace daxsim::models
