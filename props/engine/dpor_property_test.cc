@@ -23,7 +23,18 @@ namespace {
 
 using sim::Access;
 
-enum class OpKind { kRead, kWrite, kLock, kUnlock, kComplete, kWait, kChoose, kCopy, kReadSection, kWriteSection };
+enum class OpKind {
+  kRead,
+  kWrite,
+  kLock,
+  kUnlock,
+  kComplete,
+  kWait,
+  kChoose,
+  kCopy,
+  kReadSection,
+  kWriteSection
+};
 struct Op {
   OpKind kind;
   int target;  // variable, lock or completion index
