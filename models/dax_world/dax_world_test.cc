@@ -2,6 +2,7 @@
 // concurrent workloads (no violation in the correct model).
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <set>
 
 #include "models/dax_world/target.h"
@@ -335,6 +336,54 @@ INSTANTIATE_TEST_SUITE_P(Workloads, DporBounded,
                                            "pmd_fsync_twice", "map_sync_crash",
                                            "faults_wait_vs_truncate", "badblock_vs_fault",
                                            "invalidate_dirty_entry", "zero_length_pmd"));
+
+}  // namespace
+}  // namespace daxsim::models
+
+namespace daxsim::models {
+namespace {
+
+// The unzeroed-block checks can fail: with the bug switch on, a fault maps an unzeroed block
+// (I6), and after a power failure a file shows a block's stale content (recovery check).
+TEST(BugSwitch, UnzeroedNewBlocksAreFound) {
+  struct Case {
+    std::string text, key;
+  };
+  for (const Case& c : {Case{R"(workload t
+file f size=4K
+actor A
+  mmap m f len=4K
+  store m 0x800 len=8 val=1
+)",
+                             "I1/I2/I5/I6 mappings"},
+                        Case{R"(workload t
+file f size=4K
+actor A
+  write f 0 len=8 val=0x22
+  fsync f
+  crash
+)",
+                             "recovery: stale data exposed"}}) {
+    for (int bug : {0, 1}) {
+      const std::string path = ::testing::TempDir() + "/t.wl";
+      FILE* f = std::fopen(path.c_str(), "w");
+      std::fputs(c.text.c_str(), f);
+      std::fclose(f);
+      absl::StatusOr<sim::Target> t =
+          MakeDaxTarget("xfs", path, "bug_nozero=" + std::to_string(bug));
+      ASSERT_TRUE(t.ok()) << t.status();
+      sim::ExploreOptions o;
+      o.strategy = sim::StrategyKind::kDpor;
+      const sim::ExploreResult r = sim::Explore(*t, o);
+      if (bug == 0) {
+        EXPECT_FALSE(r.first.has_value()) << r.first->violation.message;
+      } else {
+        ASSERT_TRUE(r.first.has_value()) << c.key;
+        EXPECT_EQ(r.first->violation.key, c.key) << r.first->violation.message;
+      }
+    }
+  }
+}
 
 }  // namespace
 }  // namespace daxsim::models

@@ -120,6 +120,36 @@ sim::Task<void> PowerFailure(sim::Sim& sim, DaxWorld* w) {
   }
   w->pins.clear();
   w->crashed = true;
+  // Recovered metadata: no block in two places, and no written extent that shows a block's
+  // stale content (a block reached a file without being zeroed or written durably).
+  std::map<uint64_t, std::string> owner;
+  for (const auto& ip : w->xfs().inodes()) {
+    for (const auto& [fsb, e] : ip->extents()) {
+      for (uint64_t b = e.block; b < e.block + e.len; ++b) {
+        const std::string here = ip->name() + " page " + std::to_string(fsb + (b - e.block));
+        if (!owner.emplace(b, here).second) {
+          sim.Report(sim::ViolationKind::kInvariant, "recovery: block mapped twice",
+                     "recovery: block " + std::to_string(b) + " belongs to " + owner[b] +
+                         " and to " + here);
+          co_return;
+        }
+        if (e.unwritten) continue;
+        uint64_t word = 0;
+        const uint64_t paddr = w->pmem().PgoffToPfn(b) << vm::PAGE_SHIFT;
+        // First and last word: zeroing persists page by page (a page fill is one unit), and
+        // writes that cover a page touch both ends.
+        for (uint64_t off : {uint64_t{0}, vm::PAGE_SIZE - 8}) {
+          w->pmem().Load(paddr + off, reinterpret_cast<uint8_t*>(&word), 8);
+          if (word == nvdimm::Pmem::StaleWord(b)) {
+            sim.Report(sim::ViolationKind::kInvariant, "recovery: stale data exposed",
+                       "recovery: " + here + " (block " + std::to_string(b) +
+                           ") shows the block's stale content after power failure");
+            co_return;
+          }
+        }
+      }
+    }
+  }
   // Durability: every page covered by a completed fsync and not written since holds its data.
   for (const auto& [key, e] : w->durable) {
     if (w->page_generation[key] != e.generation) continue;

@@ -24,6 +24,7 @@ const std::vector<Param>& XfsParams() {
       {"align", 1, 0, 1, "2 MiB-aligned allocation of 2 MiB requests (mkfs -d su=2m)"},
       {"eadr", 0, 0, 1, "platform with eADR (CPU caches in the persistence domain)"},
       {"wait_bits", 12, 1, 12, "DAX wait table bits (fewer = more bucket collisions)"},
+      {"bug_nozero", 0, 0, 1, "bug switch: new blocks are not zeroed (unzeroed-block class)"},
   };
   return *p;
 }
@@ -40,7 +41,7 @@ absl::StatusOr<std::map<std::string, int>> ParseParams(const std::string& text) 
     }
     if (spec == nullptr) {
       return absl::InvalidArgumentError("unknown model parameter '" + parts[0] +
-                                        "' (align, eadr, wait_bits)");
+                                        "' (align, eadr, wait_bits, bug_nozero)");
     }
     int x = 0;
     if (parts.size() != 2 || !absl::SimpleAtoi(parts[1], &x) || x < spec->min || x > spec->max) {
@@ -67,6 +68,7 @@ sim::Target Build(const std::string& model, const std::string& label,
   config.xfs.pmd_align = v.at("align") != 0;
   config.platform = v.at("eadr") ? nvdimm::Platform::kEadr : nvdimm::Platform::kAdr;
   config.wait_table_bits = v.at("wait_bits");
+  config.xfs.bug_skip_zeroing = v.at("bug_nozero") != 0;
   sim::Target t;
   t.name = model + "/" + label;
   t.params = Canonical(v);

@@ -167,7 +167,8 @@ class XfsWriteIomapOps : public dax::IomapOps {
     co_await ip.ilock.UpRead();
     Extent e;
     const int err =
-        co_await fs_->AllocBlocks(&ip, fsb, count, /*zero=*/true, /*unwritten=*/false, &e);
+        co_await fs_->AllocBlocks(&ip, fsb, count, /*zero=*/!fs_->params().bug_skip_zeroing,
+                                  /*unwritten=*/false, &e);
     if (err < 0) co_return err;
     *iomap = ToIomap(ip, pos, len);
     iomap->flags = iomap_flags | dax::IOMAP_F_NEW | (ip.pinned_ ? dax::IOMAP_F_DIRTY : 0);

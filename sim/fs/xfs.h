@@ -35,6 +35,9 @@ using ExtentMap = std::map<uint64_t, Extent>;  // by first file block
 struct XfsParams {
   bool pmd_align = true;     // 2 MiB-aligned allocation of 2 MiB requests (su=2m)
   uint64_t data_start = 16;  // blocks reserved for fs metadata at the start of the device
+  // Bug switch (the "unzeroed new blocks" class, cf. 1ca191576fc8): allocate for DAX writes
+  // without XFS_BMAPI_ZERO. Off in the correct model.
+  bool bug_skip_zeroing = false;
 };
 
 class Xfs;
@@ -125,6 +128,7 @@ class Xfs {
   std::optional<Owner> BlockOwner(uint64_t block) const;
   const BlockAllocator& allocator() const { return alloc_; }
   dax::Dax& dax() { return *dax_; }
+  const XfsParams& params() const { return params_; }
   sim::Sim& sim() { return *sim_; }
   nvdimm::Pmem& pmem() { return *pmem_; }
   vm::Vm& vm() { return *vm_; }
