@@ -387,3 +387,40 @@ actor A
 
 }  // namespace
 }  // namespace daxsim::models
+
+namespace daxsim::models {
+namespace {
+
+// S21: a latent media error under a mapped page: a load machine-checks (SIGBUS) while the page
+// stays mapped; after the scrub publishes it, read(2) gets EIO and a fresh fault SIGBUSes
+// without mapping it.
+TEST(DaxWorldTest, MediaErrorFoundByScrub) {
+  WorldRun r(R"(workload t
+file f size=8K written=0-8K fill=0x11
+actor A
+  mmap m f len=8K
+  load m 0 len=8 expect=0x11
+  badblock f 0
+  load m 0 len=8
+  read f 0 len=8
+  scrub
+  read f 0 len=8
+  load m 0x1000 len=8 expect=0x11
+  madvise_dontneed m 0 len=8K
+  load m 0 len=8
+)");
+  ASSERT_TRUE(r.sim.completed()) << r.sim.violation().message;
+  std::vector<std::string> results;
+  for (const auto& e : r.sim.trace()) {
+    if (!e.step_echo && (e.text.rfind("load ", 0) == 0 || e.text.rfind("read ", 0) == 0)) {
+      results.push_back(e.text);
+    }
+  }
+  EXPECT_EQ(results, (std::vector<std::string>{"load m 0 -> ok 0x11", "load m 0 -> SIGBUS",
+                                               "read f 0 -> -5", "read f 0 -> -5",
+                                               "load m 0x1000 -> ok 0x11", "load m 0 -> SIGBUS"}));
+  EXPECT_TRUE(r.Emitted("scrub -> 1 bad blocks"));
+}
+
+}  // namespace
+}  // namespace daxsim::models

@@ -381,16 +381,22 @@ sim::Task<void> Execute(sim::Sim& sim, DaxWorld* w, vm::Mm* mm, ActorState* st, 
       break;
     }
     case OpCode::kInjectBadBlock: {
+      // A latent media error under the file block: loads machine-check (SIGBUS), the driver
+      // learns of it only at the next scrub (S21).
       fs::XfsInode* ip = xfs.Find(op.file);
-      co_await sim.Point("inject badblock", {w->xfs().allocator().object(), Access::kRead});
+      co_await sim.Point("inject media error", {sim::kAllObjects, Access::kWrite});
       if (auto e = ip->Lookup(op.offset >> vm::PAGE_SHIFT)) {
-        w->pmem().InjectBadBlock(e->second.block + ((op.offset >> vm::PAGE_SHIFT) - e->first));
+        w->pmem().InjectLatentError(e->second.block + ((op.offset >> vm::PAGE_SHIFT) - e->first));
       }
       break;
     }
-    case OpCode::kScrub:
-      co_await sim.Point("ars scrub", {});
+    case OpCode::kScrub: {
+      // Address range scrub: latent errors become known bad blocks; direct access then fails
+      // (faults SIGBUS before mapping, read(2) gets EIO).
+      co_await sim.Point("ars scrub", {sim::kAllObjects, Access::kWrite});
+      sim.Emit("scrub -> " + std::to_string(w->pmem().Scrub()) + " bad blocks");
       break;
+    }
     case OpCode::kUnbind: {
       auto _ = sim.Enter("kill_dax");
       co_await sim.Point("kill_dax", {sim::kAllObjects, Access::kWrite});

@@ -243,7 +243,14 @@ void Pmem::LoadInPage(uint64_t pgoff, uint64_t off, uint8_t* out, size_t len) co
 }
 
 bool Pmem::PageHasError(uint64_t pfn) const {
-  return IsPoisoned(pfn) || IsBadBlock(pfn - base_pfn_);
+  return IsPoisoned(pfn) || IsBadBlock(pfn - base_pfn_) || HasLatentError(pfn - base_pfn_);
+}
+
+int Pmem::Scrub() {
+  const int found = static_cast<int>(latent_.size());
+  badblocks_.insert(latent_.begin(), latent_.end());
+  latent_.clear();
+  return found;
 }
 
 bool Pmem::LoadChecked(uint64_t paddr, uint8_t* out, size_t len) const {

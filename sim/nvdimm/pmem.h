@@ -143,6 +143,12 @@ class Pmem {
 
   // ---- Media errors (pgoff: page index in the namespace) ----
   void InjectBadBlock(uint64_t pgoff);  // as ndctl inject-error: also machine-checks loads
+  // A latent media error: loads machine-check, but the driver does not know it yet (direct
+  // access still succeeds) until an address range scrub (Scrub()) publishes it as a bad block.
+  void InjectLatentError(uint64_t pgoff) { latent_.insert(pgoff); }
+  bool HasLatentError(uint64_t pgoff) const { return latent_.count(pgoff) != 0; }
+  // ARS: every latent error becomes a known bad block. Returns how many were found.
+  int Scrub();
   // Mirrors: drivers/nvdimm/pmem.c pmem_clear_poison() for one page: drops the bad block and the
   // page's poison; content stays as it was.
   void ClearBadBlock(uint64_t pgoff);
@@ -277,6 +283,7 @@ class Pmem {
   // per zeroed extent), and it keeps sizeof(Pmem) small.
   std::vector<PageFill> fills_;
   std::set<uint64_t> badblocks_;  // pgoffs
+  std::set<uint64_t> latent_;     // pgoffs with media errors not yet scrubbed
   std::set<uint64_t> poisoned_;   // pfns
 };
 

@@ -549,7 +549,7 @@ TEST(Pmem, LargeDeviceIsSparse) {
   EXPECT_EQ(p.SparseLineCount(), 1u);
   p.Clflush(kBase + (kPages - 1) * Pmem::kPageSize, 8);
   EXPECT_EQ(p.SparseLineCount(), 1u);  // moved from the cache to the media
-  EXPECT_LT(sizeof(Pmem), 256u);
+  EXPECT_LT(sizeof(Pmem), 320u);       // a handful of empty containers (latent errors added)
 }
 
 // ---- Page fills: whole-page writes kept per page ----
