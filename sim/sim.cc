@@ -252,30 +252,31 @@ void Sim::ComputeEnabled() {
   }
 }
 
+// Only a dependent step on an actor's pending object may flip its enabledness (DPOR relies on
+// it). Compares with the previous decision point, reusing two buffers (no allocation per step).
+void Sim::CheckEnablednessRule() {
+  enabled_now_.assign(actors_.size(), 0);
+  for (ActorId e : enabled_) enabled_now_[e] = 1;
+  if (step_count_ > 0) {
+    const StepRecord& last = steps_.back();
+    for (size_t i = 0; i < actors_.size() && i < enabled_before_.size(); ++i) {
+      if (static_cast<ActorId>(i) == last.actor || actors_[i]->done_) continue;
+      if (enabled_now_[i] == enabled_before_[i]) continue;
+      const Footprint fp = actors_[i]->pending_.fp;
+      const bool same = Names(last.fp, fp.object) || Names(last.fp, fp.object2);
+      DAXSIM_CHECK_MSG(same && Dependent(last.fp, fp),
+                       "enabledness changed by a step on another object");
+    }
+  }
+  enabled_before_.swap(enabled_now_);
+}
+
 void Sim::Run(Strategy& strategy) {
   strategy_ = &strategy;
   const bool check_rule = options_.record_steps;
   while (!violation_.found()) {
     ComputeEnabled();
-    if (check_rule && step_count_ > 0) {
-      // Enabledness rule: only a non-read step on an actor's pending object may flip it.
-      const StepRecord& last = steps_.back();
-      std::vector<uint8_t> now(actors_.size(), 0);
-      for (ActorId e : enabled_) now[e] = 1;
-      for (size_t i = 0; i < actors_.size(); ++i) {
-        if (static_cast<ActorId>(i) == last.actor || actors_[i]->done_) continue;
-        if (i < enabled_before_.size() && now[i] != enabled_before_[i]) {
-          const Footprint fp = actors_[i]->pending_.fp;
-          const bool same = (Names(last.fp, fp.object) || Names(last.fp, fp.object2));
-          DAXSIM_CHECK_MSG(same && Dependent(last.fp, fp),
-                           "enabledness changed by a step on another object");
-        }
-      }
-      enabled_before_ = std::move(now);
-    } else if (check_rule) {
-      enabled_before_.assign(actors_.size(), 0);
-      for (ActorId e : enabled_) enabled_before_[e] = 1;
-    }
+    if (check_rule) CheckEnablednessRule();
     if (enabled_.empty()) {
       OnQuiescence();
       break;

@@ -266,6 +266,7 @@ class Sim {
     a.pending_ = op;
   }
   void ComputeEnabled();
+  void CheckEnablednessRule();
   void ExecuteStep(ActorId a);
   void OnQuiescence();
   void CheckInvariants(bool end);
@@ -284,9 +285,9 @@ class Sim {
   ActorId current_ = kNoActor;
   ActorId last_actor_ = kNoActor;
   std::vector<ActorId> enabled_;
-  std::vector<Actor*> actor_ptrs_;       // hot-path view of actors_
-  bool last_enabled_ = false;            // last_actor_ is enabled at this decision point
-  std::vector<uint8_t> enabled_before_;  // for the enabledness-rule CHECK
+  std::vector<Actor*> actor_ptrs_;  // hot-path view of actors_
+  bool last_enabled_ = false;       // last_actor_ is enabled at this decision point
+  std::vector<uint8_t> enabled_before_, enabled_now_;  // for the enabledness-rule CHECK
   int64_t step_count_ = 0;
   int preemptions_ = 0;
   int context_switches_ = 0;
