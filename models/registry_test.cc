@@ -13,6 +13,7 @@
 #include "models/classic/lastzero.h"
 #include "models/classic/lock_order.h"
 #include "models/classic/prodcons.h"
+#include "sim/explore/simple.h"
 #include "sim/rng.h"
 #include "sim/sim.h"
 
@@ -21,26 +22,6 @@ namespace {
 
 using sim::ActorId;
 using sim::Sim;
-
-class FirstEnabled : public sim::Strategy {
- public:
-  ActorId PickActor(const Sim& sim) override { return sim.enabled().front(); }
-  int PickChoice(const Sim&, int, const char*) override { return 0; }
-};
-
-class RandomWalk : public sim::Strategy {
- public:
-  explicit RandomWalk(uint64_t seed) : rng_(seed) {}
-  ActorId PickActor(const Sim& sim) override {
-    return sim.enabled()[rng_.Uniform(static_cast<uint32_t>(sim.enabled().size()))];
-  }
-  int PickChoice(const Sim&, int n, const char*) override {
-    return static_cast<int>(rng_.Uniform(static_cast<uint32_t>(n)));
-  }
-
- private:
-  sim::Rng rng_;
-};
 
 sim::SimOptions SmallBudget() {
   sim::SimOptions o;
@@ -54,12 +35,12 @@ sim::Target Make(const std::string& name, const std::string& params = "") {
   return t.ok() ? *std::move(t) : sim::Target{};
 }
 
-// Builds `name` with `params`, runs it once under FirstEnabled and returns the world.
+// Builds `name` with `params`, runs it once under sim::FirstEnabled and returns the world.
 std::unique_ptr<sim::World> RunFirstEnabled(Sim& sim, const std::string& name,
                                             const std::string& params = "") {
   sim.Reset(SmallBudget());
   std::unique_ptr<sim::World> world = Make(name, params).build(sim);
-  FirstEnabled first;
+  sim::FirstEnabled first;
   sim.Run(first);
   return world;
 }
@@ -185,7 +166,7 @@ TEST(RegistryTest, RandomWalkFindsExactlyThePlantedBugs) {
     while (executions < budget && (found.empty() || s.name == "lock_order")) {
       sim.Reset(SmallBudget());
       const auto world = target.build(sim);
-      RandomWalk walk(sim::MixSeed(7, static_cast<uint64_t>(executions++)));
+      sim::UniformWalk walk(sim::MixSeed(7, static_cast<uint64_t>(executions++)));
       sim.Run(walk);
       if (sim.violation().found()) found.insert(sim::ViolationKindName(sim.violation().kind));
       if (s.name == "lock_order" && executions == 200) break;

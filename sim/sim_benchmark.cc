@@ -2,21 +2,12 @@
 #include <benchmark/benchmark.h>
 
 #include "sim/explore/explorer.h"
+#include "sim/explore/simple.h"
 #include "sim/rng.h"
 #include "sim/sim.h"
 
 namespace daxsim::sim {
 namespace {
-
-class RandomPick : public Strategy {
- public:
-  ActorId PickActor(const Sim& sim) override {
-    const auto& en = sim.enabled();
-    return en[rng_.Uniform(static_cast<uint32_t>(en.size()))];
-  }
-  int PickChoice(const Sim&, int n, const char*) override { return 0; }
-  Rng rng_{1};
-};
 
 Task<void> Stepper(Sim& sim, ObjectId x, int64_t n) {
   for (int64_t i = 0; i < n; ++i) co_await sim.Point("step", {x, Access::kWrite});
@@ -30,7 +21,7 @@ void BM_SchedulerSteps(benchmark::State& state) {
     const ObjectId x = sim.NewObject("x");
     sim.Spawn("A", Stepper(sim, x, n));
     sim.Spawn("B", Stepper(sim, x, n));
-    RandomPick s;
+    UniformWalk s(1);
     sim.Run(s);
     if (sim.step_count() != 2 * n || !sim.completed()) state.SkipWithError("wrong step count");
     benchmark::DoNotOptimize(sim.step_count());

@@ -2,14 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include "sim/explore/simple.h"
+
 namespace daxsim::sim {
 namespace {
-
-class FirstEnabled : public Strategy {
- public:
-  ActorId PickActor(const Sim& sim) override { return sim.enabled().front(); }
-  int PickChoice(const Sim&, int, const char*) override { return 0; }
-};
 
 Task<void> Counter(Sim& sim, ObjectId x, int* value, int n) {
   for (int i = 0; i < n; ++i) {

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <vector>
 
+#include "sim/explore/simple.h"
 #include "sim/rng.h"
 #include "sim/sim.h"
 
@@ -92,20 +93,6 @@ class FixedPct : public sim::Strategy {
   }
   std::vector<int> priority_;
   std::vector<int64_t> change_steps_;
-};
-
-class RandomWalk : public sim::Strategy {
- public:
-  explicit RandomWalk(uint64_t seed) : rng_(seed) {}
-  ActorId PickActor(const Sim& sim) override {
-    return sim.enabled()[rng_.Uniform(static_cast<uint32_t>(sim.enabled().size()))];
-  }
-  int PickChoice(const Sim&, int n, const char*) override {
-    return static_cast<int>(rng_.Uniform(static_cast<uint32_t>(n)));
-  }
-
- private:
-  sim::Rng rng_;
 };
 
 // Runs one execution of pct_depth3 with parameter k; true if the planted assertion failed.
@@ -198,7 +185,7 @@ TEST(PctDepth3, RandomWalkFindsItWithin100kExecutions) {
   int64_t executions = 0;
   bool found = false;
   while (!found && executions < 100000) {
-    RandomWalk walk(sim::MixSeed(1, static_cast<uint64_t>(executions++)));
+    sim::UniformWalk walk(sim::MixSeed(1, static_cast<uint64_t>(executions++)));
     found = Fails(sim, 10, walk);
   }
   EXPECT_TRUE(found);

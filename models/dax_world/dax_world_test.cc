@@ -9,17 +9,11 @@
 #include "models/dax_world/world.h"
 #include "models/workload/library.h"
 #include "sim/explore/explorer.h"
+#include "sim/explore/simple.h"
 #include "sim/explore/token.h"
 
 namespace daxsim::models {
 namespace {
-
-class FirstEnabled : public sim::Strategy {
- public:
-  sim::ActorId PickActor(const sim::Sim& s) override { return s.enabled().front(); }
-  int PickChoice(const sim::Sim&, int, const char*) override { return choice; }
-  int choice = 0;
-};
 
 workload::Workload Parse(const std::string& text) {
   absl::StatusOr<workload::Workload> w = workload::ParseWorkload(text, "test");
@@ -33,8 +27,7 @@ struct WorldRun {
   std::unique_ptr<DaxWorld> world;
   WorldRun(const std::string& text, int choice = 0) : w(Parse(text)) {
     world = BuildDaxWorld(sim, DaxModelConfig{}, w);
-    FirstEnabled s;
-    s.choice = choice;
+    sim::FirstEnabled s(choice);
     sim.Run(s);
   }
   bool Emitted(const std::string& needle) const {
@@ -245,7 +238,7 @@ TEST(DaxWorldTrace, MatchesTheRealKernelTraceOfSection9) {
   ASSERT_TRUE(t.ok());
   sim::Sim sim(sim::SimOptions{.trace = true});
   auto world = t->build(sim);
-  FirstEnabled s;
+  sim::FirstEnabled s;
   sim.Run(s);
   ASSERT_TRUE(sim.completed()) << sim.violation().message;
   std::vector<std::string> got;

@@ -13,6 +13,7 @@
 #include "absl/strings/str_format.h"
 #include "models/dax_world/target.h"
 #include "sim/explore/explorer.h"
+#include "sim/explore/simple.h"
 #include "sim/rng.h"
 #include "sim/sim.h"
 #include "tools/daxsim/cli.h"
@@ -35,21 +36,6 @@ struct BenchConfig {
 };
 
 // The minimal strategy: every pick uniform over what is allowed, from the one PRNG.
-class UniformPick : public sim::Strategy {
- public:
-  explicit UniformPick(uint64_t seed) : rng_(seed) {}
-  sim::ActorId PickActor(const sim::Sim& sim) override {
-    const auto& en = sim.enabled();
-    return en[rng_.Uniform(static_cast<uint32_t>(en.size()))];
-  }
-  int PickChoice(const sim::Sim&, int n, const char*) override {
-    return static_cast<int>(rng_.Uniform(static_cast<uint32_t>(n)));
-  }
-
- private:
-  sim::Rng rng_;
-};
-
 sim::Task<void> Stepper(sim::Sim& sim, sim::ObjectId x, int64_t n) {
   for (int64_t i = 0; i < n; ++i) co_await sim.Point("step", {x, sim::Access::kWrite});
 }
@@ -75,7 +61,7 @@ double StepsPerSecond(int64_t steps_per_actor, uint64_t seed) {
   const sim::ObjectId x = sim.NewObject("x");
   sim.Spawn("A", Stepper(sim, x, steps_per_actor));
   sim.Spawn("B", Stepper(sim, x, steps_per_actor));
-  UniformPick pick(seed);
+  sim::UniformWalk pick(seed);
   const Clock::time_point start = Clock::now();
   sim.Run(pick);
   const double s = Seconds(start);
