@@ -198,15 +198,16 @@ INSTANTIATE_TEST_SUITE_P(Workloads, DporClean,
                          ::testing::Values("fault_vs_truncate", "fault_vs_punch",
                                            "two_write_faults_hole", "read_fault_hole_then_write",
                                            "write_vs_read_fault_hole", "three_readers_hole",
-                                           "pfn_mkwrite_vs_fsync", "pin_vs_truncate",
-                                           "cow_private_vs_truncate", "store_beyond_eof",
-                                           "fsync_then_crash", "store_no_fsync_crash",
-                                           "poison_shared_mapping"));
+                                           "pfn_mkwrite_vs_fsync", "writeback_vs_store",
+                                           "pin_vs_truncate", "cow_private_vs_truncate",
+                                           "store_beyond_eof", "fsync_then_crash",
+                                           "store_no_fsync_crash", "poison_shared_mapping",
+                                           "pmd_fault_vs_pte_fault", "pmd_hole_vs_pte_write"));
 
 // The finding of README "Findings": concurrent fsyncs can lose a store covered by a returned
 // msync. DPOR finds it, with a minimal schedule of 2 preemptions, and the token replays it.
 TEST(DaxWorldFinding, ConcurrentFsyncTowriteRace) {
-  absl::StatusOr<sim::Target> t = MakeDaxTarget("xfs", "writeback_vs_store", "");
+  absl::StatusOr<sim::Target> t = MakeDaxTarget("xfs", "fsync_vs_msync", "");
   ASSERT_TRUE(t.ok());
   sim::ExploreOptions o;
   o.strategy = sim::StrategyKind::kDpor;

@@ -37,6 +37,7 @@ actor T1
   store m 0 len=8 val=0x11        # through a stale mapping this would corrupt g's new block
 actor T2
   punch f 0 len=4K
+  fsync f                         # commits the free: the block may now be reused
 actor T3
   write g 0 len=4K val=0x22       # may be given the block punched from f
   read g 0 len=4K expect=0x22
@@ -93,6 +94,30 @@ actor C
   mmap m f len=2M
   load m 0x1000 len=8
 )"},
+    {"pmd_fault_vs_pte_fault",
+     "one PMD write fault and one PTE write fault race on one 2 MiB range (exhaustive variant)",
+     "S02 reduced; DAX.md §7 bugs 11, 12 (23c84eb78375)", R"(
+file f size=2M
+actor A
+  mmap m f off=4K len=4K          # PTE-only mapping of index 1
+  store m 0 len=8 val=0x11
+actor B
+  mmap m f len=2M                 # PMD-eligible: falls back if A's PTE entry is there
+  store m 0x1000 len=8 val=0x22
+  load m 0x1000 len=8             # A's or B's value, never a zero page
+)"},
+    {"pmd_hole_vs_pte_write",
+     "a PTE write fault allocates inside a 2 MiB hole another mapping reads through a PMD",
+     "DAX.md §7 bug 4 and the PMD downgrade in grab_mapping_entry (exhaustive variant)", R"(
+file f size=2M
+actor A
+  mmap m f off=4K len=4K          # PTE-only mapping of index 1
+  store m 0 len=8 val=0x11
+actor B
+  mmap m f len=2M ro
+  load m 0 len=8                  # PMD zero page, or PTE zero page after the downgrade
+  load m 0x1000 len=8             # never the zero page once A's block is mapped
+)"},
     {"write_vs_read_fault_hole",
      "write(2) allocates and fills a hole while a read fault on it is mapping the zero page",
      "DAX.md §7 bug 10 (13e451fdc1af, 876f29460cbd)", R"(
@@ -105,8 +130,22 @@ actor W
   write f 0 len=8 val=0x22
   read f 0 len=8 expect=0x22
 )"},
-    {"writeback_vs_store", "fsync races first-touch stores; msync then crash must keep them",
-     "DAX.md §8 (stores before fsync/msync are durable); S11 for PTEs", R"(
+    {"writeback_vs_store",
+     "fsync (write-protect, flush, clean) races a first-touch and a re-dirtying store; then crash",
+     "DAX.md §8 (stores before fsync are durable); S11 for PTEs", R"(
+file f size=4K
+actor T1 mm=P
+  mmap m f len=4K
+  store m 0 len=8 val=0x11        # allocating write fault
+  store m 0x800 len=8 val=0x33    # after a writeback: must fault and re-dirty the entry
+actor T2 mm=P
+  fsync f                         # cleans the entry between or during T1's faults
+  fsync f                         # flushes every store that completed before it started
+  crash
+)"},
+    {"fsync_vs_msync",
+     "two writebacks of one file race: msync may return before the other one has flushed",
+     "finding (to confirm): dax_writeback_mapping_range() TOWRITE walk, no PG_writeback wait", R"(
 file f size=8K
 actor T1
   mmap m f len=8K
@@ -115,7 +154,7 @@ actor T1
   msync m 0 len=8K
   crash
 actor T2
-  fsync f                         # cleans entries between or during T1's faults
+  fsync f                         # clears TOWRITE on entries T1's msync tagged, then flushes
 )"},
     {"pfn_mkwrite_vs_fsync",
      "the first store after a read fault (pfn_mkwrite) races fsync's clean and write-protect",
@@ -125,10 +164,10 @@ actor T1
   mmap m f len=4K
   load m 0 len=8                  # read-only PTE
   store m 0 len=8 val=0x11        # pfn_mkwrite
-  fsync f                         # must flush the store
-  crash
 actor T2
-  fsync f
+  fsync f                         # races the mkwrite
+  fsync f                         # must flush the store if it completed before this started
+  crash
 )"},
     {"pmd_fsync_twice", "store, fsync, store again in the same PMD, fsync: both stores durable",
      "S11; DAX.md §7 bug 9 (f729c8c9b24f)", R"(
@@ -170,6 +209,7 @@ actor D
   unpin m 0 len=4K val=0x44       # the device writes, then the pins drop
 actor T
   truncate f 0                    # must wait for the pins before freeing blocks
+  fsync f                         # commits the free: the block may now be reused
 actor F
   write g 0 len=4K val=0x33
   read g 0 len=4K expect=0x33     # never overwritten by D's DMA

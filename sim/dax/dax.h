@@ -111,6 +111,7 @@ class Dax {
 
   // ---- writeback / invalidation ----
   sim::Task<int> WritebackOne(DaxInode& inode, uint64_t index, uint64_t entry);
+  sim::Task<void> TagPagesForWriteback(vm::Xarray& xa, uint64_t first, uint64_t last);
   sim::Task<int> InvalidateEntry(DaxInode& inode, uint64_t index, bool trunc);
 
   sim::Sim* sim_;

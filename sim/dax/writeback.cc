@@ -3,13 +3,23 @@
 // clear TOWRITE, write-protect and clean every mapping (dax_entry_mkclean), flush its cache
 // lines (dax_flush = clwb), unlock and clear DIRTY) (v5.15). The fence is the caller's
 // (fsync ends with a flush of the device: nvdimm_flush).
-// Scheduling points: xa_lock, the entry lock, the mkclean rmap walk.
+// Scheduling points: xa_lock (taken apart for tagging and for the walk, as the kernel does),
+// the entry lock, the mkclean rmap walk.
 #include "sim/check.h"
 #include "sim/dax/dax.h"
 
 namespace daxsim::dax {
 
 using namespace vm;
+
+// mm/page-writeback.c tag_pages_for_writeback(): DIRTY -> TOWRITE, under its own xa_lock hold
+// (the cond_resched() every XA_CHECK_SCHED entries never happens in workloads this small).
+sim::Task<void> Dax::TagPagesForWriteback(vm::Xarray& xa, uint64_t first, uint64_t last) {
+  auto _ = sim_->Enter("tag_pages_for_writeback");
+  co_await xa.xa_lock.Lock();
+  for (uint64_t index : xa.Marked(XaMark::kDirty, first, last)) xa.SetMark(index, XaMark::kTowrite);
+  co_await xa.xa_lock.Unlock();
+}
 
 sim::Task<int> Dax::WritebackMappingRange(DaxInode& inode, uint64_t start, uint64_t end) {
   auto _ = sim_->Enter("dax_writeback_mapping_range");
@@ -21,9 +31,10 @@ sim::Task<int> Dax::WritebackMappingRange(DaxInode& inode, uint64_t start, uint6
   co_await xa.xa_lock.Unlock();
   if (empty) co_return 0;
   TraceWritebackRange("dax_writeback_range", inode, first, last);
-  // tag_pages_for_writeback()
+  co_await TagPagesForWriteback(xa, first, last);
+  // xas_for_each_marked(TOWRITE) under its own xa_lock hold: a concurrent writeback can clear
+  // TOWRITE on an entry this one tagged, between the two holds.
   co_await xa.xa_lock.Lock();
-  for (uint64_t index : xa.Marked(XaMark::kDirty, first, last)) xa.SetMark(index, XaMark::kTowrite);
   int ret = 0;
   uint64_t stopped = first;
   for (;;) {

@@ -5,12 +5,22 @@
 namespace daxsim::fs {
 
 BlockAllocator::BlockAllocator(sim::Sim& sim, uint64_t first_block, uint64_t blocks, bool pmd_align)
-    : first_(first_block), pmd_align_(pmd_align), used_(blocks, false), obj_(sim.NewObject("agf")) {
+    : first_(first_block),
+      pmd_align_(pmd_align),
+      used_(blocks, false),
+      busy_(blocks, false),
+      obj_(sim.NewObject("agf")) {
   for (uint64_t b = 0; b < first_block && b < blocks; ++b) used_[b] = true;  // fs metadata
 }
 
 void BlockAllocator::Reset() {
   for (uint64_t b = 0; b < used_.size(); ++b) used_[b] = b < first_;
+  ClearBusy();
+}
+
+void BlockAllocator::ClearBusy() {
+  busy_.assign(busy_.size(), false);
+  busy_count_ = 0;
 }
 
 std::optional<uint64_t> BlockAllocator::Alloc(uint64_t len) {
@@ -19,7 +29,7 @@ std::optional<uint64_t> BlockAllocator::Alloc(uint64_t len) {
   for (; start + len <= used_.size(); start += step) {
     bool ok = true;
     for (uint64_t b = start; b < start + len; ++b) {
-      if (used_[b]) {
+      if (used_[b] || busy_[b]) {
         ok = false;
         if (step == 1) start = b;  // skip past the used block
         break;
@@ -37,6 +47,8 @@ void BlockAllocator::Free(uint64_t block, uint64_t len) {
   for (uint64_t b = block; b < block + len; ++b) {
     DAXSIM_CHECK_MSG(used_[b], "double free of a block");
     used_[b] = false;
+    busy_[b] = true;
+    busy_count_++;
   }
 }
 

@@ -1,6 +1,8 @@
 // The free-space map of the filesystem (xfs's AGF free-space btrees, reduced to a bitmap):
 // deterministic first-fit allocation of contiguous runs, optionally 2 MiB aligned (as with
 // mkfs.xfs -d su=2m, the recommended DAX layout, so that PMD faults can map huge pages).
+// Freed blocks are busy (xfs_extent_busy) until the log commits the transaction that freed them:
+// a block is never reused for data while a crash could still give it back to its old owner.
 // Plain data; callers serialise under the inode lock and declare the footprint object().
 #pragma once
 
@@ -16,10 +18,12 @@ class BlockAllocator {
  public:
   BlockAllocator(sim::Sim& sim, uint64_t first_block, uint64_t blocks, bool pmd_align);
 
-  // A free contiguous run of `len` blocks; aligned to 512 blocks when `len` is a multiple of 512
-  // and alignment is on. nullopt: -ENOSPC.
+  // A free, not busy, contiguous run of `len` blocks; aligned to 512 blocks when `len` is a
+  // multiple of 512 and alignment is on. nullopt: -ENOSPC, or only busy space (see busy()).
   std::optional<uint64_t> Alloc(uint64_t len);
-  void Free(uint64_t block, uint64_t len);
+  void Free(uint64_t block, uint64_t len);  // the blocks become busy
+  bool busy() const { return busy_count_ > 0; }
+  void ClearBusy();  // the log committed every free so far (xfs_extent_busy_clear)
   void MarkUsed(uint64_t block, uint64_t len);
   bool IsFree(uint64_t block) const { return !used_[block]; }
   uint64_t blocks() const { return used_.size(); }
@@ -30,6 +34,8 @@ class BlockAllocator {
   uint64_t first_;
   bool pmd_align_;
   std::vector<bool> used_;
+  std::vector<bool> busy_;
+  uint64_t busy_count_ = 0;
   sim::ObjectId obj_;
 };
 

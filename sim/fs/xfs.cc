@@ -188,12 +188,14 @@ std::unique_ptr<dax::IomapOps> MakeXfsWriteIomapOps(Xfs* fs) {
   return std::make_unique<XfsWriteIomapOps>(fs);
 }
 
-// with `zero` the new or converted blocks are zeroed before the commit.
+// with `zero` the new or converted blocks are zeroed before they enter the extent map
+// (xfs_bmapi_allocate / xfs_bmapi_convert_unwritten with XFS_BMAPI_ZERO), and so before the commit.
 sim::Task<int> Xfs::AllocBlocks(XfsInode* ip, uint64_t fsb, uint64_t count, bool zero,
                                 bool unwritten, Extent* out) {
   auto _ = sim_->Enter("xfs_iomap_write_direct");
   co_await ip->ilock.DownWrite();
   int err = 0;
+  bool changed = false;
   for (uint64_t f = fsb; f < fsb + count;) {
     if (auto e = ip->Lookup(f)) {
       const uint64_t n = std::min(e->first + e->second.len, fsb + count) - f;
@@ -201,23 +203,29 @@ sim::Task<int> Xfs::AllocBlocks(XfsInode* ip, uint64_t fsb, uint64_t count, bool
         const uint64_t block = e->second.block + (f - e->first);
         if (zero) co_await ZeroBlocks(block, n);
         ip->MapExtent(f, Extent{block, n, false});
-        Pin(ip);
+        changed = true;
       }
       f += n;
       continue;
     }
     const uint64_t n = std::min(ip->NextMapped(f), fsb + count) - f;
     co_await sim_->Point("xfs_bmapi_write (allocate)", {alloc_.object(), Access::kWrite});
-    const std::optional<uint64_t> block = alloc_.Alloc(n);
+    std::optional<uint64_t> block = alloc_.Alloc(n);
+    if (!block && alloc_.busy()) {
+      // xfs_extent_busy_flush(): only busy space is left; commit the frees and retry.
+      co_await LogForce();
+      block = alloc_.Alloc(n);
+    }
     if (!block) {
       err = -28;  // ENOSPC
       break;
     }
-    ip->MapExtent(f, Extent{*block, n, unwritten});
-    Pin(ip);
     if (zero && !unwritten) co_await ZeroBlocks(*block, n);
+    ip->MapExtent(f, Extent{*block, n, unwritten});
+    changed = true;
     f += n;
   }
+  if (changed) TransCommit(ip);
   if (out != nullptr && err == 0) {
     if (auto e = ip->Lookup(fsb)) *out = e->second;
   }

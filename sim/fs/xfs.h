@@ -150,7 +150,9 @@ class Xfs {
   sim::Task<void> ZeroBytes(XfsInode* ip, uint64_t offset, uint64_t len);  // mapped bytes only
   sim::Task<void> ZeroBlocks(uint64_t block, uint64_t count);              // xfs_zero_extent
   sim::Task<void> LogForce();
-  void Pin(XfsInode* ip) { ip->pinned_ = true; }
+  // xfs_trans_commit(): the inode's in-core size and extent map go to the CIL (committed_), to
+  // become durable at the next log force; the inode is pinned until then.
+  void TransCommit(XfsInode* ip);
 
   struct Durable {
     uint64_t size = 0;
@@ -164,8 +166,9 @@ class Xfs {
   XfsParams params_;
   BlockAllocator alloc_;
   std::vector<std::unique_ptr<XfsInode>> inodes_;
-  std::map<uint64_t, Durable> durable_;  // by ino: the state as of the last log force
-  std::vector<bool> initialized_;        // by block
+  std::map<uint64_t, Durable> committed_;  // by ino: as of the last transaction commit (CIL)
+  std::map<uint64_t, Durable> durable_;    // by ino: as of the last log force
+  std::vector<bool> initialized_;          // by block
   sim::ObjectId log_obj_;
   uint64_t log_forces_ = 0;
   std::unique_ptr<dax::IomapOps> read_ops_, write_ops_;

@@ -52,7 +52,7 @@ XfsInode* Xfs::CreateFile(const std::string& name, uint64_t size) {
   inodes_.push_back(std::make_unique<XfsInode>(this, *sim_, name, ino));
   XfsInode* ip = inodes_.back().get();
   ip->size_ = size;
-  durable_[ino] = Durable{size, {}};
+  durable_[ino] = committed_[ino] = Durable{size, {}};
   return ip;
 }
 
@@ -70,7 +70,7 @@ void Xfs::SetupExtent(XfsInode* ip, uint64_t offset, uint64_t length, bool unwri
     }
     pmem_->Sfence();
   }
-  durable_[ip->ino()] = Durable{ip->size_, ip->extents_};
+  durable_[ip->ino()] = committed_[ip->ino()] = Durable{ip->size_, ip->extents_};
 }
 
 XfsInode* Xfs::Find(const std::string& name) {
@@ -122,15 +122,20 @@ sim::Task<void> Xfs::LogForce() {
   // The commit record is written with REQ_PREFLUSH | REQ_FUA: data before it is durable.
   co_await sim_->Point("xfs_log_force (flush + commit)", {log_obj_, Access::kWrite});
   pmem_->NvdimmFlush();
-  for (auto& ip : inodes_) {
-    durable_[ip->ino()] = Durable{ip->size_, ip->extents_};
-    ip->pinned_ = false;
-  }
+  durable_ = committed_;
+  for (auto& ip : inodes_) ip->pinned_ = false;
+  alloc_.ClearBusy();
   log_forces_++;
+}
+
+void Xfs::TransCommit(XfsInode* ip) {
+  committed_[ip->ino()] = Durable{ip->size_, ip->extents_};
+  ip->pinned_ = true;
 }
 
 void Xfs::Recover() {
   alloc_.Reset();
+  committed_ = durable_;
   for (auto& ip : inodes_) {
     const Durable& d = durable_[ip->ino()];
     ip->size_ = d.size;
@@ -168,7 +173,7 @@ sim::Task<void> Xfs::FreeFileSpace(XfsInode* ip, uint64_t offset, uint64_t len) 
       alloc_.Free(e.block, e.len);
       for (uint64_t b = e.block; b < e.block + e.len; ++b) initialized_[b] = false;
     }
-    Pin(ip);
+    TransCommit(ip);
     co_await ip->ilock.UpWrite();
   }
   // Partial blocks at the edges are zeroed.
@@ -202,7 +207,7 @@ sim::Task<int> Xfs::Truncate(XfsInode* ip, uint64_t newsize) {
     co_await FreeFileSpace(ip, holebegin << PAGE_SHIFT,
                            (UINT64_MAX >> 2) - (holebegin << PAGE_SHIFT));
   }
-  Pin(ip);
+  TransCommit(ip);
   co_await ip->invalidate_lock.UpWrite();
   co_await ip->i_rwsem.UpWrite();
   co_return 0;
@@ -232,7 +237,7 @@ sim::Task<int> Xfs::Fallocate(XfsInode* ip, FallocMode mode, uint64_t offset, ui
     if (err == 0 && offset + len > ip->size_) {
       co_await sim_->Point("i_size_write", {ip->size_obj_, Access::kWrite});
       ip->size_ = offset + len;
-      Pin(ip);
+      TransCommit(ip);
     }
   }
   co_await ip->invalidate_lock.UpWrite();
@@ -264,7 +269,7 @@ sim::Task<int64_t> Xfs::Write(XfsInode* ip, uint64_t pos, uint64_t len, const ui
   if (ret > 0 && pos + static_cast<uint64_t>(ret) > ip->size_) {
     co_await sim_->Point("i_size_write + xfs_setfilesize", {ip->size_obj_, Access::kWrite});
     ip->size_ = pos + static_cast<uint64_t>(ret);
-    Pin(ip);
+    TransCommit(ip);
   }
   co_await ip->i_rwsem.UpWrite();
   co_return ret;

@@ -134,7 +134,7 @@ std::vector<models::ScenarioInfo> CheckItems() {
       // Two concurrent fsyncs: one returns while the other is between clearing an entry's
       // TOWRITE mark and flushing it (dax_writeback_one); a crash then loses a store that the
       // returned msync covered.
-      {"writeback_vs_store", "invariant"},
+      {"fsync_vs_msync", "invariant"},
       // A fault that passed dax_direct_access() before kill_dax() installs its PTE after the
       // unbind's unmap: a mapping outlives the device (I10). The model has no dax_read_lock /
       // synchronize_srcu yet; see README "Findings".
