@@ -51,7 +51,7 @@ actor A
   ASSERT_NE(pte, nullptr);
   EXPECT_EQ(pte->pfn, vm::kZeroPfn);
   EXPECT_FALSE(pte->write);
-  const auto slot = r.world->xfs().Find("f")->mapping().i_pages.Load(0);
+  const auto slot = r.world->fs().Find("f")->mapping().i_pages.Load(0);
   ASSERT_TRUE(slot.has_value());
   EXPECT_TRUE(dax::dax_is_zero_entry(slot->value));
   EXPECT_TRUE(r.Emitted("dax_load_hole:"));
@@ -140,7 +140,7 @@ actor A
 )",
                choice);
     ASSERT_TRUE(r.sim.completed()) << r.sim.violation().message;
-    std::vector<uint8_t> page = r.world->ReadFilePage(*r.world->xfs().Find("f"), 0);
+    std::vector<uint8_t> page = r.world->ReadFilePage(*r.world->fs().Find("f"), 0);
     EXPECT_EQ(page[0], 0x42) << "choice " << choice;
   }
 }
@@ -174,7 +174,7 @@ actor A
   EXPECT_GE(res.executions, 2);
   for (int choice = 0; choice < 2; ++choice) {
     WorldRun r(FormatWorkload(w), choice);
-    first_bytes.insert(r.world->ReadFilePage(*r.world->xfs().Find("f"), 0)[0]);
+    first_bytes.insert(r.world->ReadFilePage(*r.world->fs().Find("f"), 0)[0]);
   }
   EXPECT_EQ(first_bytes, (std::set<int>{0x11, 0x42}));
 }
@@ -290,7 +290,7 @@ actor A
   write f 0 len=1 val=0x22
 )");
   auto world = BuildDaxWorld(sim, DaxModelConfig{}, w);
-  const uint64_t ino = world->xfs().Find("f")->ino();
+  const uint64_t ino = world->fs().Find("f")->ino();
   world->history = {{0, ino, 0, 1, true, 0x22, {}, 0, 5}, {0, ino, 0, 1, false, 0, {0x00}, 6, 8}};
   EXPECT_TRUE(CheckLinearizable(*world).has_value());
   world->history[1].result = {0x22};

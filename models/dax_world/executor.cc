@@ -56,7 +56,7 @@ sim::Task<vm::AccessResult> Access_(DaxWorld* w, vm::Mm* mm, vm::Vma* vma, uint6
     // The durability oracle's generations move before and after a write: an fsync snapshot
     // taken around it cannot tell which content must survive.
     const bool touch = write && vma->shared;
-    const auto* ip = static_cast<fs::XfsInode*>(vma->ops);
+    const auto* ip = static_cast<fs::Inode*>(vma->ops);
     if (touch) w->BeginWrite(ip->ino(), vma->PgoffOf(vma->start + p));
     r = co_await w->vm().UserAccess(mm, vma->start + p, buf.data(), n, write);
     if (touch) w->EndWrite(ip->ino(), vma->PgoffOf(vma->start + p));
@@ -67,7 +67,7 @@ sim::Task<vm::AccessResult> Access_(DaxWorld* w, vm::Mm* mm, vm::Vma* vma, uint6
   co_return r;
 }
 
-void TouchRange(DaxWorld* w, const fs::XfsInode* ip, uint64_t off, uint64_t len, bool begin) {
+void TouchRange(DaxWorld* w, const fs::Inode* ip, uint64_t off, uint64_t len, bool begin) {
   for (uint64_t pg = off / vm::PAGE_SIZE; pg <= (off + len - 1) / vm::PAGE_SIZE; ++pg) {
     if (begin) {
       w->BeginWrite(ip->ino(), pg);
@@ -85,7 +85,7 @@ const char* Signal(const vm::AccessResult& r) {
 
 // fsync / msync with the durability oracle: the content of every page of the file at the start
 // must survive a later power failure, unless the page was written again meanwhile.
-sim::Task<int> SyncFile(DaxWorld* w, fs::XfsInode* ip, uint64_t start, uint64_t end,
+sim::Task<int> SyncFile(DaxWorld* w, fs::Inode* ip, uint64_t start, uint64_t end,
                         sim::Task<int> sync) {
   std::map<uint64_t, DaxWorld::Expectation> snap;
   const uint64_t pages = (ip->i_size() + vm::PAGE_SIZE - 1) / vm::PAGE_SIZE;
@@ -105,13 +105,13 @@ sim::Task<void> PowerFailure(sim::Sim& sim, DaxWorld* w) {
   co_await sim.Point("crash", {sim::kAllObjects, Access::kWrite});
   sim.KillOthers();
   w->pmem().Crash([&sim](int n, const char* label) { return sim.Choose(n, label); });
-  w->xfs().Recover();
+  w->fs().Recover();
   // Volatile state is gone: page tables, DAX entries, pins.
   for (auto& [name, mm] : w->mutable_mms()) {
     mm->pt = vm::PageTable();
     mm->vmas.clear();
   }
-  for (const auto& ip : w->xfs().inodes()) {
+  for (const auto& ip : w->fs().inodes()) {
     ip->mapping().i_mmap.clear();
     for (const auto& [index, slot] :
          std::map<uint64_t, vm::Xarray::Slot>(ip->mapping().i_pages.slots())) {
@@ -123,7 +123,7 @@ sim::Task<void> PowerFailure(sim::Sim& sim, DaxWorld* w) {
   // Recovered metadata: no block in two places, and no written extent that shows a block's
   // stale content (a block reached a file without being zeroed or written durably).
   std::map<uint64_t, std::string> owner;
-  for (const auto& ip : w->xfs().inodes()) {
+  for (const auto& ip : w->fs().inodes()) {
     for (const auto& [fsb, e] : ip->extents()) {
       for (uint64_t b = e.block; b < e.block + e.len; ++b) {
         const std::string here = ip->name() + " page " + std::to_string(fsb + (b - e.block));
@@ -153,7 +153,7 @@ sim::Task<void> PowerFailure(sim::Sim& sim, DaxWorld* w) {
   // Durability: every page covered by a completed fsync and not written since holds its data.
   for (const auto& [key, e] : w->durable) {
     if (w->page_generation[key] != e.generation) continue;
-    for (const auto& ip : w->xfs().inodes()) {
+    for (const auto& ip : w->fs().inodes()) {
       if (ip->ino() != key.first) continue;
       if (key.second * vm::PAGE_SIZE >= ip->i_size()) {
         sim.Report(sim::ViolationKind::kInvariant, "durability: size",
@@ -174,7 +174,7 @@ sim::Task<void> PowerFailure(sim::Sim& sim, DaxWorld* w) {
 }
 
 sim::Task<void> Execute(sim::Sim& sim, DaxWorld* w, vm::Mm* mm, ActorState* st, const Op& op) {
-  fs::Xfs& xfs = w->xfs();
+  fs::Filesystem& fs = w->fs();
   switch (op.code) {  // operations the sequential byte-array model does not describe
     case OpCode::kFallocate:
     case OpCode::kPunchHole:
@@ -194,7 +194,7 @@ sim::Task<void> Execute(sim::Sim& sim, DaxWorld* w, vm::Mm* mm, ActorState* st, 
   switch (op.code) {
     case OpCode::kMmap: {
       auto _ = sim.Enter("sys_mmap");
-      fs::XfsInode* ip = xfs.Find(op.file);
+      fs::Inode* ip = fs.Find(op.file);
       const vm::Vma proto = VmaFor(op, ip);
       st->maps[op.map] = co_await w->vm().Mmap(mm, proto, op.length);
       break;
@@ -216,7 +216,7 @@ sim::Task<void> Execute(sim::Sim& sim, DaxWorld* w, vm::Mm* mm, ActorState* st, 
       if (!vma->shared || r.kind != vm::AccessResult::kOk) {
         w->history_eligible = false;
       } else {
-        w->history.push_back({st->index, static_cast<fs::XfsInode*>(vma->ops)->ino(),
+        w->history.push_back({st->index, static_cast<fs::Inode*>(vma->ops)->ino(),
                               vma->PgoffOf(vma->start) * vm::PAGE_SIZE + op.offset, op.length,
                               write, static_cast<uint8_t>(op.value), got, start, sim.step_count()});
       }
@@ -259,7 +259,7 @@ sim::Task<void> Execute(sim::Sim& sim, DaxWorld* w, vm::Mm* mm, ActorState* st, 
       break;
     case OpCode::kMsync: {
       vm::Vma* vma = st->maps.at(op.map);
-      fs::XfsInode* ip = static_cast<fs::XfsInode*>(vma->ops);
+      fs::Inode* ip = static_cast<fs::Inode*>(vma->ops);
       const uint64_t fstart = vma->PgoffOf(vma->start + op.offset) << vm::PAGE_SHIFT;
       const int err = co_await SyncFile(
           w, ip, fstart, fstart + op.length - 1,
@@ -283,7 +283,7 @@ sim::Task<void> Execute(sim::Sim& sim, DaxWorld* w, vm::Mm* mm, ActorState* st, 
         if (r.kind != vm::AccessResult::kOk) break;
         st->pinned[{op.map, p}] = pfn;
         if (w->pmem().OwnsPfn(pfn)) {
-          fs::XfsInode* ip = static_cast<fs::XfsInode*>(vma->ops);
+          fs::Inode* ip = static_cast<fs::Inode*>(vma->ops);
           w->pins.push_back({pfn, ip, vma->PgoffOf(vma->start + p)});
         }
       }
@@ -314,7 +314,7 @@ sim::Task<void> Execute(sim::Sim& sim, DaxWorld* w, vm::Mm* mm, ActorState* st, 
       w->phys().put_page(pfn);
       auto _ = sim.Enter("memory_failure_dev_pagemap");
       w->pmem().Poison(pfn);
-      fs::XfsInode* ip = static_cast<fs::XfsInode*>(vma->ops);
+      fs::Inode* ip = static_cast<fs::Inode*>(vma->ops);
       const uint64_t index = vma->PgoffOf(vma->start + op.offset);
       const uint64_t entry = co_await w->dax().LockEntryForMemoryFailure(*ip, index);
       co_await w->vm().UnmapMappingPages(&ip->mapping(), index, 1, false);
@@ -323,16 +323,16 @@ sim::Task<void> Execute(sim::Sim& sim, DaxWorld* w, vm::Mm* mm, ActorState* st, 
     }
     case OpCode::kRead:
     case OpCode::kWrite: {
-      fs::XfsInode* ip = xfs.Find(op.file);
+      fs::Inode* ip = fs.Find(op.file);
       std::vector<uint8_t> buf(op.length, static_cast<uint8_t>(op.value));
       const int64_t start = sim.step_count();
       int64_t n;
       if (op.code == OpCode::kWrite) {
         TouchRange(w, ip, op.offset, op.length, true);
-        n = co_await xfs.Write(ip, op.offset, op.length, buf.data());
+        n = co_await fs.Write(ip, op.offset, op.length, buf.data());
         TouchRange(w, ip, op.offset, op.length, false);
       } else {
-        n = co_await xfs.Read(ip, op.offset, op.length, buf.data());
+        n = co_await fs.Read(ip, op.offset, op.length, buf.data());
         if (n >= 0) {
           buf.resize(static_cast<size_t>(n));
           CheckExpect(sim, op, buf, "read " + op.file);
@@ -352,38 +352,38 @@ sim::Task<void> Execute(sim::Sim& sim, DaxWorld* w, vm::Mm* mm, ActorState* st, 
     case OpCode::kFallocate:
     case OpCode::kPunchHole:
     case OpCode::kZeroRange: {
-      fs::XfsInode* ip = xfs.Find(op.file);
-      const auto mode = op.code == OpCode::kFallocate   ? fs::Xfs::FallocMode::kAllocate
-                        : op.code == OpCode::kPunchHole ? fs::Xfs::FallocMode::kPunchHole
-                                                        : fs::Xfs::FallocMode::kZeroRange;
-      const bool touch = mode != fs::Xfs::FallocMode::kAllocate;
+      fs::Inode* ip = fs.Find(op.file);
+      const auto mode = op.code == OpCode::kFallocate   ? fs::Filesystem::FallocMode::kAllocate
+                        : op.code == OpCode::kPunchHole ? fs::Filesystem::FallocMode::kPunchHole
+                                                        : fs::Filesystem::FallocMode::kZeroRange;
+      const bool touch = mode != fs::Filesystem::FallocMode::kAllocate;
       if (touch) TouchRange(w, ip, op.offset, op.length, true);
-      const int err = co_await xfs.Fallocate(ip, mode, op.offset, op.length);
+      const int err = co_await fs.Fallocate(ip, mode, op.offset, op.length);
       if (touch) TouchRange(w, ip, op.offset, op.length, false);
       sim.Emit(line + op.file + " -> " + std::to_string(err));
       break;
     }
     case OpCode::kTruncate: {
-      fs::XfsInode* ip = xfs.Find(op.file);
+      fs::Inode* ip = fs.Find(op.file);
       const uint64_t old_size = std::max<uint64_t>(ip->i_size(), vm::PAGE_SIZE);
       const uint64_t from = op.offset & ~(vm::PAGE_SIZE - 1);
       if (old_size > from) TouchRange(w, ip, from, old_size - from, true);
-      const int err = co_await xfs.Truncate(ip, op.offset);
+      const int err = co_await fs.Truncate(ip, op.offset);
       if (old_size > from) TouchRange(w, ip, from, old_size - from, false);
       sim.Emit(line + op.file + " " + Hex(op.offset) + " -> " + std::to_string(err));
       break;
     }
     case OpCode::kFsync: {
-      fs::XfsInode* ip = xfs.Find(op.file);
+      fs::Inode* ip = fs.Find(op.file);
       const int err =
-          co_await SyncFile(w, ip, 0, UINT64_MAX >> 1, xfs.Fsync(ip, 0, UINT64_MAX >> 1));
+          co_await SyncFile(w, ip, 0, UINT64_MAX >> 1, fs.Fsync(ip, 0, UINT64_MAX >> 1));
       sim.Emit(line + op.file + " -> " + std::to_string(err));
       break;
     }
     case OpCode::kInjectBadBlock: {
       // A latent media error under the file block: loads machine-check (SIGBUS), the driver
       // learns of it only at the next scrub (S21).
-      fs::XfsInode* ip = xfs.Find(op.file);
+      fs::Inode* ip = fs.Find(op.file);
       co_await sim.Point("inject media error", {sim::kAllObjects, Access::kWrite});
       if (auto e = ip->Lookup(op.offset >> vm::PAGE_SHIFT)) {
         w->pmem().InjectLatentError(e->second.block + ((op.offset >> vm::PAGE_SHIFT) - e->first));
@@ -401,7 +401,7 @@ sim::Task<void> Execute(sim::Sim& sim, DaxWorld* w, vm::Mm* mm, ActorState* st, 
       auto _ = sim.Enter("kill_dax");
       co_await sim.Point("kill_dax", {sim::kAllObjects, Access::kWrite});
       w->pmem().Kill();
-      for (const auto& ip : w->xfs().inodes()) {
+      for (const auto& ip : w->fs().inodes()) {
         co_await w->vm().UnmapMappingPages(&ip->mapping(), 0, 0, false);
       }
       break;

@@ -65,13 +65,13 @@ void RegisterInvariants(DaxWorld* w) {
               Hex(addr - vma.start) + " maps pfn " + Hex(pfn) + " after unbind (kill_dax)";
         return false;
       }
-      const auto* ip = static_cast<const fs::XfsInode*>(vma.ops);
+      const auto* ip = static_cast<const fs::Inode*>(vma.ops);
       const uint64_t page = vma.PgoffOf(addr);
       const uint64_t block = w->pmem().PfnToPgoff(pfn);
       const std::string where = mm.name() + " " + vma.name + " " + Hex(addr - vma.start) +
                                 (pmd ? " (PMD)" : "") + " -> block " + std::to_string(block);
       const uint64_t n = pmd ? vm::PTRS_PER_PMD : 1;
-      const std::optional<fs::Xfs::Owner> owner = w->xfs().BlockOwner(block);
+      const std::optional<fs::Filesystem::Owner> owner = w->fs().BlockOwner(block);
       if (!owner) {
         bad = "I1 stale mapping: " + where + " which is free";
         return false;
@@ -82,7 +82,7 @@ void RegisterInvariants(DaxWorld* w) {
         return false;
       }
       if (pmd) {  // the rest of the 2 MiB: one extent, consecutive file pages
-        const std::optional<fs::Xfs::Owner> last = w->xfs().BlockOwner(block + n - 1);
+        const std::optional<fs::Filesystem::Owner> last = w->fs().BlockOwner(block + n - 1);
         if (!last || last->inode != ip || last->fsb != page + n - 1 ||
             ip->Lookup(page)->second.len < n - (page - ip->Lookup(page)->first)) {
           bad = "I1 stale mapping: " + where + " whose 2 MiB are no longer this file's extent";
@@ -90,12 +90,12 @@ void RegisterInvariants(DaxWorld* w) {
         }
       }
       for (uint64_t b = block; b < block + n; ++b) {
-        if (!w->xfs().BlockInitialized(b)) {
+        if (!w->fs().BlockInitialized(b)) {
           bad = "I6 unzeroed block exposed: " + where + " (block " + std::to_string(b) + ")";
           return false;
         }
       }
-      vm::Xarray& xa = const_cast<fs::XfsInode*>(ip)->mapping().i_pages;
+      vm::Xarray& xa = const_cast<fs::Inode*>(ip)->mapping().i_pages;
       const std::optional<vm::Xarray::Slot> slot = xa.Load(page);
       if (!slot || dax::dax_is_empty_entry(slot->value) || dax::dax_is_zero_entry(slot->value) ||
           dax::dax_to_pfn(slot->value) + (page - slot->index) != pfn) {
@@ -122,7 +122,7 @@ void RegisterInvariants(DaxWorld* w) {
       },
       /*every_step=*/false);
   sim.AddInvariant("I3 PMD/PTE overlap", [w]() -> Result {
-    for (const auto& ip : w->xfs().inodes()) {
+    for (const auto& ip : w->fs().inodes()) {
       const vm::Xarray& xa = ip->mapping().i_pages;
       for (const auto& [index, slot] : xa.slots()) {
         if (slot.order == 0) continue;
@@ -149,7 +149,7 @@ void RegisterInvariants(DaxWorld* w) {
   sim.AddInvariant("I8 pinned block", [w]() -> Result {
     for (const DaxWorld::Pin& p : w->pins) {
       const uint64_t block = w->pmem().PfnToPgoff(p.pfn);
-      const std::optional<fs::Xfs::Owner> owner = w->xfs().BlockOwner(block);
+      const std::optional<fs::Filesystem::Owner> owner = w->fs().BlockOwner(block);
       if (!owner || owner->inode != p.inode || owner->fsb != p.fsb) {
         return "I8 block " + std::to_string(block) + " pinned for DMA (" + p.inode->name() +
                " page " + std::to_string(p.fsb) + ") was " +
@@ -169,7 +169,7 @@ void RegisterInvariants(DaxWorld* w) {
         ForEachMapping(w, [&](const vm::Mm& mm, const vm::Vma& vma, uint64_t addr, vm::Pfn pfn,
                               bool, bool pmd) {
           if (!vm::IsZeroPfn(pfn)) return true;
-          const auto* ip = static_cast<const fs::XfsInode*>(vma.ops);
+          const auto* ip = static_cast<const fs::Inode*>(vma.ops);
           const uint64_t page = vma.PgoffOf(addr);
           if (auto e = ip->Lookup(page); e && !e->second.unwritten) {
             bad = "I7 zero page still mapped over an allocated block: " + mm.name() + " " +

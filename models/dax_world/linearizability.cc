@@ -71,7 +71,7 @@ std::optional<std::string> CheckLinearizable(const DaxWorld& w) {
   if (!w.history_eligible || w.history.size() < 2) return std::nullopt;
   Files files;
   for (const auto& f : w.workload().files) {
-    const fs::XfsInode* ip = const_cast<DaxWorld&>(w).xfs().Find(f.name);
+    const fs::Inode* ip = const_cast<DaxWorld&>(w).fs().Find(f.name);
     for (const auto& e : f.extents) {
       if (e.kind != workload::FileSetup::Extent::kWritten || e.fill == 0) continue;
       for (uint64_t b = e.offset; b < e.offset + e.length; ++b) files[ip->ino()][b] = e.fill;

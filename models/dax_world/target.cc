@@ -19,7 +19,7 @@ struct Param {
   const char* what;
 };
 
-const std::vector<Param>& XfsParams() {
+const std::vector<Param>& ModelParams() {
   static const auto* const p = new std::vector<Param>{
       {"align", 1, 0, 1, "2 MiB-aligned allocation of 2 MiB requests (mkfs -d su=2m)"},
       {"eadr", 0, 0, 1, "platform with eADR (CPU caches in the persistence domain)"},
@@ -31,12 +31,12 @@ const std::vector<Param>& XfsParams() {
 
 absl::StatusOr<std::map<std::string, int>> ParseParams(const std::string& text) {
   std::map<std::string, int> v;
-  for (const Param& p : XfsParams()) v[p.name] = p.default_value;
+  for (const Param& p : ModelParams()) v[p.name] = p.default_value;
   if (text.empty()) return v;
   for (absl::string_view kv : absl::StrSplit(text, ',')) {
     std::vector<std::string> parts = absl::StrSplit(kv, absl::MaxSplits('=', 1));
     const Param* spec = nullptr;
-    for (const Param& p : XfsParams()) {
+    for (const Param& p : ModelParams()) {
       if (parts[0] == p.name) spec = &p;
     }
     if (spec == nullptr) {
@@ -65,10 +65,10 @@ sim::Target Build(const std::string& model, const std::string& label,
                   bool inline_text) {
   DaxModelConfig config;
   config.model = model;
-  config.xfs.pmd_align = v.at("align") != 0;
+  config.fs.pmd_align = v.at("align") != 0;
   config.platform = v.at("eadr") ? nvdimm::Platform::kEadr : nvdimm::Platform::kAdr;
   config.wait_table_bits = v.at("wait_bits");
-  config.xfs.bug_skip_zeroing = v.at("bug_nozero") != 0;
+  config.fs.bug_skip_zeroing = v.at("bug_nozero") != 0;
   sim::Target t;
   t.name = model + "/" + label;
   t.params = Canonical(v);

@@ -11,7 +11,7 @@ namespace {
 uint64_t DevicePages(const workload::Workload& w, const DaxModelConfig& c) {
   uint64_t total = 0;
   for (const auto& f : w.files) total += (f.size + vm::PAGE_SIZE - 1) / vm::PAGE_SIZE;
-  uint64_t pages = c.xfs.data_start + 2 * total + 2048;
+  uint64_t pages = c.fs.data_start + 2 * total + 2048;
   return (pages + 511) / 512 * 512;
 }
 
@@ -24,9 +24,9 @@ DaxWorld::DaxWorld(sim::Sim& sim, const DaxModelConfig& config, const workload::
       phys_(sim, &pmem_),
       vm_(sim, phys_),
       dax_(sim, vm_, pmem_, config.wait_table_bits),
-      xfs_(sim, vm_, dax_, pmem_, config.xfs) {}
+      fs_(sim, vm_, dax_, pmem_, config.fs) {}
 
-std::vector<uint8_t> DaxWorld::ReadFilePage(const fs::XfsInode& ip, uint64_t page) const {
+std::vector<uint8_t> DaxWorld::ReadFilePage(const fs::Inode& ip, uint64_t page) const {
   std::vector<uint8_t> out(vm::PAGE_SIZE, 0);
   if (auto e = ip.Lookup(page); e && !e->second.unwritten) {
     const uint64_t block = e->second.block + (page - e->first);
@@ -35,7 +35,7 @@ std::vector<uint8_t> DaxWorld::ReadFilePage(const fs::XfsInode& ip, uint64_t pag
   return out;
 }
 
-vm::Vma VmaFor(const workload::Op& op, fs::XfsInode* ip) {
+vm::Vma VmaFor(const workload::Op& op, fs::Inode* ip) {
   vm::Vma proto;
   proto.pgoff = op.offset >> vm::PAGE_SHIFT;
   proto.shared = op.shared || op.sync;
@@ -51,9 +51,9 @@ std::unique_ptr<DaxWorld> BuildDaxWorld(sim::Sim& sim, const DaxModelConfig& con
                                         const workload::Workload& w) {
   auto world = std::make_unique<DaxWorld>(sim, config, w);
   for (const auto& f : w.files) {
-    fs::XfsInode* ip = world->xfs().CreateFile(f.name, f.size);
+    fs::Inode* ip = world->fs().CreateFile(f.name, f.size);
     for (const auto& e : f.extents) {
-      world->xfs().SetupExtent(ip, e.offset, e.length,
+      world->fs().SetupExtent(ip, e.offset, e.length,
                                e.kind == workload::FileSetup::Extent::kUnwritten, e.fill);
     }
   }
@@ -64,7 +64,7 @@ std::unique_ptr<DaxWorld> BuildDaxWorld(sim::Sim& sim, const DaxModelConfig& con
     vm::Mm* mm = mms[a.mm].get();
     for (size_t i = 0; i < workload::SetupOpCount(a); ++i) {
       const workload::Op& op = a.ops[i];
-      fs::XfsInode* ip = world->xfs().Find(op.file);
+      fs::Inode* ip = world->fs().Find(op.file);
       DAXSIM_CHECK(ip != nullptr);
       const vm::Vma proto = VmaFor(op, ip);
       vm::Vma* vma = mm->InsertVma(proto, op.length);

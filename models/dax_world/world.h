@@ -13,7 +13,7 @@
 
 #include "models/workload/workload.h"
 #include "sim/dax/dax.h"
-#include "sim/fs/xfs.h"
+#include "sim/fs/fs.h"
 #include "sim/nvdimm/pmem.h"
 #include "sim/sim.h"
 #include "sim/vm/mm.h"
@@ -25,7 +25,7 @@ namespace daxsim::models {
 
 struct DaxModelConfig {
   std::string model = "xfs";
-  fs::XfsParams xfs;
+  fs::FsParams fs;
   nvdimm::Platform platform = nvdimm::Platform::kAdr;
   int wait_table_bits = dax::Dax::kWaitTableBitsDefault;
 };
@@ -41,7 +41,7 @@ class DaxWorld : public sim::World {
   vm::PhysMem& phys() { return phys_; }
   vm::Vm& vm() { return vm_; }
   dax::Dax& dax() { return dax_; }
-  fs::Xfs& xfs() { return xfs_; }
+  fs::Filesystem& fs() { return fs_; }
   const workload::Workload& workload() const { return *workload_; }
   vm::Mm* mm(const std::string& name) { return mms_.at(name).get(); }
   const std::map<std::string, std::unique_ptr<vm::Mm>>& mms() const { return mms_; }
@@ -53,7 +53,7 @@ class DaxWorld : public sim::World {
   // GUP pins alive: the page, and which file block it belonged to when pinned (I8).
   struct Pin {
     vm::Pfn pfn;
-    const fs::XfsInode* inode;
+    const fs::Inode* inode;
     uint64_t fsb;
   };
   std::vector<Pin> pins;
@@ -78,7 +78,7 @@ class DaxWorld : public sim::World {
     page_inflight[{ino, page}]--;
   }
   // The file page's content as the CPU sees it now (zeros for holes and unwritten extents).
-  std::vector<uint8_t> ReadFilePage(const fs::XfsInode& ip, uint64_t page) const;
+  std::vector<uint8_t> ReadFilePage(const fs::Inode& ip, uint64_t page) const;
   // History of data operations for the linearizability check (linearizability.cc): every
   // load/store through a shared mapping and every read/write(2), with the step interval it took.
   struct HistoryOp {
@@ -102,12 +102,12 @@ class DaxWorld : public sim::World {
   vm::PhysMem phys_;
   vm::Vm vm_;
   dax::Dax dax_;
-  fs::Xfs xfs_;
+  fs::Filesystem fs_;
   std::map<std::string, std::unique_ptr<vm::Mm>> mms_;
 };
 
 // The VMA an mmap op asks for (address range chosen by Mm::InsertVma).
-vm::Vma VmaFor(const workload::Op& mmap_op, fs::XfsInode* ip);
+vm::Vma VmaFor(const workload::Op& mmap_op, fs::Inode* ip);
 
 // The end-of-execution check that loads and reads agree with some sequential order of the
 // data operations consistent with their real-time order (a linearizability check).

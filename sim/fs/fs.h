@@ -32,7 +32,7 @@ struct Extent {
 };
 using ExtentMap = std::map<uint64_t, Extent>;  // by first file block
 
-struct XfsParams {
+struct FsParams {
   bool pmd_align = true;     // 2 MiB-aligned allocation of 2 MiB requests (su=2m)
   uint64_t data_start = 16;  // blocks reserved for fs metadata at the start of the device
   // Bug switch (the "unzeroed new blocks" class, cf. 1ca191576fc8): allocate for DAX writes
@@ -40,13 +40,13 @@ struct XfsParams {
   bool bug_skip_zeroing = false;
 };
 
-class Xfs;
+class Filesystem;
 class XfsReadIomapOps;
 class XfsWriteIomapOps;
 
-class XfsInode : public dax::DaxInode, public vm::VmOperations {
+class Inode : public dax::DaxInode, public vm::VmOperations {
  public:
-  XfsInode(Xfs* fs, sim::Sim& sim, std::string name, uint64_t ino);
+  Inode(Filesystem* fs, sim::Sim& sim, std::string name, uint64_t ino);
 
   // dax::DaxInode
   uint64_t ino() const override { return ino_; }
@@ -74,14 +74,14 @@ class XfsInode : public dax::DaxInode, public vm::VmOperations {
   sim::RwSem ilock;            // ILOCK
 
  private:
-  friend class Xfs;
+  friend class Filesystem;
   friend class XfsReadIomapOps;
   friend class XfsWriteIomapOps;
   sim::Task<uint32_t> FilemapFault(vm::VmFault& vmf, bool write_fault);
   void MapExtent(uint64_t fsb, const Extent& e);  // in-core, merging nothing
   void UnmapBlocks(uint64_t fsb, uint64_t len, std::vector<Extent>* freed);
 
-  Xfs* fs_;
+  Filesystem* fs_;
   std::string name_;
   uint64_t ino_;
   vm::AddressSpace mapping_;
@@ -92,27 +92,27 @@ class XfsInode : public dax::DaxInode, public vm::VmOperations {
 };
 
 // The two iomap_ops of xfs for DAX (defined in xfs.cc).
-std::unique_ptr<dax::IomapOps> MakeXfsReadIomapOps(Xfs* fs);   // xfs_read_iomap_ops
-std::unique_ptr<dax::IomapOps> MakeXfsWriteIomapOps(Xfs* fs);  // xfs_direct_write_iomap_ops
+std::unique_ptr<dax::IomapOps> MakeXfsReadIomapOps(Filesystem* fs);   // xfs_read_iomap_ops
+std::unique_ptr<dax::IomapOps> MakeXfsWriteIomapOps(Filesystem* fs);  // xfs_direct_write_iomap_ops
 
-class Xfs {
+class Filesystem {
  public:
-  Xfs(sim::Sim& sim, vm::Vm& vm, dax::Dax& dax, nvdimm::Pmem& pmem, XfsParams params);
+  Filesystem(sim::Sim& sim, vm::Vm& vm, dax::Dax& dax, nvdimm::Pmem& pmem, FsParams params);
 
   // Setup (no scheduling): a file with size and extents; written extents get `fill` bytes
   // (durably), unwritten ones nothing. The state is committed to the log.
-  XfsInode* CreateFile(const std::string& name, uint64_t size);
-  void SetupExtent(XfsInode* ip, uint64_t offset, uint64_t length, bool unwritten, uint8_t fill);
-  XfsInode* Find(const std::string& name);
-  const std::vector<std::unique_ptr<XfsInode>>& inodes() const { return inodes_; }
+  Inode* CreateFile(const std::string& name, uint64_t size);
+  void SetupExtent(Inode* ip, uint64_t offset, uint64_t length, bool unwritten, uint8_t fill);
+  Inode* Find(const std::string& name);
+  const std::vector<std::unique_ptr<Inode>>& inodes() const { return inodes_; }
 
   // ---- system calls (return 0/bytes or -errno) ----
-  sim::Task<int> Truncate(XfsInode* ip, uint64_t size);  // do_truncate -> xfs_setattr_size
+  sim::Task<int> Truncate(Inode* ip, uint64_t size);  // do_truncate -> xfs_setattr_size
   enum class FallocMode { kAllocate, kPunchHole, kZeroRange };
-  sim::Task<int> Fallocate(XfsInode* ip, FallocMode mode, uint64_t offset, uint64_t len);
-  sim::Task<int> Fsync(XfsInode* ip, uint64_t start, uint64_t end);
-  sim::Task<int64_t> Write(XfsInode* ip, uint64_t pos, uint64_t len, const uint8_t* buf);
-  sim::Task<int64_t> Read(XfsInode* ip, uint64_t pos, uint64_t len, uint8_t* buf);
+  sim::Task<int> Fallocate(Inode* ip, FallocMode mode, uint64_t offset, uint64_t len);
+  sim::Task<int> Fsync(Inode* ip, uint64_t start, uint64_t end);
+  sim::Task<int64_t> Write(Inode* ip, uint64_t pos, uint64_t len, const uint8_t* buf);
+  sim::Task<int64_t> Read(Inode* ip, uint64_t pos, uint64_t len, uint8_t* buf);
 
   // ---- crash and recovery ----
   // Power failure: the device keeps one persistent image (chosen), the metadata returns to the
@@ -121,14 +121,14 @@ class Xfs {
 
   // ---- for invariants ----
   struct Owner {
-    XfsInode* inode;
+    Inode* inode;
     uint64_t fsb;
     bool unwritten;
   };
   std::optional<Owner> BlockOwner(uint64_t block) const;
   const BlockAllocator& allocator() const { return alloc_; }
   dax::Dax& dax() { return *dax_; }
-  const XfsParams& params() const { return params_; }
+  const FsParams& params() const { return params_; }
   sim::Sim& sim() { return *sim_; }
   nvdimm::Pmem& pmem() { return *pmem_; }
   vm::Vm& vm() { return *vm_; }
@@ -140,19 +140,19 @@ class Xfs {
   dax::IomapOps& write_ops() { return *write_ops_; }
 
  private:
-  friend class XfsInode;
+  friend class Inode;
   friend class XfsReadIomapOps;
   friend class XfsWriteIomapOps;
-  sim::Task<void> BreakLayouts(XfsInode* ip);  // xfs_break_layouts
-  sim::Task<int> AllocBlocks(XfsInode* ip, uint64_t fsb, uint64_t count, bool zero, bool unwritten,
+  sim::Task<void> BreakLayouts(Inode* ip);  // xfs_break_layouts
+  sim::Task<int> AllocBlocks(Inode* ip, uint64_t fsb, uint64_t count, bool zero, bool unwritten,
                              Extent* out);  // xfs_iomap_write_direct
-  sim::Task<void> FreeFileSpace(XfsInode* ip, uint64_t offset, uint64_t len);
-  sim::Task<void> ZeroBytes(XfsInode* ip, uint64_t offset, uint64_t len);  // mapped bytes only
+  sim::Task<void> FreeFileSpace(Inode* ip, uint64_t offset, uint64_t len);
+  sim::Task<void> ZeroBytes(Inode* ip, uint64_t offset, uint64_t len);  // mapped bytes only
   sim::Task<void> ZeroBlocks(uint64_t block, uint64_t count);              // xfs_zero_extent
   sim::Task<void> LogForce();
   // xfs_trans_commit(): the inode's in-core size and extent map go to the CIL (committed_), to
   // become durable at the next log force; the inode is pinned until then.
-  void TransCommit(XfsInode* ip);
+  void TransCommit(Inode* ip);
 
   struct Durable {
     uint64_t size = 0;
@@ -163,9 +163,9 @@ class Xfs {
   vm::Vm* vm_;
   dax::Dax* dax_;
   nvdimm::Pmem* pmem_;
-  XfsParams params_;
+  FsParams params_;
   BlockAllocator alloc_;
-  std::vector<std::unique_ptr<XfsInode>> inodes_;
+  std::vector<std::unique_ptr<Inode>> inodes_;
   std::map<uint64_t, Durable> committed_;  // by ino: as of the last transaction commit (CIL)
   std::map<uint64_t, Durable> durable_;    // by ino: as of the last log force
   std::vector<bool> initialized_;          // by block

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "sim/check.h"
-#include "sim/fs/xfs.h"
+#include "sim/fs/fs.h"
 
 namespace daxsim::fs {
 
@@ -34,7 +34,7 @@ class PageIdle : public sim::Blocker {
 
 }  // namespace
 
-Xfs::Xfs(sim::Sim& sim, vm::Vm& vm, dax::Dax& dax, nvdimm::Pmem& pmem, XfsParams params)
+Filesystem::Filesystem(sim::Sim& sim, vm::Vm& vm, dax::Dax& dax, nvdimm::Pmem& pmem, FsParams params)
     : sim_(&sim),
       vm_(&vm),
       dax_(&dax),
@@ -47,16 +47,16 @@ Xfs::Xfs(sim::Sim& sim, vm::Vm& vm, dax::Dax& dax, nvdimm::Pmem& pmem, XfsParams
   write_ops_ = MakeXfsWriteIomapOps(this);
 }
 
-XfsInode* Xfs::CreateFile(const std::string& name, uint64_t size) {
+Inode* Filesystem::CreateFile(const std::string& name, uint64_t size) {
   const uint64_t ino = 0x80 + inodes_.size();
-  inodes_.push_back(std::make_unique<XfsInode>(this, *sim_, name, ino));
-  XfsInode* ip = inodes_.back().get();
+  inodes_.push_back(std::make_unique<Inode>(this, *sim_, name, ino));
+  Inode* ip = inodes_.back().get();
   ip->size_ = size;
   durable_[ino] = committed_[ino] = Durable{size, {}};
   return ip;
 }
 
-void Xfs::SetupExtent(XfsInode* ip, uint64_t offset, uint64_t length, bool unwritten,
+void Filesystem::SetupExtent(Inode* ip, uint64_t offset, uint64_t length, bool unwritten,
                       uint8_t fill) {
   const uint64_t fsb = offset >> PAGE_SHIFT, n = length >> PAGE_SHIFT;
   const std::optional<uint64_t> block = alloc_.Alloc(n);
@@ -73,14 +73,14 @@ void Xfs::SetupExtent(XfsInode* ip, uint64_t offset, uint64_t length, bool unwri
   durable_[ip->ino()] = committed_[ip->ino()] = Durable{ip->size_, ip->extents_};
 }
 
-XfsInode* Xfs::Find(const std::string& name) {
+Inode* Filesystem::Find(const std::string& name) {
   for (auto& ip : inodes_) {
     if (ip->name() == name) return ip.get();
   }
   return nullptr;
 }
 
-std::optional<Xfs::Owner> Xfs::BlockOwner(uint64_t block) const {
+std::optional<Filesystem::Owner> Filesystem::BlockOwner(uint64_t block) const {
   for (const auto& ip : inodes_) {
     for (const auto& [fsb, e] : ip->extents_) {
       if (block >= e.block && block < e.block + e.len) {
@@ -91,7 +91,7 @@ std::optional<Xfs::Owner> Xfs::BlockOwner(uint64_t block) const {
   return std::nullopt;
 }
 
-sim::Task<void> Xfs::ZeroBlocks(uint64_t block, uint64_t count) {
+sim::Task<void> Filesystem::ZeroBlocks(uint64_t block, uint64_t count) {
   auto _ = sim_->Enter("xfs_zero_extent");
   // One step per extent: the blocks are not mapped by anyone yet (their footprint is the first
   // page; see sim/fs/README in the closing notes of issue 3).
@@ -101,7 +101,7 @@ sim::Task<void> Xfs::ZeroBlocks(uint64_t block, uint64_t count) {
   for (uint64_t b = block; b < block + count; ++b) initialized_[b] = true;
 }
 
-sim::Task<void> Xfs::ZeroBytes(XfsInode* ip, uint64_t offset, uint64_t len) {
+sim::Task<void> Filesystem::ZeroBytes(Inode* ip, uint64_t offset, uint64_t len) {
   auto _ = sim_->Enter("xfs_zero_range");
   for (uint64_t p = offset; p < offset + len;) {
     const uint64_t page_end = std::min(offset + len, (p & ~(PAGE_SIZE - 1)) + PAGE_SIZE);
@@ -117,7 +117,7 @@ sim::Task<void> Xfs::ZeroBytes(XfsInode* ip, uint64_t offset, uint64_t len) {
   }
 }
 
-sim::Task<void> Xfs::LogForce() {
+sim::Task<void> Filesystem::LogForce() {
   auto _ = sim_->Enter("xfs_log_force");
   // The commit record is written with REQ_PREFLUSH | REQ_FUA: data before it is durable.
   co_await sim_->Point("xfs_log_force (flush + commit)", {log_obj_, Access::kWrite});
@@ -128,12 +128,12 @@ sim::Task<void> Xfs::LogForce() {
   log_forces_++;
 }
 
-void Xfs::TransCommit(XfsInode* ip) {
+void Filesystem::TransCommit(Inode* ip) {
   committed_[ip->ino()] = Durable{ip->size_, ip->extents_};
   ip->pinned_ = true;
 }
 
-void Xfs::Recover() {
+void Filesystem::Recover() {
   alloc_.Reset();
   committed_ = durable_;
   for (auto& ip : inodes_) {
@@ -145,7 +145,7 @@ void Xfs::Recover() {
   }
 }
 
-sim::Task<void> Xfs::BreakLayouts(XfsInode* ip) {
+sim::Task<void> Filesystem::BreakLayouts(Inode* ip) {
   auto _ = sim_->Enter("xfs_break_dax_layouts");
   for (;;) {
     const Pfn busy = co_await dax_->LayoutBusyPage(*ip, 0, UINT64_MAX >> 1);
@@ -159,7 +159,7 @@ sim::Task<void> Xfs::BreakLayouts(XfsInode* ip) {
   }
 }
 
-sim::Task<void> Xfs::FreeFileSpace(XfsInode* ip, uint64_t offset, uint64_t len) {
+sim::Task<void> Filesystem::FreeFileSpace(Inode* ip, uint64_t offset, uint64_t len) {
   auto _ = sim_->Enter("xfs_free_file_space");
   const uint64_t first = (offset + PAGE_SIZE - 1) >> PAGE_SHIFT;
   const uint64_t end = (offset + len) >> PAGE_SHIFT;
@@ -185,7 +185,7 @@ sim::Task<void> Xfs::FreeFileSpace(XfsInode* ip, uint64_t offset, uint64_t len) 
   }
 }
 
-sim::Task<int> Xfs::Truncate(XfsInode* ip, uint64_t newsize) {
+sim::Task<int> Filesystem::Truncate(Inode* ip, uint64_t newsize) {
   auto _ = sim_->Enter("xfs_vn_setattr_size");
   co_await ip->i_rwsem.DownWrite();          // do_truncate: inode_lock
   co_await ip->invalidate_lock.DownWrite();  // XFS_MMAPLOCK_EXCL
@@ -213,7 +213,7 @@ sim::Task<int> Xfs::Truncate(XfsInode* ip, uint64_t newsize) {
   co_return 0;
 }
 
-sim::Task<int> Xfs::Fallocate(XfsInode* ip, FallocMode mode, uint64_t offset, uint64_t len) {
+sim::Task<int> Filesystem::Fallocate(Inode* ip, FallocMode mode, uint64_t offset, uint64_t len) {
   auto _ = sim_->Enter("xfs_file_fallocate");
   co_await ip->i_rwsem.DownWrite();
   co_await ip->invalidate_lock.DownWrite();
@@ -245,7 +245,7 @@ sim::Task<int> Xfs::Fallocate(XfsInode* ip, FallocMode mode, uint64_t offset, ui
   co_return err;
 }
 
-sim::Task<int> Xfs::Fsync(XfsInode* ip, uint64_t start, uint64_t end) {
+sim::Task<int> Filesystem::Fsync(Inode* ip, uint64_t start, uint64_t end) {
   auto _ = sim_->Enter("xfs_file_fsync");
   const int err = co_await dax_->WritebackMappingRange(*ip, start, end);
   if (err < 0) co_return err;
@@ -261,7 +261,7 @@ sim::Task<int> Xfs::Fsync(XfsInode* ip, uint64_t start, uint64_t end) {
   co_return 0;
 }
 
-sim::Task<int64_t> Xfs::Write(XfsInode* ip, uint64_t pos, uint64_t len, const uint8_t* buf) {
+sim::Task<int64_t> Filesystem::Write(Inode* ip, uint64_t pos, uint64_t len, const uint8_t* buf) {
   auto _ = sim_->Enter("xfs_file_dax_write");
   co_await ip->i_rwsem.DownWrite();
   std::vector<uint8_t> copy(buf, buf + len);
@@ -275,7 +275,7 @@ sim::Task<int64_t> Xfs::Write(XfsInode* ip, uint64_t pos, uint64_t len, const ui
   co_return ret;
 }
 
-sim::Task<int64_t> Xfs::Read(XfsInode* ip, uint64_t pos, uint64_t len, uint8_t* buf) {
+sim::Task<int64_t> Filesystem::Read(Inode* ip, uint64_t pos, uint64_t len, uint8_t* buf) {
   auto _ = sim_->Enter("xfs_file_dax_read");
   co_await ip->i_rwsem.DownRead();
   const int64_t ret = co_await dax_->IomapRw(*ip, *read_ops_, pos, len, false, buf);

@@ -3,7 +3,7 @@
 // NEEDDSYNC), xfs_filemap_fault/huge_fault/page_mkwrite/pfn_mkwrite; fs/xfs/xfs_iomap.c
 // xfs_read_iomap_begin(), xfs_direct_write_iomap_begin() and xfs_iomap_write_direct() with
 // XFS_BMAPI_CONVERT | XFS_BMAPI_ZERO for DAX (v5.15).
-#include "sim/fs/xfs.h"
+#include "sim/fs/fs.h"
 
 #include <algorithm>
 
@@ -14,7 +14,7 @@ namespace daxsim::fs {
 using sim::Access;
 using namespace vm;
 
-XfsInode::XfsInode(Xfs* fs, sim::Sim& sim, std::string name, uint64_t ino)
+Inode::Inode(Filesystem* fs, sim::Sim& sim, std::string name, uint64_t ino)
     : i_rwsem(sim, "i_rwsem", "i_rwsem"),
       invalidate_lock(sim, "invalidate_lock", "invalidate_lock"),
       ilock(sim, "ilock", "xfs_ilock"),
@@ -24,7 +24,7 @@ XfsInode::XfsInode(Xfs* fs, sim::Sim& sim, std::string name, uint64_t ino)
       mapping_(sim, name_, ino),
       size_obj_(sim.NewObject("i_size", static_cast<int>(ino))) {}
 
-std::optional<std::pair<uint64_t, Extent>> XfsInode::Lookup(uint64_t fsb) const {
+std::optional<std::pair<uint64_t, Extent>> Inode::Lookup(uint64_t fsb) const {
   auto it = extents_.upper_bound(fsb);
   if (it == extents_.begin()) return std::nullopt;
   --it;
@@ -32,12 +32,12 @@ std::optional<std::pair<uint64_t, Extent>> XfsInode::Lookup(uint64_t fsb) const 
   return *it;
 }
 
-uint64_t XfsInode::NextMapped(uint64_t fsb) const {
+uint64_t Inode::NextMapped(uint64_t fsb) const {
   auto it = extents_.lower_bound(fsb);
   return it == extents_.end() ? UINT64_MAX : it->first;
 }
 
-void XfsInode::MapExtent(uint64_t fsb, const Extent& e) {
+void Inode::MapExtent(uint64_t fsb, const Extent& e) {
   std::vector<Extent> none;
   UnmapBlocks(fsb, e.len, &none);
   extents_[fsb] = e;
@@ -45,7 +45,7 @@ void XfsInode::MapExtent(uint64_t fsb, const Extent& e) {
 
 // Removes file blocks [fsb, fsb + len) from the map, splitting extents; `freed` gets the
 // device ranges that were mapped there.
-void XfsInode::UnmapBlocks(uint64_t fsb, uint64_t len, std::vector<Extent>* freed) {
+void Inode::UnmapBlocks(uint64_t fsb, uint64_t len, std::vector<Extent>* freed) {
   const uint64_t end = fsb + len;
   ExtentMap out;
   for (const auto& [start, e] : extents_) {
@@ -64,7 +64,7 @@ void XfsInode::UnmapBlocks(uint64_t fsb, uint64_t len, std::vector<Extent>* free
 
 // ---- faults ----
 
-sim::Task<uint32_t> XfsInode::FilemapFault(VmFault& vmf, bool write_fault) {
+sim::Task<uint32_t> Inode::FilemapFault(VmFault& vmf, bool write_fault) {
   auto _ = fs_->sim().Enter("__xfs_filemap_fault");
   co_await invalidate_lock.DownRead();  // XFS_MMAPLOCK_SHARED
   dax::IomapOps& ops = (write_fault && !vmf.cow_page) ? fs_->write_ops() : fs_->read_ops();
@@ -81,22 +81,22 @@ sim::Task<uint32_t> XfsInode::FilemapFault(VmFault& vmf, bool write_fault) {
   co_return ret;
 }
 
-sim::Task<uint32_t> XfsInode::Fault(VmFault& vmf) {
+sim::Task<uint32_t> Inode::Fault(VmFault& vmf) {
   co_return co_await FilemapFault(vmf, vmf.Write() && vmf.vma->shared);
 }
 
-sim::Task<uint32_t> XfsInode::HugeFault(VmFault& vmf) {
+sim::Task<uint32_t> Inode::HugeFault(VmFault& vmf) {
   co_return co_await FilemapFault(vmf, vmf.Write() && vmf.vma->shared);
 }
 
-sim::Task<uint32_t> XfsInode::PageMkwrite(VmFault& vmf) {
+sim::Task<uint32_t> Inode::PageMkwrite(VmFault& vmf) {
   co_return co_await FilemapFault(vmf, true);
 }
-sim::Task<uint32_t> XfsInode::PfnMkwrite(VmFault& vmf) {
+sim::Task<uint32_t> Inode::PfnMkwrite(VmFault& vmf) {
   co_return co_await FilemapFault(vmf, true);
 }
 
-sim::Task<int> XfsInode::Fsync(uint64_t start, uint64_t end) {
+sim::Task<int> Inode::Fsync(uint64_t start, uint64_t end) {
   co_return co_await fs_->Fsync(this, start, end);
 }
 
@@ -105,7 +105,7 @@ sim::Task<int> XfsInode::Fsync(uint64_t start, uint64_t end) {
 namespace {
 
 // xfs_bmbt_to_iomap(): the extent (or hole) containing pos, clipped to [pos, pos + len).
-dax::Iomap ToIomap(const XfsInode& ip, uint64_t pos, uint64_t len) {
+dax::Iomap ToIomap(const Inode& ip, uint64_t pos, uint64_t len) {
   const uint64_t fsb = pos >> PAGE_SHIFT;
   const uint64_t end_fsb = (pos + len + PAGE_SIZE - 1) >> PAGE_SHIFT;
   dax::Iomap m;
@@ -126,11 +126,11 @@ dax::Iomap ToIomap(const XfsInode& ip, uint64_t pos, uint64_t len) {
 
 class XfsReadIomapOps : public dax::IomapOps {
  public:
-  explicit XfsReadIomapOps(Xfs* fs) : fs_(fs) {}
+  explicit XfsReadIomapOps(Filesystem* fs) : fs_(fs) {}
   sim::Task<int> IomapBegin(dax::DaxInode& inode, uint64_t pos, uint64_t len, uint32_t flags,
                             dax::Iomap* iomap) override {
     auto _ = fs_->sim().Enter("xfs_read_iomap_begin");
-    XfsInode& ip = static_cast<XfsInode&>(inode);
+    Inode& ip = static_cast<Inode&>(inode);
     co_await ip.ilock.DownRead();
     *iomap = ToIomap(ip, pos, len);
     if (ip.pinned_) iomap->flags |= dax::IOMAP_F_DIRTY;
@@ -139,16 +139,16 @@ class XfsReadIomapOps : public dax::IomapOps {
   }
 
  private:
-  Xfs* fs_;
+  Filesystem* fs_;
 };
 
 class XfsWriteIomapOps : public dax::IomapOps {
  public:
-  explicit XfsWriteIomapOps(Xfs* fs) : fs_(fs) {}
+  explicit XfsWriteIomapOps(Filesystem* fs) : fs_(fs) {}
   sim::Task<int> IomapBegin(dax::DaxInode& inode, uint64_t pos, uint64_t len, uint32_t flags,
                             dax::Iomap* iomap) override {
     auto _ = fs_->sim().Enter("xfs_direct_write_iomap_begin");
-    XfsInode& ip = static_cast<XfsInode&>(inode);
+    Inode& ip = static_cast<Inode&>(inode);
     uint32_t iomap_flags = 0;
     if (pos + len > ip.i_size()) iomap_flags |= dax::IOMAP_F_DIRTY;
     co_await ip.ilock.DownRead();
@@ -176,21 +176,21 @@ class XfsWriteIomapOps : public dax::IomapOps {
   }
 
  private:
-  Xfs* fs_;
+  Filesystem* fs_;
 };
 
 // xfs_iomap_write_direct() / xfs_alloc_file_space(): a transaction under ILOCK_EXCL that maps
 // [fsb, fsb + count): holes get new blocks, unwritten extents are converted (for DAX writes);
-std::unique_ptr<dax::IomapOps> MakeXfsReadIomapOps(Xfs* fs) {
+std::unique_ptr<dax::IomapOps> MakeXfsReadIomapOps(Filesystem* fs) {
   return std::make_unique<XfsReadIomapOps>(fs);
 }
-std::unique_ptr<dax::IomapOps> MakeXfsWriteIomapOps(Xfs* fs) {
+std::unique_ptr<dax::IomapOps> MakeXfsWriteIomapOps(Filesystem* fs) {
   return std::make_unique<XfsWriteIomapOps>(fs);
 }
 
 // with `zero` the new or converted blocks are zeroed before they enter the extent map
 // (xfs_bmapi_allocate / xfs_bmapi_convert_unwritten with XFS_BMAPI_ZERO), and so before the commit.
-sim::Task<int> Xfs::AllocBlocks(XfsInode* ip, uint64_t fsb, uint64_t count, bool zero,
+sim::Task<int> Filesystem::AllocBlocks(Inode* ip, uint64_t fsb, uint64_t count, bool zero,
                                 bool unwritten, Extent* out) {
   auto _ = sim_->Enter("xfs_iomap_write_direct");
   co_await ip->ilock.DownWrite();
