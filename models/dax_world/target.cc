@@ -8,6 +8,7 @@
 #include "absl/strings/str_split.h"
 #include "models/dax_world/world.h"
 #include "models/workload/library.h"
+#include "sim/fs/personality.h"
 
 namespace daxsim::models {
 
@@ -24,7 +25,10 @@ const std::vector<Param>& ModelParams() {
       {"align", 1, 0, 1, "2 MiB-aligned allocation of 2 MiB requests (mkfs -d su=2m)"},
       {"eadr", 0, 0, 1, "platform with eADR (CPU caches in the persistence domain)"},
       {"wait_bits", 12, 1, 12, "DAX wait table bits (fewer = more bucket collisions)"},
+      {"api", 0, 0, 2, "DAX front end: iomap, get_block or populate_pfns"},
       {"bug_nozero", 0, 0, 1, "bug switch: new blocks are not zeroed (unzeroed-block class)"},
+      {"bug_populate_nolock", 0, 0, 1,
+       "bug switch: populate_pfns stores PFN entries without the entry lock protocol"},
   };
   return *p;
 }
@@ -41,9 +45,17 @@ absl::StatusOr<std::map<std::string, int>> ParseParams(const std::string& text) 
     }
     if (spec == nullptr) {
       return absl::InvalidArgumentError("unknown model parameter '" + parts[0] +
-                                        "' (align, eadr, wait_bits, bug_nozero)");
+                                        "' (align, eadr, wait_bits, api, bug_nozero, bug_populate_nolock)");
     }
     int x = 0;
+    fs::DaxApi api;
+    if (parts[0] == "api" && parts.size() == 2 && fs::ParseApi(parts[1], &api)) {
+      v["api"] = static_cast<int>(api);
+      continue;
+    }
+    if (parts[0] == "api") {
+      return absl::InvalidArgumentError("model parameter api needs iomap, get_block or populate_pfns");
+    }
     if (parts.size() != 2 || !absl::SimpleAtoi(parts[1], &x) || x < spec->min || x > spec->max) {
       return absl::InvalidArgumentError("model parameter " + parts[0] + " needs an integer in [" +
                                         std::to_string(spec->min) + ", " +
@@ -56,8 +68,49 @@ absl::StatusOr<std::map<std::string, int>> ParseParams(const std::string& text) 
 
 std::string Canonical(const std::map<std::string, int>& v) {
   std::vector<std::string> out;
-  for (const auto& [k, x] : v) out.push_back(k + "=" + std::to_string(x));
+  for (const auto& [k, x] : v) {
+    out.push_back(k + "=" +
+                  (k == "api" ? std::string(fs::ApiName(static_cast<fs::DaxApi>(x)))
+                              : std::to_string(x)));
+  }
   return absl::StrJoin(out, ",");
+}
+
+// xipfs has no block device: its default (and only) front end is populate_pfns.
+std::string DefaultApi(const std::string& model, const std::string& params) {
+  if (model != "xipfs" || params.find("api=") != std::string::npos) return params;
+  return params.empty() ? "api=populate_pfns" : params + ",api=populate_pfns";
+}
+
+absl::Status CheckModel(const std::string& model, const std::map<std::string, int>& v) {
+  fs::FsKind kind;
+  if (!fs::ParseFsKind(model, &kind)) return absl::OkStatus();
+  const auto api = static_cast<fs::DaxApi>(v.at("api"));
+  if (!fs::ApiSupported(kind, api)) {
+    return absl::InvalidArgumentError(model + " has no block device: DAX reaches it only through "
+                                      "api=populate_pfns, not api=" + fs::ApiName(api));
+  }
+  return absl::OkStatus();
+}
+
+// mmap(MAP_SYNC) fails with EOPNOTSUPP where the filesystem (or the get_block era) has no
+// MAP_SYNC; a workload that relies on it is rejected up front rather than run half.
+absl::Status CheckWorkload(const std::string& model, const std::map<std::string, int>& v,
+                           const workload::Workload& w) {
+  fs::FsKind kind;
+  if (!fs::ParseFsKind(model, &kind)) return absl::OkStatus();
+  const auto api = static_cast<fs::DaxApi>(v.at("api"));
+  if (fs::Traits(kind).map_sync && api != fs::DaxApi::kGetBlock) return absl::OkStatus();
+  for (const auto& actor : w.actors) {
+    for (const auto& op : actor.ops) {
+      if (op.code == workload::OpCode::kMmap && op.sync) {
+        return absl::InvalidArgumentError(
+            "workload " + w.name + " maps with MAP_SYNC, which " + model + " with api=" +
+            fs::ApiName(api) + " does not support (mmap fails with EOPNOTSUPP)");
+      }
+    }
+  }
+  return absl::OkStatus();
 }
 
 sim::Target Build(const std::string& model, const std::string& label,
@@ -65,6 +118,9 @@ sim::Target Build(const std::string& model, const std::string& label,
                   bool inline_text) {
   DaxModelConfig config;
   config.model = model;
+  fs::ParseFsKind(model, &config.fs.kind);
+  config.fs.api = static_cast<fs::DaxApi>(v.at("api"));
+  config.fs.bug_populate_nolock = v.at("bug_populate_nolock") != 0;
   config.fs.pmd_align = v.at("align") != 0;
   config.platform = v.at("eadr") ? nvdimm::Platform::kEadr : nvdimm::Platform::kAdr;
   config.wait_table_bits = v.at("wait_bits");
@@ -84,9 +140,21 @@ sim::Target Build(const std::string& model, const std::string& label,
 const std::vector<ModelInfo>& DaxModels() {
   static const auto* const m = new std::vector<ModelInfo>{
       {"xfs",
-       "xfs-like fs on iomap (XArray-era fs/dax.c, v5.15): MMAPLOCK, zeroed allocation, "
-       "unwritten conversion, layout breaking, metadata log; params align, eadr, wait_bits",
-       "align=1,eadr=0,wait_bits=12"},
+       "xfs-like fs (v5.15): MMAPLOCK, ILOCK, zeroed allocation, unwritten conversion, layout "
+       "breaking, a log (CIL + log force), MAP_SYNC, PMD faults; api=iomap|get_block|populate_pfns",
+       "align=1,api=iomap,eadr=0,wait_bits=12"},
+      {"ext4",
+       "ext4-like fs (v5.10): i_mmap_sem, i_data_sem, jbd2 handles in write faults, unwritten "
+       "extents (CREATE_ZERO), layout breaking, MAP_SYNC, PMD faults; api=...",
+       "align=1,api=iomap,eadr=0,wait_bits=12"},
+      {"ext2",
+       "ext2-like fs (v5.10): dax_sem, truncate_mutex, no journal (fsync writes the inode's "
+       "metadata), no fallocate, no MAP_SYNC, PTE faults only, no layout breaking; api=...",
+       "align=1,api=iomap,eadr=0,wait_bits=12"},
+      {"xipfs",
+       "non-block XIP fs (AXFS/PMFS-style): pages of an NVDIMM region it owns, synchronous "
+       "metadata, punch hole, MAP_SYNC, PMD faults; DAX only through api=populate_pfns",
+       "align=1,api=populate_pfns,eadr=0,wait_bits=12"},
   };
   return *m;
 }
@@ -99,10 +167,12 @@ absl::StatusOr<sim::Target> MakeDaxTarget(const std::string& model, const std::s
   for (const ModelInfo& m : DaxModels()) known |= m.name == model;
   if (!known)
     return absl::InvalidArgumentError("unknown model '" + model + "' (daxsim list models)");
-  absl::StatusOr<std::map<std::string, int>> v = ParseParams(params);
+  absl::StatusOr<std::map<std::string, int>> v = ParseParams(DefaultApi(model, params));
   if (!v.ok()) return v.status();
+  if (absl::Status s = CheckModel(model, *v); !s.ok()) return s;
   absl::StatusOr<workload::Workload> w = workload::FindWorkload(workload);
   if (w.ok()) {
+    if (absl::Status s = CheckWorkload(model, *v, *w); !s.ok()) return s;
     return Build(model, workload, std::make_shared<const workload::Workload>(*std::move(w)), *v,
                  false);
   }
@@ -113,7 +183,22 @@ absl::StatusOr<sim::Target> MakeDaxTarget(const std::string& model, const std::s
   absl::StatusOr<workload::Workload> f = workload::LoadWorkloadFile(workload);
   if (!f.ok()) return f.status();
   const std::string label = "@" + f->name;  // the text travels in the token
+  if (absl::Status s = CheckWorkload(model, *v, *f); !s.ok()) return s;
   return Build(model, label, std::make_shared<const workload::Workload>(*std::move(f)), *v, true);
+}
+
+absl::StatusOr<sim::Target> MakeDaxTargetFromWorkload(const std::string& model,
+                                                      const workload::Workload& w,
+                                                      const std::string& params) {
+  bool known = false;
+  for (const ModelInfo& m : DaxModels()) known |= m.name == model;
+  if (!known)
+    return absl::InvalidArgumentError("unknown model '" + model + "' (daxsim list models)");
+  absl::StatusOr<std::map<std::string, int>> v = ParseParams(DefaultApi(model, params));
+  if (!v.ok()) return v.status();
+  if (absl::Status s = CheckModel(model, *v); !s.ok()) return s;
+  if (absl::Status s = CheckWorkload(model, *v, w); !s.ok()) return s;
+  return Build(model, "@" + w.name, std::make_shared<const workload::Workload>(w), *v, true);
 }
 
 absl::StatusOr<sim::Target> DaxTargetFromToken(const std::string& target,
@@ -127,8 +212,10 @@ absl::StatusOr<sim::Target> DaxTargetFromToken(const std::string& target,
   if (nl == std::string::npos) return absl::InvalidArgumentError("token lacks its inline workload");
   absl::StatusOr<workload::Workload> w = workload::ParseWorkload(params.substr(nl + 1), "token");
   if (!w.ok()) return w.status();
-  absl::StatusOr<std::map<std::string, int>> v = ParseParams(model_params);
+  absl::StatusOr<std::map<std::string, int>> v = ParseParams(DefaultApi(model, model_params));
   if (!v.ok()) return v.status();
+  if (absl::Status s = CheckModel(model, *v); !s.ok()) return s;
+  if (absl::Status s = CheckWorkload(model, *v, *w); !s.ok()) return s;
   return Build(model, name, std::make_shared<const workload::Workload>(*std::move(w)), *v, true);
 }
 

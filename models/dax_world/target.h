@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "models/workload/workload.h"
 #include "sim/world.h"
 
 namespace daxsim::models {
@@ -24,6 +25,10 @@ const std::vector<ModelInfo>& DaxModels();
 // model's defaults (one-line InvalidArgument on anything unknown or malformed).
 absl::StatusOr<sim::Target> MakeDaxTarget(const std::string& model, const std::string& workload,
                                           const std::string& params);
+// A workload given as a parsed value (its text travels in the token, as for a file).
+absl::StatusOr<sim::Target> MakeDaxTargetFromWorkload(const std::string& model,
+                                                      const workload::Workload& w,
+                                                      const std::string& params);
 // From a token's target and params.
 absl::StatusOr<sim::Target> DaxTargetFromToken(const std::string& target,
                                                const std::string& params);

@@ -13,7 +13,9 @@
 #include <string>
 
 #include "sim/dax/entry.h"
+#include "sim/dax/get_block.h"
 #include "sim/dax/iomap.h"
+#include "sim/dax/populate.h"
 #include "sim/nvdimm/pmem.h"
 #include "sim/sim.h"
 #include "sim/sync/wait_queue.h"
@@ -24,6 +26,9 @@ namespace daxsim::dax {
 
 enum class WakeMode { kAll, kNext };
 
+// dax_fault_return(): the VM_FAULT code for an -errno (0: NOPAGE).
+uint32_t DaxFaultReturn(int err);
+
 class Dax {
  public:
   static constexpr int kWaitTableBitsDefault = 12;  // DAX_WAIT_TABLE_BITS
@@ -33,6 +38,25 @@ class Dax {
   // dax_iomap_fault(): PTE or PMD fault on `inode` through `ops`. On VM_FAULT_NEEDDSYNC, *pfnp
   // is the pfn to map writable after the filesystem made the metadata durable.
   sim::Task<uint32_t> IomapFault(vm::VmFault& vmf, vm::Pfn* pfnp, DaxInode& inode, IomapOps& ops);
+  // dax_fault() with a get_block_t (v4.8 structure, with the API-independent fixes of later
+  // kernels: entry lock around pfn_mkwrite, zeroed new blocks). PTE faults only: the v4.8 PMD
+  // path was disabled (CONFIG_FS_DAX_PMD depended on BROKEN), so PMD faults fall back.
+  sim::Task<uint32_t> GetBlockFault(vm::VmFault& vmf, DaxInode& inode, GetBlockOps& ops);
+  // The proposed populate_pfns front end: map from the entry tree; on a miss, unlock the entry,
+  // call ->populate_pfns, and look again. MAP_SYNC as with iomap (VM_FAULT_NEEDDSYNC).
+  sim::Task<uint32_t> PopulateFault(vm::VmFault& vmf, vm::Pfn* pfnp, DaxInode& inode,
+                                    PopulatePfnsOps& ops);
+  // dax_create_pfns(): for a block filesystem's populate_pfns. `extent` describes mapped blocks
+  // (an iomap, or a buffer_head translated to one); DAX does the direct access for the whole of
+  // [index, index + nr_pages) and inserts the entries (a PMD entry when nr_pages is a PMD).
+  // 0 or -errno (-EINVAL: the PFNs cannot back a PMD).
+  sim::Task<int> CreatePfns(DaxInode& inode, uint64_t index, uint64_t nr_pages,
+                            const Iomap& extent);
+  // dax_insert_pfns(): for a filesystem without a block device: insert entries for PFNs it found
+  // itself, [pfn, pfn + nr_pages) at [index, ...). With `nolock` (a bug switch) the entries are
+  // stored without waiting for or taking the entry lock.
+  sim::Task<int> InsertPfns(DaxInode& inode, uint64_t index, uint64_t nr_pages, vm::Pfn pfn,
+                            bool nolock);
   // dax_insert_pfn_mkwrite(), the second half of dax_finish_sync_fault().
   sim::Task<uint32_t> InsertPfnMkwrite(vm::VmFault& vmf, vm::Pfn pfn, unsigned order,
                                        DaxInode& inode);
@@ -108,6 +132,13 @@ class Dax {
   sim::Task<uint32_t> FaultCowPage(vm::VmFault& vmf, const Iomap& iomap, uint64_t pos);
   int IomapPfn(const Iomap& iomap, uint64_t pos, uint64_t size, vm::Pfn* pfn) const;
   sim::Task<uint32_t> ReadSize(DaxInode& inode, uint64_t* size);
+  // The PMD fault preconditions shared by every front end (dax_fault_check_fallback()).
+  bool PmdFallback(const vm::VmFault& vmf, uint64_t max_pgoff) const;
+  // Installs a PMD-fault's fallback: zaps a huge zero page left in the PMD (split_huge_pmd()).
+  sim::Task<void> SplitHugePmd(vm::VmFault& vmf);
+  // Replaces the empty or zero entry at `index` (locked by the caller) by a PFN entry.
+  sim::Task<uint64_t> InsertPfnEntry(DaxInode& inode, uint64_t index, uint64_t entry, vm::Pfn pfn,
+                                     uint64_t flags, bool dirty);
 
   // ---- writeback / invalidation ----
   sim::Task<int> WritebackOne(DaxInode& inode, uint64_t index, uint64_t entry);

@@ -3,6 +3,8 @@
 // dax_lock_entry(), dax_unlock_entry(), grab_mapping_entry(), dax_insert_entry() (v5.15).
 // Scheduling points: xa_lock, prepare_to_wait_exclusive/schedule/finish_wait on the hashed
 // bucket, the wake-ups, and the unmaps a zero-entry replacement or PMD downgrade performs.
+#include <string>
+
 #include "sim/check.h"
 #include "sim/dax/dax.h"
 
@@ -87,7 +89,14 @@ sim::Task<void> Dax::UnlockEntryAt(vm::Xarray& xa, uint64_t index, uint64_t entr
   DAXSIM_CHECK(!dax_is_locked(entry));
   co_await xa.xa_lock.Lock();
   const std::optional<vm::Xarray::Slot> old = xa.Load(index);
-  DAXSIM_CHECK_MSG(old && dax_is_locked(old->value), "dax_unlock_entry of an unlocked entry");
+  if (!old || !dax_is_locked(old->value)) {
+    // BUG_ON(!dax_is_locked(old)): someone replaced a locked entry behind its holder's back.
+    sim_->Report(sim::ViolationKind::kAssertion, "dax_unlock_entry: entry not locked",
+                 "BUG_ON(!dax_is_locked(old)) in dax_unlock_entry: the entry at index " +
+                     std::to_string(index) + " was replaced while locked");
+    co_await xa.xa_lock.Unlock();
+    co_return;
+  }
   xa.Store(index, dax_entry_order(entry), entry);
   co_await xa.xa_lock.Unlock();
   co_await WakeEntry(xa, index, entry, WakeMode::kNext);
@@ -130,6 +139,11 @@ sim::Task<Dax::Grabbed> Dax::GrabMappingEntry(DaxInode& inode, uint64_t index, u
 
 sim::Task<uint64_t> Dax::InsertEntry(DaxInode& inode, vm::VmFault& vmf, uint64_t index,
                                      uint64_t entry, vm::Pfn pfn, uint64_t flags, bool dirty) {
+  co_return co_await InsertPfnEntry(inode, index, entry, pfn, flags, dirty);
+}
+
+sim::Task<uint64_t> Dax::InsertPfnEntry(DaxInode& inode, uint64_t index, uint64_t entry,
+                                        vm::Pfn pfn, uint64_t flags, bool dirty) {
   auto _ = sim_->Enter("dax_insert_entry");
   vm::AddressSpace& mapping = inode.mapping();
   vm::Xarray& xa = mapping.i_pages;

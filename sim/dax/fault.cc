@@ -13,17 +13,15 @@ using sim::Access;
 using namespace vm;  // the kernel's VM_FAULT_* / PAGE_* names
 
 namespace {
-constexpr int kEnomem = -12;
 constexpr int kEinval = -22;
-constexpr int kEhwpoison = -133;
+}  // namespace
 
 uint32_t DaxFaultReturn(int err) {
   if (err == 0) return VM_FAULT_NOPAGE;
-  if (err == kEnomem) return VM_FAULT_OOM;
-  if (err == kEhwpoison) return VM_FAULT_HWPOISON;
+  if (err == -12) return VM_FAULT_OOM;         // -ENOMEM
+  if (err == -133) return VM_FAULT_HWPOISON;  // -EHWPOISON
   return VM_FAULT_SIGBUS;
 }
-}  // namespace
 
 const char* IomapTypeName(IomapType t) {
   switch (t) {
@@ -120,12 +118,7 @@ sim::Task<uint32_t> Dax::PmdFault(VmFault& vmf, Pfn* pfnp, DaxInode& inode, Ioma
     TracePmd("dax_pmd_fault_done", inode, vmf, max_pgoff, ret, true);
     co_return ret;
   }
-  // dax_fault_check_fallback()
-  const bool fallback =
-      (vmf.pgoff & (PTRS_PER_PMD - 1)) != ((vmf.address >> PAGE_SHIFT) & (PTRS_PER_PMD - 1)) ||
-      (write && !vmf.vma->shared) || pmd_addr < vmf.vma->start ||
-      pmd_addr + PMD_SIZE > vmf.vma->end || (index | (PTRS_PER_PMD - 1)) >= max_pgoff;
-  if (!fallback) {
+  if (!PmdFallback(vmf, max_pgoff)) {
     const Grabbed g = co_await GrabMappingEntry(inode, vmf.pgoff, PMD_ORDER);
     if (g.error) {
       ret = g.error;
@@ -149,16 +142,27 @@ sim::Task<uint32_t> Dax::PmdFault(VmFault& vmf, Pfn* pfnp, DaxInode& inode, Ioma
       co_await UnlockEntryAt(xa, index, entry);
     }
   }
-  if (ret == VM_FAULT_FALLBACK) {
-    // split_huge_pmd(): a file-backed huge PMD (e.g. the huge zero page) is simply zapped.
-    Mm* mm = vmf.vma->mm;
-    co_await sim_->Point("split_huge_pmd", {mm->PtObject(pmd_addr), Access::kRead});
-    if (mm->pt.pmd(pmd_addr).kind == Pmd::Kind::kHuge) {
-      co_await vm_->ZapRange(vmf.vma, pmd_addr, pmd_addr + PMD_SIZE, false);
-    }
-  }
+  if (ret == VM_FAULT_FALLBACK) co_await SplitHugePmd(vmf);
   TracePmd("dax_pmd_fault_done", inode, vmf, max_pgoff, ret, true);
   co_return ret;
+}
+
+bool Dax::PmdFallback(const VmFault& vmf, uint64_t max_pgoff) const {
+  const uint64_t index = vmf.pgoff & ~(PTRS_PER_PMD - 1);
+  const uint64_t pmd_addr = vmf.address & PMD_MASK;
+  return (vmf.pgoff & (PTRS_PER_PMD - 1)) != ((vmf.address >> PAGE_SHIFT) & (PTRS_PER_PMD - 1)) ||
+         (vmf.Write() && !vmf.vma->shared) || pmd_addr < vmf.vma->start ||
+         pmd_addr + PMD_SIZE > vmf.vma->end || (index | (PTRS_PER_PMD - 1)) >= max_pgoff;
+}
+
+sim::Task<void> Dax::SplitHugePmd(VmFault& vmf) {
+  // split_huge_pmd(): a file-backed huge PMD (e.g. the huge zero page) is simply zapped.
+  Mm* mm = vmf.vma->mm;
+  const uint64_t pmd_addr = vmf.address & PMD_MASK;
+  co_await sim_->Point("split_huge_pmd", {mm->PtObject(pmd_addr), Access::kRead});
+  if (mm->pt.pmd(pmd_addr).kind == Pmd::Kind::kHuge) {
+    co_await vm_->ZapRange(vmf.vma, pmd_addr, pmd_addr + PMD_SIZE, false);
+  }
 }
 
 sim::Task<uint32_t> Dax::FaultIter(VmFault& vmf, const Iomap& iomap, Pfn* pfnp, DaxInode& inode,

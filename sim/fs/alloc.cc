@@ -47,8 +47,10 @@ void BlockAllocator::Free(uint64_t block, uint64_t len) {
   for (uint64_t b = block; b < block + len; ++b) {
     DAXSIM_CHECK_MSG(used_[b], "double free of a block");
     used_[b] = false;
-    busy_[b] = true;
-    busy_count_++;
+    if (track_busy_) {
+      busy_[b] = true;
+      busy_count_++;
+    }
   }
 }
 

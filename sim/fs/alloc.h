@@ -23,6 +23,9 @@ class BlockAllocator {
   std::optional<uint64_t> Alloc(uint64_t len);
   void Free(uint64_t block, uint64_t len);  // the blocks become busy
   bool busy() const { return busy_count_ > 0; }
+  // Only a journalling filesystem keeps freed blocks busy; without a journal (ext2) or with
+  // synchronous metadata (xipfs) a freed block is reusable at once.
+  void set_track_busy(bool on) { track_busy_ = on; }
   void ClearBusy();  // the log committed every free so far (xfs_extent_busy_clear)
   void MarkUsed(uint64_t block, uint64_t len);
   bool IsFree(uint64_t block) const { return !used_[block]; }
@@ -36,6 +39,7 @@ class BlockAllocator {
   std::vector<bool> used_;
   std::vector<bool> busy_;
   uint64_t busy_count_ = 0;
+  bool track_busy_ = true;
   sim::ObjectId obj_;
 };
 

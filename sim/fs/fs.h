@@ -19,6 +19,7 @@
 
 #include "sim/dax/dax.h"
 #include "sim/fs/alloc.h"
+#include "sim/fs/personality.h"
 #include "sim/sim.h"
 #include "sim/sync/rwsem.h"
 #include "sim/vm/mm.h"
@@ -33,11 +34,16 @@ struct Extent {
 using ExtentMap = std::map<uint64_t, Extent>;  // by first file block
 
 struct FsParams {
+  FsKind kind = FsKind::kXfs;
+  DaxApi api = DaxApi::kIomap;
   bool pmd_align = true;     // 2 MiB-aligned allocation of 2 MiB requests (su=2m)
   uint64_t data_start = 16;  // blocks reserved for fs metadata at the start of the device
   // Bug switch (the "unzeroed new blocks" class, cf. 1ca191576fc8): allocate for DAX writes
-  // without XFS_BMAPI_ZERO. Off in the correct model.
+  // without zeroing. Off in the correct model.
   bool bug_skip_zeroing = false;
+  // Bug switch for the populate_pfns design: the filesystem stores its PFN entries in the tree
+  // without the entry lock protocol.
+  bool bug_populate_nolock = false;
 };
 
 class Filesystem;
@@ -59,7 +65,7 @@ class Inode : public dax::DaxInode, public vm::VmOperations {
   sim::Task<uint32_t> HugeFault(vm::VmFault& vmf) override;
   sim::Task<uint32_t> PageMkwrite(vm::VmFault& vmf) override;
   sim::Task<uint32_t> PfnMkwrite(vm::VmFault& vmf) override;
-  bool HugeFaults() const override { return true; }
+  bool HugeFaults() const override;
   sim::Task<int> Fsync(uint64_t start, uint64_t end) override;
 
   const std::string& name() const { return name_; }
@@ -69,14 +75,16 @@ class Inode : public dax::DaxInode, public vm::VmOperations {
   // First mapped file block at or after fsb (for hole lengths).
   uint64_t NextMapped(uint64_t fsb) const;
 
-  sim::RwSem i_rwsem;          // IOLOCK
-  sim::RwSem invalidate_lock;  // MMAPLOCK
-  sim::RwSem ilock;            // ILOCK
+  sim::RwSem i_rwsem;          // IOLOCK / inode_lock
+  sim::RwSem invalidate_lock;  // xfs MMAPLOCK, ext4 i_mmap_sem, ext2 dax_sem
+  sim::RwSem ilock;            // xfs ILOCK, ext4 i_data_sem, ext2 truncate_mutex
 
  private:
   friend class Filesystem;
   friend class XfsReadIomapOps;
   friend class XfsWriteIomapOps;
+  friend class FsGetBlockOps;
+  friend class FsPopulatePfnsOps;
   sim::Task<uint32_t> FilemapFault(vm::VmFault& vmf, bool write_fault);
   void MapExtent(uint64_t fsb, const Extent& e);  // in-core, merging nothing
   void UnmapBlocks(uint64_t fsb, uint64_t len, std::vector<Extent>* freed);
@@ -91,9 +99,17 @@ class Inode : public dax::DaxInode, public vm::VmOperations {
   bool pinned_ = false;  // in-core metadata newer than the log (ipincount != 0)
 };
 
-// The two iomap_ops of xfs for DAX (defined in xfs.cc).
-std::unique_ptr<dax::IomapOps> MakeXfsReadIomapOps(Filesystem* fs);   // xfs_read_iomap_ops
-std::unique_ptr<dax::IomapOps> MakeXfsWriteIomapOps(Filesystem* fs);  // xfs_direct_write_iomap_ops
+// The iomap_ops for DAX (inode.cc): xfs_read_iomap_ops and xfs_direct_write_iomap_ops, which
+// stand for ext4_iomap_ops and ext2_iomap_ops too (the ext2 ones being migration option 2's
+// shim over ext2_get_blocks).
+// xfs_bmbt_to_iomap(): the extent (or hole) containing pos, clipped to [pos, pos + len).
+dax::Iomap BmbtToIomap(const Inode& ip, uint64_t pos, uint64_t len);
+std::unique_ptr<dax::IomapOps> MakeXfsReadIomapOps(Filesystem* fs);
+std::unique_ptr<dax::IomapOps> MakeXfsWriteIomapOps(Filesystem* fs);
+// The get_block_t of each filesystem (get_block.cc; for xfs, migration option 3's translation of
+// its block map into buffer_heads) and its ->populate_pfns (populate_pfns.cc).
+std::unique_ptr<dax::GetBlockOps> MakeGetBlockOps(Filesystem* fs);
+std::unique_ptr<dax::PopulatePfnsOps> MakePopulatePfnsOps(Filesystem* fs);
 
 class Filesystem {
  public:
@@ -138,11 +154,22 @@ class Filesystem {
 
   dax::IomapOps& read_ops() { return *read_ops_; }
   dax::IomapOps& write_ops() { return *write_ops_; }
+  dax::GetBlockOps& get_block_ops() { return *get_block_ops_; }
+  dax::PopulatePfnsOps& populate_ops() { return *populate_ops_; }
+  const FsTraits& traits() const { return Traits(params_.kind); }
+  bool SupportsMapSync() const {
+    return traits().map_sync && params_.api != DaxApi::kGetBlock;
+  }
+  // ext4: write faults and transactions hold a jbd2 handle (shared); a commit waits for every
+  // open handle (exclusive).
+  sim::RwSem& journal_handle() { return journal_handle_; }
 
  private:
   friend class Inode;
   friend class XfsReadIomapOps;
   friend class XfsWriteIomapOps;
+  friend class FsGetBlockOps;
+  friend class FsPopulatePfnsOps;
   sim::Task<void> BreakLayouts(Inode* ip);  // xfs_break_layouts
   sim::Task<int> AllocBlocks(Inode* ip, uint64_t fsb, uint64_t count, bool zero, bool unwritten,
                              Extent* out);  // xfs_iomap_write_direct
@@ -172,6 +199,9 @@ class Filesystem {
   sim::ObjectId log_obj_;
   uint64_t log_forces_ = 0;
   std::unique_ptr<dax::IomapOps> read_ops_, write_ops_;
+  std::unique_ptr<dax::GetBlockOps> get_block_ops_;
+  std::unique_ptr<dax::PopulatePfnsOps> populate_ops_;
+  sim::RwSem journal_handle_;
 };
 
 }  // namespace daxsim::fs

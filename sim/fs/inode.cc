@@ -16,8 +16,8 @@ using namespace vm;
 
 Inode::Inode(Filesystem* fs, sim::Sim& sim, std::string name, uint64_t ino)
     : i_rwsem(sim, "i_rwsem", "i_rwsem"),
-      invalidate_lock(sim, "invalidate_lock", "invalidate_lock"),
-      ilock(sim, "ilock", "xfs_ilock"),
+      invalidate_lock(sim, fs->traits().mmap_lock, fs->traits().mmap_lock),
+      ilock(sim, fs->traits().alloc_lock, fs->traits().alloc_lock),
       fs_(fs),
       name_(std::move(name)),
       ino_(ino),
@@ -64,12 +64,31 @@ void Inode::UnmapBlocks(uint64_t fsb, uint64_t len, std::vector<Extent>* freed) 
 
 // ---- faults ----
 
+bool Inode::HugeFaults() const { return fs_->traits().huge_faults; }
+
 sim::Task<uint32_t> Inode::FilemapFault(VmFault& vmf, bool write_fault) {
-  auto _ = fs_->sim().Enter("__xfs_filemap_fault");
-  co_await invalidate_lock.DownRead();  // XFS_MMAPLOCK_SHARED
-  dax::IomapOps& ops = (write_fault && !vmf.cow_page) ? fs_->write_ops() : fs_->read_ops();
+  const FsTraits& traits = fs_->traits();
+  auto _ = fs_->sim().Enter(traits.fault_fn);
+  co_await invalidate_lock.DownRead();
+  // ext4_dax_huge_fault(): a write fault runs inside a jbd2 handle (taken after i_mmap_sem).
+  const bool handle = traits.fault_journal_handle && write_fault;
+  if (handle) co_await fs_->journal_handle().DownRead();
   Pfn pfn = 0;
-  uint32_t ret = co_await fs_->dax().IomapFault(vmf, &pfn, *this, ops);
+  uint32_t ret = 0;
+  switch (fs_->params().api) {
+    case DaxApi::kIomap: {
+      dax::IomapOps& ops = (write_fault && !vmf.cow_page) ? fs_->write_ops() : fs_->read_ops();
+      ret = co_await fs_->dax().IomapFault(vmf, &pfn, *this, ops);
+      break;
+    }
+    case DaxApi::kGetBlock:
+      ret = co_await fs_->dax().GetBlockFault(vmf, *this, fs_->get_block_ops());
+      break;
+    case DaxApi::kPopulatePfns:
+      ret = co_await fs_->dax().PopulateFault(vmf, &pfn, *this, fs_->populate_ops());
+      break;
+  }
+  if (handle) co_await fs_->journal_handle().UpRead();  // ext4_journal_stop()
   if (ret & VM_FAULT_NEEDDSYNC) {
     // dax_finish_sync_fault(): make the metadata durable, then map writable.
     const unsigned order = vmf.pe_size == PageEntrySize::kPmd ? PMD_ORDER : 0;
@@ -102,10 +121,7 @@ sim::Task<int> Inode::Fsync(uint64_t start, uint64_t end) {
 
 // ---- iomap operations ----
 
-namespace {
-
-// xfs_bmbt_to_iomap(): the extent (or hole) containing pos, clipped to [pos, pos + len).
-dax::Iomap ToIomap(const Inode& ip, uint64_t pos, uint64_t len) {
+dax::Iomap BmbtToIomap(const Inode& ip, uint64_t pos, uint64_t len) {
   const uint64_t fsb = pos >> PAGE_SHIFT;
   const uint64_t end_fsb = (pos + len + PAGE_SIZE - 1) >> PAGE_SHIFT;
   dax::Iomap m;
@@ -122,17 +138,15 @@ dax::Iomap ToIomap(const Inode& ip, uint64_t pos, uint64_t len) {
   return m;
 }
 
-}  // namespace
-
 class XfsReadIomapOps : public dax::IomapOps {
  public:
   explicit XfsReadIomapOps(Filesystem* fs) : fs_(fs) {}
   sim::Task<int> IomapBegin(dax::DaxInode& inode, uint64_t pos, uint64_t len, uint32_t flags,
                             dax::Iomap* iomap) override {
-    auto _ = fs_->sim().Enter("xfs_read_iomap_begin");
+    auto _ = fs_->sim().Enter(fs_->traits().read_iomap_begin);
     Inode& ip = static_cast<Inode&>(inode);
     co_await ip.ilock.DownRead();
-    *iomap = ToIomap(ip, pos, len);
+    *iomap = BmbtToIomap(ip, pos, len);
     if (ip.pinned_) iomap->flags |= dax::IOMAP_F_DIRTY;
     co_await ip.ilock.UpRead();
     co_return 0;
@@ -147,12 +161,12 @@ class XfsWriteIomapOps : public dax::IomapOps {
   explicit XfsWriteIomapOps(Filesystem* fs) : fs_(fs) {}
   sim::Task<int> IomapBegin(dax::DaxInode& inode, uint64_t pos, uint64_t len, uint32_t flags,
                             dax::Iomap* iomap) override {
-    auto _ = fs_->sim().Enter("xfs_direct_write_iomap_begin");
+    auto _ = fs_->sim().Enter(fs_->traits().write_iomap_begin);
     Inode& ip = static_cast<Inode&>(inode);
     uint32_t iomap_flags = 0;
     if (pos + len > ip.i_size()) iomap_flags |= dax::IOMAP_F_DIRTY;
     co_await ip.ilock.DownRead();
-    dax::Iomap m = ToIomap(ip, pos, len);
+    dax::Iomap m = BmbtToIomap(ip, pos, len);
     const bool needs_alloc = m.type != dax::IomapType::kMapped;  // hole, or unwritten on DAX
     if (!needs_alloc) {
       if (ip.pinned_) iomap_flags |= dax::IOMAP_F_DIRTY;
@@ -170,7 +184,7 @@ class XfsWriteIomapOps : public dax::IomapOps {
         co_await fs_->AllocBlocks(&ip, fsb, count, /*zero=*/!fs_->params().bug_skip_zeroing,
                                   /*unwritten=*/false, &e);
     if (err < 0) co_return err;
-    *iomap = ToIomap(ip, pos, len);
+    *iomap = BmbtToIomap(ip, pos, len);
     iomap->flags = iomap_flags | dax::IOMAP_F_NEW | (ip.pinned_ ? dax::IOMAP_F_DIRTY : 0);
     co_return 0;
   }
@@ -192,7 +206,7 @@ std::unique_ptr<dax::IomapOps> MakeXfsWriteIomapOps(Filesystem* fs) {
 // (xfs_bmapi_allocate / xfs_bmapi_convert_unwritten with XFS_BMAPI_ZERO), and so before the commit.
 sim::Task<int> Filesystem::AllocBlocks(Inode* ip, uint64_t fsb, uint64_t count, bool zero,
                                 bool unwritten, Extent* out) {
-  auto _ = sim_->Enter("xfs_iomap_write_direct");
+  auto _ = sim_->Enter(traits().alloc_fn);
   co_await ip->ilock.DownWrite();
   int err = 0;
   bool changed = false;

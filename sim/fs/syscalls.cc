@@ -42,9 +42,13 @@ Filesystem::Filesystem(sim::Sim& sim, vm::Vm& vm, dax::Dax& dax, nvdimm::Pmem& p
       params_(params),
       alloc_(sim, params.data_start, pmem.pages(), params.pmd_align),
       initialized_(pmem.pages(), false),
-      log_obj_(sim.NewObject("xfs_log")) {
+      log_obj_(sim.NewObject(params.kind == FsKind::kExt4 ? "jbd2_journal" : "xfs_log")),
+      journal_handle_(sim, "jbd2_handle", "jbd2_handle") {
   read_ops_ = MakeXfsReadIomapOps(this);
   write_ops_ = MakeXfsWriteIomapOps(this);
+  get_block_ops_ = MakeGetBlockOps(this);
+  populate_ops_ = MakePopulatePfnsOps(this);
+  alloc_.set_track_busy(traits().journal == Journal::kLog);
 }
 
 Inode* Filesystem::CreateFile(const std::string& name, uint64_t size) {
@@ -92,7 +96,7 @@ std::optional<Filesystem::Owner> Filesystem::BlockOwner(uint64_t block) const {
 }
 
 sim::Task<void> Filesystem::ZeroBlocks(uint64_t block, uint64_t count) {
-  auto _ = sim_->Enter("xfs_zero_extent");
+  auto _ = sim_->Enter(traits().zero_fn);
   // One step per extent: the blocks are not mapped by anyone yet (their footprint is the first
   // page; see sim/fs/README in the closing notes of issue 3).
   co_await sim_->Point("blkdev_issue_zeroout",
@@ -118,18 +122,30 @@ sim::Task<void> Filesystem::ZeroBytes(Inode* ip, uint64_t offset, uint64_t len) 
 }
 
 sim::Task<void> Filesystem::LogForce() {
-  auto _ = sim_->Enter("xfs_log_force");
+  auto _ = sim_->Enter(traits().journal_commit);
+  // ext4: jbd2 commits the running transaction once every handle on it is stopped.
+  const bool jbd2 = params_.kind == FsKind::kExt4;
+  if (jbd2) co_await journal_handle_.DownWrite();
   // The commit record is written with REQ_PREFLUSH | REQ_FUA: data before it is durable.
-  co_await sim_->Point("xfs_log_force (flush + commit)", {log_obj_, Access::kWrite});
+  co_await sim_->Point(jbd2 ? "jbd2_journal_commit_transaction" : "xfs_log_force (flush + commit)",
+                       {log_obj_, Access::kWrite});
   pmem_->NvdimmFlush();
   durable_ = committed_;
   for (auto& ip : inodes_) ip->pinned_ = false;
   alloc_.ClearBusy();
   log_forces_++;
+  if (jbd2) co_await journal_handle_.UpWrite();
 }
 
 void Filesystem::TransCommit(Inode* ip) {
   committed_[ip->ino()] = Durable{ip->size_, ip->extents_};
+  if (traits().journal == Journal::kSync) {
+    // xipfs: the new block pointers and size are stored and flushed in place; whatever they
+    // point to was zeroed (and fenced) before.
+    pmem_->Sfence();
+    durable_[ip->ino()] = committed_[ip->ino()];
+    return;
+  }
   ip->pinned_ = true;
 }
 
@@ -146,7 +162,8 @@ void Filesystem::Recover() {
 }
 
 sim::Task<void> Filesystem::BreakLayouts(Inode* ip) {
-  auto _ = sim_->Enter("xfs_break_dax_layouts");
+  if (!traits().break_layouts) co_return;  // ext2: truncate does not wait for DMA
+  auto _ = sim_->Enter(traits().break_layouts_fn);
   for (;;) {
     const Pfn busy = co_await dax_->LayoutBusyPage(*ip, 0, UINT64_MAX >> 1);
     if (busy == 0) co_return;
@@ -186,7 +203,7 @@ sim::Task<void> Filesystem::FreeFileSpace(Inode* ip, uint64_t offset, uint64_t l
 }
 
 sim::Task<int> Filesystem::Truncate(Inode* ip, uint64_t newsize) {
-  auto _ = sim_->Enter("xfs_vn_setattr_size");
+  auto _ = sim_->Enter(traits().setattr_fn);
   co_await ip->i_rwsem.DownWrite();          // do_truncate: inode_lock
   co_await ip->invalidate_lock.DownWrite();  // XFS_MMAPLOCK_EXCL
   co_await BreakLayouts(ip);
@@ -202,19 +219,27 @@ sim::Task<int> Filesystem::Truncate(Inode* ip, uint64_t newsize) {
   co_await vm_->UnmapMappingPages(&ip->mapping_, holebegin, 0, /*even_cows=*/true);
   co_await dax_->TruncateInodePagesRange(*ip, holebegin, UINT64_MAX >> PAGE_SHIFT);
   co_await vm_->UnmapMappingPages(&ip->mapping_, holebegin, 0, /*even_cows=*/true);
-  // The truncate transaction: ILOCK_EXCL, xfs_itruncate_extents frees the blocks.
+  // The truncate transaction: ILOCK_EXCL, xfs_itruncate_extents frees the blocks (ext4: inside
+  // a jbd2 handle, ext4_truncate under i_data_sem).
+  const bool handle = params_.kind == FsKind::kExt4;
+  if (handle) co_await journal_handle_.DownRead();
   if (newsize <= oldsize) {
     co_await FreeFileSpace(ip, holebegin << PAGE_SHIFT,
                            (UINT64_MAX >> 2) - (holebegin << PAGE_SHIFT));
   }
   TransCommit(ip);
+  if (handle) co_await journal_handle_.UpRead();
   co_await ip->invalidate_lock.UpWrite();
   co_await ip->i_rwsem.UpWrite();
   co_return 0;
 }
 
 sim::Task<int> Filesystem::Fallocate(Inode* ip, FallocMode mode, uint64_t offset, uint64_t len) {
-  auto _ = sim_->Enter("xfs_file_fallocate");
+  auto _ = sim_->Enter(traits().fallocate_fn);
+  if ((mode == FallocMode::kPunchHole && !traits().punch) ||
+      (mode != FallocMode::kPunchHole && !traits().unwritten)) {
+    co_return -95;  // -EOPNOTSUPP
+  }
   co_await ip->i_rwsem.DownWrite();
   co_await ip->invalidate_lock.DownWrite();
   co_await BreakLayouts(ip);
@@ -246,9 +271,19 @@ sim::Task<int> Filesystem::Fallocate(Inode* ip, FallocMode mode, uint64_t offset
 }
 
 sim::Task<int> Filesystem::Fsync(Inode* ip, uint64_t start, uint64_t end) {
-  auto _ = sim_->Enter("xfs_file_fsync");
+  auto _ = sim_->Enter(traits().fsync_fn);
   const int err = co_await dax_->WritebackMappingRange(*ip, start, end);
   if (err < 0) co_return err;
+  if (traits().journal == Journal::kNone) {
+    // ext2_fsync -> generic_file_fsync: sync_mapping_buffers + sync_inode_metadata.
+    co_await ip->ilock.DownRead();
+    co_await sim_->Point("sync_inode_metadata", {log_obj_, Access::kWrite});
+    pmem_->NvdimmFlush();
+    durable_[ip->ino()] = committed_[ip->ino()];
+    ip->pinned_ = false;
+    co_await ip->ilock.UpRead();
+    co_return 0;
+  }
   co_await ip->ilock.DownRead();
   const bool pinned = ip->pinned_;
   co_await ip->ilock.UpRead();
@@ -262,7 +297,7 @@ sim::Task<int> Filesystem::Fsync(Inode* ip, uint64_t start, uint64_t end) {
 }
 
 sim::Task<int64_t> Filesystem::Write(Inode* ip, uint64_t pos, uint64_t len, const uint8_t* buf) {
-  auto _ = sim_->Enter("xfs_file_dax_write");
+  auto _ = sim_->Enter(traits().write_fn);
   co_await ip->i_rwsem.DownWrite();
   std::vector<uint8_t> copy(buf, buf + len);
   const int64_t ret = co_await dax_->IomapRw(*ip, *write_ops_, pos, len, true, copy.data());
@@ -276,7 +311,7 @@ sim::Task<int64_t> Filesystem::Write(Inode* ip, uint64_t pos, uint64_t len, cons
 }
 
 sim::Task<int64_t> Filesystem::Read(Inode* ip, uint64_t pos, uint64_t len, uint8_t* buf) {
-  auto _ = sim_->Enter("xfs_file_dax_read");
+  auto _ = sim_->Enter(traits().read_fn);
   co_await ip->i_rwsem.DownRead();
   const int64_t ret = co_await dax_->IomapRw(*ip, *read_ops_, pos, len, false, buf);
   co_await ip->i_rwsem.UpRead();

@@ -80,6 +80,7 @@ uint64_t Pmem::PgoffToPfn(uint64_t pgoff) const {
 }
 
 Pmem::DirectAccessResult Pmem::DirectAccess(uint64_t pgoff, int64_t nr_pages) const {
+  ++direct_access_calls_;
   DirectAccessResult r;
   if (!alive_) {
     r.err = -ENXIO;

@@ -91,6 +91,8 @@ class Pmem {
   // nothing is available (pgoff >= pages(); or nr_pages == 0 while the device has bad blocks).
   // avail: pages from pgoff to the end of the namespace, capped at nr_pages.
   DirectAccessResult DirectAccess(uint64_t pgoff, int64_t nr_pages) const;
+  // How many DirectAccess() calls were made (the fault path's device-call cost).
+  int64_t direct_access_calls() const { return direct_access_calls_; }
 
   // ---- CPU side (REQUIRES for all: [paddr, paddr + len) inside the namespace) ----
   // Cached store: under ADR pending in the cache until written back; under eADR persistent.
@@ -285,6 +287,7 @@ class Pmem {
   std::set<uint64_t> badblocks_;  // pgoffs
   std::set<uint64_t> latent_;     // pgoffs with media errors not yet scrubbed
   std::set<uint64_t> poisoned_;   // pfns
+  mutable int64_t direct_access_calls_ = 0;  // statistics only, never read by the model
 };
 
 }  // namespace daxsim::nvdimm

@@ -1,0 +1,169 @@
+// The populate_pfns front end, as proposed: the entry tree is a cache of PFNs. A fault grabs
+// the entry; a hit maps its PFN with no call into the filesystem and no direct access; a miss
+// (an empty entry, or a zero-page entry under a write) unlocks the entry, calls
+// a_ops->populate_pfns, and grabs the entry again. populate_pfns inserts entries through
+// dax_create_pfns() (block filesystems: one direct access for the whole extent) or
+// dax_insert_pfns() (filesystems without a block device), both under the entry lock protocol.
+// Holes read as the zero page (dax_load_hole); private write faults copy (dax_fault_cow_page);
+// MAP_SYNC write faults return VM_FAULT_NEEDDSYNC while the filesystem's metadata is dirty.
+// Emits the same fs_dax fault tracepoints as the iomap path.
+// Scheduling points: i_size read, the entry lock, populate_pfns and everything under it, the
+// insertions.
+#include "sim/dax/dax.h"
+
+namespace daxsim::dax {
+
+using sim::Access;
+using namespace vm;
+
+namespace {
+constexpr int kMaxPopulate = 3;  // a miss after three populate_pfns calls: retry the access
+}  // namespace
+
+sim::Task<uint32_t> Dax::PopulateFault(VmFault& vmf, Pfn* pfnp, DaxInode& inode,
+                                       PopulatePfnsOps& ops) {
+  const bool pmd = vmf.pe_size == PageEntrySize::kPmd;
+  auto _ = sim_->Enter(pmd ? "dax_populate_pmd_fault" : "dax_populate_pte_fault");
+  vm::Xarray& xa = inode.mapping().i_pages;
+  const unsigned order = pmd ? PMD_ORDER : 0;
+  const uint64_t nr = uint64_t{1} << order;
+  const uint64_t index = vmf.pgoff & ~(nr - 1);
+  const bool write = vmf.Write();
+  uint64_t size = 0;
+  co_await ReadSize(inode, &size);
+  const uint64_t max_pgoff = (size + PAGE_SIZE - 1) >> PAGE_SHIFT;
+  if (pmd) {
+    TracePmd("dax_pmd_fault", inode, vmf, max_pgoff, 0, false);
+  } else {
+    TracePte("dax_pte_fault", inode, vmf, 0);
+  }
+  uint32_t ret = pmd ? VM_FAULT_FALLBACK : VM_FAULT_NOPAGE;
+  if (index >= max_pgoff) {
+    ret = VM_FAULT_SIGBUS;
+  } else if (!pmd || !PmdFallback(vmf, max_pgoff)) {
+    bool hole = false;
+    for (int attempt = 0;; ++attempt) {
+      const Grabbed g = co_await GrabMappingEntry(inode, vmf.pgoff, order);
+      if (g.error) {
+        ret = g.error;
+        break;
+      }
+      uint64_t entry = g.entry;
+      Mm* mm = vmf.vma->mm;
+      const uint64_t pmd_addr = vmf.address & PMD_MASK;
+      co_await sim_->Point(pmd ? "pmd_none?" : "pmd_trans_huge?",
+                           {mm->PtObject(pmd_addr), Access::kRead});
+      const Pmd::Kind kind = mm->pt.pmd(pmd_addr).kind;
+      if (pmd ? kind == Pmd::Kind::kTable : kind == Pmd::Kind::kHuge) {
+        co_await UnlockEntryAt(xa, index, entry);
+        ret = pmd ? VM_FAULT_FALLBACK : VM_FAULT_NOPAGE;
+        break;
+      }
+      const bool miss =
+          dax_is_empty_entry(entry) || (write && !vmf.cow_page && dax_is_zero_entry(entry));
+      if (miss && !(hole && !write)) {
+        co_await UnlockEntryAt(xa, index, entry);
+        if (attempt == kMaxPopulate) {
+          ret = VM_FAULT_NOPAGE;  // the access is retried
+          break;
+        }
+        const PopulateResult r =
+            co_await ops.PopulatePfns(inode, index, nr, write && !vmf.cow_page);
+        if (r.err < 0) {
+          ret = pmd && r.err == -22 ? VM_FAULT_FALLBACK : DaxFaultReturn(r.err);
+          break;
+        }
+        hole = r.hole;
+        continue;
+      }
+      if (vmf.cow_page) {
+        Iomap m;
+        m.offset = vmf.pgoff << PAGE_SHIFT;
+        m.length = PAGE_SIZE;
+        if (!dax_is_empty_entry(entry) && !dax_is_zero_entry(entry)) {
+          m.type = IomapType::kMapped;
+          m.block = pmem_->PfnToPgoff(
+              dax_to_pfn(entry) +
+              (dax_is_pmd_entry(entry) ? (vmf.pgoff & (PTRS_PER_PMD - 1)) : 0));
+        }
+        ret = co_await FaultCowPage(vmf, m, vmf.pgoff << PAGE_SHIFT);
+      } else if (dax_is_empty_entry(entry) || dax_is_zero_entry(entry)) {
+        ret = pmd ? co_await PmdLoadHole(inode, vmf, index, &entry)
+                  : co_await LoadHole(inode, vmf, index, &entry);
+      } else if (pmd && !dax_is_pmd_entry(entry)) {
+        ret = VM_FAULT_FALLBACK;
+      } else {
+        // A PTE fault under a PMD entry maps the page of the huge extent it falls in.
+        const Pfn pfn = dax_to_pfn(entry) +
+                        (!pmd && dax_is_pmd_entry(entry) ? (vmf.pgoff & (PTRS_PER_PMD - 1)) : 0);
+        const bool sync = write && vmf.vma->sync && ops.MetadataDirty(inode);
+        if (write && !sync) {
+          co_await xa.xa_lock.Lock();
+          xa.SetMark(index, XaMark::kDirty);
+          co_await xa.xa_lock.Unlock();
+        }
+        if (sync) {
+          *pfnp = pfn;
+          ret = VM_FAULT_NEEDDSYNC;
+        } else if (pmd) {
+          ret = co_await vm_->InsertPfnPmd(vmf.vma, vmf.address, pfn, write, false);
+        } else {
+          ret = co_await vm_->InsertPfn(vmf.vma, vmf.address, pfn, write, false);
+        }
+      }
+      co_await UnlockEntryAt(xa, index, entry);
+      break;
+    }
+  }
+  if (pmd) {
+    if (ret == VM_FAULT_FALLBACK) co_await SplitHugePmd(vmf);
+    TracePmd("dax_pmd_fault_done", inode, vmf, max_pgoff, ret, true);
+  } else {
+    TracePte("dax_pte_fault_done", inode, vmf, ret);
+  }
+  co_return ret;
+}
+
+sim::Task<int> Dax::CreatePfns(DaxInode& inode, uint64_t index, uint64_t nr_pages,
+                               const Iomap& extent) {
+  auto _ = sim_->Enter("dax_create_pfns");
+  Pfn pfn = 0;
+  const int err = IomapPfn(extent, index << PAGE_SHIFT, nr_pages << PAGE_SHIFT, &pfn);
+  if (err < 0) co_return err;
+  co_return co_await InsertPfns(inode, index, nr_pages, pfn, false);
+}
+
+sim::Task<int> Dax::InsertPfns(DaxInode& inode, uint64_t index, uint64_t nr_pages, Pfn pfn,
+                               bool nolock) {
+  auto _ = sim_->Enter("dax_insert_pfns");
+  vm::Xarray& xa = inode.mapping().i_pages;
+  const bool pmd = nr_pages == PTRS_PER_PMD;
+  const unsigned order = pmd ? PMD_ORDER : 0;
+  const uint64_t flags = pmd ? DAX_PMD : 0;
+  const uint64_t count = pmd ? 1 : nr_pages;
+  for (uint64_t i = 0; i < count; ++i) {
+    const uint64_t idx = index + i;
+    const Pfn p = pfn + i;
+    if (nolock) {
+      // The bug: an entry stored over whatever is there, locked or not.
+      co_await xa.xa_lock.Lock();
+      const std::optional<vm::Xarray::Slot> old = xa.Load(idx);
+      if (!old || dax_is_empty_entry(old->value) || dax_is_zero_entry(old->value)) {
+        xa.Store(idx, order, dax_make_entry(p, flags));
+      }
+      co_await xa.xa_lock.Unlock();
+      continue;
+    }
+    const Grabbed g = co_await GrabMappingEntry(inode, idx, order);
+    if (g.error == VM_FAULT_FALLBACK) co_return -22;  // PTE entries where the PMD would go
+    if (g.error) co_return -12;
+    uint64_t entry = g.entry;
+    if (dax_is_empty_entry(entry) || dax_is_zero_entry(entry)) {
+      entry = co_await InsertPfnEntry(inode, idx, entry, p, flags, false);
+    }
+    co_await UnlockEntryAt(xa, idx, entry);
+  }
+  co_return 0;
+}
+
+}  // namespace daxsim::dax
