@@ -211,8 +211,22 @@ sim::Task<void> Execute(sim::Sim& sim, DaxWorld* w, vm::Mm* mm, ActorState* st, 
       vm::Vma* vma = st->maps.at(op.map);
       std::vector<uint8_t> got;
       const int64_t start = sim.step_count();
+      const auto* file = static_cast<fs::Inode*>(vma->ops);
+      const uint64_t size_before = file->i_size();
+      const uint64_t truncates_before = w->truncates[file->ino()];
       const vm::AccessResult r = co_await Access_(w, mm, vma, op.offset, op.length, write,
                                                   static_cast<uint8_t>(op.value), &got);
+      // A SIGBUS on bytes inside i_size all along, with no media error, poison or unbind in the
+      // workload, is a fault path failing an access it must serve.
+      const uint64_t last = vma->PgoffOf(vma->start) * vm::PAGE_SIZE + op.offset + op.length - 1;
+      if (r.kind == vm::AccessResult::kSigbus && !w->sigbus_expected && !w->crashed &&
+          truncates_before == w->truncates[file->ino()] &&
+          last < std::min(size_before, file->i_size())) {
+        sim.Report(sim::ViolationKind::kInvariant, "I9 spurious SIGBUS",
+                   "I9 user-visible result: " + std::string(write ? "store " : "load ") + op.map +
+                       " " + Hex(op.offset) + " got SIGBUS inside i_size (" + Hex(file->i_size()) +
+                       ")");
+      }
       if (!vma->shared || r.kind != vm::AccessResult::kOk) {
         w->history_eligible = false;
       } else {
@@ -368,7 +382,9 @@ sim::Task<void> Execute(sim::Sim& sim, DaxWorld* w, vm::Mm* mm, ActorState* st, 
       const uint64_t old_size = std::max<uint64_t>(ip->i_size(), vm::PAGE_SIZE);
       const uint64_t from = op.offset & ~(vm::PAGE_SIZE - 1);
       if (old_size > from) TouchRange(w, ip, from, old_size - from, true);
+      w->truncates[ip->ino()]++;
       const int err = co_await fs.Truncate(ip, op.offset);
+      w->truncates[ip->ino()]++;
       if (old_size > from) TouchRange(w, ip, from, old_size - from, false);
       sim.Emit(line + op.file + " " + Hex(op.offset) + " -> " + std::to_string(err));
       break;

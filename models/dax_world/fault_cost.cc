@@ -55,9 +55,9 @@ struct Probe {
 };
 
 constexpr Probe kProbes[] = {
-    {"pte_write_hole", "file f size=8K\nactor T\n  mmap m f len=8K\n", "  store m 0 len=8 val=0x11\n"},
-    {"pte_read", "file f size=8K written=0-8K\nactor T\n  mmap m f len=8K\n",
-     "  load m 0 len=8\n"},
+    {"pte_write_hole", "file f size=8K\nactor T\n  mmap m f len=8K\n",
+     "  store m 0 len=8 val=0x11\n"},
+    {"pte_read", "file f size=8K written=0-8K\nactor T\n  mmap m f len=8K\n", "  load m 0 len=8\n"},
     {"pte_read_next", "file f size=8K written=0-8K\nactor T\n  mmap m f len=8K\n  load m 0 len=8\n",
      "  load m 0x1000 len=8\n"},
     {"pmd_read", "file f size=2M written=0-2M\nactor T\n  mmap m f len=2M\n", "  load m 0 len=8\n"},

@@ -29,6 +29,9 @@ const std::vector<Param>& ModelParams() {
       {"bug_nozero", 0, 0, 1, "bug switch: new blocks are not zeroed (unzeroed-block class)"},
       {"bug_populate_nolock", 0, 0, 1,
        "bug switch: populate_pfns stores PFN entries without the entry lock protocol"},
+      {"bug_populate_hole", 0, 0, 1,
+       "bug switch: populate_pfns reports a hole instead of inserting the zero entry under its "
+       "lock"},
   };
   return *p;
 }
@@ -44,8 +47,9 @@ absl::StatusOr<std::map<std::string, int>> ParseParams(const std::string& text) 
       if (parts[0] == p.name) spec = &p;
     }
     if (spec == nullptr) {
-      return absl::InvalidArgumentError("unknown model parameter '" + parts[0] +
-                                        "' (align, eadr, wait_bits, api, bug_nozero, bug_populate_nolock)");
+      return absl::InvalidArgumentError(
+          "unknown model parameter '" + parts[0] +
+          "' (align, eadr, wait_bits, api, bug_nozero, bug_populate_nolock, bug_populate_hole)");
     }
     int x = 0;
     fs::DaxApi api;
@@ -54,7 +58,8 @@ absl::StatusOr<std::map<std::string, int>> ParseParams(const std::string& text) 
       continue;
     }
     if (parts[0] == "api") {
-      return absl::InvalidArgumentError("model parameter api needs iomap, get_block or populate_pfns");
+      return absl::InvalidArgumentError(
+          "model parameter api needs iomap, get_block or populate_pfns");
     }
     if (parts.size() != 2 || !absl::SimpleAtoi(parts[1], &x) || x < spec->min || x > spec->max) {
       return absl::InvalidArgumentError("model parameter " + parts[0] + " needs an integer in [" +
@@ -69,9 +74,9 @@ absl::StatusOr<std::map<std::string, int>> ParseParams(const std::string& text) 
 std::string Canonical(const std::map<std::string, int>& v) {
   std::vector<std::string> out;
   for (const auto& [k, x] : v) {
-    out.push_back(k + "=" +
-                  (k == "api" ? std::string(fs::ApiName(static_cast<fs::DaxApi>(x)))
-                              : std::to_string(x)));
+    out.push_back(
+        k + "=" +
+        (k == "api" ? std::string(fs::ApiName(static_cast<fs::DaxApi>(x))) : std::to_string(x)));
   }
   return absl::StrJoin(out, ",");
 }
@@ -87,8 +92,10 @@ absl::Status CheckModel(const std::string& model, const std::map<std::string, in
   if (!fs::ParseFsKind(model, &kind)) return absl::OkStatus();
   const auto api = static_cast<fs::DaxApi>(v.at("api"));
   if (!fs::ApiSupported(kind, api)) {
-    return absl::InvalidArgumentError(model + " has no block device: DAX reaches it only through "
-                                      "api=populate_pfns, not api=" + fs::ApiName(api));
+    return absl::InvalidArgumentError(model +
+                                      " has no block device: DAX reaches it only through "
+                                      "api=populate_pfns, not api=" +
+                                      fs::ApiName(api));
   }
   return absl::OkStatus();
 }
@@ -104,9 +111,9 @@ absl::Status CheckWorkload(const std::string& model, const std::map<std::string,
   for (const auto& actor : w.actors) {
     for (const auto& op : actor.ops) {
       if (op.code == workload::OpCode::kMmap && op.sync) {
-        return absl::InvalidArgumentError(
-            "workload " + w.name + " maps with MAP_SYNC, which " + model + " with api=" +
-            fs::ApiName(api) + " does not support (mmap fails with EOPNOTSUPP)");
+        return absl::InvalidArgumentError("workload " + w.name + " maps with MAP_SYNC, which " +
+                                          model + " with api=" + fs::ApiName(api) +
+                                          " does not support (mmap fails with EOPNOTSUPP)");
       }
     }
   }
@@ -121,6 +128,7 @@ sim::Target Build(const std::string& model, const std::string& label,
   fs::ParseFsKind(model, &config.fs.kind);
   config.fs.api = static_cast<fs::DaxApi>(v.at("api"));
   config.fs.bug_populate_nolock = v.at("bug_populate_nolock") != 0;
+  config.fs.bug_populate_hole_unlocked = v.at("bug_populate_hole") != 0;
   config.fs.pmd_align = v.at("align") != 0;
   config.platform = v.at("eadr") ? nvdimm::Platform::kEadr : nvdimm::Platform::kAdr;
   config.wait_table_bits = v.at("wait_bits");

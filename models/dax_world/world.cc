@@ -54,7 +54,7 @@ std::unique_ptr<DaxWorld> BuildDaxWorld(sim::Sim& sim, const DaxModelConfig& con
     fs::Inode* ip = world->fs().CreateFile(f.name, f.size);
     for (const auto& e : f.extents) {
       world->fs().SetupExtent(ip, e.offset, e.length,
-                               e.kind == workload::FileSetup::Extent::kUnwritten, e.fill);
+                              e.kind == workload::FileSetup::Extent::kUnwritten, e.fill);
     }
   }
   // Address spaces, and the mappings every thread of an mm shares (leading mmaps).
@@ -70,6 +70,13 @@ std::unique_ptr<DaxWorld> BuildDaxWorld(sim::Sim& sim, const DaxModelConfig& con
       vm::Vma* vma = mm->InsertVma(proto, op.length);
       ip->mapping().i_mmap.push_back(vma);
       world->setup_maps[a.mm][op.map] = vma;
+    }
+  }
+  for (const auto& a : w.actors) {
+    for (const auto& op : a.ops) {
+      world->sigbus_expected |= op.code == workload::OpCode::kPoison ||
+                                op.code == workload::OpCode::kInjectBadBlock ||
+                                op.code == workload::OpCode::kUnbind;
     }
   }
   RegisterInvariants(world.get());

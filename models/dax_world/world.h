@@ -93,6 +93,11 @@ class DaxWorld : public sim::World {
   std::vector<HistoryOp> history;
   bool history_eligible = true;  // false once an op outside the sequential model ran
   bool crashed = false;
+  // The workload poisons pages, injects media errors or unbinds the device: a SIGBUS inside
+  // i_size may be legitimate. Otherwise such a SIGBUS is a violation (I9).
+  bool sigbus_expected = false;
+  // Per inode: bumped by every truncate, so an access that overlapped one is not judged by size.
+  std::map<uint64_t, uint64_t> truncates;
   bool sim_end = false;  // invariants: evaluating the end-of-execution variants
 
  private:

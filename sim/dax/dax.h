@@ -57,6 +57,10 @@ class Dax {
   // stored without waiting for or taking the entry lock.
   sim::Task<int> InsertPfns(DaxInode& inode, uint64_t index, uint64_t nr_pages, vm::Pfn pfn,
                             bool nolock);
+  // dax_insert_hole(): for populate_pfns on a hole: insert a zero-page entry (PMD-sized with
+  // nr_pages == PTRS_PER_PMD) where the tree holds nothing, while the filesystem still holds the
+  // lock that keeps the hole a hole. The fault then maps the zero page from the tree.
+  sim::Task<int> InsertHole(DaxInode& inode, uint64_t index, uint64_t nr_pages);
   // dax_insert_pfn_mkwrite(), the second half of dax_finish_sync_fault().
   sim::Task<uint32_t> InsertPfnMkwrite(vm::VmFault& vmf, vm::Pfn pfn, unsigned order,
                                        DaxInode& inode);

@@ -18,7 +18,7 @@ constexpr int kEinval = -22;
 
 uint32_t DaxFaultReturn(int err) {
   if (err == 0) return VM_FAULT_NOPAGE;
-  if (err == -12) return VM_FAULT_OOM;         // -ENOMEM
+  if (err == -12) return VM_FAULT_OOM;        // -ENOMEM
   if (err == -133) return VM_FAULT_HWPOISON;  // -EHWPOISON
   return VM_FAULT_SIGBUS;
 }

@@ -20,8 +20,8 @@ Iomap FromBufferHead(const BufferHead& bh, uint64_t pos) {
   m.offset = pos;
   m.length = bh.b_size;
   m.block = bh.b_blocknr;
-  m.type = bh.mapped ? (bh.unwritten ? IomapType::kUnwritten : IomapType::kMapped)
-                     : IomapType::kHole;
+  m.type =
+      bh.mapped ? (bh.unwritten ? IomapType::kUnwritten : IomapType::kMapped) : IomapType::kHole;
   if (bh.new_) m.flags |= IOMAP_F_NEW;
   return m;
 }

@@ -83,8 +83,7 @@ sim::Task<uint32_t> Dax::PopulateFault(VmFault& vmf, Pfn* pfnp, DaxInode& inode,
         if (!dax_is_empty_entry(entry) && !dax_is_zero_entry(entry)) {
           m.type = IomapType::kMapped;
           m.block = pmem_->PfnToPgoff(
-              dax_to_pfn(entry) +
-              (dax_is_pmd_entry(entry) ? (vmf.pgoff & (PTRS_PER_PMD - 1)) : 0));
+              dax_to_pfn(entry) + (dax_is_pmd_entry(entry) ? (vmf.pgoff & (PTRS_PER_PMD - 1)) : 0));
         }
         ret = co_await FaultCowPage(vmf, m, vmf.pgoff << PAGE_SHIFT);
       } else if (dax_is_empty_entry(entry) || dax_is_zero_entry(entry)) {
@@ -127,10 +126,30 @@ sim::Task<uint32_t> Dax::PopulateFault(VmFault& vmf, Pfn* pfnp, DaxInode& inode,
 sim::Task<int> Dax::CreatePfns(DaxInode& inode, uint64_t index, uint64_t nr_pages,
                                const Iomap& extent) {
   auto _ = sim_->Enter("dax_create_pfns");
-  Pfn pfn = 0;
-  const int err = IomapPfn(extent, index << PAGE_SHIFT, nr_pages << PAGE_SHIFT, &pfn);
-  if (err < 0) co_return err;
-  co_return co_await InsertPfns(inode, index, nr_pages, pfn, false);
+  // One dax_direct_access() for the whole range.
+  const uint64_t pgoff = extent.block + (index - (extent.offset >> PAGE_SHIFT));
+  const nvdimm::Pmem::DirectAccessResult r =
+      pmem_->DirectAccess(pgoff, static_cast<int64_t>(nr_pages));
+  if (r.err < 0) co_return r.err;
+  if (r.avail < static_cast<int64_t>(nr_pages)) co_return -22;
+  if (nr_pages == PTRS_PER_PMD && (r.pfn & (PTRS_PER_PMD - 1)) != 0) co_return -22;
+  co_return co_await InsertPfns(inode, index, nr_pages, r.pfn, false);
+}
+
+sim::Task<int> Dax::InsertHole(DaxInode& inode, uint64_t index, uint64_t nr_pages) {
+  auto _ = sim_->Enter("dax_insert_hole");
+  vm::Xarray& xa = inode.mapping().i_pages;
+  const bool pmd = nr_pages == PTRS_PER_PMD;
+  const Grabbed g = co_await GrabMappingEntry(inode, index, pmd ? PMD_ORDER : 0);
+  if (g.error == VM_FAULT_FALLBACK) co_return -22;
+  if (g.error) co_return -12;
+  uint64_t entry = g.entry;
+  if (dax_is_empty_entry(entry)) {
+    entry = co_await InsertPfnEntry(inode, index, entry, pmd ? kHugeZeroPfn : kZeroPfn,
+                                    (pmd ? DAX_PMD : 0) | DAX_ZERO_PAGE, false);
+  }
+  co_await UnlockEntryAt(xa, index, entry);
+  co_return 0;
 }
 
 sim::Task<int> Dax::InsertPfns(DaxInode& inode, uint64_t index, uint64_t nr_pages, Pfn pfn,

@@ -13,16 +13,18 @@
 namespace daxsim::dax {
 
 struct PopulateResult {
-  int err = 0;        // -errno: the fault fails (SIGBUS/OOM); -EINVAL for a PMD: fall back
-  bool hole = false;  // a read found a hole: nothing inserted, DAX maps the zero page
+  int err = 0;  // -errno: the fault fails (SIGBUS/OOM); -EINVAL for a PMD: fall back
+  // A read found a hole and inserted nothing (only with the bug switch that skips
+  // dax_insert_hole): DAX maps the zero page on the empty entry it grabs next.
+  bool hole = false;
 };
 
 class PopulatePfnsOps {
  public:
   virtual ~PopulatePfnsOps() = default;
   // a_ops->populate_pfns(mapping, index, nr_pages, write): nr_pages is 1 or PTRS_PER_PMD.
-  virtual sim::Task<PopulateResult> PopulatePfns(DaxInode& inode, uint64_t index,
-                                                 uint64_t nr_pages, bool write) = 0;
+  virtual sim::Task<PopulateResult> PopulatePfns(DaxInode& inode, uint64_t index, uint64_t nr_pages,
+                                                 bool write) = 0;
   // The inode's metadata is not yet durable (MAP_SYNC faults must sync it first).
   virtual bool MetadataDirty(DaxInode& inode) = 0;
 };

@@ -44,6 +44,10 @@ struct FsParams {
   // Bug switch for the populate_pfns design: the filesystem stores its PFN entries in the tree
   // without the entry lock protocol.
   bool bug_populate_nolock = false;
+  // Bug switch for the populate_pfns design: on a read of a hole, populate_pfns reports the hole
+  // instead of inserting the zero-page entry under its lock (the fault maps the zero page after
+  // the filesystem lock is gone: a racing write(2) can allocate and fill the block first).
+  bool bug_populate_hole_unlocked = false;
 };
 
 class Filesystem;
@@ -157,9 +161,7 @@ class Filesystem {
   dax::GetBlockOps& get_block_ops() { return *get_block_ops_; }
   dax::PopulatePfnsOps& populate_ops() { return *populate_ops_; }
   const FsTraits& traits() const { return Traits(params_.kind); }
-  bool SupportsMapSync() const {
-    return traits().map_sync && params_.api != DaxApi::kGetBlock;
-  }
+  bool SupportsMapSync() const { return traits().map_sync && params_.api != DaxApi::kGetBlock; }
   // ext4: write faults and transactions hold a jbd2 handle (shared); a commit waits for every
   // open handle (exclusive).
   sim::RwSem& journal_handle() { return journal_handle_; }
@@ -175,7 +177,7 @@ class Filesystem {
                              Extent* out);  // xfs_iomap_write_direct
   sim::Task<void> FreeFileSpace(Inode* ip, uint64_t offset, uint64_t len);
   sim::Task<void> ZeroBytes(Inode* ip, uint64_t offset, uint64_t len);  // mapped bytes only
-  sim::Task<void> ZeroBlocks(uint64_t block, uint64_t count);              // xfs_zero_extent
+  sim::Task<void> ZeroBlocks(uint64_t block, uint64_t count);           // xfs_zero_extent
   sim::Task<void> LogForce();
   // xfs_trans_commit(): the inode's in-core size and extent map go to the CIL (committed_), to
   // become durable at the next log force; the inode is pinned until then.

@@ -3,11 +3,10 @@
 // NEEDDSYNC), xfs_filemap_fault/huge_fault/page_mkwrite/pfn_mkwrite; fs/xfs/xfs_iomap.c
 // xfs_read_iomap_begin(), xfs_direct_write_iomap_begin() and xfs_iomap_write_direct() with
 // XFS_BMAPI_CONVERT | XFS_BMAPI_ZERO for DAX (v5.15).
-#include "sim/fs/fs.h"
-
 #include <algorithm>
 
 #include "sim/check.h"
+#include "sim/fs/fs.h"
 
 namespace daxsim::fs {
 
@@ -108,12 +107,8 @@ sim::Task<uint32_t> Inode::HugeFault(VmFault& vmf) {
   co_return co_await FilemapFault(vmf, vmf.Write() && vmf.vma->shared);
 }
 
-sim::Task<uint32_t> Inode::PageMkwrite(VmFault& vmf) {
-  co_return co_await FilemapFault(vmf, true);
-}
-sim::Task<uint32_t> Inode::PfnMkwrite(VmFault& vmf) {
-  co_return co_await FilemapFault(vmf, true);
-}
+sim::Task<uint32_t> Inode::PageMkwrite(VmFault& vmf) { co_return co_await FilemapFault(vmf, true); }
+sim::Task<uint32_t> Inode::PfnMkwrite(VmFault& vmf) { co_return co_await FilemapFault(vmf, true); }
 
 sim::Task<int> Inode::Fsync(uint64_t start, uint64_t end) {
   co_return co_await fs_->Fsync(this, start, end);
@@ -205,7 +200,7 @@ std::unique_ptr<dax::IomapOps> MakeXfsWriteIomapOps(Filesystem* fs) {
 // with `zero` the new or converted blocks are zeroed before they enter the extent map
 // (xfs_bmapi_allocate / xfs_bmapi_convert_unwritten with XFS_BMAPI_ZERO), and so before the commit.
 sim::Task<int> Filesystem::AllocBlocks(Inode* ip, uint64_t fsb, uint64_t count, bool zero,
-                                bool unwritten, Extent* out) {
+                                       bool unwritten, Extent* out) {
   auto _ = sim_->Enter(traits().alloc_fn);
   co_await ip->ilock.DownWrite();
   int err = 0;

@@ -6,7 +6,11 @@
 // The range populated is the extent clipped to a window of kPopulateWindow pages from the
 // faulting page (the fault-around default of 64 KiB), to EOF, and for a PMD fault exactly the
 // 2 MiB (a PMD needs one aligned extent covering it: -EINVAL makes the fault fall back).
-// The block map lock is dropped before entries are inserted (entry locks rank above it).
+// PFN entries are inserted after the block map lock is dropped: a mapped extent cannot go away
+// meanwhile (truncate and punch hole wait for the mapping lock the fault holds shared), and the
+// entry lock protocol orders the insertions. A hole is different: write(2) allocates without the
+// mapping lock, so the zero-page entry is inserted under the block map lock (block map lock, then
+// entry lock: nothing takes them in the other order on this front end).
 // Scheduling points: the block map lock, the allocation, and the insertions.
 #include <algorithm>
 
@@ -33,13 +37,24 @@ class FsPopulatePfnsOps : public dax::PopulatePfnsOps {
     Inode& ip = static_cast<Inode&>(inode);
     const bool pmd = nr_pages == PTRS_PER_PMD;
     const uint64_t eof_pages = (ip.i_size() + PAGE_SIZE - 1) >> PAGE_SHIFT;
-    const uint64_t want = pmd ? nr_pages : std::min(kPopulateWindow, eof_pages - std::min(index, eof_pages));
+    const uint64_t want =
+        pmd ? nr_pages : std::min(kPopulateWindow, eof_pages - std::min(index, eof_pages));
     if (want == 0) co_return dax::PopulateResult{-7, false};  // beyond EOF: -EBUSY -> SIGBUS
     co_await ip.ilock.DownRead();
     dax::Iomap m = BmbtToIomap(ip, index << PAGE_SHIFT, want << PAGE_SHIFT);
+    if (m.type != dax::IomapType::kMapped && !write) {
+      // A hole (or unwritten extent) read: the zero-page entry goes in while the block map lock
+      // keeps the hole a hole; a write(2) allocating it later invalidates that entry.
+      if (fs_->params().bug_populate_hole_unlocked) {
+        co_await ip.ilock.UpRead();
+        co_return dax::PopulateResult{0, true};
+      }
+      const int err = co_await fs_->dax().InsertHole(ip, index, nr_pages);
+      co_await ip.ilock.UpRead();
+      co_return dax::PopulateResult{err, false};
+    }
     co_await ip.ilock.UpRead();
     if (m.type != dax::IomapType::kMapped) {
-      if (!write) co_return dax::PopulateResult{0, true};
       Extent e;
       const uint64_t count = pmd ? nr_pages : 1;
       const int err = co_await fs_->AllocBlocks(&ip, index, count, !fs_->params().bug_skip_zeroing,
@@ -64,9 +79,7 @@ class FsPopulatePfnsOps : public dax::PopulatePfnsOps {
     co_return dax::PopulateResult{err, false};
   }
 
-  bool MetadataDirty(dax::DaxInode& inode) override {
-    return static_cast<Inode&>(inode).pinned_;
-  }
+  bool MetadataDirty(dax::DaxInode& inode) override { return static_cast<Inode&>(inode).pinned_; }
 
  private:
   Filesystem* fs_;

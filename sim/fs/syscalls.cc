@@ -34,7 +34,8 @@ class PageIdle : public sim::Blocker {
 
 }  // namespace
 
-Filesystem::Filesystem(sim::Sim& sim, vm::Vm& vm, dax::Dax& dax, nvdimm::Pmem& pmem, FsParams params)
+Filesystem::Filesystem(sim::Sim& sim, vm::Vm& vm, dax::Dax& dax, nvdimm::Pmem& pmem,
+                       FsParams params)
     : sim_(&sim),
       vm_(&vm),
       dax_(&dax),
@@ -61,7 +62,7 @@ Inode* Filesystem::CreateFile(const std::string& name, uint64_t size) {
 }
 
 void Filesystem::SetupExtent(Inode* ip, uint64_t offset, uint64_t length, bool unwritten,
-                      uint8_t fill) {
+                             uint8_t fill) {
   const uint64_t fsb = offset >> PAGE_SHIFT, n = length >> PAGE_SHIFT;
   const std::optional<uint64_t> block = alloc_.Alloc(n);
   DAXSIM_CHECK_MSG(block.has_value(), "setup: device too small for the workload's extents");

@@ -12,6 +12,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "models/dax_world/configs.h"
 #include "models/dax_world/target.h"
 #include "models/registry.h"
 #include "models/workload/library.h"
@@ -126,26 +127,15 @@ void PrintProgress(const ScenarioOutcome& s, const StrategyRun& run, size_t inde
   err.flush();
 }
 
-// Everything `check` runs: the engine's scenarios, then every library workload on every DAX
-// model. Workloads must come out clean, except the findings listed here: races the model shows
-// in the kernel code it mirrors (each explained in README "Findings").
+// Everything `check` runs: the engine's scenarios, then every DAX model's suite with the
+// model's default front end (models/dax_world/configs.h: the workloads the filesystem can run,
+// with the findings the model shows listed as expected, each explained in README "Findings").
 std::vector<models::ScenarioInfo> CheckItems() {
-  static const std::map<std::string, std::string> kFindings = {
-      // Two concurrent fsyncs: one returns while the other is between clearing an entry's
-      // TOWRITE mark and flushing it (dax_writeback_one); a crash then loses a store that the
-      // returned msync covered.
-      {"fsync_vs_msync", "invariant"},
-      // A fault that passed dax_direct_access() before kill_dax() installs its PTE after the
-      // unbind's unmap: a mapping outlives the device (I10). The model has no dax_read_lock /
-      // synchronize_srcu yet; see README "Findings".
-      {"unbind_vs_fault", "invariant"},
-  };
   std::vector<models::ScenarioInfo> items = models::Scenarios();
   for (const models::ModelInfo& m : models::DaxModels()) {
-    for (const auto& w : models::workload::Workloads()) {
-      auto f = kFindings.find(w.name);
-      items.push_back({m.name + "/" + w.name, w.description, "", f != kFindings.end(),
-                       f != kFindings.end() ? f->second : ""});
+    for (const models::SuiteItem& s : models::Suite({m.name, ""}, nullptr)) {
+      items.push_back({m.name + "/" + s.workload, s.why.empty() ? s.description : s.why, "",
+                       !s.expected.empty(), s.expected});
     }
   }
   return items;

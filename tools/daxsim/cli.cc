@@ -13,22 +13,27 @@ std::string Usage() {
   return R"(usage: daxsim <command> [flags]
 
 commands:
-  explore (--scenario=NAME | --workload=NAME|FILE [--model=xfs]) [--params=k=v,...]
+  explore (--scenario=NAME | --workload=NAME|FILE [--model=xfs|ext4|ext2|xipfs]) [--params=k=v,...]
           [--strategy=random|pct|dfs|dpor] [--seed=S]
           [--depth=D] [--max-preemptions=K] [--budget=executions:N|seconds:S] [--jobs=N]
           [--shard=i/n] [--steps-max=N] [--spurious-wakeups[=N]] [--no-shrink] [--failures=FILE]
           [--json]
       explore a scenario's or a DAX workload's schedules; prints the minimal counterexample's
       token
-  run --workload=NAME|FILE [--model=xfs] [--params=...] [--seed=S] [--trace=ftrace|steps|swimlane]
+  run --workload=NAME|FILE [--model=xfs|ext4|ext2|xipfs] [--params=...] [--seed=S] [--trace=ftrace|steps|swimlane]
       one execution of a DAX workload: its trace (kernel fs_dax text format) and token
   replay TOKEN [--trace[=swimlane|steps|ftrace]] [--json]
       re-run a token bit for bit and show its verdict (and trace)
-  list scenarios|workloads|models|strategies
+  list scenarios|workloads|models|strategies|configs
   bench [--quick] [--memory-executions=N] [--json]
       scheduler steps/s, executions/s and memory flatness
   check [--budget=executions:N|seconds:S] [--jobs=N] [--json] [--junit=FILE] [--failures=FILE]
       run every registered scenario and compare with its expected verdict
+  matrix [--budget=executions:N|seconds:S] [--configs=A,B] [--params=k=v,...] [--out=DIR]
+         [--jobs=N] [--json] [--failures=FILE]
+      the DAX API design space (iomap, get_block, populate_pfns over xfs, ext4, ext2, xipfs, and
+      the three ext2 migration options) through one property suite: invariant verdicts,
+      executions, completeness and fault cost per configuration; writes DIR/matrix.md and .csv
   help
 
 exit codes: 0 no violation, 1 violation found (or check failed), 2 bad usage or input,
@@ -83,14 +88,15 @@ int Dispatch(const std::vector<std::string>& args, std::ostream& out, std::ostre
   if (command == "list") return RunList(rest, out, err);
   if (command == "bench") return RunBench(rest, out, err);
   if (command == "check") return RunCheck(rest, out, err);
+  if (command == "matrix") return RunMatrixCmd(rest, out, err);
   if (command.rfind("-", 0) == 0) {
     return ReportError(
         err, absl::InvalidArgumentError(absl::StrCat("unknown flag '", command,
                                                      "' before a command (try 'daxsim help')")));
   }
-  return ReportError(
-      err, absl::InvalidArgumentError(absl::StrCat(
-               "unknown subcommand '", command, "' (explore, replay, list, bench, check, help)")));
+  return ReportError(err, absl::InvalidArgumentError(absl::StrCat(
+                              "unknown subcommand '", command,
+                              "' (explore, replay, list, bench, check, matrix, help)")));
 }
 
 }  // namespace

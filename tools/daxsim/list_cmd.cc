@@ -1,4 +1,6 @@
-// `daxsim list scenarios|strategies`: one line each, name first, two spaces, description.
+// `daxsim list scenarios|workloads|models|strategies|configs`: one line each, name first, two
+// spaces, description.
+#include "models/dax_world/configs.h"
 #include "models/dax_world/target.h"
 #include "models/registry.h"
 #include "models/workload/library.h"
@@ -39,10 +41,11 @@ int RunList(const Args& args, std::ostream& out, std::ostream& err) {
   }
   if (a->positional().size() != 1) {
     return ReportError(
-        err, absl::InvalidArgumentError(
-                 a->positional().empty()
-                     ? "list needs what to list: scenarios, workloads, models or strategies"
-                     : "unexpected argument '" + a->positional()[1] + "' for 'list'"));
+        err,
+        absl::InvalidArgumentError(
+            a->positional().empty()
+                ? "list needs what to list: scenarios, workloads, models, strategies or configs"
+                : "unexpected argument '" + a->positional()[1] + "' for 'list'"));
   }
   const std::string& kind = a->positional()[0];
   if (kind == "scenarios") {
@@ -63,13 +66,19 @@ int RunList(const Args& args, std::ostream& out, std::ostream& err) {
     }
     return kExitOk;
   }
+  if (kind == "configs") {
+    for (const models::MatrixConfig& c : models::MatrixConfigs()) {
+      out << c.name << "  " << c.description << "\n";
+    }
+    return kExitOk;
+  }
   if (kind == "strategies") {
     for (const StrategyInfo& s : kStrategies) out << s.name << "  " << s.description << "\n";
     return kExitOk;
   }
-  return ReportError(err,
-                     absl::InvalidArgumentError("unknown list kind '" + kind +
-                                                "' (scenarios, workloads, models, strategies)"));
+  return ReportError(
+      err, absl::InvalidArgumentError("unknown list kind '" + kind +
+                                      "' (scenarios, workloads, models, strategies, configs)"));
 }
 
 }  // namespace daxsim::cli

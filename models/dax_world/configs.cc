@@ -1,0 +1,85 @@
+#include "models/dax_world/configs.h"
+
+#include "models/dax_world/target.h"
+#include "models/workload/library.h"
+#include "sim/fs/personality.h"
+
+namespace daxsim::models {
+
+const std::vector<MatrixConfig>& MatrixConfigs() {
+  static const auto* const c = [] {
+    auto* v = new std::vector<MatrixConfig>;
+    const char* apis[] = {"iomap", "get_block", "populate_pfns"};
+    const char* what[] = {"dax_iomap_fault via ->iomap_begin/->iomap_end",
+                          "dax_fault with a get_block_t and buffer_heads (v4.8)",
+                          "entry tree first, ->populate_pfns on a miss (proposed)"};
+    for (int a = 0; a < 3; ++a) {
+      for (const char* fs : {"xfs", "ext4", "ext2"}) {
+        v->push_back({std::string(apis[a]) + "/" + fs,
+                      std::string(what[a]) + " over " + fs,
+                      {{fs, std::string("api=") + apis[a]}},
+                      1});
+      }
+    }
+    v->push_back({"populate_pfns/xipfs",
+                  "a filesystem without a block device inserts its own PFNs (dax_insert_pfns)",
+                  {{"xipfs", "api=populate_pfns"}},
+                  1});
+    v->push_back({"option-1",
+                  "two paths: get_block for ext2, iomap for xfs and ext4",
+                  {{"ext2", "api=get_block"}, {"ext4", "api=iomap"}, {"xfs", "api=iomap"}},
+                  2});
+    v->push_back({"option-2",
+                  "one iomap path; ext2 through an iomap shim over ext2_get_blocks",
+                  {{"ext2", "api=iomap"}, {"ext4", "api=iomap"}, {"xfs", "api=iomap"}},
+                  1});
+    v->push_back({"option-3",
+                  "one buffer_head path; xfs and ext4 translate their block maps into bh",
+                  {{"ext2", "api=get_block"}, {"ext4", "api=get_block"}, {"xfs", "api=get_block"}},
+                  1});
+    return v;
+  }();
+  return *c;
+}
+
+std::vector<SuiteItem> Suite(const ConfigMember& m, std::vector<std::string>* skipped) {
+  fs::FsKind kind = fs::FsKind::kXfs;
+  fs::ParseFsKind(m.model, &kind);
+  const fs::FsTraits& t = fs::Traits(kind);
+  std::vector<SuiteItem> out;
+  for (const auto& w : workload::Workloads()) {
+    absl::StatusOr<sim::Target> target = MakeDaxTarget(m.model, w.name, m.params);
+    if (!target.ok()) {  // e.g. MAP_SYNC where the configuration has none
+      if (skipped) skipped->push_back(w.name + ": " + std::string(target.status().message()));
+      continue;
+    }
+    bool crash = false;
+    absl::StatusOr<workload::Workload> parsed = workload::FindWorkload(w.name);
+    for (const auto& a : parsed->actors) {
+      for (const auto& op : a.ops) crash |= op.code == workload::OpCode::kCrash;
+    }
+    if (crash && t.journal == fs::Journal::kNone) {
+      if (skipped) {
+        skipped->push_back(w.name + ": " + t.name +
+                           " has no journal; its metadata after a power failure is e2fsck's to "
+                           "repair, which the model does not run");
+      }
+      continue;
+    }
+    SuiteItem item{w.name, w.description, "", ""};
+    if (w.name == "fsync_vs_msync") {
+      item.expected = "invariant";
+      item.why = "finding: concurrent writebacks and the TOWRITE mark (shared writeback path)";
+    } else if (w.name == "unbind_vs_fault") {
+      item.expected = "invariant";
+      item.why = "finding: a fault outlives kill_dax (no holder notify)";
+    } else if (w.name == "pin_vs_truncate" && !t.break_layouts) {
+      item.expected = "invariant";
+      item.why = std::string(t.name) + " does not break layouts: truncate frees DMA-pinned blocks";
+    }
+    out.push_back(item);
+  }
+  return out;
+}
+
+}  // namespace daxsim::models
