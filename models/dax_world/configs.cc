@@ -53,19 +53,6 @@ std::vector<SuiteItem> Suite(const ConfigMember& m, std::vector<std::string>* sk
       if (skipped) skipped->push_back(w.name + ": " + std::string(target.status().message()));
       continue;
     }
-    bool crash = false;
-    absl::StatusOr<workload::Workload> parsed = workload::FindWorkload(w.name);
-    for (const auto& a : parsed->actors) {
-      for (const auto& op : a.ops) crash |= op.code == workload::OpCode::kCrash;
-    }
-    if (crash && t.journal == fs::Journal::kNone) {
-      if (skipped) {
-        skipped->push_back(w.name + ": " + t.name +
-                           " has no journal; its metadata after a power failure is e2fsck's to "
-                           "repair, which the model does not run");
-      }
-      continue;
-    }
     SuiteItem item{w.name, w.description, "", ""};
     if (w.name == "fsync_vs_msync") {
       item.expected = "invariant";

@@ -1,7 +1,7 @@
 // The configurations of the DAX API design space that `daxsim matrix` compares: every valid
 // (front end, filesystem) pair, and the three ext2 migration options as named sets of pairs.
 // Each configuration's suite is the workload library minus what the filesystem cannot run
-// (MAP_SYNC where it has none; crashes on a filesystem without a journal), with the findings the
+// (MAP_SYNC where it has none), with the findings the
 // model shows on every configuration (README "Findings") and the filesystem's known limits
 // listed as expected, each with its reason.
 #pragma once
