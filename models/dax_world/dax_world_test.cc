@@ -364,7 +364,7 @@ actor A
       std::fputs(c.text.c_str(), f);
       std::fclose(f);
       absl::StatusOr<sim::Target> t =
-          MakeDaxTarget("xfs", path, "bug_nozero=" + std::to_string(bug));
+          MakeDaxTarget("xfs", path, "bug_unzeroed_new_blocks=" + std::to_string(bug));
       ASSERT_TRUE(t.ok()) << t.status();
       sim::ExploreOptions o;
       o.strategy = sim::StrategyKind::kDpor;

@@ -181,6 +181,29 @@ void RegisterInvariants(DaxWorld* w) {
         return bad;
       },
       /*every_step=*/false);
+  // I2 at the end: no page of a file mapping (DAX pfn, zero page or COW copy) lies at or beyond
+  // EOF: faults there get SIGBUS and truncate unmaps (even COW copies) before it returns.
+  sim.AddInvariant(
+      "I2 mapping beyond EOF",
+      [w]() -> Result {
+        Result bad;
+        ForEachMapping(
+            w, [&](const vm::Mm& mm, const vm::Vma& vma, uint64_t addr, vm::Pfn, bool, bool pmd) {
+              const auto* ip = static_cast<const fs::Inode*>(vma.ops);
+              const uint64_t last = vma.PgoffOf(addr) + (pmd ? vm::PTRS_PER_PMD - 1 : 0);
+              const uint64_t eof_pages = (ip->i_size() + vm::PAGE_SIZE - 1) / vm::PAGE_SIZE;
+              if (last >= eof_pages) {
+                bad = "I2 mapping beyond EOF: " + mm.name() + " " + vma.name + " " +
+                      Hex(addr - vma.start) + (pmd ? " (PMD)" : "") + " maps file page " +
+                      std::to_string(last) + " of " + ip->name() + ", whose size is " +
+                      std::to_string(ip->i_size());
+                return false;
+              }
+              return true;
+            });
+        return bad;
+      },
+      /*every_step=*/false);
 }
 
 }  // namespace daxsim::models

@@ -6,6 +6,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "models/bugs/catalog.h"
 #include "models/dax_world/world.h"
 #include "models/workload/library.h"
 #include "sim/fs/personality.h"
@@ -15,24 +16,23 @@ namespace daxsim::models {
 namespace {
 
 struct Param {
-  const char* name;
+  std::string name;
   int default_value, min, max;
-  const char* what;
+  std::string what;
 };
 
+// The model parameters; then one "bug_NAME" switch per catalog bug (models/bugs).
 const std::vector<Param>& ModelParams() {
-  static const auto* const p = new std::vector<Param>{
-      {"align", 1, 0, 1, "2 MiB-aligned allocation of 2 MiB requests (mkfs -d su=2m)"},
-      {"eadr", 0, 0, 1, "platform with eADR (CPU caches in the persistence domain)"},
-      {"wait_bits", 12, 1, 12, "DAX wait table bits (fewer = more bucket collisions)"},
-      {"api", 0, 0, 2, "DAX front end: iomap, get_block or populate_pfns"},
-      {"bug_nozero", 0, 0, 1, "bug switch: new blocks are not zeroed (unzeroed-block class)"},
-      {"bug_populate_nolock", 0, 0, 1,
-       "bug switch: populate_pfns stores PFN entries without the entry lock protocol"},
-      {"bug_populate_hole", 0, 0, 1,
-       "bug switch: populate_pfns reports a hole instead of inserting the zero entry under its "
-       "lock"},
-  };
+  static const auto* const p = [] {
+    auto* v = new std::vector<Param>{
+        {"align", 1, 0, 1, "2 MiB-aligned allocation of 2 MiB requests (mkfs -d su=2m)"},
+        {"eadr", 0, 0, 1, "platform with eADR (CPU caches in the persistence domain)"},
+        {"wait_bits", 12, 1, 12, "DAX wait table bits (fewer = more bucket collisions)"},
+        {"api", 0, 0, 2, "DAX front end: iomap, get_block or populate_pfns"},
+    };
+    for (const BugInfo& b : Bugs()) v->push_back({"bug_" + b.name, 0, 0, 1, b.fix});
+    return v;
+  }();
   return *p;
 }
 
@@ -47,9 +47,9 @@ absl::StatusOr<std::map<std::string, int>> ParseParams(const std::string& text) 
       if (parts[0] == p.name) spec = &p;
     }
     if (spec == nullptr) {
-      return absl::InvalidArgumentError(
-          "unknown model parameter '" + parts[0] +
-          "' (align, eadr, wait_bits, api, bug_nozero, bug_populate_nolock, bug_populate_hole)");
+      return absl::InvalidArgumentError("unknown model parameter '" + parts[0] +
+                                        "' (align, eadr, wait_bits, api, bug_NAME: daxsim list "
+                                        "bugs)");
     }
     int x = 0;
     fs::DaxApi api;
@@ -74,6 +74,7 @@ absl::StatusOr<std::map<std::string, int>> ParseParams(const std::string& text) 
 std::string Canonical(const std::map<std::string, int>& v) {
   std::vector<std::string> out;
   for (const auto& [k, x] : v) {
+    if (k.rfind("bug_", 0) == 0 && x == 0) continue;  // only switched-on bugs travel
     out.push_back(
         k + "=" +
         (k == "api" ? std::string(fs::ApiName(static_cast<fs::DaxApi>(x))) : std::to_string(x)));
@@ -127,12 +128,11 @@ sim::Target Build(const std::string& model, const std::string& label,
   config.model = model;
   fs::ParseFsKind(model, &config.fs.kind);
   config.fs.api = static_cast<fs::DaxApi>(v.at("api"));
-  config.fs.bug_populate_nolock = v.at("bug_populate_nolock") != 0;
-  config.fs.bug_populate_hole_unlocked = v.at("bug_populate_hole") != 0;
+  for (const BugInfo& b : Bugs()) config.bugs.Set(b.bug, v.at("bug_" + b.name) != 0);
+  config.fs.bugs = config.bugs;
   config.fs.pmd_align = v.at("align") != 0;
   config.platform = v.at("eadr") ? nvdimm::Platform::kEadr : nvdimm::Platform::kAdr;
   config.wait_table_bits = v.at("wait_bits");
-  config.fs.bug_skip_zeroing = v.at("bug_nozero") != 0;
   sim::Target t;
   t.name = model + "/" + label;
   t.params = Canonical(v);

@@ -22,8 +22,8 @@ DaxWorld::DaxWorld(sim::Sim& sim, const DaxModelConfig& config, const workload::
       workload_(&w),
       pmem_(kBasePfn, DevicePages(w, config), config.platform),
       phys_(sim, &pmem_),
-      vm_(sim, phys_),
-      dax_(sim, vm_, pmem_, config.wait_table_bits),
+      vm_(sim, phys_, config.bugs),
+      dax_(sim, vm_, pmem_, config.wait_table_bits, config.bugs),
       fs_(sim, vm_, dax_, pmem_, config.fs) {}
 
 std::vector<uint8_t> DaxWorld::ReadFilePage(const fs::Inode& ip, uint64_t page) const {

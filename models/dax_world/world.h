@@ -28,6 +28,7 @@ struct DaxModelConfig {
   fs::FsParams fs;
   nvdimm::Platform platform = nvdimm::Platform::kAdr;
   int wait_table_bits = dax::Dax::kWaitTableBitsDefault;
+  BugSet bugs;  // switched-on mutants (models/bugs); fs.bugs carries the same set
 };
 
 class DaxWorld : public sim::World {

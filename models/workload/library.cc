@@ -198,6 +198,31 @@ actor R3
   mmap m f len=4K ro
   load m 0 len=8
 )"},
+    {"cow_fault_vs_truncate",
+     "a first private write fault (copy-on-write) races truncate of the page it copies",
+     "DAX.md §7 bug 5 (bc2466e42573); S04", R"(
+file f size=8K written=0-8K fill=0x5a
+actor P
+  mmap m f len=8K private
+  store m 0x1000 len=8 val=0x11   # SIGBUS, or a COW copy that truncate then unmaps
+actor T
+  truncate f 4K
+)"},
+    {"fsyncs_wait_vs_truncate",
+     "two fsyncs and a truncate wait on one entry under writeback: every waiter must wake",
+     "DAX.md §7 bugs 13 (61c30c98ef17) and 15 (237388320def)", R"(
+file f size=4K written=0-4K
+actor T
+  mmap m f len=4K
+  store m 0 len=8 val=0x11        # dirty entry
+  truncate f 0                    # waits for the entry, deletes it, must wake the others
+actor W1
+  fsync f
+actor W2
+  fsync f
+actor W3
+  fsync f
+)"},
     {"pin_vs_truncate",
      "truncate races an O_DIRECT read whose buffer is a DAX mapping, while another file allocates",
      "S05 (generic/503); DAX.md §7 bug 16 (5fac7408d828)", R"(

@@ -17,6 +17,7 @@
 #include "sim/dax/iomap.h"
 #include "sim/dax/populate.h"
 #include "sim/nvdimm/pmem.h"
+#include "sim/bugs.h"
 #include "sim/sim.h"
 #include "sim/sync/wait_queue.h"
 #include "sim/vm/mm.h"
@@ -33,7 +34,9 @@ class Dax {
  public:
   static constexpr int kWaitTableBitsDefault = 12;  // DAX_WAIT_TABLE_BITS
 
-  Dax(sim::Sim& sim, vm::Vm& vm, nvdimm::Pmem& pmem, int wait_table_bits = kWaitTableBitsDefault);
+  Dax(sim::Sim& sim, vm::Vm& vm, nvdimm::Pmem& pmem, int wait_table_bits = kWaitTableBitsDefault,
+      BugSet bugs = {});
+  const BugSet& bugs() const { return bugs_; }
 
   // dax_iomap_fault(): PTE or PMD fault on `inode` through `ops`. On VM_FAULT_NEEDDSYNC, *pfnp
   // is the pfn to map writable after the filesystem made the metadata durable.
@@ -153,6 +156,7 @@ class Dax {
   vm::Vm* vm_;
   nvdimm::Pmem* pmem_;
   sim::WaitTable wait_table_;
+  BugSet bugs_;
 };
 
 }  // namespace daxsim::dax

@@ -21,8 +21,12 @@ std::string DescribeEntry(uint64_t e) {
   return s;
 }
 
-Dax::Dax(sim::Sim& sim, vm::Vm& vm, nvdimm::Pmem& pmem, int wait_table_bits)
-    : sim_(&sim), vm_(&vm), pmem_(&pmem), wait_table_(sim, "wait_table", wait_table_bits) {}
+Dax::Dax(sim::Sim& sim, vm::Vm& vm, nvdimm::Pmem& pmem, int wait_table_bits, BugSet bugs)
+    : sim_(&sim),
+      vm_(&vm),
+      pmem_(&pmem),
+      wait_table_(sim, "wait_table", wait_table_bits),
+      bugs_(bugs) {}
 
 // xas_find_conflict() for an order-`order` request at index.
 Dax::Found Dax::Lookup(vm::Xarray& xa, uint64_t index, unsigned order) const {
@@ -36,6 +40,8 @@ Dax::Found Dax::Lookup(vm::Xarray& xa, uint64_t index, unsigned order) const {
   }
   const uint64_t first = index & ~(PTRS_PER_PMD - 1);
   for (const vm::Xarray::Slot& s : xa.Range(first, first + PTRS_PER_PMD - 1)) {
+    // Bug kPmdOverPtes (pre-0e40de0338d0): the PMD lookup only sees the slot at its own index.
+    if (bugs_(Bug::kPmdOverPtes) && s.order < order && s.index != first) continue;
     f.entry = s.value;
     f.index = s.index;
     f.conflict = s.order < order;
@@ -61,9 +67,14 @@ sim::Task<Dax::Found> Dax::GetUnlockedEntry(vm::Xarray& xa, uint64_t index, unsi
   auto _ = sim_->Enter("get_unlocked_entry");
   for (;;) {
     Found f = Lookup(xa, index, order);
-    if (!f.entry || f.conflict || !dax_is_locked(*f.entry)) co_return f;
+    // Bug kPmdWaitWrongBucket (pre-23c84eb78375): no order check before the lock check: a PMD
+    // request waits on a locked PTE entry, on the bucket of its own PMD-aligned index.
+    const bool old_wait =
+        bugs_(Bug::kPmdWaitWrongBucket) && f.conflict && f.entry && dax_is_locked(*f.entry);
+    if (!f.entry || (f.conflict && !old_wait) || !dax_is_locked(*f.entry)) co_return f;
     uint64_t key = 0;
-    sim::WaitQueue& wq = EntryWaitqueue(xa, index, *f.entry, &key);
+    sim::WaitQueue& wq =
+        EntryWaitqueue(xa, old_wait ? index & ~(PTRS_PER_PMD - 1) : index, *f.entry, &key);
     co_await wq.PrepareToWait(/*exclusive=*/true, key);
     co_await xa.xa_lock.Unlock();
     co_await sim_->Schedule(wq.id(), [this, &xa, index, order] {
@@ -77,7 +88,10 @@ sim::Task<Dax::Found> Dax::GetUnlockedEntry(vm::Xarray& xa, uint64_t index, unsi
 
 sim::Task<void> Dax::PutUnlockedEntry(vm::Xarray& xa, uint64_t index, const Found& f,
                                       WakeMode mode) {
-  if (f.entry && !f.conflict) co_await WakeEntry(xa, index, *f.entry, mode);
+  // Bug kPutUnlockedNoWake (61c30c98ef17 fixed the inverted test of 23c84eb78375): only a
+  // conflict passes the wake-up on.
+  const bool pass_on = bugs_(Bug::kPutUnlockedNoWake) ? f.conflict : !f.conflict;
+  if (f.entry && pass_on) co_await WakeEntry(xa, index, *f.entry, mode);
 }
 
 void Dax::LockEntry(vm::Xarray& xa, uint64_t index, uint64_t entry) {

@@ -94,7 +94,7 @@ sim::Task<uint32_t> Dax::PteFault(VmFault& vmf, Pfn* pfnp, DaxInode& inode, Ioma
           }
         }
       }
-      co_await UnlockEntryAt(xa, vmf.pgoff, entry);
+      if (entry != 0) co_await UnlockEntryAt(xa, vmf.pgoff, entry);
     }
   }
   TracePte("dax_pte_fault_done", inode, vmf, ret);
@@ -111,7 +111,10 @@ sim::Task<uint32_t> Dax::PmdFault(VmFault& vmf, Pfn* pfnp, DaxInode& inode, Ioma
   uint32_t ret = VM_FAULT_FALLBACK;
   uint64_t size = 0;
   co_await ReadSize(inode, &size);
-  const uint64_t max_pgoff = (size + PAGE_SIZE - 1) >> PAGE_SHIFT;
+  uint64_t max_pgoff = (size + PAGE_SIZE - 1) >> PAGE_SHIFT;
+  // Bug kZeroLengthPmd (pre-957ac8c421ad): the last page index, (size - 1) >> PAGE_SHIFT, which
+  // underflows for an empty file, compared with '>'.
+  if (bugs_(Bug::kZeroLengthPmd)) max_pgoff = ((size - 1) >> PAGE_SHIFT) + 1;
   TracePmd("dax_pmd_fault", inode, vmf, max_pgoff, 0, false);
   if (index >= max_pgoff) {
     ret = VM_FAULT_SIGBUS;
@@ -180,7 +183,14 @@ sim::Task<uint32_t> Dax::FaultIter(VmFault& vmf, const Iomap& iomap, Pfn* pfnp, 
   Pfn pfn = 0;
   const int err = IomapPfn(iomap, pos, size, &pfn);
   if (err < 0) co_return pmd ? VM_FAULT_FALLBACK : DaxFaultReturn(err);
+  const bool existing = !dax_is_empty_entry(*entry) && !dax_is_zero_entry(*entry);
   *entry = co_await InsertEntry(inode, vmf, index, *entry, pfn, pmd ? DAX_PMD : 0, write && !sync);
+  if (bugs_(Bug::kMkwriteUnlocked) && !pmd && write && !sync && existing) {
+    // Pre-2f89dc12a25d dax_pfn_mkwrite(): mark DIRTY, release the entry, then let the VM make
+    // the PTE writable (wp_pfn_shared) outside the entry lock.
+    co_await UnlockEntryAt(inode.mapping().i_pages, index, *entry);
+    *entry = 0;  // released: the caller must not unlock it again
+  }
   if (sync) {
     *pfnp = pfn;
     co_return VM_FAULT_NEEDDSYNC;
@@ -227,6 +237,10 @@ sim::Task<uint32_t> Dax::FaultCowPage(VmFault& vmf, const Iomap& iomap, uint64_t
     co_await sim_->Point("copy_cow_page_dax", {vm_->phys().PageObject(src), Access::kRead});
     vm_->phys().CopyPage(vmf.cow_page, src);
   }  // hole / unwritten: the anonymous page is already clear
+  if (bugs_(Bug::kCowTruncateRace)) {
+    vmf.cow_copied = true;  // installed by do_cow_fault after the locks are gone
+    co_return VM_FAULT_NOPAGE;
+  }
   co_return co_await vm_->InstallAnon(vmf.vma, vmf.address, vmf.cow_page);
 }
 

@@ -55,12 +55,16 @@ sim::Task<int> Dax::InvalidateEntry(DaxInode& inode, uint64_t index, bool trunc)
   int ret = 0;
   co_await xa.xa_lock.Lock();
   const Found f = co_await GetUnlockedEntry(xa, index, 0);
-  if (f.entry &&
-      (trunc || (!xa.GetMark(index, XaMark::kDirty) && !xa.GetMark(index, XaMark::kTowrite)))) {
+  // Bug kInvalidateDirty (pre-c6dcf52c23d2): invalidation also drops DIRTY/TOWRITE entries.
+  if (f.entry && (trunc || bugs_(Bug::kInvalidateDirty) ||
+                  (!xa.GetMark(index, XaMark::kDirty) && !xa.GetMark(index, XaMark::kTowrite)))) {
     xa.Erase(index);
     ret = 1;
   }
-  co_await PutUnlockedEntry(xa, index, f, WakeMode::kAll);
+  // Bug kInvalidateWakeNext (pre-237388320def): one waiter woken; it finds no entry and does not
+  // pass the wake-up on.
+  co_await PutUnlockedEntry(xa, index, f,
+                            bugs_(Bug::kInvalidateWakeNext) ? WakeMode::kNext : WakeMode::kAll);
   co_await xa.xa_lock.Unlock();
   co_return ret;
 }

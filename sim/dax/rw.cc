@@ -34,7 +34,11 @@ sim::Task<int64_t> Dax::IomapRw(DaxInode& inode, IomapOps& ops, uint64_t pos, ui
       std::fill(buf + (pos - start), buf + (chunk_end - start), 0);  // iov_iter_zero()
     } else {
       if (iomap.type != IomapType::kMapped) co_return -5;
-      if (write && (iomap.flags & IOMAP_F_NEW)) {
+      // Bug kWriteZeroPageRace (pre-13e451fdc1af): zero-page entries over new blocks stay.
+      // Bug kInvalidateDirty restores the v4.10 state too: xfs_file_dax_write() invalidated its
+      // whole range, allocated or not.
+      if (write && (((iomap.flags & IOMAP_F_NEW) && !bugs_(Bug::kWriteZeroPageRace)) ||
+                    bugs_(Bug::kInvalidateDirty))) {
         co_await InvalidateInodePages2Range(inode, pos >> PAGE_SHIFT,
                                             (chunk_end - 1) >> PAGE_SHIFT);
       }

@@ -38,16 +38,7 @@ struct FsParams {
   DaxApi api = DaxApi::kIomap;
   bool pmd_align = true;     // 2 MiB-aligned allocation of 2 MiB requests (su=2m)
   uint64_t data_start = 16;  // blocks reserved for fs metadata at the start of the device
-  // Bug switch (the "unzeroed new blocks" class, cf. 1ca191576fc8): allocate for DAX writes
-  // without zeroing. Off in the correct model.
-  bool bug_skip_zeroing = false;
-  // Bug switch for the populate_pfns design: the filesystem stores its PFN entries in the tree
-  // without the entry lock protocol.
-  bool bug_populate_nolock = false;
-  // Bug switch for the populate_pfns design: on a read of a hole, populate_pfns reports the hole
-  // instead of inserting the zero-page entry under its lock (the fault maps the zero page after
-  // the filesystem lock is gone: a racing write(2) can allocate and fill the block first).
-  bool bug_populate_hole_unlocked = false;
+  BugSet bugs;  // the switched-on mutants (sim/bugs.h); none in the correct model
 };
 
 class Filesystem;

@@ -38,8 +38,9 @@ class FsGetBlockOps : public dax::GetBlockOps {
     }
     Extent e;
     const uint64_t count = std::max<uint64_t>(bh->b_size >> PAGE_SHIFT, 1);
-    const int err = co_await fs_->AllocBlocks(&ip, iblock, count, !fs_->params().bug_skip_zeroing,
-                                              /*unwritten=*/false, &e);
+    const int err =
+        co_await fs_->AllocBlocks(&ip, iblock, count, !fs_->params().bugs(Bug::kUnzeroedNewBlocks),
+                                  /*unwritten=*/false, &e);
     if (err < 0) co_return err;
     co_await ip.ilock.DownRead();
     m = BmbtToIomap(ip, pos, bh->b_size);

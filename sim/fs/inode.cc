@@ -68,7 +68,9 @@ bool Inode::HugeFaults() const { return fs_->traits().huge_faults; }
 sim::Task<uint32_t> Inode::FilemapFault(VmFault& vmf, bool write_fault) {
   const FsTraits& traits = fs_->traits();
   auto _ = fs_->sim().Enter(traits.fault_fn);
-  co_await invalidate_lock.DownRead();
+  // Bug kFaultTruncateRace (pre-283307c7607d): faults are not serialised with truncate.
+  const bool mmaplock = !fs_->params().bugs(Bug::kFaultTruncateRace);
+  if (mmaplock) co_await invalidate_lock.DownRead();
   // ext4_dax_huge_fault(): a write fault runs inside a jbd2 handle (taken after i_mmap_sem).
   const bool handle = traits.fault_journal_handle && write_fault;
   if (handle) co_await fs_->journal_handle().DownRead();
@@ -95,7 +97,7 @@ sim::Task<uint32_t> Inode::FilemapFault(VmFault& vmf, bool write_fault) {
     const int err = co_await fs_->Fsync(this, start, start + (PAGE_SIZE << order) - 1);
     ret = err ? VM_FAULT_SIGBUS : co_await fs_->dax().InsertPfnMkwrite(vmf, pfn, order, *this);
   }
-  co_await invalidate_lock.UpRead();
+  if (mmaplock) co_await invalidate_lock.UpRead();
   co_return ret;
 }
 
@@ -175,9 +177,9 @@ class XfsWriteIomapOps : public dax::IomapOps {
     const uint64_t count = std::min<uint64_t>(m.length >> PAGE_SHIFT, 1024);
     co_await ip.ilock.UpRead();
     Extent e;
-    const int err =
-        co_await fs_->AllocBlocks(&ip, fsb, count, /*zero=*/!fs_->params().bug_skip_zeroing,
-                                  /*unwritten=*/false, &e);
+    const int err = co_await fs_->AllocBlocks(&ip, fsb, count,
+                                              /*zero=*/!fs_->params().bugs(Bug::kUnzeroedNewBlocks),
+                                              /*unwritten=*/false, &e);
     if (err < 0) co_return err;
     *iomap = BmbtToIomap(ip, pos, len);
     iomap->flags = iomap_flags | dax::IOMAP_F_NEW | (ip.pinned_ ? dax::IOMAP_F_DIRTY : 0);

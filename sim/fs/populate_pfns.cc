@@ -45,7 +45,7 @@ class FsPopulatePfnsOps : public dax::PopulatePfnsOps {
     if (m.type != dax::IomapType::kMapped && !write) {
       // A hole (or unwritten extent) read: the zero-page entry goes in while the block map lock
       // keeps the hole a hole; a write(2) allocating it later invalidates that entry.
-      if (fs_->params().bug_populate_hole_unlocked) {
+      if (fs_->params().bugs(Bug::kPopulateHoleUnlocked)) {
         co_await ip.ilock.UpRead();
         co_return dax::PopulateResult{0, true};
       }
@@ -57,8 +57,9 @@ class FsPopulatePfnsOps : public dax::PopulatePfnsOps {
     if (m.type != dax::IomapType::kMapped) {
       Extent e;
       const uint64_t count = pmd ? nr_pages : 1;
-      const int err = co_await fs_->AllocBlocks(&ip, index, count, !fs_->params().bug_skip_zeroing,
-                                                /*unwritten=*/false, &e);
+      const int err =
+          co_await fs_->AllocBlocks(&ip, index, count, !fs_->params().bugs(Bug::kUnzeroedNewBlocks),
+                                    /*unwritten=*/false, &e);
       if (err < 0) co_return dax::PopulateResult{err, false};
       co_await ip.ilock.DownRead();
       m = BmbtToIomap(ip, index << PAGE_SHIFT, want << PAGE_SHIFT);
@@ -74,7 +75,8 @@ class FsPopulatePfnsOps : public dax::PopulatePfnsOps {
       // xipfs: the page's PFN in the region it owns; no block layer, no direct access.
       const Pfn pfn = fs_->pmem().PgoffToPfn(m.block);
       if (pmd && (pfn & (PTRS_PER_PMD - 1)) != 0) co_return dax::PopulateResult{kEinval, false};
-      err = co_await fs_->dax().InsertPfns(ip, index, n, pfn, fs_->params().bug_populate_nolock);
+      err = co_await fs_->dax().InsertPfns(ip, index, n, pfn,
+                                           fs_->params().bugs(Bug::kPopulateNoLock));
     }
     co_return dax::PopulateResult{err, false};
   }

@@ -163,7 +163,8 @@ void Filesystem::Recover() {
 }
 
 sim::Task<void> Filesystem::BreakLayouts(Inode* ip) {
-  if (!traits().break_layouts) co_return;  // ext2: truncate does not wait for DMA
+  // ext2: truncate does not wait for DMA; bug kNoLayoutBreak (pre-5fac7408d828): nobody does.
+  if (!traits().break_layouts || params_.bugs(Bug::kNoLayoutBreak)) co_return;
   auto _ = sim_->Enter(traits().break_layouts_fn);
   for (;;) {
     const Pfn busy = co_await dax_->LayoutBusyPage(*ip, 0, UINT64_MAX >> 1);
@@ -242,8 +243,11 @@ sim::Task<int> Filesystem::Fallocate(Inode* ip, FallocMode mode, uint64_t offset
     co_return -95;  // -EOPNOTSUPP
   }
   co_await ip->i_rwsem.DownWrite();
-  co_await ip->invalidate_lock.DownWrite();
-  co_await BreakLayouts(ip);
+  // Bug kPunchFaultRace (pre-ea3d7209ca01 / de0e8c20ba3a): hole punch runs without the
+  // MMAPLOCK, so faults re-map blocks it is about to free (and layouts are not broken).
+  const bool mmaplock = !(mode == FallocMode::kPunchHole && params_.bugs(Bug::kPunchFaultRace));
+  if (mmaplock) co_await ip->invalidate_lock.DownWrite();
+  if (mmaplock) co_await BreakLayouts(ip);
   int err = 0;
   if (mode != FallocMode::kAllocate) {
     // xfs_flush_unmap_range(): write back, unmap and drop the entries of the range.
@@ -266,7 +270,7 @@ sim::Task<int> Filesystem::Fallocate(Inode* ip, FallocMode mode, uint64_t offset
       TransCommit(ip);
     }
   }
-  co_await ip->invalidate_lock.UpWrite();
+  if (mmaplock) co_await ip->invalidate_lock.UpWrite();
   co_await ip->i_rwsem.UpWrite();
   co_return err;
 }

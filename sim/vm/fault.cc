@@ -49,7 +49,8 @@ sim::Task<uint32_t> Vm::DoFault(Vma* vma, uint64_t addr, uint32_t flags) {
   if (!vma->shared) {
     auto _ = sim_->Enter("do_cow_fault");
     vmf.cow_page = phys_->AllocAnon();
-    const uint32_t ret = co_await vma->ops->Fault(vmf);
+    uint32_t ret = co_await vma->ops->Fault(vmf);
+    if (vmf.cow_copied) ret = co_await InstallAnon(vma, addr, vmf.cow_page);  // finish_fault
     if (!(ret & VM_FAULT_DONE_COW)) phys_->FreeAnon(vmf.cow_page);
     co_return ret & ~VM_FAULT_DONE_COW;
   }

@@ -66,6 +66,9 @@ struct VmFault {
   uint32_t flags = 0;  // FAULT_FLAG_*
   PageEntrySize pe_size = PageEntrySize::kPte;
   Pfn cow_page = 0;  // anonymous page for a private write fault (do_cow_fault), 0 if none
+  // Bug kCowTruncateRace (pre-bc2466e42573): the handler only copies into cow_page and sets
+  // cow_copied; do_cow_fault installs it after ->fault returned, outside every lock.
+  bool cow_copied = false;
   bool Write() const { return flags & FAULT_FLAG_WRITE; }
 };
 

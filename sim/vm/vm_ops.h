@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/bugs.h"
 #include "sim/sim.h"
 #include "sim/vm/mm.h"
 #include "sim/vm/phys_mem.h"
@@ -23,7 +24,8 @@ struct AccessResult {
 
 class Vm {
  public:
-  Vm(sim::Sim& sim, PhysMem& phys) : sim_(&sim), phys_(&phys) {}
+  Vm(sim::Sim& sim, PhysMem& phys, BugSet bugs = {}) : sim_(&sim), phys_(&phys), bugs_(bugs) {}
+  const BugSet& bugs() const { return bugs_; }
   sim::Sim& sim() { return *sim_; }
   PhysMem& phys() { return *phys_; }
 
@@ -79,6 +81,7 @@ class Vm {
 
   sim::Sim* sim_;
   PhysMem* phys_;
+  BugSet bugs_;
 };
 
 }  // namespace daxsim::vm

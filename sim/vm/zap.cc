@@ -84,7 +84,8 @@ sim::Task<void> Vm::MkcleanMappingPages(AddressSpace* mapping, uint64_t first, u
                              {mm->PtObject(pmd_addr), Access::kWrite});
         Pmd& pmd = mm->pt.mutable_pmd(pmd_addr);
         if (pmd.kind == Pmd::Kind::kHuge) {
-          pmd.write = false;
+          // Bug kPmdMkcleanWritable (pre-f729c8c9b24f): the PMD is cleaned but stays writable.
+          if (!bugs_(Bug::kPmdMkcleanWritable)) pmd.write = false;
           pmd.dirty = false;
         }
         co_await mm->pmd_lock.Unlock();
