@@ -291,13 +291,9 @@ Workload Realize(const WorkloadSketch& sketch, const GenOptions& options) {
     for (size_t j = rest[i]; j < n; ++j) {
       const OpSketch& o = s.ops[j];
       const size_t kind = b.KindOf(o);
+      const Mapping* m = visible.empty() ? nullptr : &visible[Norm(o.target) % visible.size()];
+      const FileSetup& file = b.FileOf(o.target);
       Op op;
-      const Mapping* m =
-          visible.empty() ? nullptr : &visible[Norm(o.target) % visible.size()];
-      if (m != nullptr) {
-        op.map = m->name;
-        op.file = m->file;
-      }
       switch (kind) {
         case kMmap: {
           Mapping added;
@@ -305,9 +301,25 @@ Workload Realize(const WorkloadSketch& sketch, const GenOptions& options) {
           visible.push_back(added);
           continue;
         }
+        case kCrash:
+          crash = j + 1 == n && !crashed;
+          continue;
         case kStore:
         case kLoad:
-          if (m == nullptr) continue;
+        case kMsync:
+        case kMadvise:
+        case kPin:
+          if (m == nullptr) continue;  // no mapping to name
+          op.map = m->name;
+          op.file = m->file;
+          break;
+        default:
+          op.file = file.name;
+          break;
+      }
+      switch (kind) {
+        case kStore:
+        case kLoad:
           op.code = kind == kStore ? OpCode::kStore : OpCode::kLoad;
           op.length = 8;
           op.offset = Builder::AccessOffset(o, *m, op.length);
@@ -315,56 +327,42 @@ Workload Realize(const WorkloadSketch& sketch, const GenOptions& options) {
           break;
         case kMsync:
         case kMadvise:
-          if (m == nullptr) continue;
           op.code = kind == kMsync ? OpCode::kMsync : OpCode::kMadviseDontneed;
           std::tie(op.offset, op.length) = Builder::PageRange(o, *m, false);
           break;
         case kPin: {
-          if (m == nullptr) continue;
           op.code = OpCode::kPin;
           std::tie(op.offset, op.length) = Builder::PageRange(o, *m, true);
-          a.ops.push_back(op);
           Op unpin = op;
           unpin.code = OpCode::kUnpin;
           unpin.value = Builder::Value(o, i);
+          a.ops.push_back(op);
           if (Pick(o.extra, {3, 1}) == 0) {
-            a.ops.push_back(unpin);
+            a.ops.push_back(unpin);  // the I/O completes at once
           } else {
-            deferred.push_back(unpin);
+            deferred.push_back(unpin);  // asynchronous I/O: completes at the actor's end
           }
           continue;
         }
-        case kCrash:
-          crash = j + 1 == n && !crashed;
-          continue;
-        default:
+        case kWrite:
+        case kRead:
+          op.code = kind == kWrite ? OpCode::kWrite : OpCode::kRead;
+          Builder::FileAccess(o, file, &op);
+          if (kind == kWrite) op.value = Builder::Value(o, i);
           break;
-      }
-      if (OpTargetIsFile(kind)) {
-        op = Op();
-        const FileSetup& file = b.FileOf(o.target);
-        op.file = file.name;
-        switch (kind) {
-          case kWrite:
-          case kRead:
-            op.code = kind == kWrite ? OpCode::kWrite : OpCode::kRead;
-            Builder::FileAccess(o, file, &op);
-            if (kind == kWrite) op.value = Builder::Value(o, i);
-            break;
-          case kFsync:
-            op.code = OpCode::kFsync;
-            break;
-          case kTruncate:
-            op.code = OpCode::kTruncate;
-            op.offset = Builder::TruncateSize(o);
-            break;
-          default:
-            op.code = kind == kPunch       ? OpCode::kPunchHole
-                      : kind == kFallocate ? OpCode::kFallocate
-                                           : OpCode::kZeroRange;
-            Builder::FileRange(o, &op);
-            break;
-        }
+        case kFsync:
+          op.code = OpCode::kFsync;
+          break;
+        case kTruncate:
+          op.code = OpCode::kTruncate;
+          op.offset = Builder::TruncateSize(o);
+          break;
+        default:
+          op.code = kind == kPunch       ? OpCode::kPunchHole
+                    : kind == kFallocate ? OpCode::kFallocate
+                                         : OpCode::kZeroRange;
+          Builder::FileRange(o, &op);
+          break;
       }
       a.ops.push_back(op);
     }
@@ -383,3 +381,89 @@ Workload Realize(const WorkloadSketch& sketch, const GenOptions& options) {
   }
   return w;
 }
+
+namespace {
+
+// A choice in [0, kChoices), the same whatever RapidCheck's size.
+rc::Gen<int> GenChoice() {
+  return rc::gen::resize(rc::kNominalSize, rc::gen::inRange(0, kChoices));
+}
+
+// A vector of lo..hi elements (uniform count), shrinking by removing any of them.
+template <typename T>
+rc::Gen<std::vector<T>> VectorOf(size_t lo, size_t hi, rc::Gen<T> element) {
+  return rc::gen::suchThat(
+      rc::gen::resize(static_cast<int>(hi),
+                      rc::gen::container<std::vector<T>>(
+                          rc::gen::resize(rc::kNominalSize, std::move(element)))),
+      [lo](const std::vector<T>& v) { return v.size() >= lo; });
+}
+
+GenOptions Clamped(GenOptions o) {
+  o.min_actors = std::clamp<size_t>(o.min_actors, 1, kActorsMax);
+  o.max_actors = std::clamp<size_t>(o.max_actors, o.min_actors, kActorsMax);
+  o.max_files = std::clamp<size_t>(o.max_files, 1, kFilesMax);
+  o.max_ops = std::clamp<size_t>(o.max_ops, 1, kSketchOpsMax);
+  return o;
+}
+
+}  // namespace
+
+rc::Gen<FileSketch> GenFileSketch() {
+  return rc::gen::build<FileSketch>(rc::gen::set(&FileSketch::size, GenChoice()),
+                                    rc::gen::set(&FileSketch::pages, GenChoice()),
+                                    rc::gen::set(&FileSketch::extent, GenChoice()),
+                                    rc::gen::set(&FileSketch::extent_start, GenChoice()),
+                                    rc::gen::set(&FileSketch::extent_len, GenChoice()),
+                                    rc::gen::set(&FileSketch::fill, GenChoice()));
+}
+
+rc::Gen<OpSketch> GenOpSketch() {
+  return rc::gen::build<OpSketch>(
+      rc::gen::set(&OpSketch::kind, GenChoice()), rc::gen::set(&OpSketch::target, GenChoice()),
+      rc::gen::set(&OpSketch::offset, GenChoice()), rc::gen::set(&OpSketch::length, GenChoice()),
+      rc::gen::set(&OpSketch::value, GenChoice()), rc::gen::set(&OpSketch::extra, GenChoice()));
+}
+
+rc::Gen<ActorSketch> GenActorSketch(const GenOptions& options) {
+  const GenOptions o = Clamped(options);
+  return rc::gen::build<ActorSketch>(
+      rc::gen::set(&ActorSketch::mm, GenChoice()), rc::gen::set(&ActorSketch::setup, GenChoice()),
+      rc::gen::set(&ActorSketch::setup_mmap, GenOpSketch()),
+      rc::gen::set(&ActorSketch::ops, VectorOf(1, o.max_ops, GenOpSketch())));
+}
+
+rc::Gen<WorkloadSketch> GenWorkloadSketch(const GenOptions& options) {
+  const GenOptions o = Clamped(options);
+  return rc::gen::build<WorkloadSketch>(
+      rc::gen::set(&WorkloadSketch::files, VectorOf(1, o.max_files, GenFileSketch())),
+      rc::gen::set(&WorkloadSketch::actors,
+                   VectorOf(o.min_actors, o.max_actors, GenActorSketch(o))));
+}
+
+rc::Gen<Workload> GenWorkload(const GenOptions& options) {
+  const GenOptions o = Clamped(options);
+  return rc::gen::map(GenWorkloadSketch(o),
+                      [o](const WorkloadSketch& s) { return Realize(s, o); });
+}
+
+rc::Gen<FileSetup> GenFileSetup(const std::string& name) {
+  return rc::gen::map(GenFileSketch(),
+                      [name](const FileSketch& s) { return RealizeFile(s, name); });
+}
+
+size_t CountOps(const Workload& w, OpCode code) {
+  size_t n = 0;
+  for (const Actor& a : w.actors) {
+    for (const Op& op : a.ops) n += op.code == code;
+  }
+  return n;
+}
+
+}  // namespace daxsim::props
+
+namespace daxsim::models::workload {
+
+void showValue(const Workload& w, std::ostream& os) { os << "\n" << FormatWorkload(w); }
+
+}  // namespace daxsim::models::workload

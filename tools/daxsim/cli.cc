@@ -13,7 +13,7 @@ std::string Usage() {
   return R"(usage: daxsim <command> [flags]
 
 commands:
-  explore (--scenario=NAME | --workload=NAME|FILE [--model=xfs|ext4|ext2|xipfs]) [--params=k=v,...]
+  explore (--scenario=NAME | --workload=NAME|FILE [--model=xfs|ext4|ext2|xipfs]) [--params=k=v,...] [--bug=NAME,...]
           [--strategy=random|pct|dfs|dpor] [--seed=S]
           [--depth=D] [--max-preemptions=K] [--budget=executions:N|seconds:S] [--jobs=N]
           [--shard=i/n] [--steps-max=N] [--spurious-wakeups[=N]] [--no-shrink] [--failures=FILE]
@@ -24,12 +24,12 @@ commands:
       one execution of a DAX workload: its trace (kernel fs_dax text format) and token
   replay TOKEN [--trace[=swimlane|steps|ftrace]] [--json]
       re-run a token bit for bit and show its verdict (and trace)
-  list scenarios|workloads|models|strategies|configs
+  list scenarios|workloads|models|strategies|configs|bugs
   bench [--quick] [--memory-executions=N] [--json]
       scheduler steps/s, executions/s and memory flatness
   check [--budget=executions:N|seconds:S] [--jobs=N] [--json] [--junit=FILE] [--failures=FILE]
       run every registered scenario and compare with its expected verdict
-  matrix [--budget=executions:N|seconds:S] [--configs=A,B] [--params=k=v,...] [--out=DIR]
+  matrix [--budget=executions:N|seconds:S] [--configs=A,B] [--params=k=v,...] [--bug=NAME,...] [--out=DIR]
          [--jobs=N] [--json] [--failures=FILE]
       the DAX API design space (iomap, get_block, populate_pfns over xfs, ext4, ext2, xipfs, and
       the three ext2 migration options) through one property suite: invariant verdicts,

@@ -41,6 +41,7 @@ const std::vector<FlagSpec>& ExploreFlags() {
       {"model", FlagArg::kRequired},
       {"workload", FlagArg::kRequired},
       {"params", FlagArg::kRequired},
+      {"bug", FlagArg::kRequired},
       {"strategy", FlagArg::kRequired},
       {"seed", FlagArg::kRequired},
       {"depth", FlagArg::kRequired},
@@ -151,6 +152,10 @@ absl::StatusOr<ExploreRequest> ParseRequest(const Args& args) {
     r.scenario = *a.Get("scenario");
   }
   r.params = a.Get("params").value_or("");
+  if (a.Has("bug") && !a.Has("workload")) {
+    return absl::InvalidArgumentError("--bug goes with --workload (a DAX model)");
+  }
+  DAXSIM_ASSIGN_OR_RETURN(r.params, WithBugs(r.params, a.Get("bug")));
   if (auto v = a.Get("strategy")) {
     DAXSIM_ASSIGN_OR_RETURN(r.options.strategy, sim::ParseStrategy(*v));
   }

@@ -7,6 +7,8 @@
 #include <system_error>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "models/bugs/catalog.h"
 
 namespace daxsim::cli {
 
@@ -142,6 +144,21 @@ absl::StatusOr<Shard> ParseShard(const std::string& text) {
     return Bad("bad shard '" + text + "'" + kSyntax);
   }
   return Shard{*i, *n};
+}
+
+absl::StatusOr<std::string> WithBugs(const std::string& params,
+                                     const std::optional<std::string>& bugs) {
+  if (!bugs) return params;
+  std::string out = params;
+  for (absl::string_view name : absl::StrSplit(*bugs, ',', absl::SkipEmpty())) {
+    if (!models::FindBug(std::string(name))) {
+      return absl::InvalidArgumentError("unknown bug '" + std::string(name) +
+                                        "' (daxsim list bugs)");
+    }
+    out += (out.empty() ? "" : ",") + std::string("bug_") + std::string(name) + "=1";
+  }
+  if (out == params) return absl::InvalidArgumentError("--bug needs a bug name (daxsim list bugs)");
+  return out;
 }
 
 }  // namespace daxsim::cli

@@ -51,6 +51,11 @@ absl::StatusOr<ParsedArgs> ParseArgs(const std::string& command,
 absl::StatusOr<int64_t> ParseInt64(const std::string& text, const std::string& what);
 absl::StatusOr<uint64_t> ParseUint64(const std::string& text, const std::string& what);
 // ParseInt64 restricted to [min, max].
+// `--bug=NAME[,NAME...]` (catalog names, models/bugs) appended to `params` as bug_NAME=1.
+// Unknown names are bad input.
+absl::StatusOr<std::string> WithBugs(const std::string& params,
+                                     const std::optional<std::string>& bugs);
+
 absl::StatusOr<int64_t> ParseIntInRange(const std::string& text, const std::string& what,
                                         int64_t min, int64_t max);
 

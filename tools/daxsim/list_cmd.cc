@@ -1,5 +1,6 @@
 // `daxsim list scenarios|workloads|models|strategies|configs`: one line each, name first, two
 // spaces, description.
+#include "models/bugs/catalog.h"
 #include "models/dax_world/configs.h"
 #include "models/dax_world/target.h"
 #include "models/registry.h"
@@ -41,11 +42,11 @@ int RunList(const Args& args, std::ostream& out, std::ostream& err) {
   }
   if (a->positional().size() != 1) {
     return ReportError(
-        err,
-        absl::InvalidArgumentError(
-            a->positional().empty()
-                ? "list needs what to list: scenarios, workloads, models, strategies or configs"
-                : "unexpected argument '" + a->positional()[1] + "' for 'list'"));
+        err, absl::InvalidArgumentError(a->positional().empty()
+                                            ? "list needs what to list: scenarios, workloads, "
+                                              "models, strategies, configs or bugs"
+                                            : "unexpected argument '" + a->positional()[1] +
+                                                  "' for 'list'"));
   }
   const std::string& kind = a->positional()[0];
   if (kind == "scenarios") {
@@ -66,6 +67,13 @@ int RunList(const Args& args, std::ostream& out, std::ostream& err) {
     }
     return kExitOk;
   }
+  if (kind == "bugs") {
+    for (const models::BugInfo& b : models::Bugs()) {
+      out << b.name << "  " << b.fix << " [" << b.invariant << "; " << b.model << "/" << b.workload
+          << "]\n";
+    }
+    return kExitOk;
+  }
   if (kind == "configs") {
     for (const models::MatrixConfig& c : models::MatrixConfigs()) {
       out << c.name << "  " << c.description << "\n";
@@ -76,9 +84,9 @@ int RunList(const Args& args, std::ostream& out, std::ostream& err) {
     for (const StrategyInfo& s : kStrategies) out << s.name << "  " << s.description << "\n";
     return kExitOk;
   }
-  return ReportError(
-      err, absl::InvalidArgumentError("unknown list kind '" + kind +
-                                      "' (scenarios, workloads, models, strategies, configs)"));
+  return ReportError(err, absl::InvalidArgumentError(
+                              "unknown list kind '" + kind +
+                              "' (scenarios, workloads, models, strategies, configs, bugs)"));
 }
 
 }  // namespace daxsim::cli

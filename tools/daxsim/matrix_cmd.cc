@@ -30,10 +30,11 @@ absl::Status WriteFile(const std::string& path, const std::string& text) {
 
 int RunMatrixCmd(const Args& args, std::ostream& out, std::ostream& err) {
   static const std::vector<FlagSpec> kFlags = {
-      {"budget", FlagArg::kRequired},   {"configs", FlagArg::kRequired},
-      {"params", FlagArg::kRequired},   {"out", FlagArg::kRequired},
-      {"jobs", FlagArg::kRequired},     {"json", FlagArg::kNone},
-      {"failures", FlagArg::kRequired}, {"help", FlagArg::kNone}};
+      {"budget", FlagArg::kRequired}, {"configs", FlagArg::kRequired},
+      {"params", FlagArg::kRequired}, {"out", FlagArg::kRequired},
+      {"bug", FlagArg::kRequired},    {"jobs", FlagArg::kRequired},
+      {"json", FlagArg::kNone},       {"failures", FlagArg::kRequired},
+      {"help", FlagArg::kNone}};
   absl::StatusOr<ParsedArgs> a = ParseArgs("matrix", args, kFlags);
   if (!a.ok()) return ReportError(err, a.status());
   if (!a->positional().empty()) {
@@ -58,6 +59,9 @@ int RunMatrixCmd(const Args& args, std::ostream& out, std::ostream& err) {
   }
   if (auto v = a->Get("configs")) o.only = absl::StrSplit(*v, ',', absl::SkipEmpty());
   if (auto v = a->Get("params")) o.extra_params = *v;
+  absl::StatusOr<std::string> with_bugs = WithBugs(o.extra_params, a->Get("bug"));
+  if (!with_bugs.ok()) return ReportError(err, with_bugs.status());
+  o.extra_params = *with_bugs;
   const std::string dir = ResolveUserPath(a->Get("out").value_or("."));
   const std::string failures = ResolveUserPath(a->Get("failures").value_or(kDefaultFailuresFile));
   // With --budget=seconds:S the whole matrix gets S seconds: split over its DPOR runs.

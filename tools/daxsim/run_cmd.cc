@@ -18,7 +18,8 @@ int RunRun(const Args& args, std::ostream& out, std::ostream& err) {
   static const std::vector<FlagSpec> kFlags = {
       {"workload", FlagArg::kRequired}, {"model", FlagArg::kRequired},
       {"params", FlagArg::kRequired},   {"seed", FlagArg::kRequired},
-      {"trace", FlagArg::kRequired},    {"help", FlagArg::kNone}};
+      {"bug", FlagArg::kRequired},      {"trace", FlagArg::kRequired},
+      {"help", FlagArg::kNone}};
   absl::StatusOr<ParsedArgs> a = ParseArgs("run", args, kFlags);
   if (!a.ok()) return ReportError(err, a.status());
   if (a->Has("help")) {
@@ -43,8 +44,10 @@ int RunRun(const Args& args, std::ostream& out, std::ostream& err) {
     return ReportError(err, absl::InvalidArgumentError("unknown trace format '" + format +
                                                        "' (ftrace, steps, swimlane)"));
   }
-  absl::StatusOr<sim::Target> target = models::MakeDaxTarget(
-      a->Get("model").value_or("xfs"), *a->Get("workload"), a->Get("params").value_or(""));
+  absl::StatusOr<std::string> params = WithBugs(a->Get("params").value_or(""), a->Get("bug"));
+  if (!params.ok()) return ReportError(err, params.status());
+  absl::StatusOr<sim::Target> target =
+      models::MakeDaxTarget(a->Get("model").value_or("xfs"), *a->Get("workload"), *params);
   if (!target.ok()) return ReportError(err, target.status());
   sim::SimOptions options;
   options.trace = true;
