@@ -381,17 +381,67 @@ actor T
 )"},
 };
 
+struct SuiteOf {
+  const char* workload;
+  const char* suite;
+};
+
+const SuiteOf kSuites[] = {
+    {"read_fault_hole_then_write", "faults"},
+    {"two_write_faults_hole", "faults"},
+    {"write_vs_read_fault_hole", "faults"},
+    {"three_readers_hole", "faults"},
+    {"zero_length_pmd", "faults"},
+    {"pmd_vs_pte_same_range", "pmd"},
+    {"pmd_waits_on_pte_entry", "pmd"},
+    {"pmd_fault_vs_pte_fault", "pmd"},
+    {"pmd_hole_vs_pte_write", "pmd"},
+    {"kernel_trace_pmd_fallback", "pmd"},
+    {"fault_vs_truncate", "truncate"},
+    {"fault_vs_punch", "truncate"},
+    {"pin_vs_truncate", "truncate"},
+    {"cow_private_vs_truncate", "truncate"},
+    {"cow_fault_vs_truncate", "truncate"},
+    {"store_beyond_eof", "truncate"},
+    {"faults_wait_vs_truncate", "truncate"},
+    {"fsyncs_wait_vs_truncate", "truncate"},
+    {"writeback_vs_store", "writeback"},
+    {"fsync_vs_msync", "writeback"},
+    {"pfn_mkwrite_vs_fsync", "writeback"},
+    {"pmd_fsync_twice", "writeback"},
+    {"invalidate_dirty_entry", "writeback"},
+    {"map_sync_crash", "crash"},
+    {"fsync_then_crash", "crash"},
+    {"store_no_fsync_crash", "crash"},
+    {"badblock_vs_fault", "media"},
+    {"poison_shared_mapping", "media"},
+    {"unbind_vs_fault", "media"},
+};
+
+std::string Suite(const char* name) {
+  for (const SuiteOf& s : kSuites) {
+    if (std::string_view(s.workload) == name) return s.suite;
+  }
+  return "";
+}
+
 std::vector<NamedWorkload> Build() {
   std::vector<NamedWorkload> out;
   for (const Entry& e : kEntries) {
     std::string text = absl::StrCat("workload ", e.name, "\ndescription \"", e.description, "\"");
     absl::StrAppend(&text, e.body);
-    out.push_back(NamedWorkload{e.name, e.description, e.source, std::move(text)});
+    out.push_back(NamedWorkload{e.name, e.description, e.source, std::move(text), Suite(e.name)});
   }
   return out;
 }
 
 }  // namespace
+
+const std::vector<std::string>& SuiteNames() {
+  static const auto* const n = new std::vector<std::string>{"faults", "pmd",   "truncate",
+                                                            "writeback", "crash", "media"};
+  return *n;
+}
 
 const std::vector<NamedWorkload>& Workloads() {
   static const std::vector<NamedWorkload>* const workloads =

@@ -17,7 +17,12 @@ struct NamedWorkload {
   std::string description;  // one line; equals the text's description
   std::string source;       // what it reproduces: "DAX.md §7 bug 1 (283307c7607d)", "S03", ...
   std::string text;         // the whole workload in the text format
+  std::string suite;        // the suite it belongs to (SuiteNames())
 };
+
+// The suites the library is grouped in, for `daxsim check --suites=...`: faults, pmd, truncate,
+// writeback, crash, media.
+const std::vector<std::string>& SuiteNames();
 
 // Every named workload, in a fixed order (names unique).
 const std::vector<NamedWorkload>& Workloads();

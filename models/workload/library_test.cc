@@ -1,5 +1,6 @@
 // The named workload library: every entry parses, agrees with its table row, round-trips
 // through the canonical text, stays small, and FindWorkload resolves names.
+#include <algorithm>
 #include "models/workload/library.h"
 
 #include <gtest/gtest.h>
@@ -19,6 +20,8 @@ TEST(Library, EveryWorkloadParsesAndRoundTrips) {
     SCOPED_TRACE(nw.name);
     EXPECT_TRUE(names.insert(nw.name).second) << "duplicate name";
     EXPECT_FALSE(nw.source.empty());
+    EXPECT_NE(std::find(SuiteNames().begin(), SuiteNames().end(), nw.suite), SuiteNames().end())
+        << nw.name << " has no suite";
     const absl::StatusOr<Workload> w = ParseWorkload(nw.text, nw.name);
     ASSERT_TRUE(w.ok()) << w.status();
     EXPECT_EQ(w->name, nw.name);

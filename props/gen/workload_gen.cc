@@ -87,12 +87,16 @@ uint64_t RoundUpPage(uint64_t n) { return (n + kPageSize - 1) / kPageSize * kPag
 // A random page index below `pages` (> 0).
 uint64_t RandomPage(int v, uint64_t pages) { return Norm(v) % pages; }
 
+// The file's pages at setup, and one more (its EOF page).
+uint64_t FilePages(const FileSetup& f) { return RoundUpPage(f.size) / kPageSize + 1; }
+
 struct Mapping {
   std::string name;
   std::string file;
   uint64_t file_size;  // i_size at setup
   uint64_t offset;     // file offset of the mapping
   uint64_t length;
+  bool shared;
 };
 
 struct Builder {
@@ -113,7 +117,9 @@ struct Builder {
     op.code = OpCode::kMmap;
     op.map = "m" + std::to_string(next_map++);
     op.file = file.name;
-    op.offset = PickValue(s.offset, {{0, 8}, {kPageSize, 2}, {kPmdSize, 1}});
+    op.offset = PickValue(s.offset, {{0, 8},
+                                     {kPageSize, file.size > kPageSize ? 2 : 0},
+                                     {kPmdSize, file.size > kPmdSize ? 1 : 0}});
     op.length = PickValue(
         s.length, {{4 * kK, 4}, {8 * kK, 4}, {kPmdSize, 4}, {12 * kK, 1}, {2 * kPmdSize, 1}});
     switch (Pick(s.extra, {6, options.allow_private ? 2 : 0, options.allow_sync ? 2 : 0})) {
@@ -126,7 +132,7 @@ struct Builder {
         op.sync = true;
         break;
     }
-    *m = Mapping{op.map, file.name, file.size, op.offset, op.length};
+    *m = Mapping{op.map, file.name, file.size, op.offset, op.length, op.shared};
     return op;
   }
 
@@ -184,27 +190,27 @@ struct Builder {
                                       {size >= 8 ? size - 8 : 0, size >= 8 ? 4 : 0},
                                       {kPmdSize - 8, 2},
                                       {kPageSize - 8, 2},
-                                      {RandomPage(s.extra, 1024) * kPageSize, 2},
+                                      {RandomPage(s.extra, FilePages(file)) * kPageSize, 2},
                                       {size, 2}});
     op->length = PickValue(s.length, {{8, 8}, {16, 1}, {kPageSize, 1}});
   }
 
   // punch / falloc / zero_range: page-aligned.
-  static void FileRange(const OpSketch& s, Op* op) {
+  static void FileRange(const OpSketch& s, const FileSetup& file, Op* op) {
     op->offset = PickValue(s.offset, {{0, 4},
                                       {kPageSize, 3},
                                       {kPmdSize, 1},
-                                      {RandomPage(s.extra, 1024) * kPageSize, 2}});
+                                      {RandomPage(s.extra, FilePages(file)) * kPageSize, 2}});
     op->length = PickValue(s.length, {{kPageSize, 4}, {2 * kPageSize, 2}, {kPmdSize, 2}});
   }
 
-  static uint64_t TruncateSize(const OpSketch& s) {
+  static uint64_t TruncateSize(const OpSketch& s, const FileSetup& file) {
     return PickValue(s.offset, {{0, 4},
                                 {kPageSize, 3},
                                 {kM, 2},
                                 {2 * kPageSize, 2},
                                 {kPmdSize, 1},
-                                {RandomPage(s.extra, 1024) * kPageSize, 2}});
+                                {RandomPage(s.extra, FilePages(file)) * kPageSize, 2}});
   }
 };
 
@@ -251,9 +257,9 @@ Workload Realize(const WorkloadSketch& sketch, const GenOptions& options) {
   if (b.files.empty()) b.files.push_back(RealizeFile(FileSketch{}, kFileNames[0]));
   w.files = b.files;
 
-  std::vector<ActorSketch> actors(
-      sketch.actors.begin(),
-      sketch.actors.begin() + static_cast<std::ptrdiff_t>(std::min(sketch.actors.size(), kActorsMax)));
+  std::vector<ActorSketch> actors(sketch.actors.begin(),
+                                  sketch.actors.begin() + static_cast<std::ptrdiff_t>(std::min(
+                                                              sketch.actors.size(), kActorsMax)));
   if (actors.empty()) actors.emplace_back();
 
   // Pass 1: names, mms and the leading mmaps (the setup mappings of each mm).
@@ -331,6 +337,20 @@ Workload Realize(const WorkloadSketch& sketch, const GenOptions& options) {
           std::tie(op.offset, op.length) = Builder::PageRange(o, *m, false);
           break;
         case kPin: {
+          if (!m->shared && !b.options.allow_private_pin) {
+            // Pin a shared mapping instead, if the actor sees one.
+            m = nullptr;
+            for (size_t k = 0; k < visible.size(); ++k) {
+              const Mapping& c = visible[(Norm(o.target) + k) % visible.size()];
+              if (c.shared) {
+                m = &c;
+                break;
+              }
+            }
+            if (m == nullptr) continue;
+            op.map = m->name;
+            op.file = m->file;
+          }
           op.code = OpCode::kPin;
           std::tie(op.offset, op.length) = Builder::PageRange(o, *m, true);
           Op unpin = op;
@@ -355,13 +375,13 @@ Workload Realize(const WorkloadSketch& sketch, const GenOptions& options) {
           break;
         case kTruncate:
           op.code = OpCode::kTruncate;
-          op.offset = Builder::TruncateSize(o);
+          op.offset = Builder::TruncateSize(o, file);
           break;
         default:
           op.code = kind == kPunch       ? OpCode::kPunchHole
                     : kind == kFallocate ? OpCode::kFallocate
                                          : OpCode::kZeroRange;
-          Builder::FileRange(o, &op);
+          Builder::FileRange(o, file, &op);
           break;
       }
       a.ops.push_back(op);
@@ -393,9 +413,8 @@ rc::Gen<int> GenChoice() {
 template <typename T>
 rc::Gen<std::vector<T>> VectorOf(size_t lo, size_t hi, rc::Gen<T> element) {
   return rc::gen::suchThat(
-      rc::gen::resize(static_cast<int>(hi),
-                      rc::gen::container<std::vector<T>>(
-                          rc::gen::resize(rc::kNominalSize, std::move(element)))),
+      rc::gen::resize(static_cast<int>(hi), rc::gen::container<std::vector<T>>(rc::gen::resize(
+                                                rc::kNominalSize, std::move(element)))),
       [lo](const std::vector<T>& v) { return v.size() >= lo; });
 }
 
@@ -443,8 +462,7 @@ rc::Gen<WorkloadSketch> GenWorkloadSketch(const GenOptions& options) {
 
 rc::Gen<Workload> GenWorkload(const GenOptions& options) {
   const GenOptions o = Clamped(options);
-  return rc::gen::map(GenWorkloadSketch(o),
-                      [o](const WorkloadSketch& s) { return Realize(s, o); });
+  return rc::gen::map(GenWorkloadSketch(o), [o](const WorkloadSketch& s) { return Realize(s, o); });
 }
 
 rc::Gen<FileSetup> GenFileSetup(const std::string& name) {

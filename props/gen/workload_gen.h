@@ -18,13 +18,17 @@
 namespace daxsim::props {
 
 struct GenOptions {
-  size_t min_actors = 2;   // 1..kActorsMax
-  size_t max_actors = 3;   // min_actors..kActorsMax
-  size_t max_files = 2;    // 1..kFilesMax
-  size_t max_ops = 4;      // per actor, besides its setup mmap and the unpin of a deferred pin
+  size_t min_actors = 2;      // 1..kActorsMax
+  size_t max_actors = 3;      // min_actors..kActorsMax
+  size_t max_files = 2;       // 1..kFilesMax
+  size_t max_ops = 4;         // per actor, besides its setup mmap and the unpin of a deferred pin
   bool allow_crash = true;    // a power failure, rarely, as the last op of an actor
   bool allow_sync = true;     // MAP_SYNC mappings
   bool allow_private = true;  // MAP_PRIVATE mappings
+  // Pins of MAP_PRIVATE mappings. Off by default: the model (sim/vm/zap.cc) frees a pinned
+  // COW page when punch/truncate/madvise zaps it, and the unpin then aborts the run
+  // ("store to a freed anonymous page"); Linux keeps the page until the pin drops.
+  bool allow_private_pin = false;
 };
 
 // The sketch. Every field is a choice in [0, kChoices) (any int is accepted: it is reduced

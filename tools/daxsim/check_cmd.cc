@@ -12,6 +12,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
 #include "models/dax_world/configs.h"
 #include "models/dax_world/target.h"
 #include "models/registry.h"
@@ -59,6 +60,9 @@ class SigintScope {
 
 struct CheckConfig {
   std::optional<Budget> budget;
+  std::vector<std::string> models;  // DAX models to run; empty: all
+  std::vector<std::string> suites;  // "engine" and library suites; empty: all
+  std::string bug_params;           // "bug_NAME=1,..." from --bug
   int jobs = 1;
   bool json = false;
   bool help = false;
@@ -68,8 +72,11 @@ struct CheckConfig {
 
 absl::StatusOr<CheckConfig> ParseConfig(const Args& args) {
   static const std::vector<FlagSpec> kFlags = {
-      {"budget", FlagArg::kRequired}, {"jobs", FlagArg::kRequired},     {"json", FlagArg::kNone},
-      {"junit", FlagArg::kRequired},  {"failures", FlagArg::kRequired}, {"help", FlagArg::kNone}};
+      {"budget", FlagArg::kRequired},   {"jobs", FlagArg::kRequired},
+      {"json", FlagArg::kNone},         {"junit", FlagArg::kRequired},
+      {"failures", FlagArg::kRequired}, {"help", FlagArg::kNone},
+      {"models", FlagArg::kRequired},   {"suites", FlagArg::kRequired},
+      {"bug", FlagArg::kRequired}};
   absl::StatusOr<ParsedArgs> a = ParseArgs("check", args, kFlags);
   if (!a.ok()) return a.status();
   if (!a->positional().empty()) {
@@ -90,6 +97,29 @@ absl::StatusOr<CheckConfig> ParseConfig(const Args& args) {
     c.jobs = static_cast<int>(*j);
   }
   if (auto v = a->Get("junit")) c.junit_path = ResolveUserPath(*v);
+  if (auto v = a->Get("models")) {
+    c.models = absl::StrSplit(*v, ',', absl::SkipEmpty());
+    for (const std::string& m : c.models) {
+      bool known = false;
+      for (const models::ModelInfo& info : models::DaxModels()) known |= info.name == m;
+      if (!known) {
+        return absl::InvalidArgumentError("unknown model '" + m + "' (daxsim list models)");
+      }
+    }
+  }
+  if (auto v = a->Get("suites")) {
+    c.suites = absl::StrSplit(*v, ',', absl::SkipEmpty());
+    for (const std::string& s : c.suites) {
+      const auto& names = models::workload::SuiteNames();
+      if (s != "engine" && std::find(names.begin(), names.end(), s) == names.end()) {
+        return absl::InvalidArgumentError(
+            "unknown suite '" + s + "' (engine, faults, pmd, truncate, writeback, crash, media)");
+      }
+    }
+  }
+  absl::StatusOr<std::string> bugs = WithBugs("", a->Get("bug"));
+  if (!bugs.ok()) return bugs.status();
+  c.bug_params = *bugs;
   c.failures_path = ResolveUserPath(a->Get("failures").value_or(kDefaultFailuresFile));
   return c;
 }
@@ -104,8 +134,8 @@ void SetBudget(const CheckConfig& c, size_t scenarios, sim::StrategyKind k, bool
     // DAX worlds cost ~100x a classic benchmark per execution: smaller default budgets keep
     // the whole default check near a minute on 2 cores.
     o->budget_executions =
-        dpor ? (dax_world ? kDporExecutionsDefault / 10 : kDporExecutionsDefault)
-             : (dax_world ? kSamplingExecutionsDefault / 10 : kSamplingExecutionsDefault);
+        dpor ? (dax_world ? kDporExecutionsDefault / 40 : kDporExecutionsDefault)
+             : (dax_world ? kSamplingExecutionsDefault / 20 : kSamplingExecutionsDefault);
   } else if (c.budget->executions > 0) {
     o->budget_executions = c.budget->executions;
   } else {
@@ -119,10 +149,13 @@ void PrintProgress(const ScenarioOutcome& s, const StrategyRun& run, size_t inde
                    double elapsed_s, std::ostream& err) {
   const sim::ExploreResult& r = run.result;
   const double rate = static_cast<double>(r.executions) / std::max(r.wall_s, 1e-9);
+  // Time left: the mean time per finished item times the items still to run.
+  const double left =
+      elapsed_s / static_cast<double>(index + 1) * static_cast<double>(total - index - 1);
   err << absl::StrFormat(
-      "[%d/%d] %s %s: %d executions, %.*f/s, %.2f s (total %.1f s), %s%s\n", index + 1, total,
-      s.info.name, sim::StrategyName(run.strategy), r.executions, rate < 10 ? 2 : 0, rate, r.wall_s,
-      elapsed_s, Completeness(r),
+      "[%d/%d] %s %s: %d executions, %.*f/s, %.2f s (total %.1f s, ~%.0f s left), %s%s\n",
+      index + 1, total, s.info.name, sim::StrategyName(run.strategy), r.executions,
+      rate < 10 ? 2 : 0, rate, r.wall_s, elapsed_s, left, Completeness(r),
       r.first ? absl::StrCat(", found ", sim::ViolationKindName(r.first->violation.kind)) : "");
   err.flush();
 }
@@ -130,12 +163,23 @@ void PrintProgress(const ScenarioOutcome& s, const StrategyRun& run, size_t inde
 // Everything `check` runs: the engine's scenarios, then every DAX model's suite with the
 // model's default front end (models/dax_world/configs.h: the workloads the filesystem can run,
 // with the findings the model shows listed as expected, each explained in README "Findings").
-std::vector<models::ScenarioInfo> CheckItems() {
-  std::vector<models::ScenarioInfo> items = models::Scenarios();
+// --models, --suites and --bug narrow and mutate it; a switched-on bug applies to every DAX item.
+std::vector<models::ScenarioInfo> CheckItems(const CheckConfig& c) {
+  auto wanted = [](const std::vector<std::string>& list, const std::string& x) {
+    return list.empty() || std::find(list.begin(), list.end(), x) != list.end();
+  };
+  std::vector<models::ScenarioInfo> items;
+  if (wanted(c.suites, "engine")) items = models::Scenarios();
   for (const models::ModelInfo& m : models::DaxModels()) {
+    if (!wanted(c.models, m.name)) continue;
     for (const models::SuiteItem& s : models::Suite({m.name, ""}, nullptr)) {
-      items.push_back({m.name + "/" + s.workload, s.why.empty() ? s.description : s.why, "",
-                       !s.expected.empty(), s.expected});
+      std::string suite;
+      for (const auto& w : models::workload::Workloads()) {
+        if (w.name == s.workload) suite = w.suite;
+      }
+      if (!wanted(c.suites, suite)) continue;
+      items.push_back({m.name + "/" + s.workload, s.why.empty() ? s.description : s.why,
+                       c.bug_params, !s.expected.empty(), s.expected});
     }
   }
   return items;
@@ -150,7 +194,8 @@ absl::StatusOr<ScenarioOutcome> CheckScenario(const models::ScenarioInfo& info,
   absl::StatusOr<sim::Target> target =
       slash == std::string::npos
           ? models::MakeScenario(info.name, "")
-          : models::MakeDaxTarget(info.name.substr(0, slash), info.name.substr(slash + 1), "");
+          : models::MakeDaxTarget(info.name.substr(0, slash), info.name.substr(slash + 1),
+                                  info.default_params);
   if (!target.ok()) {  // the registry rejects its own defaults: not the user's input
     return absl::InternalError(
         absl::StrCat("registered scenario ", info.name, ": ", target.status().message()));
@@ -198,7 +243,11 @@ int RunCheck(const Args& args, std::ostream& out, std::ostream& err) {
   }
   SigintScope sigint;
   const auto start = std::chrono::steady_clock::now();
-  const std::vector<models::ScenarioInfo> scenarios = CheckItems();
+  const std::vector<models::ScenarioInfo> scenarios = CheckItems(*c);
+  if (scenarios.empty()) {
+    return ReportError(err,
+                       absl::InvalidArgumentError("--models/--suites select nothing to check"));
+  }
   std::vector<ScenarioOutcome> outcomes;
   bool interrupted = false;
   for (size_t i = 0; i < scenarios.size() && !interrupted; ++i) {

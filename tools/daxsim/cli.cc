@@ -27,7 +27,8 @@ commands:
   list scenarios|workloads|models|strategies|configs|bugs
   bench [--quick] [--memory-executions=N] [--json]
       scheduler steps/s, executions/s and memory flatness
-  check [--budget=executions:N|seconds:S] [--jobs=N] [--json] [--junit=FILE] [--failures=FILE]
+  check [--budget=executions:N|seconds:S] [--models=M,...] [--suites=S,...] [--bug=NAME,...]
+        [--jobs=N] [--json] [--junit=FILE] [--failures=FILE]
       run every registered scenario and compare with its expected verdict
   matrix [--budget=executions:N|seconds:S] [--configs=A,B] [--params=k=v,...] [--bug=NAME,...] [--out=DIR]
          [--jobs=N] [--json] [--failures=FILE]
