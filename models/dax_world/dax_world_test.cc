@@ -8,6 +8,7 @@
 #include "models/dax_world/target.h"
 #include "models/dax_world/world.h"
 #include "models/workload/library.h"
+#include "props/dax/props.h"
 #include "sim/explore/explorer.h"
 #include "sim/explore/simple.h"
 #include "sim/explore/token.h"
@@ -292,14 +293,14 @@ actor A
   auto world = BuildDaxWorld(sim, DaxModelConfig{}, w);
   const uint64_t ino = world->fs().Find("f")->ino();
   world->history = {{0, ino, 0, 1, true, 0x22, {}, 0, 5}, {0, ino, 0, 1, false, 0, {0x00}, 6, 8}};
-  EXPECT_TRUE(CheckLinearizable(*world).has_value());
+  EXPECT_TRUE(props::CheckLinearizable(*world).has_value());
   world->history[1].result = {0x22};
-  EXPECT_FALSE(CheckLinearizable(*world).has_value());
+  EXPECT_FALSE(props::CheckLinearizable(*world).has_value());
   world->history[1] = {0, ino, 0, 1, false, 0, {0x00}, 3, 8};  // overlaps the write
-  EXPECT_FALSE(CheckLinearizable(*world).has_value());
+  EXPECT_FALSE(props::CheckLinearizable(*world).has_value());
   world->history_eligible = false;  // outside the model: no verdict
   world->history[1] = {0, ino, 0, 1, false, 0, {0x00}, 6, 8};
-  EXPECT_FALSE(CheckLinearizable(*world).has_value());
+  EXPECT_FALSE(props::CheckLinearizable(*world).has_value());
 }
 
 }  // namespace

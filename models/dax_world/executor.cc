@@ -31,18 +31,8 @@ struct ActorState {
   std::map<std::pair<std::string, uint64_t>, vm::Pfn> pinned;
 };
 
-void CheckExpect(sim::Sim& sim, const Op& op, const std::vector<uint8_t>& got,
-                 const std::string& what) {
-  if (!op.expect) return;
-  for (size_t i = 0; i < got.size(); ++i) {
-    if (got[i] != op.value) {
-      sim.Report(sim::ViolationKind::kInvariant, "I9 user-visible result",
-                 "I9 user-visible result: " + what + " byte " + std::to_string(i) + " is " +
-                     Hex(got[i]) + ", expected " + Hex(op.value) + " (workload line " +
-                     std::to_string(op.line) + ")");
-      return;
-    }
-  }
+void Result(DaxWorld* w, DaxWorld::UserResult r) {
+  if (w->on_result) w->on_result(r);  // props/dax/results.cc
 }
 
 // Loads or stores [off, off + len) of a mapping, page by page.
@@ -120,59 +110,7 @@ sim::Task<void> PowerFailure(sim::Sim& sim, DaxWorld* w) {
   }
   w->pins.clear();
   w->crashed = true;
-  // Recovered metadata: no block in two places, and no written extent that shows a block's
-  // stale content (a block reached a file without being zeroed or written durably).
-  std::map<uint64_t, std::string> owner;
-  for (const auto& ip : w->fs().inodes()) {
-    for (const auto& [fsb, e] : ip->extents()) {
-      for (uint64_t b = e.block; b < e.block + e.len; ++b) {
-        const std::string here = ip->name() + " page " + std::to_string(fsb + (b - e.block));
-        // Without a journal (ext2) two inodes can claim a block after a crash until e2fsck
-        // runs: only journalled and synchronous metadata promise otherwise.
-        if (!owner.emplace(b, here).second && w->fs().traits().journal != fs::Journal::kNone) {
-          sim.Report(sim::ViolationKind::kInvariant, "recovery: block mapped twice",
-                     "recovery: block " + std::to_string(b) + " belongs to " + owner[b] +
-                         " and to " + here);
-          co_return;
-        }
-        if (e.unwritten) continue;
-        uint64_t word = 0;
-        const uint64_t paddr = w->pmem().PgoffToPfn(b) << vm::PAGE_SHIFT;
-        // First and last word: zeroing persists page by page (a page fill is one unit), and
-        // writes that cover a page touch both ends.
-        for (uint64_t off : {uint64_t{0}, vm::PAGE_SIZE - 8}) {
-          w->pmem().Load(paddr + off, reinterpret_cast<uint8_t*>(&word), 8);
-          if (word == nvdimm::Pmem::StaleWord(b)) {
-            sim.Report(sim::ViolationKind::kInvariant, "recovery: stale data exposed",
-                       "recovery: " + here + " (block " + std::to_string(b) +
-                           ") shows the block's stale content after power failure");
-            co_return;
-          }
-        }
-      }
-    }
-  }
-  // Durability: every page covered by a completed fsync and not written since holds its data.
-  for (const auto& [key, e] : w->durable) {
-    if (w->page_generation[key] != e.generation) continue;
-    for (const auto& ip : w->fs().inodes()) {
-      if (ip->ino() != key.first) continue;
-      if (key.second * vm::PAGE_SIZE >= ip->i_size()) {
-        sim.Report(sim::ViolationKind::kInvariant, "durability: size",
-                   "durability: after recovery " + ip->name() + " is " +
-                       std::to_string(ip->i_size()) + " bytes, but page " +
-                       std::to_string(key.second) + " was fsynced");
-        co_return;
-      }
-      if (w->ReadFilePage(*ip, key.second) != e.content) {
-        sim.Report(sim::ViolationKind::kInvariant, "durability: fsynced data lost",
-                   "durability: page " + std::to_string(key.second) + " of " + ip->name() +
-                       " differs after power failure and recovery from its content when a "
-                       "completed fsync started");
-        co_return;
-      }
-    }
-  }
+  if (w->after_recovery) w->after_recovery();  // props/dax/durability.cc
 }
 
 sim::Task<void> Execute(sim::Sim& sim, DaxWorld* w, vm::Mm* mm, ActorState* st, const Op& op) {
@@ -218,33 +156,22 @@ sim::Task<void> Execute(sim::Sim& sim, DaxWorld* w, vm::Mm* mm, ActorState* st, 
       const uint64_t truncates_before = w->truncates[file->ino()];
       const vm::AccessResult r = co_await Access_(w, mm, vma, op.offset, op.length, write,
                                                   static_cast<uint8_t>(op.value), &got);
-      // A SIGBUS on bytes inside i_size all along, with no media error, poison or unbind in the
-      // workload, is a fault path failing an access it must serve.
       const uint64_t last = vma->PgoffOf(vma->start) * vm::PAGE_SIZE + op.offset + op.length - 1;
-      if (r.kind == vm::AccessResult::kSigbus && !w->sigbus_expected && !w->crashed &&
-          truncates_before == w->truncates[file->ino()] &&
-          last < std::min(size_before, file->i_size())) {
-        sim.Report(sim::ViolationKind::kInvariant, "I9 spurious SIGBUS",
-                   "I9 user-visible result: " + std::string(write ? "store " : "load ") + op.map +
-                       " " + Hex(op.offset) + " got SIGBUS inside i_size (" + Hex(file->i_size()) +
-                       ")");
-      }
+      const bool inside = truncates_before == w->truncates[file->ino()] &&
+                          last < std::min(size_before, file->i_size());
       if (!vma->shared || r.kind != vm::AccessResult::kOk) {
         w->history_eligible = false;
       } else {
-        w->history.push_back({st->index, static_cast<fs::Inode*>(vma->ops)->ino(),
+        w->history.push_back({st->index, file->ino(),
                               vma->PgoffOf(vma->start) * vm::PAGE_SIZE + op.offset, op.length,
                               write, static_cast<uint8_t>(op.value), got, start, sim.step_count()});
       }
       sim.Emit(
           line + op.map + " " + Hex(op.offset) + " -> " + Signal(r) +
           (write || r.kind != vm::AccessResult::kOk ? "" : " " + Hex(got.empty() ? 0 : got[0])));
-      if (!write && r.kind == vm::AccessResult::kOk) CheckExpect(sim, op, got, "load " + op.map);
-      if (!write && r.kind != vm::AccessResult::kOk && op.expect) {
-        sim.Report(sim::ViolationKind::kInvariant, "I9 user-visible result",
-                   "I9 user-visible result: load " + op.map + " " + Hex(op.offset) + " got " +
-                       Signal(r) + ", expected data");
-      }
+      Result(w,
+             {line + op.map + " " + Hex(op.offset), &op, r.kind == vm::AccessResult::kOk,
+              r.kind == vm::AccessResult::kSigbus, inside, write ? std::vector<uint8_t>{} : got});
       break;
     }
     case OpCode::kClwb: {
@@ -351,7 +278,7 @@ sim::Task<void> Execute(sim::Sim& sim, DaxWorld* w, vm::Mm* mm, ActorState* st, 
         n = co_await fs.Read(ip, op.offset, op.length, buf.data());
         if (n >= 0) {
           buf.resize(static_cast<size_t>(n));
-          CheckExpect(sim, op, buf, "read " + op.file);
+          Result(w, {"read " + op.file, &op, true, false, false, buf});
         }
       }
       if (n != static_cast<int64_t>(op.length)) {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -94,6 +95,18 @@ class DaxWorld : public sim::World {
   std::vector<HistoryOp> history;
   bool history_eligible = true;  // false once an op outside the sequential model ran
   bool crashed = false;
+  // Property hooks (props/dax): after a power failure and recovery; on every user-visible
+  // result of a load, store or read.
+  std::function<void()> after_recovery;
+  struct UserResult {
+    std::string what;           // "load m 0x1000", "read f"
+    const workload::Op* op;     // the operation (expect=, value)
+    bool ok;                    // no signal, no error
+    bool sigbus;                // a load or store got SIGBUS
+    bool inside_eof_all_along;  // its bytes stayed below i_size, no truncate overlapped it
+    std::vector<uint8_t> got;   // bytes read (ok loads and reads)
+  };
+  std::function<void(const UserResult&)> on_result;
   // The workload poisons pages, injects media errors or unbinds the device: a SIGBUS inside
   // i_size may be legitimate. Otherwise such a SIGBUS is a violation (I9).
   bool sigbus_expected = false;
@@ -114,13 +127,6 @@ class DaxWorld : public sim::World {
 
 // The VMA an mmap op asks for (address range chosen by Mm::InsertVma).
 vm::Vma VmaFor(const workload::Op& mmap_op, fs::Inode* ip);
-
-// The end-of-execution check that loads and reads agree with some sequential order of the
-// data operations consistent with their real-time order (a linearizability check).
-std::optional<std::string> CheckLinearizable(const DaxWorld& world);
-
-// Registers I1-I8 and the end-of-execution checks on the world's sim.
-void RegisterInvariants(DaxWorld* world);
 
 // The coroutine of workload actor `index`.
 sim::Task<void> RunActor(sim::Sim& sim, DaxWorld* world, size_t index);

@@ -1,16 +1,22 @@
-// The end-of-execution linearizability check: the results of loads and reads must be explained
-// by some total order of the data operations (loads/stores through shared mappings,
-// read/write(2)) that respects their real-time order, applied to a byte array per file starting
-// from the workload's setup. Runs only when every operation stayed inside that model (no
-// truncate, punch, crash, poison, SIGBUS, private mapping...). Histories are small (a few ops
-// per actor); a backtracking search over minimal operations decides.
+// User-visible results.
+//   I9 every load and read(2) marked expect= returns the expected bytes; no load or store gets
+//      SIGBUS on bytes that stayed inside i_size while it ran, unless the workload poisons pages,
+//      injects media errors or unbinds the device. Catches: faults that fail accesses they must
+//      serve (entry conflicts turned into SIGBUS, ac401cc78242), lost stores (843172978bb9).
+//   linearizability (end): the values every load and read returned are explained by some total
+//      order of the data operations (loads/stores through shared mappings, read/write(2)) that
+//      respects their real-time order, applied to a byte array per file starting from the
+//      workload's setup. Checked when every operation stayed inside that sequential model (no
+//      truncate, punch, crash, poison, SIGBUS, private mapping...); histories are small and a
+//      backtracking search decides. Catches: stale zero pages (13e451fdc1af), lost or torn
+//      stores, writes invisible through mappings.
 #include <map>
 #include <string>
 #include <vector>
 
-#include "models/dax_world/world.h"
+#include "props/dax/props.h"
 
-namespace daxsim::models {
+namespace daxsim::props {
 
 namespace {
 
@@ -73,7 +79,7 @@ std::optional<std::string> CheckLinearizable(const DaxWorld& w) {
   for (const auto& f : w.workload().files) {
     const fs::Inode* ip = const_cast<DaxWorld&>(w).fs().Find(f.name);
     for (const auto& e : f.extents) {
-      if (e.kind != workload::FileSetup::Extent::kWritten || e.fill == 0) continue;
+      if (e.kind != models::workload::FileSetup::Extent::kWritten || e.fill == 0) continue;
       for (uint64_t b = e.offset; b < e.offset + e.length; ++b) files[ip->ino()][b] = e.fill;
     }
   }
@@ -92,4 +98,33 @@ std::optional<std::string> CheckLinearizable(const DaxWorld& w) {
   return why;
 }
 
-}  // namespace daxsim::models
+void RegisterResults(DaxWorld* w) {
+  w->on_result = [w](const DaxWorld::UserResult& r) {
+    sim::Sim& sim = w->sim();
+    if (r.sigbus && r.inside_eof_all_along && !w->sigbus_expected && !w->crashed) {
+      sim.Report(sim::ViolationKind::kInvariant, "I9 spurious SIGBUS",
+                 "I9 user-visible result: " + r.what + " got SIGBUS inside i_size");
+      return;
+    }
+    if (!r.op->expect) return;
+    if (!r.ok) {
+      sim.Report(sim::ViolationKind::kInvariant, "I9 user-visible result",
+                 "I9 user-visible result: " + r.what + " got " +
+                     (r.sigbus ? "SIGBUS" : "an error") + ", expected data");
+      return;
+    }
+    for (size_t i = 0; i < r.got.size(); ++i) {
+      if (r.got[i] != r.op->value) {
+        sim.Report(sim::ViolationKind::kInvariant, "I9 user-visible result",
+                   "I9 user-visible result: " + r.what + " byte " + std::to_string(i) + " is " +
+                       Hex(r.got[i]) + ", expected " + Hex(r.op->value) + " (workload line " +
+                       std::to_string(r.op->line) + ")");
+        return;
+      }
+    }
+  };
+  w->sim().AddInvariant(
+      "linearizability", [w]() -> Result { return CheckLinearizable(*w); }, /*every_step=*/false);
+}
+
+}  // namespace daxsim::props

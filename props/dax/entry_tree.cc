@@ -1,0 +1,56 @@
+// The entry tree: the mapping's XArray of DAX entries must describe what is mapped.
+//   I2 every writable DAX PTE/PMD has the entry of its pfn in the tree; at the end every DAX
+//      mapping does (a read-only one may briefly outlive a clean entry: the kernel's
+//      invalidate_inode_pages2_range() deletes clean entries before it unmaps). Catches: entries
+//      replaced or erased under a mapping (a PMD entry stored over PTE entries, 0e40de0338d0),
+//      insertions that skip the tree.
+//   I3 no PMD entry overlaps a PTE entry in one tree, and no huge PMD has PTEs under it.
+//      Catches: colliding PMD and PTE faults (generic/437, 0e40de0338d0, 23c84eb78375's
+//      predecessors). Per step.
+#include "props/dax/props.h"
+
+namespace daxsim::props {
+
+Result CheckEntryOfMapping(DaxWorld* w, const Mapping& m) {
+  const auto* ip = static_cast<const fs::Inode*>(m.vma.ops);
+  const uint64_t page = m.vma.PgoffOf(m.addr);
+  vm::Xarray& xa = const_cast<fs::Inode*>(ip)->mapping().i_pages;
+  const std::optional<vm::Xarray::Slot> slot = xa.Load(page);
+  if (slot && !dax::dax_is_empty_entry(slot->value) && !dax::dax_is_zero_entry(slot->value) &&
+      dax::dax_to_pfn(slot->value) + (page - slot->index) == m.pfn) {
+    return std::nullopt;
+  }
+  if (!m.writable && !w->sim_end) return std::nullopt;
+  return "I2 mapping without its entry: " + Where(m) + " -> block " +
+         std::to_string(w->pmem().PfnToPgoff(m.pfn));
+}
+
+void RegisterEntryTree(DaxWorld* w) {
+  w->sim().AddInvariant("I3 PMD/PTE overlap", [w]() -> Result {
+    for (const auto& ip : w->fs().inodes()) {
+      const vm::Xarray& xa = ip->mapping().i_pages;
+      for (const auto& [index, slot] : xa.slots()) {
+        if (slot.order == 0) continue;
+        auto next = xa.slots().upper_bound(index);
+        if (next != xa.slots().end() && next->first < index + vm::PTRS_PER_PMD) {
+          return "I3 PMD entry at " + std::to_string(index) + " of " + ip->name() +
+                 " overlaps a PTE entry at " + std::to_string(next->first);
+        }
+      }
+    }
+    for (const auto& [name, mm] : w->mms()) {
+      for (const auto& [idx, pmd] : mm->pt.pmds()) {
+        if (pmd.kind != vm::Pmd::Kind::kHuge) continue;
+        const uint64_t vpn = idx << (vm::PMD_SHIFT - vm::PAGE_SHIFT);
+        auto it = mm->pt.ptes().lower_bound(vpn);
+        if (it != mm->pt.ptes().end() && it->first < vpn + vm::PTRS_PER_PMD) {
+          return "I3 " + name + ": a PTE is installed under a huge PMD at " +
+                 Hex(idx << vm::PMD_SHIFT);
+        }
+      }
+    }
+    return std::nullopt;
+  });
+}
+
+}  // namespace daxsim::props

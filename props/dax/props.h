@@ -1,0 +1,83 @@
+// The property library of the DAX world: one file per invariant family, each invariant stated
+// with the kernel bug class it catches. RegisterAll() installs them on a world: per-step
+// predicates over the page tables (one pass shared by the families that look at each mapping),
+// end-of-execution checks, and the executor's hooks for user-visible results and crash recovery.
+//   mapping_coherence.cc  I1 stale mappings, I10 mappings of a dead device, I2 beyond EOF
+//   entry_tree.cc         I2 every mapping has its entry, I3 no PMD/PTE overlap
+//   locking.cc            I4 entry locks and wake-ups
+//   write_tracking.cc     I5 writable implies DIRTY
+//   exposure.cc           I6 no unzeroed block reaches a mapping, I7 no zero page over data
+//   pins.cc               I8 no pinned block freed or reused
+//   durability.cc         fsync/msync durability and recovery after a power failure
+//   results.cc            I9 user-visible results, no spurious SIGBUS, linearizability
+// Each family has a test (props/dax/props_test.cc) in which a catalog bug (models/bugs) breaks it
+// and the correct model does not.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "models/dax_world/world.h"
+
+namespace daxsim::props {
+
+using Result = std::optional<std::string>;
+using models::DaxWorld;
+
+// One user mapping: a PTE, or a huge PMD visited once at its first page (its 512 pages are
+// contiguous by construction).
+struct Mapping {
+  const vm::Mm& mm;
+  const vm::Vma& vma;
+  uint64_t addr;
+  vm::Pfn pfn;
+  bool writable;
+  bool pmd;
+};
+
+std::string Hex(uint64_t v);
+std::string Where(const Mapping& m);  // "mm vma +offset (PMD)"
+
+template <typename F>
+void ForEachMapping(const DaxWorld* w, F&& f) {
+  for (const auto& [name, mm] : w->mms()) {
+    for (const auto& vma : mm->vmas) {
+      for (const auto& [idx, pmd] : mm->pt.pmds()) {
+        if (pmd.kind != vm::Pmd::Kind::kHuge) continue;
+        const uint64_t addr = idx << vm::PMD_SHIFT;
+        if (addr < vma->start || addr >= vma->end) continue;
+        if (!f(Mapping{*mm, *vma, addr, pmd.pfn, pmd.write, true})) return;
+      }
+      const auto& ptes = mm->pt.ptes();
+      for (auto it = ptes.lower_bound(vma->start >> vm::PAGE_SHIFT);
+           it != ptes.end() && (it->first << vm::PAGE_SHIFT) < vma->end; ++it) {
+        if (!f(Mapping{*mm, *vma, it->first << vm::PAGE_SHIFT, it->second.pfn, it->second.write,
+                       false})) {
+          return;
+        }
+      }
+    }
+  }
+}
+
+// Per-mapping predicates of a DAX (device) pfn, run in one pass after every step, in this order.
+Result CheckMappingCoherence(DaxWorld* w, const Mapping& m);  // I1, I10 (at the end)
+Result CheckExposure(DaxWorld* w, const Mapping& m);          // I6
+Result CheckEntryOfMapping(DaxWorld* w, const Mapping& m);    // I2
+Result CheckWriteTracking(DaxWorld* w, const Mapping& m);     // I5
+
+void RegisterMappingCoherence(DaxWorld* w);  // + the shared per-step pass
+void RegisterEntryTree(DaxWorld* w);
+void RegisterLocking(DaxWorld* w);
+void RegisterExposure(DaxWorld* w);
+void RegisterPins(DaxWorld* w);
+void RegisterDurability(DaxWorld* w);
+void RegisterResults(DaxWorld* w);
+void RegisterAll(DaxWorld* w);
+
+// The end-of-execution linearizability check (results.cc): nullopt when the loads and reads are
+// explained by some order of the data operations that respects their real-time order.
+std::optional<std::string> CheckLinearizable(const DaxWorld& world);
+
+}  // namespace daxsim::props
