@@ -27,6 +27,11 @@ std::string Hex(uint64_t v) {
 // Per actor: its mappings by name, and its pins by (mapping, page offset).
 struct ActorState {
   size_t index;
+  // clwb'ed ranges of MAP_SYNC mappings since the last sfence: (ino, offset, len, generation).
+  struct Flushed {
+    uint64_t ino, offset, len, generation;
+  };
+  std::vector<Flushed> flushed;
   std::map<std::string, vm::Vma*> maps;
   std::map<std::pair<std::string, uint64_t>, vm::Pfn> pinned;
 };
@@ -51,6 +56,18 @@ sim::Task<vm::AccessResult> Access_(DaxWorld* w, vm::Mm* mm, vm::Vma* vma, uint6
     r = co_await w->vm().UserAccess(mm, vma->start + p, buf.data(), n, write);
     if (touch) w->EndWrite(ip->ino(), vma->PgoffOf(vma->start + p));
     if (r.kind != vm::AccessResult::kOk) co_return r;
+    if (write) {  // the block the store reached (through whatever the page tables held)
+      const uint64_t addr = vma->start + p;
+      const vm::Pmd& pmd = mm->pt.pmd(addr);
+      const vm::Pte* pte = mm->pt.pte(addr);
+      const vm::Pfn pfn = pmd.kind == vm::Pmd::Kind::kHuge
+                              ? pmd.pfn + ((addr & ~vm::PMD_MASK) >> vm::PAGE_SHIFT)
+                              : (pte != nullptr ? pte->pfn : 0);
+      if (pfn != 0 && w->pmem().OwnsPfn(pfn)) {
+        const uint64_t block = w->pmem().PfnToPgoff(pfn);
+        w->data_owner[block] = {ip->ino(), w->fs().ZeroCount(block)};
+      }
+    }
     if (out != nullptr) out->insert(out->end(), buf.begin(), buf.end());
     p += n;
   }
@@ -192,6 +209,12 @@ sim::Task<void> Execute(sim::Sim& sim, DaxWorld* w, vm::Mm* mm, ActorState* st, 
           const uint64_t lo = std::max(op.offset, p),
                          hi = std::min(op.offset + op.length, p + vm::PAGE_SIZE);
           w->pmem().Clwb((pfn << vm::PAGE_SHIFT) + (lo - p), hi - lo);
+          if (vma->sync) {
+            const auto* ip = static_cast<fs::Inode*>(vma->ops);
+            const uint64_t file_off = vma->PgoffOf(vma->start) * vm::PAGE_SIZE + lo;
+            st->flushed.push_back({ip->ino(), file_off, hi - lo,
+                                   w->page_generation[{ip->ino(), file_off / vm::PAGE_SIZE}]});
+          }
         }
       }
       break;
@@ -199,6 +222,21 @@ sim::Task<void> Execute(sim::Sim& sim, DaxWorld* w, vm::Mm* mm, ActorState* st, 
     case OpCode::kSfence:
       co_await sim.Point("sfence", {});  // observed only by a power failure (a global step)
       w->pmem().Sfence();
+      // What this actor stored through MAP_SYNC mappings and wrote back is now durable.
+      for (const ActorState::Flushed& f : st->flushed) {
+        const uint64_t page = f.offset / vm::PAGE_SIZE;
+        if (w->page_generation[{f.ino, page}] != f.generation) continue;
+        for (const auto& ip : fs.inodes()) {
+          if (ip->ino() != f.ino) continue;
+          const std::vector<uint8_t> content = w->ReadFilePage(*ip, page);
+          const uint64_t in = f.offset % vm::PAGE_SIZE;
+          w->durable_ranges.push_back(
+              {f.ino, f.offset,
+               std::vector<uint8_t>(content.begin() + in, content.begin() + in + f.len),
+               f.generation});
+        }
+      }
+      st->flushed.clear();
       break;
     case OpCode::kMsync: {
       vm::Vma* vma = st->maps.at(op.map);
@@ -274,6 +312,13 @@ sim::Task<void> Execute(sim::Sim& sim, DaxWorld* w, vm::Mm* mm, ActorState* st, 
         TouchRange(w, ip, op.offset, op.length, true);
         n = co_await fs.Write(ip, op.offset, op.length, buf.data());
         TouchRange(w, ip, op.offset, op.length, false);
+        for (uint64_t pg = op.offset / vm::PAGE_SIZE;
+             n > 0 && pg <= (op.offset + static_cast<uint64_t>(n) - 1) / vm::PAGE_SIZE; ++pg) {
+          if (auto e = ip->Lookup(pg); e && !e->second.unwritten) {
+            const uint64_t block = e->second.block + (pg - e->first);
+            w->data_owner[block] = {ip->ino(), fs.ZeroCount(block)};
+          }
+        }
       } else {
         n = co_await fs.Read(ip, op.offset, op.length, buf.data());
         if (n >= 0) {

@@ -68,6 +68,22 @@ class DaxWorld : public sim::World {
   };
   std::map<std::pair<uint64_t, uint64_t>, uint64_t> page_generation;  // (ino, page) -> writes
   std::map<std::pair<uint64_t, uint64_t>, Expectation> durable;       // after a completed fsync
+  // Bytes stored through a MAP_SYNC mapping, written back with clwb and fenced with sfence by
+  // the storing actor: durable without fsync (PMDK's persist). Valid while the page's generation
+  // is unchanged.
+  struct DurableRange {
+    uint64_t ino, offset;
+    std::vector<uint8_t> bytes;
+    uint64_t generation;
+  };
+  std::vector<DurableRange> durable_ranges;
+  // The inode whose user data a block last received (stores and write(2)), and the block's
+  // zero count then: after recovery a file must not show another file's data.
+  struct DataOwner {
+    uint64_t ino;
+    uint64_t zero_count;
+  };
+  std::map<uint64_t, DataOwner> data_owner;  // by block
   // Writers in flight per page: from the end of the step before the write (its first step is
   // not yet known) to its end. A snapshot is taken only of pages with none in flight.
   std::map<std::pair<uint64_t, uint64_t>, int> page_inflight;

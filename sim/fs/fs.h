@@ -38,7 +38,7 @@ struct FsParams {
   DaxApi api = DaxApi::kIomap;
   bool pmd_align = true;     // 2 MiB-aligned allocation of 2 MiB requests (su=2m)
   uint64_t data_start = 16;  // blocks reserved for fs metadata at the start of the device
-  BugSet bugs;  // the switched-on mutants (sim/bugs.h); none in the correct model
+  BugSet bugs;               // the switched-on mutants (sim/bugs.h); none in the correct model
 };
 
 class Filesystem;
@@ -146,6 +146,11 @@ class Filesystem {
   uint64_t log_forces() const { return log_forces_; }
   // Blocks zeroed (or written) since allocation: exposure before that is a bug (I6).
   bool BlockInitialized(uint64_t block) const { return initialized_[block]; }
+  // How often the block was zeroed for an allocation (data written before that is gone).
+  uint64_t ZeroCount(uint64_t block) const {
+    auto it = zero_counts_.find(block);
+    return it == zero_counts_.end() ? 0 : it->second;
+  }
 
   dax::IomapOps& read_ops() { return *read_ops_; }
   dax::IomapOps& write_ops() { return *write_ops_; }
@@ -186,9 +191,10 @@ class Filesystem {
   FsParams params_;
   BlockAllocator alloc_;
   std::vector<std::unique_ptr<Inode>> inodes_;
-  std::map<uint64_t, Durable> committed_;  // by ino: as of the last transaction commit (CIL)
-  std::map<uint64_t, Durable> durable_;    // by ino: as of the last log force
-  std::vector<bool> initialized_;          // by block
+  std::map<uint64_t, Durable> committed_;     // by ino: as of the last transaction commit (CIL)
+  std::map<uint64_t, Durable> durable_;       // by ino: as of the last log force
+  std::vector<bool> initialized_;             // by block
+  std::map<uint64_t, uint64_t> zero_counts_;  // by block
   sim::ObjectId log_obj_;
   uint64_t log_forces_ = 0;
   std::unique_ptr<dax::IomapOps> read_ops_, write_ops_;

@@ -103,7 +103,10 @@ sim::Task<void> Filesystem::ZeroBlocks(uint64_t block, uint64_t count) {
   co_await sim_->Point("blkdev_issue_zeroout",
                        {vm_->phys().PageObject(pmem_->PgoffToPfn(block)), Access::kWrite});
   pmem_->ZeroPageRange(block, count);
-  for (uint64_t b = block; b < block + count; ++b) initialized_[b] = true;
+  for (uint64_t b = block; b < block + count; ++b) {
+    initialized_[b] = true;
+    zero_counts_[b]++;
+  }
 }
 
 sim::Task<void> Filesystem::ZeroBytes(Inode* ip, uint64_t offset, uint64_t len) {
