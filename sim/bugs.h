@@ -24,6 +24,7 @@ enum class Bug : size_t {
   kNoLayoutBreak,         // 5fac7408d828: truncate/punch do not wait for DMA pins
   kZeroLengthPmd,         // 957ac8c421ad: PMD fault EOF check underflows for i_size 0
   kPmdOverPtes,           // 0e40de0338d0: a PMD entry lookup misses PTE entries in its range
+  kPmdPteCollision,       // generic/437 fix: no page-table re-check under the entry lock
   kPopulateNoLock,        // design: populate_pfns stores PFN entries without the entry lock
   kPopulateHoleUnlocked,  // design: populate_pfns reports holes instead of inserting zero entries
   kCount,

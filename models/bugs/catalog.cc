@@ -73,6 +73,11 @@ const std::vector<BugInfo>& Bugs() {
        "I3 no PMD entry over PTE entries", "pmd_fault_vs_pte_fault", "xfs", "",
        "a PTE entry exists in the 2 MiB range; the PMD fault's lookup misses it and stores a "
        "PMD entry over it"},
+      {"pmd_pte_collision", Bug::kPmdPteCollision,
+       "dax: fix race between colliding PMD & PTE entries (xfstests generic/437)",
+       "I3 no PTE under a huge PMD", "pmd_vs_pte_same_range", "xfs", "",
+       "a PTE fault passes mm's pmd_none() check; a PMD fault installs a huge PMD; the PTE "
+       "fault, not re-checking under the entry lock, installs a PTE under it"},
       {"populate_nolock", Bug::kPopulateNoLock, "design: dax_insert_pfns without the entry lock",
        "I4 entry lock protocol (BUG_ON in dax_unlock_entry), I7", "two_write_faults_hole", "xipfs",
        "",

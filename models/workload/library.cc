@@ -358,6 +358,19 @@ actor Q
   load m 0 len=8
   poison m 0
 )"},
+    {"poison_vs_truncate",
+     "memory failure and truncate wait on an entry under writeback: both must wake",
+     "dax_lock_page()'s non-exclusive wait (25bbe21bf427)", R"(
+file f size=4K written=0-4K
+actor P
+  mmap m f len=4K
+  store m 0 len=8 val=0x11        # dirty entry
+  poison m 0                      # dax_lock_page waits for the entry
+actor W
+  fsync f                         # holds the entry while it writes back
+actor T
+  truncate f 0
+)"},
     {"unbind_vs_fault", "device unbind races faults: no mapping outlives the device",
      "S23 (ndctl revoke-devmem)", R"(
 file f size=8K written=0-8K
@@ -416,6 +429,7 @@ const SuiteOf kSuites[] = {
     {"badblock_vs_fault", "media"},
     {"poison_shared_mapping", "media"},
     {"unbind_vs_fault", "media"},
+    {"poison_vs_truncate", "media"},
 };
 
 std::string Suite(const char* name) {
@@ -438,8 +452,8 @@ std::vector<NamedWorkload> Build() {
 }  // namespace
 
 const std::vector<std::string>& SuiteNames() {
-  static const auto* const n = new std::vector<std::string>{"faults", "pmd",   "truncate",
-                                                            "writeback", "crash", "media"};
+  static const auto* const n =
+      new std::vector<std::string>{"faults", "pmd", "truncate", "writeback", "crash", "media"};
   return *n;
 }
 

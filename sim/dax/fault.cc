@@ -77,7 +77,8 @@ sim::Task<uint32_t> Dax::PteFault(VmFault& vmf, Pfn* pfnp, DaxInode& inode, Ioma
       uint64_t entry = g.entry;
       Mm* mm = vmf.vma->mm;
       co_await sim_->Point("pmd_trans_huge?", {mm->PtObject(vmf.address), Access::kRead});
-      if (mm->pt.pmd(vmf.address).kind == Pmd::Kind::kHuge) {
+      // Bug kPmdPteCollision: no re-check of the PMD under the entry lock.
+      if (mm->pt.pmd(vmf.address).kind == Pmd::Kind::kHuge && !bugs_(Bug::kPmdPteCollision)) {
         ret = VM_FAULT_NOPAGE;  // raced with a PMD fault: the access is retried
       } else {
         Iomap iomap;
@@ -129,7 +130,7 @@ sim::Task<uint32_t> Dax::PmdFault(VmFault& vmf, Pfn* pfnp, DaxInode& inode, Ioma
       uint64_t entry = g.entry;
       Mm* mm = vmf.vma->mm;
       co_await sim_->Point("pmd_none?", {mm->PtObject(pmd_addr), Access::kRead});
-      if (mm->pt.pmd(pmd_addr).kind == Pmd::Kind::kTable) {
+      if (mm->pt.pmd(pmd_addr).kind == Pmd::Kind::kTable && !bugs_(Bug::kPmdPteCollision)) {
         ret = 0;  // raced with a PTE fault: retried
       } else {
         Iomap iomap;

@@ -118,14 +118,30 @@ sim::Task<uint64_t> Dax::LockEntryForMemoryFailure(DaxInode& inode, uint64_t ind
   auto _ = sim_->Enter("dax_lock_page");
   vm::Xarray& xa = inode.mapping().i_pages;
   co_await xa.xa_lock.Lock();
-  const Found f = co_await GetUnlockedEntry(xa, index, 0);
-  uint64_t entry = 0;
-  if (f.entry) {
-    entry = *f.entry;
-    LockEntry(xa, index, entry);
+  for (;;) {
+    const Found f = Lookup(xa, index, 0);
+    if (!f.entry) {
+      co_await xa.xa_lock.Unlock();
+      co_return 0;
+    }
+    if (!dax_is_locked(*f.entry)) {
+      LockEntry(xa, index, *f.entry);
+      co_await xa.xa_lock.Unlock();
+      co_return *f.entry;
+    }
+    // wait_entry_unlocked(): a non-exclusive wait, since this path may never lock the entry and
+    // so never pass a wake-up on; then look again.
+    uint64_t key = 0;
+    sim::WaitQueue& wq = EntryWaitqueue(xa, index, *f.entry, &key);
+    co_await wq.PrepareToWait(/*exclusive=*/false, key);
+    co_await xa.xa_lock.Unlock();
+    co_await sim_->Schedule(wq.id(), [this, &xa, index] {
+      const Found now = Lookup(xa, index, 0);
+      return !now.entry || !dax_is_locked(*now.entry);
+    });
+    co_await wq.FinishWait();
+    co_await xa.xa_lock.Lock();
   }
-  co_await xa.xa_lock.Unlock();
-  co_return entry;
 }
 
 sim::Task<void> Dax::UnlockEntry(DaxInode& inode, uint64_t index, uint64_t entry) {
