@@ -35,6 +35,11 @@ commands:
       the DAX API design space (iomap, get_block, populate_pfns over xfs, ext4, ext2, xipfs, and
       the three ext2 migration options) through one property suite: invariant verdicts,
       executions, completeness and fault cost per configuration; writes DIR/matrix.md and .csv
+  bugs [--seeds=N] [--markdown] [--corpus=DIR]
+      the bug catalog: each bug found (executions, seconds, random-walk executions over N seeds,
+      minimal preemptions and steps) and its fixed model clean; --corpus writes a gate corpus
+  gate --corpus=DIR [--junit=FILE] [--no-catalog]
+      CI regression gate: replay every corpus token (fails / fixed) and re-run the catalog
   help
 
 exit codes: 0 no violation, 1 violation found (or check failed), 2 bad usage or input,
@@ -90,14 +95,17 @@ int Dispatch(const std::vector<std::string>& args, std::ostream& out, std::ostre
   if (command == "bench") return RunBench(rest, out, err);
   if (command == "check") return RunCheck(rest, out, err);
   if (command == "matrix") return RunMatrixCmd(rest, out, err);
+  if (command == "bugs") return RunBugs(rest, out, err);
+  if (command == "gate") return RunGate(rest, out, err);
   if (command.rfind("-", 0) == 0) {
     return ReportError(
         err, absl::InvalidArgumentError(absl::StrCat("unknown flag '", command,
                                                      "' before a command (try 'daxsim help')")));
   }
-  return ReportError(err, absl::InvalidArgumentError(absl::StrCat(
-                              "unknown subcommand '", command,
-                              "' (explore, replay, list, bench, check, matrix, help)")));
+  return ReportError(
+      err, absl::InvalidArgumentError(
+               absl::StrCat("unknown subcommand '", command,
+                            "' (explore, replay, list, bench, check, matrix, bugs, gate, help)")));
 }
 
 }  // namespace

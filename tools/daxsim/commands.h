@@ -20,6 +20,8 @@ int RunList(const Args& args, std::ostream& out, std::ostream& err);
 int RunBench(const Args& args, std::ostream& out, std::ostream& err);
 int RunCheck(const Args& args, std::ostream& out, std::ostream& err);
 int RunRun(const Args& args, std::ostream& out, std::ostream& err);
+int RunBugs(const Args& args, std::ostream& out, std::ostream& err);
+int RunGate(const Args& args, std::ostream& out, std::ostream& err);
 int RunMatrixCmd(const Args& args, std::ostream& out, std::ostream& err);
 
 // Prints "daxsim: <message>" as one line on `err`; returns 2 for bad usage or input
