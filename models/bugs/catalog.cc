@@ -5,8 +5,8 @@ namespace daxsim::models {
 const std::vector<BugInfo>& Bugs() {
   static const auto* const b = new std::vector<BugInfo>{
       {"fault_truncate_race", Bug::kFaultTruncateRace,
-       "mm: fix XIP fault vs truncate race (283307c7607d)", "I1 no mapping of a freed block",
-       "fault_vs_truncate", "xfs", "",
+       "mm: fix XIP fault vs truncate race (283307c7607d)",
+       "I2 no mapping beyond EOF (the freed block stays mapped)", "fault_vs_truncate", "xfs", "",
        "the fault looks up the block; truncate unmaps and frees it; the fault maps the freed "
        "block (faults do not take the MMAPLOCK)"},
       {"punch_fault_race", Bug::kPunchFaultRace,
