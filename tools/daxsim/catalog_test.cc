@@ -13,28 +13,14 @@
 
 #include "models/workload/library.h"
 #include "tools/daxsim/cli.h"
+#include "tools/daxsim/test_util.h"
 
 namespace daxsim::cli {
 namespace {
 
-struct Outcome {
-  int code;
-  std::string out;
-  std::string err;
-};
-
-Outcome Cli(std::vector<std::string> args) {
-  std::ostringstream out, err;
-  const int code = RunCli(std::move(args), out, err);
-  return {code, out.str(), err.str()};
-}
-
-std::string LastLine(const std::string& s) {
-  std::string t = s;
-  while (!t.empty() && t.back() == '\n') t.pop_back();
-  const size_t nl = t.rfind('\n');
-  return nl == std::string::npos ? t : t.substr(nl + 1);
-}
+using test_util::Cli;
+using test_util::LastLine;
+using test_util::Outcome;
 
 // The string value after `"key":"` at or after `from`.
 std::string StringAfter(const std::string& json, const std::string& key, size_t from) {
@@ -54,8 +40,7 @@ TEST_P(CatalogBug, CheckFindsItAndPassesWithoutIt) {
     if (w.name == b.workload) suite = w.suite;
   }
   ASSERT_FALSE(suite.empty()) << b.workload;
-  const char* tmp = std::getenv("TEST_TMPDIR");
-  const std::string failures = std::string(tmp != nullptr ? tmp : "/tmp") + "/" + b.name + ".txt";
+  const std::string failures = test_util::TmpPath(b.name + ".txt");
   const std::vector<std::string> base = {"check", "--models=" + b.model, "--suites=" + suite,
                                          "--json", "--failures=" + failures};
   std::vector<std::string> with_bug = base;

@@ -13,40 +13,16 @@
 
 #include "models/registry.h"
 #include "sim/explore/token.h"
+#include "tools/daxsim/test_util.h"
 
 namespace daxsim::cli {
 namespace {
 
-struct Outcome {
-  int code;
-  std::string out;
-  std::string err;
-};
-
-Outcome Cli(std::vector<std::string> args) {
-  std::ostringstream out, err;
-  const int code = RunCli(std::move(args), out, err);
-  return {code, out.str(), err.str()};
-}
-
-std::string TmpPath(const std::string& name) {
-  const char* dir = std::getenv("TEST_TMPDIR");
-  return std::string(dir != nullptr ? dir : "/tmp") + "/" + name;
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-std::string LastLine(const std::string& s) {
-  std::string t = s;
-  while (!t.empty() && t.back() == '\n') t.pop_back();
-  const size_t nl = t.rfind('\n');
-  return nl == std::string::npos ? t : t.substr(nl + 1);
-}
+using test_util::Cli;
+using test_util::LastLine;
+using test_util::Outcome;
+using test_util::ReadFile;
+using test_util::TmpPath;
 
 // The value after "token: " at the start of a line, or "".
 std::string TokenIn(const std::string& out) {

@@ -13,33 +13,16 @@
 #include <vector>
 
 #include "tools/daxsim/cli.h"
+#include "tools/daxsim/test_util.h"
 
 namespace daxsim::cli {
 namespace {
 
-struct Outcome {
-  int code;
-  std::string out;
-  std::string err;
-};
+using test_util::Cli;
+using test_util::Outcome;
+using test_util::ReadFile;
 
-Outcome Cli(std::vector<std::string> args) {
-  std::ostringstream out, err;
-  const int code = RunCli(std::move(args), out, err);
-  return {code, out.str(), err.str()};
-}
-
-std::string TmpDir() {
-  const char* dir = std::getenv("TEST_TMPDIR");
-  return dir != nullptr ? dir : "/tmp";
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+std::string TmpDir() { return test_util::TmpPath("").substr(0, test_util::TmpPath("").size() - 1); }
 
 TEST(InvariantColumn, FilesViolationsByTheInvariantTheyName) {
   EXPECT_EQ(InvariantColumn("invariant", "I1 stale mapping: T m 0 maps block 17 which is free"),
