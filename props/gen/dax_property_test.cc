@@ -4,7 +4,7 @@
 // failure reports the violation, its replay token and the workload's text; RapidCheck then
 // shrinks the workload while the explorer shrinks the schedule, so the last report is one
 // minimal workload and one token. The pipeline is shown able to fail: with the bug switch
-// bug_nozero=1 a store to a hole is caught, and RapidCheck shrinks it to a small workload.
+// bug_unzeroed_new_blocks=1 a store to a hole is caught, and RapidCheck shrinks it to a small workload.
 // Seeds are fixed (RC_PARAMS in BUILD, rc::Random keys here): every run explores the same
 // workloads.
 #include <gtest/gtest.h>
@@ -84,7 +84,7 @@ void CheckClean(const std::string& model, const std::string& params) {
 }
 
 // Whether some store lands on a page that is a hole at setup, inside i_size: with
-// bug_nozero=1 its write fault maps a block that was never zeroed.
+// bug_unzeroed_new_blocks=1 its write fault maps a block that was never zeroed.
 bool StoresToHole(const Workload& w) {
   std::map<std::string, const FileSetup*> files;
   for (const FileSetup& f : w.files) files[f.name] = &f;
@@ -238,7 +238,7 @@ RC_GTEST_PROP(DaxGenerated, GeneratedWorkloadsAreCleanOnXfsPopulatePfns, ()) {
 // ---------------------------------------------------------------------------------------------
 // The pipeline can fail: with new blocks not zeroed, a store to a hole is caught.
 
-constexpr char kBug[] = "bug_nozero=1";
+constexpr char kBug[] = "bug_unzeroed_new_blocks=1";
 
 TEST(DaxGenerated, BugNozeroIsFoundOnGeneratedStoresToHoles) {
   const rc::Gen<Workload> gen = GenWorkload();
@@ -257,14 +257,14 @@ TEST(DaxGenerated, BugNozeroIsFoundOnGeneratedStoresToHoles) {
     EXPECT_EQ(found->violation.kind, sim::ViolationKind::kInvariant);
     return;
   }
-  FAIL() << "bug_nozero=1 not caught in " << explored
+  FAIL() << "bug_unzeroed_new_blocks=1 not caught in " << explored
          << " generated workloads with a store to a hole";
 }
 
 // The same through RapidCheck: the property fails, and the workload it shrinks to is small.
 TEST(DaxGenerated, BugNozeroShrinksToASmallWorkload) {
   std::optional<Workload> last;  // the last failing case is the minimal one
-  const bool passed = rc::check("generated workloads are clean on xfs with bug_nozero=1", [&] {
+  const bool passed = rc::check("generated workloads are clean on xfs with bug_unzeroed_new_blocks=1", [&] {
     const Workload w = *GenWorkload();
     std::string error;
     const std::optional<sim::Found> found = Explore("xfs", kBug, w, &error);
