@@ -277,7 +277,14 @@ sim::Task<void> Execute(sim::Sim& sim, DaxWorld* w, vm::Mm* mm, ActorState* st, 
         if (it == st->pinned.end()) continue;
         const vm::Pfn pfn = it->second;
         std::vector<uint8_t> data(vm::PAGE_SIZE, static_cast<uint8_t>(op.value));
+        // The device's DMA write is a write to the file page for the durability oracle.
+        auto map = st->maps.find(op.map);
+        const fs::Inode* ip =
+            map == st->maps.end() ? nullptr : static_cast<fs::Inode*>(map->second->ops);
+        const uint64_t page = ip ? map->second->PgoffOf(map->second->start + p) : 0;
+        if (ip) w->BeginWrite(ip->ino(), page);
         co_await w->vm().UnpinUserPage(pfn, 0, data.data(), data.size());
+        if (ip) w->EndWrite(ip->ino(), page);
         auto pin = std::find_if(w->pins.begin(), w->pins.end(),
                                 [pfn](const auto& x) { return x.pfn == pfn; });
         if (pin != w->pins.end()) w->pins.erase(pin);

@@ -59,7 +59,14 @@ Pfn PhysMem::AllocAnon() {
   return pfn;
 }
 
-void PhysMem::FreeAnon(Pfn pfn) { anon_.erase(pfn); }
+void PhysMem::FreeAnon(Pfn pfn) {
+  // A pinned anonymous page (GUP) outlives its mapping: it is freed when the last pin drops.
+  if (refs_.count(pfn)) {
+    unmapped_anon_.insert(pfn);
+    return;
+  }
+  anon_.erase(pfn);
+}
 
 int PhysMem::page_ref_count(Pfn pfn) const {
   auto it = refs_.find(pfn);
@@ -69,7 +76,10 @@ int PhysMem::page_ref_count(Pfn pfn) const {
 void PhysMem::put_page(Pfn pfn) {
   auto it = refs_.find(pfn);
   DAXSIM_CHECK_MSG(it != refs_.end() && it->second > 0, "put_page without a reference");
-  if (--it->second == 0) refs_.erase(it);
+  if (--it->second == 0) {
+    refs_.erase(it);
+    if (unmapped_anon_.erase(pfn)) anon_.erase(pfn);
+  }
 }
 
 }  // namespace daxsim::vm

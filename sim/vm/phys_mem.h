@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <vector>
 
 #include "sim/nvdimm/pmem.h"
@@ -32,7 +33,7 @@ class PhysMem {
   void Store(Pfn pfn, uint64_t offset, const uint8_t* data, uint64_t len);
   void CopyPage(Pfn dst, Pfn src);  // copy_user_highpage / copy_mc_to_kernel
   Pfn AllocAnon();                  // a zeroed anonymous page
-  void FreeAnon(Pfn pfn);
+  void FreeAnon(Pfn pfn);  // drops the mapping's reference: freed now, or at the last unpin
 
   int page_ref_count(Pfn pfn) const;  // device pages: 1 + pins
   void get_page(Pfn pfn) { refs_[pfn]++; }
@@ -44,7 +45,8 @@ class PhysMem {
   sim::ObjectId anon_first_;
   Pfn next_anon_ = kAnonPfnBase;
   std::map<Pfn, std::vector<uint8_t>> anon_;  // live anonymous pages
-  std::map<Pfn, int> refs_;                   // extra references (pins) of device pages
+  std::map<Pfn, int> refs_;                   // extra references (pins)
+  std::set<Pfn> unmapped_anon_;               // anonymous pages zapped while pinned
 };
 
 }  // namespace daxsim::vm
