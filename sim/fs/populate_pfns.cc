@@ -61,6 +61,11 @@ class FsPopulatePfnsOps : public dax::PopulatePfnsOps {
           co_await fs_->AllocBlocks(&ip, index, count, !fs_->params().bugs(Bug::kUnzeroedNewBlocks),
                                     /*unwritten=*/false, &e);
       if (err < 0) co_return dax::PopulateResult{err, false};
+      // New blocks: zero-page entries over them (inserted by read faults since this fault let
+      // go of its entry) must go, as dax_iomap_rw() does for IOMAP_F_NEW; otherwise a mapping
+      // keeps reading the zero page over data (found by props/gen on a PMD write fault that
+      // allocated 2 MiB and then fell back on a PTE zero entry).
+      co_await fs_->dax().InvalidateInodePages2Range(ip, index, index + count - 1);
       co_await ip.ilock.DownRead();
       m = BmbtToIomap(ip, index << PAGE_SHIFT, want << PAGE_SHIFT);
       co_await ip.ilock.UpRead();
