@@ -4,8 +4,8 @@
 // failure reports the violation, its replay token and the workload's text; RapidCheck then
 // shrinks the workload while the explorer shrinks the schedule, so the last report is one
 // minimal workload and one token. The pipeline is shown able to fail: with the bug switch
-// bug_unzeroed_new_blocks=1 a store to a hole is caught, and RapidCheck shrinks it to a small workload.
-// Seeds are fixed (RC_PARAMS in BUILD, rc::Random keys here): every run explores the same
+// bug_unzeroed_new_blocks=1 a store to a hole is caught, and RapidCheck shrinks it to a small
+// workload. Seeds are fixed (RC_PARAMS in BUILD, rc::Random keys here): every run explores the same
 // workloads.
 #include <gtest/gtest.h>
 #include <rapidcheck.h>
@@ -140,6 +140,12 @@ TEST(DaxGenerated, ManyGeneratedWorkloadsAreValidAndSmall) {
     ASSERT_GE(w.actors.size(), 2);
     ASSERT_LE(w.actors.size(), 3);
     ASSERT_LE(CountOps(w, OpCode::kCrash), 1) << text;
+    std::map<std::string, bool> shared;  // mapping -> MAP_SHARED (names are unique)
+    for (const Actor& a : w.actors) {
+      for (const Op& op : a.ops) {
+        if (op.code == OpCode::kMmap) shared[op.map] = op.shared;
+      }
+    }
     for (const Actor& a : w.actors) {
       shared_mm += a.mm != a.name;
       // 1..4 ops, besides setup mmaps and unpins (which pair with pins).
@@ -152,6 +158,11 @@ TEST(DaxGenerated, ManyGeneratedWorkloadsAreValidAndSmall) {
         ASSERT_TRUE(c != OpCode::kPoison && c != OpCode::kInjectBadBlock && c != OpCode::kScrub &&
                     c != OpCode::kUnbind && c != OpCode::kMunmap)
             << text;
+        if (c == OpCode::kPin) {
+          ASSERT_TRUE(shared.at(a.ops[j].map)) << "pin of a private mapping\n" << text;
+          ASSERT_LT(j + 1, a.ops.size()) << text;
+          ASSERT_EQ(a.ops[j + 1].code, OpCode::kUnpin) << "a pin's unpin follows it\n" << text;
+        }
         if (c == OpCode::kCrash) {
           ASSERT_EQ(j + 1, a.ops.size()) << "crash must be an actor's last op\n" << text;
           crashes++;
@@ -240,7 +251,7 @@ RC_GTEST_PROP(DaxGenerated, GeneratedWorkloadsAreCleanOnXfsPopulatePfns, ()) {
 
 constexpr char kBug[] = "bug_unzeroed_new_blocks=1";
 
-TEST(DaxGenerated, BugNozeroIsFoundOnGeneratedStoresToHoles) {
+TEST(DaxGenerated, UnzeroedNewBlocksBugIsFoundOnStoresToHoles) {
   const rc::Gen<Workload> gen = GenWorkload();
   int explored = 0;
   for (uint64_t i = 0; i < 200; ++i) {
@@ -262,18 +273,19 @@ TEST(DaxGenerated, BugNozeroIsFoundOnGeneratedStoresToHoles) {
 }
 
 // The same through RapidCheck: the property fails, and the workload it shrinks to is small.
-TEST(DaxGenerated, BugNozeroShrinksToASmallWorkload) {
+TEST(DaxGenerated, UnzeroedNewBlocksBugShrinksToASmallWorkload) {
   std::optional<Workload> last;  // the last failing case is the minimal one
-  const bool passed = rc::check("generated workloads are clean on xfs with bug_unzeroed_new_blocks=1", [&] {
-    const Workload w = *GenWorkload();
-    std::string error;
-    const std::optional<sim::Found> found = Explore("xfs", kBug, w, &error);
-    RC_PRE(error.empty());
-    if (found.has_value()) {
-      last = w;
-      RC_FAIL(Describe("xfs", kBug, w, *found));
-    }
-  });
+  const bool passed =
+      rc::check("generated workloads are clean on xfs with bug_unzeroed_new_blocks=1", [&] {
+        const Workload w = *GenWorkload();
+        std::string error;
+        const std::optional<sim::Found> found = Explore("xfs", kBug, w, &error);
+        RC_PRE(error.empty());
+        if (found.has_value()) {
+          last = w;
+          RC_FAIL(Describe("xfs", kBug, w, *found));
+        }
+      });
   ASSERT_FALSE(passed);
   ASSERT_TRUE(last.has_value());
   size_t ops = 0;

@@ -216,7 +216,7 @@ struct Builder {
 
 }  // namespace
 
-FileSetup RealizeFile(const FileSketch& s, const std::string& name) {
+FileSetup RealizeFile(const FileSketch& s, const std::string& name, const GenOptions& options) {
   FileSetup file;
   file.name = name;
   file.size = PickValue(s.size, {
@@ -236,9 +236,9 @@ FileSetup RealizeFile(const FileSketch& s, const std::string& name) {
   if (pages == 0 || kind == 0) return file;
   FileSetup::Extent e;
   const uint64_t start = Norm(s.extent_start) < kChoices / 2 ? 0 : Norm(s.extent_start) % pages;
-  const uint64_t len = Norm(s.extent_len) < kChoices * 2 / 5
-                           ? pages - start
-                           : 1 + Norm(s.extent_len) % (pages - start);
+  const uint64_t room =
+      std::min<uint64_t>(pages - start, std::max<size_t>(options.max_extent_pages, 1));
+  const uint64_t len = Norm(s.extent_len) < kChoices * 2 / 5 ? room : 1 + Norm(s.extent_len) % room;
   e.offset = start * kPageSize;
   e.length = len * kPageSize;
   e.kind = kind == 1 ? FileSetup::Extent::kWritten : FileSetup::Extent::kUnwritten;
@@ -252,9 +252,9 @@ Workload Realize(const WorkloadSketch& sketch, const GenOptions& options) {
   Workload w;
   w.name = "generated";
   for (size_t i = 0; i < std::min(sketch.files.size(), kFilesMax); ++i) {
-    b.files.push_back(RealizeFile(sketch.files[i], kFileNames[i]));
+    b.files.push_back(RealizeFile(sketch.files[i], kFileNames[i], options));
   }
-  if (b.files.empty()) b.files.push_back(RealizeFile(FileSketch{}, kFileNames[0]));
+  if (b.files.empty()) b.files.push_back(RealizeFile(FileSketch{}, kFileNames[0], options));
   w.files = b.files;
 
   std::vector<ActorSketch> actors(sketch.actors.begin(),
@@ -291,7 +291,6 @@ Workload Realize(const WorkloadSketch& sketch, const GenOptions& options) {
     const ActorSketch& s = actors[i];
     Actor& a = w.actors[i];
     std::vector<Mapping> visible = setup[a.mm];
-    std::vector<Op> deferred;  // unpins at the actor's end
     bool crash = false;
     const size_t n = std::min(s.ops.size(), kSketchOpsMax);
     for (size_t j = rest[i]; j < n; ++j) {
@@ -357,11 +356,7 @@ Workload Realize(const WorkloadSketch& sketch, const GenOptions& options) {
           unpin.code = OpCode::kUnpin;
           unpin.value = Builder::Value(o, i);
           a.ops.push_back(op);
-          if (Pick(o.extra, {3, 1}) == 0) {
-            a.ops.push_back(unpin);  // the I/O completes at once
-          } else {
-            deferred.push_back(unpin);  // asynchronous I/O: completes at the actor's end
-          }
+          a.ops.push_back(unpin);  // the I/O completes before the actor goes on
           continue;
         }
         case kWrite:
@@ -386,7 +381,6 @@ Workload Realize(const WorkloadSketch& sketch, const GenOptions& options) {
       }
       a.ops.push_back(op);
     }
-    a.ops.insert(a.ops.end(), deferred.begin(), deferred.end());
     if (crash) {
       Op op;
       op.code = OpCode::kCrash;
@@ -465,9 +459,10 @@ rc::Gen<Workload> GenWorkload(const GenOptions& options) {
   return rc::gen::map(GenWorkloadSketch(o), [o](const WorkloadSketch& s) { return Realize(s, o); });
 }
 
-rc::Gen<FileSetup> GenFileSetup(const std::string& name) {
-  return rc::gen::map(GenFileSketch(),
-                      [name](const FileSketch& s) { return RealizeFile(s, name); });
+rc::Gen<FileSetup> GenFileSetup(const std::string& name, const GenOptions& options) {
+  return rc::gen::map(GenFileSketch(), [name, options](const FileSketch& s) {
+    return RealizeFile(s, name, options);
+  });
 }
 
 size_t CountOps(const Workload& w, OpCode code) {

@@ -78,7 +78,8 @@ sim::Task<AccessResult> Vm::PinUserPage(Mm* mm, uint64_t addr, Pfn* pfn) {
           "follow_page + try_grab_page",
           {mm->PtObject(addr), Access::kRead, phys_->PageObject(t.pfn), Access::kWrite});
       if (!(Translate(mm, addr, true) == t)) continue;
-      if (phys_->IsDevicePfn(t.pfn)) phys_->get_page(t.pfn);
+      // try_grab_page(): device pages and anonymous (COW) pages alike hold the pin.
+      if (phys_->IsDevicePfn(t.pfn) || IsAnonPfn(t.pfn)) phys_->get_page(t.pfn);
       *pfn = t.pfn;
       co_return AccessResult{};
     }
@@ -92,7 +93,7 @@ sim::Task<void> Vm::UnpinUserPage(Pfn pfn, uint64_t offset, const uint8_t* data,
   auto _ = sim_->Enter("dma complete + unpin_user_page");
   co_await sim_->Point("dma write + put_page", {phys_->PageObject(pfn), Access::kWrite});
   if (len > 0 && !IsZeroPfn(pfn)) phys_->Store(pfn, offset, data, len);
-  if (phys_->IsDevicePfn(pfn)) phys_->put_page(pfn);
+  if (phys_->IsDevicePfn(pfn) || IsAnonPfn(pfn)) phys_->put_page(pfn);
 }
 
 sim::Task<Vma*> Vm::Mmap(Mm* mm, const Vma& proto, uint64_t len) {
