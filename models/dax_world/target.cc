@@ -169,8 +169,11 @@ const std::vector<ModelInfo>& DaxModels() {
 
 bool IsDaxTarget(const std::string& target) { return target.find('/') != std::string::npos; }
 
-absl::StatusOr<sim::Target> MakeDaxTarget(const std::string& model, const std::string& workload,
-                                          const std::string& params) {
+namespace {
+
+// A registered model and its parameters, parsed (with the model's default front end) and checked.
+absl::StatusOr<std::map<std::string, int>> ModelParamsFor(const std::string& model,
+                                                          const std::string& params) {
   bool known = false;
   for (const ModelInfo& m : DaxModels()) known |= m.name == model;
   if (!known)
@@ -178,6 +181,15 @@ absl::StatusOr<sim::Target> MakeDaxTarget(const std::string& model, const std::s
   absl::StatusOr<std::map<std::string, int>> v = ParseParams(DefaultApi(model, params));
   if (!v.ok()) return v.status();
   if (absl::Status s = CheckModel(model, *v); !s.ok()) return s;
+  return v;
+}
+
+}  // namespace
+
+absl::StatusOr<sim::Target> MakeDaxTarget(const std::string& model, const std::string& workload,
+                                          const std::string& params) {
+  absl::StatusOr<std::map<std::string, int>> v = ModelParamsFor(model, params);
+  if (!v.ok()) return v.status();
   absl::StatusOr<workload::Workload> w = workload::FindWorkload(workload);
   if (w.ok()) {
     if (absl::Status s = CheckWorkload(model, *v, *w); !s.ok()) return s;
@@ -198,13 +210,8 @@ absl::StatusOr<sim::Target> MakeDaxTarget(const std::string& model, const std::s
 absl::StatusOr<sim::Target> MakeDaxTargetFromWorkload(const std::string& model,
                                                       const workload::Workload& w,
                                                       const std::string& params) {
-  bool known = false;
-  for (const ModelInfo& m : DaxModels()) known |= m.name == model;
-  if (!known)
-    return absl::InvalidArgumentError("unknown model '" + model + "' (daxsim list models)");
-  absl::StatusOr<std::map<std::string, int>> v = ParseParams(DefaultApi(model, params));
+  absl::StatusOr<std::map<std::string, int>> v = ModelParamsFor(model, params);
   if (!v.ok()) return v.status();
-  if (absl::Status s = CheckModel(model, *v); !s.ok()) return s;
   if (absl::Status s = CheckWorkload(model, *v, w); !s.ok()) return s;
   return Build(model, "@" + w.name, std::make_shared<const workload::Workload>(w), *v, true);
 }
