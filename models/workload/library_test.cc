@@ -1,10 +1,10 @@
 // The named workload library: every entry parses, agrees with its table row, round-trips
 // through the canonical text, stays small, and FindWorkload resolves names.
-#include <algorithm>
 #include "models/workload/library.h"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <set>
 #include <string>
 

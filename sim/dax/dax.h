@@ -12,12 +12,12 @@
 #include <optional>
 #include <string>
 
+#include "sim/bugs.h"
 #include "sim/dax/entry.h"
 #include "sim/dax/get_block.h"
 #include "sim/dax/iomap.h"
 #include "sim/dax/populate.h"
 #include "sim/nvdimm/pmem.h"
-#include "sim/bugs.h"
 #include "sim/sim.h"
 #include "sim/sync/wait_queue.h"
 #include "sim/vm/mm.h"

@@ -284,9 +284,9 @@ class Pmem {
   // Sorted, disjoint, non-empty page runs, equal neighbours merged. A vector: runs are few (one
   // per zeroed extent), and it keeps sizeof(Pmem) small.
   std::vector<PageFill> fills_;
-  std::set<uint64_t> badblocks_;  // pgoffs
-  std::set<uint64_t> latent_;     // pgoffs with media errors not yet scrubbed
-  std::set<uint64_t> poisoned_;   // pfns
+  std::set<uint64_t> badblocks_;             // pgoffs
+  std::set<uint64_t> latent_;                // pgoffs with media errors not yet scrubbed
+  std::set<uint64_t> poisoned_;              // pfns
   mutable int64_t direct_access_calls_ = 0;  // statistics only, never read by the model
 };
 
