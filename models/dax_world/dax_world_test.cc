@@ -6,6 +6,7 @@
 #include <set>
 
 #include "models/dax_world/target.h"
+#include "models/dax_world/test_world.h"
 #include "models/dax_world/world.h"
 #include "models/workload/library.h"
 #include "props/dax/props.h"
@@ -16,28 +17,8 @@
 namespace daxsim::models {
 namespace {
 
-workload::Workload Parse(const std::string& text) {
-  absl::StatusOr<workload::Workload> w = workload::ParseWorkload(text, "test");
-  EXPECT_TRUE(w.ok()) << w.status();
-  return *w;
-}
-
-struct WorldRun {
-  sim::Sim sim{sim::SimOptions{.trace = true}};
-  workload::Workload w;
-  std::unique_ptr<DaxWorld> world;
-  WorldRun(const std::string& text, int choice = 0) : w(Parse(text)) {
-    world = BuildDaxWorld(sim, DaxModelConfig{}, w);
-    sim::FirstEnabled s(choice);
-    sim.Run(s);
-  }
-  bool Emitted(const std::string& needle) const {
-    for (const auto& e : sim.trace()) {
-      if (e.text.find(needle) != std::string::npos) return true;
-    }
-    return false;
-  }
-};
+using test_world::Parse;
+using test_world::WorldRun;
 
 TEST(DaxWorldTest, ReadOfAHoleMapsTheZeroPage) {
   WorldRun r(R"(workload t

@@ -11,6 +11,7 @@
 #include "models/dax_world/configs.h"
 #include "models/dax_world/fault_cost.h"
 #include "models/dax_world/target.h"
+#include "models/dax_world/test_world.h"
 #include "models/dax_world/world.h"
 #include "sim/explore/explorer.h"
 #include "sim/explore/simple.h"
@@ -18,11 +19,8 @@
 namespace daxsim::models {
 namespace {
 
-workload::Workload Parse(const std::string& text) {
-  absl::StatusOr<workload::Workload> w = workload::ParseWorkload(text, "test");
-  EXPECT_TRUE(w.ok()) << w.status();
-  return *w;
-}
+using test_world::Parse;
+using test_world::WorldRun;
 
 DaxModelConfig Config(fs::FsKind kind, fs::DaxApi api) {
   DaxModelConfig c;
@@ -31,23 +29,6 @@ DaxModelConfig Config(fs::FsKind kind, fs::DaxApi api) {
   c.fs.api = api;
   return c;
 }
-
-struct WorldRun {
-  sim::Sim sim{sim::SimOptions{.trace = true}};
-  workload::Workload w;
-  std::unique_ptr<DaxWorld> world;
-  WorldRun(const DaxModelConfig& c, const std::string& text) : w(Parse(text)) {
-    world = BuildDaxWorld(sim, c, w);
-    sim::FirstEnabled s;
-    sim.Run(s);
-  }
-  bool Emitted(const std::string& needle) const {
-    for (const auto& e : sim.trace()) {
-      if (e.text.find(needle) != std::string::npos) return true;
-    }
-    return false;
-  }
-};
 
 using Pair = std::tuple<fs::FsKind, fs::DaxApi>;
 

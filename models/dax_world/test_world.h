@@ -1,0 +1,41 @@
+// Shared by the DAX world tests: parse a workload text and run it once (lowest enabled actor
+// first, fixed choice) on a built world, with the trace kept for assertions.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+
+#include "models/dax_world/world.h"
+#include "models/workload/workload.h"
+#include "sim/explore/simple.h"
+
+namespace daxsim::models::test_world {
+
+inline workload::Workload Parse(const std::string& text) {
+  absl::StatusOr<workload::Workload> w = workload::ParseWorkload(text, "test");
+  EXPECT_TRUE(w.ok()) << w.status();
+  return *w;
+}
+
+struct WorldRun {
+  sim::Sim sim{sim::SimOptions{.trace = true}};
+  workload::Workload w;
+  std::unique_ptr<DaxWorld> world;
+  WorldRun(const DaxModelConfig& config, const std::string& text, int choice = 0) : w(Parse(text)) {
+    world = BuildDaxWorld(sim, config, w);
+    sim::FirstEnabled s(choice);
+    sim.Run(s);
+  }
+  explicit WorldRun(const std::string& text, int choice = 0)
+      : WorldRun(DaxModelConfig{}, text, choice) {}
+  bool Emitted(const std::string& needle) const {
+    for (const auto& e : sim.trace()) {
+      if (e.text.find(needle) != std::string::npos) return true;
+    }
+    return false;
+  }
+};
+
+}  // namespace daxsim::models::test_world
