@@ -27,6 +27,10 @@ enum class Bug : size_t {
   kPmdPteCollision,       // generic/437 fix: no page-table re-check under the entry lock
   kPopulateNoLock,        // design: populate_pfns stores PFN entries without the entry lock
   kPopulateHoleUnlocked,  // design: populate_pfns reports holes instead of inserting zero entries
+  // Test-only (not in the catalog, no bug_ parameter): the regression of issue 10, a
+  // dax_lock_page() retry loop that keeps i_pages locked while it sleeps. Bounded DPOR once
+  // reported "complete up to 2 preemptions" on poison_shared_mapping with it switched on.
+  kTestMfRetryLocked,
   kCount,
 };
 

@@ -134,13 +134,14 @@ sim::Task<uint64_t> Dax::LockEntryForMemoryFailure(DaxInode& inode, uint64_t ind
     uint64_t key = 0;
     sim::WaitQueue& wq = EntryWaitqueue(xa, index, *f.entry, &key);
     co_await wq.PrepareToWait(/*exclusive=*/false, key);
-    co_await xa.xa_lock.Unlock();
+    const bool keep_locked = bugs_(Bug::kTestMfRetryLocked);
+    if (!keep_locked) co_await xa.xa_lock.Unlock();
     co_await sim_->Schedule(wq.id(), [this, &xa, index] {
       const Found now = Lookup(xa, index, 0);
       return !now.entry || !dax_is_locked(*now.entry);
     });
     co_await wq.FinishWait();
-    co_await xa.xa_lock.Lock();
+    if (!keep_locked) co_await xa.xa_lock.Lock();
   }
 }
 

@@ -39,6 +39,7 @@ void DporStrategy::ReachSplit() {
 }
 
 bool DporStrategy::Asleep(const Node& node, ActorId a) const {
+  if (preemptions_max_ >= 0) return false;  // see dpor.h: sleep sets are unsound under a bound
   return std::any_of(node.sleep.begin(), node.sleep.end(),
                      [a](const SleepEntry& e) { return e.actor == a; });
 }
@@ -175,7 +176,9 @@ void DporStrategy::AnalyzeRaces(const Sim& sim) {
   // (earlier ones happen-before it). Lookups only: iteration order never matters.
   struct Accesses {
     std::vector<size_t> exclusive, reads, shared;
+    std::vector<size_t> all;  // bounded: every access, never pruned
   };
+  const bool bounded = preemptions_max_ >= 0;
   std::unordered_map<ObjectId, Accesses> accesses;
   std::vector<int32_t> covered(A);
   std::vector<size_t> candidates;
@@ -201,6 +204,10 @@ void DporStrategy::AnalyzeRaces(const Sim& sim) {
     for (const auto& [object, access] : parts) {
       if (object == kNoObject || object == kAllObjects) continue;
       Accesses& acc = accesses[object];
+      if (bounded) {
+        candidates.insert(candidates.end(), acc.all.begin(), acc.all.end());
+        continue;
+      }
       // Shared ones (all after the last exclusive access), then exclusive ones.
       if (access != Access::kRead)
         candidates.insert(candidates.end(), acc.reads.begin(), acc.reads.end());
@@ -225,15 +232,23 @@ void DporStrategy::AnalyzeRaces(const Sim& sim) {
         if (si.actor != sj.actor) {
           const int32_t* vi = &vc_[i * A];
           for (size_t a = 0; a < A; ++a) vj[a] = std::max(vj[a], vi[a]);
-          if (!MayBeCoEnabled(si.fp, sj.fp)) continue;
+          // Under a bound a release/acquire pair is a race too (as in Flanagan & Godefroid):
+          // reversing it runs the acquirer's earlier steps before the release, which may be the
+          // only way to reach a class within the bound. It orders nothing for the races
+          // further back (the acquire/acquire ones), so it does not cover them.
+          const bool co_enabled = MayBeCoEnabled(si.fp, sj.fp);
+          if (preemptions_max_ < 0 && !co_enabled) continue;
           const size_t p = static_cast<size_t>(si.actor);
           const bool before =
               (last[q] >= 0 && vc_[static_cast<size_t>(last[q]) * A + p] > index_in_actor_[i]) ||
-              covered[p] > index_in_actor_[i];
+              (!bounded && covered[p] > index_in_actor_[i]);
           if (!before) Reverse(i, j);
+          if (!co_enabled) continue;
           for (size_t a = 0; a < A; ++a) covered[a] = std::max(covered[a], vi[a]);
         }
-        if (plain && si.fp.object2 == kNoObject && si.fp.access == Access::kWrite) break;
+        if (!bounded && plain && si.fp.object2 == kNoObject && si.fp.access == Access::kWrite) {
+          break;
+        }
       }
     }
     if (!pending && is_global) global.push_back(j);
@@ -241,6 +256,7 @@ void DporStrategy::AnalyzeRaces(const Sim& sim) {
       for (const auto& [object, access] : parts) {
         if (object == kNoObject || object == kAllObjects) continue;
         Accesses& acc = accesses[object];
+        acc.all.push_back(j);
         if (access == Access::kRead) {
           acc.reads.push_back(j);
         } else if (access == Access::kAcquireShared || access == Access::kReleaseShared) {
@@ -289,40 +305,63 @@ void DporStrategy::Reverse(size_t i, size_t j) {
     }
     if (initial) initials.push_back(static_cast<ActorId>(b));
   }
-  Node& node = nodes_[ni];
-  for (ActorId a : initials) {
-    if (Contains(node.backtrack, a) || Asleep(node, a)) return;
-  }
-  ActorId pick = kNoActor;
-  if (Contains(initials, steps[j].actor) && Contains(node.enabled, steps[j].actor)) {
-    pick = steps[j].actor;
-  } else {
+  const ActorId want = steps[j].actor;
+  if (preemptions_max_ < 0) {
+    Node& node = nodes_[ni];
     for (ActorId a : initials) {
-      if (Contains(node.enabled, a)) {
-        pick = a;
-        break;
-      }
+      if (Contains(node.backtrack, a) || Asleep(node, a)) return;
     }
+    ActorId pick = Contains(initials, want) && Contains(node.enabled, want) ? want : kNoActor;
+    for (size_t k = 0; k < initials.size() && pick == kNoActor; ++k) {
+      if (Contains(node.enabled, initials[k])) pick = initials[k];
+    }
+    if (pick != kNoActor) node.backtrack.push_back(pick);  // else infeasible: i enabled it
+    return;
   }
-  if (pick == kNoActor) return;  // infeasible without i: i enabled it
-  if (AllowedByBound(node, pick)) {
+  // Bounded POR (Coons, Musuvathi, McKinley, OOPSLA 2013): the bound makes steps dependent
+  // that are not, so add the reversal where the race is (if the bound allows it there) and,
+  // always, conservatively at the last context switch before it, where switching costs no more
+  // preemptions than the switch that was made there.
+  BoundedBacktrack(ni, initials, want);
+  const size_t k = LastSwitchBefore(ni);
+  if (k != ni) BoundedBacktrack(k, {}, want);
+}
+
+// The latest scheduling node before `ni` at which the running actor changed (the first
+// scheduling node if none), or `ni` if there is none before it.
+size_t DporStrategy::LastSwitchBefore(size_t ni) const {
+  ActorId after = nodes_[ni].prev;
+  size_t k = ni;
+  while (k > 0) {
+    --k;
+    if (nodes_[k].choice) continue;
+    if (nodes_[k].prev != after && nodes_[k].chosen == after) return k;
+    if (nodes_[k].prev == kNoActor) return k;
+  }
+  return ni;
+}
+
+// Makes one of `initials` (or, with none given, `want`) explored at node `ni` within the bound;
+// when none of them can run there, every enabled actor the bound allows.
+void DporStrategy::BoundedBacktrack(size_t ni, const std::vector<ActorId>& initials,
+                                    ActorId want) {
+  Node& node = nodes_[ni];
+  const std::vector<ActorId> wanted = initials.empty() ? std::vector<ActorId>{want} : initials;
+  auto usable = [&](ActorId a) { return Contains(node.enabled, a) && AllowedByBound(node, a); };
+  for (ActorId a : wanted) {
+    if (Contains(node.backtrack, a) && usable(a)) return;
+  }
+  ActorId pick = Contains(wanted, want) && usable(want) ? want : kNoActor;
+  for (size_t k = 0; k < wanted.size() && pick == kNoActor; ++k) {
+    if (usable(wanted[k])) pick = wanted[k];
+  }
+  if (pick != kNoActor) {
     node.backtrack.push_back(pick);
     return;
   }
-  // Bounded POR: switch to `pick` where the preempted actor's run began instead.
-  size_t start = ni;
-  while (start > 0) {
-    const Node& before = nodes_[start - 1];
-    if (!before.choice && before.chosen != node.prev) break;
-    start--;
+  for (ActorId a : node.enabled) {
+    if (AllowedByBound(node, a) && !Contains(node.backtrack, a)) node.backtrack.push_back(a);
   }
-  while (start < ni && nodes_[start].choice) start++;
-  Node& alt = nodes_[start];
-  if (start == ni || alt.choice || !Contains(alt.enabled, pick) || Contains(alt.backtrack, pick) ||
-      Asleep(alt, pick) || !AllowedByBound(alt, pick)) {
-    return;
-  }
-  alt.backtrack.push_back(pick);
 }
 
 }  // namespace daxsim::sim

@@ -58,7 +58,8 @@ class DporStrategy : public SearchStrategy {
   bool AllowedByBound(const Node& node, ActorId a) const;
   void AnalyzeRaces(const Sim& sim);
   void Reverse(size_t i, size_t j);
-  void AddBacktrack(size_t node_index, ActorId a);
+  size_t LastSwitchBefore(size_t ni) const;
+  void BoundedBacktrack(size_t ni, const std::vector<ActorId>& initials, ActorId want);
 
   int preemptions_max_;
   Partition partition_;
