@@ -184,17 +184,27 @@ absl::StatusOr<std::map<std::string, int>> ModelParamsFor(const std::string& mod
   return v;
 }
 
+// The workload's own `params` line first; the caller's parameters override it.
+std::string WithWorkloadParams(const workload::Workload& w, const std::string& params) {
+  if (w.params.empty()) return params;
+  return params.empty() ? w.params : w.params + "," + params;
+}
+
 }  // namespace
 
 absl::StatusOr<sim::Target> MakeDaxTarget(const std::string& model, const std::string& workload,
                                           const std::string& params) {
-  absl::StatusOr<std::map<std::string, int>> v = ModelParamsFor(model, params);
-  if (!v.ok()) return v.status();
   absl::StatusOr<workload::Workload> w = workload::FindWorkload(workload);
   if (w.ok()) {
+    absl::StatusOr<std::map<std::string, int>> v =
+        ModelParamsFor(model, WithWorkloadParams(*w, params));
+    if (!v.ok()) return v.status();
     if (absl::Status s = CheckWorkload(model, *v, *w); !s.ok()) return s;
     return Build(model, workload, std::make_shared<const workload::Workload>(*std::move(w)), *v,
                  false);
+  }
+  if (absl::StatusOr<std::map<std::string, int>> v = ModelParamsFor(model, params); !v.ok()) {
+    return v.status();
   }
   if (workload.find('/') == std::string::npos && workload.find('.') == std::string::npos) {
     return absl::InvalidArgumentError("unknown workload '" + workload +
@@ -202,15 +212,14 @@ absl::StatusOr<sim::Target> MakeDaxTarget(const std::string& model, const std::s
   }
   absl::StatusOr<workload::Workload> f = workload::LoadWorkloadFile(workload);
   if (!f.ok()) return f.status();
-  const std::string label = "@" + f->name;  // the text travels in the token
-  if (absl::Status s = CheckWorkload(model, *v, *f); !s.ok()) return s;
-  return Build(model, label, std::make_shared<const workload::Workload>(*std::move(f)), *v, true);
+  return MakeDaxTargetFromWorkload(model, *f, params);
 }
 
 absl::StatusOr<sim::Target> MakeDaxTargetFromWorkload(const std::string& model,
                                                       const workload::Workload& w,
                                                       const std::string& params) {
-  absl::StatusOr<std::map<std::string, int>> v = ModelParamsFor(model, params);
+  absl::StatusOr<std::map<std::string, int>> v =
+      ModelParamsFor(model, WithWorkloadParams(w, params));
   if (!v.ok()) return v.status();
   if (absl::Status s = CheckWorkload(model, *v, w); !s.ok()) return s;
   return Build(model, "@" + w.name, std::make_shared<const workload::Workload>(w), *v, true);
@@ -227,7 +236,8 @@ absl::StatusOr<sim::Target> DaxTargetFromToken(const std::string& target,
   if (nl == std::string::npos) return absl::InvalidArgumentError("token lacks its inline workload");
   absl::StatusOr<workload::Workload> w = workload::ParseWorkload(params.substr(nl + 1), "token");
   if (!w.ok()) return w.status();
-  absl::StatusOr<std::map<std::string, int>> v = ParseParams(DefaultApi(model, model_params));
+  absl::StatusOr<std::map<std::string, int>> v =
+      ParseParams(DefaultApi(model, WithWorkloadParams(*w, model_params)));
   if (!v.ok()) return v.status();
   if (absl::Status s = CheckModel(model, *v); !s.ok()) return s;
   if (absl::Status s = CheckWorkload(model, *v, *w); !s.ok()) return s;

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "models/workload/text_internal.h"
 #include "models/workload/workload.h"
 
@@ -69,6 +70,9 @@ std::string FormatWorkload(const Workload& workload) {
   std::string out = absl::StrCat("workload ", workload.name, "\n");
   if (!workload.description.empty()) {
     absl::StrAppend(&out, "description ", Quote(workload.description), "\n");
+  }
+  if (!workload.params.empty()) {
+    absl::StrAppend(&out, "params ", absl::StrReplaceAll(workload.params, {{",", " "}}), "\n");
   }
   for (const FileSetup& file : workload.files) absl::StrAppend(&out, FormatFile(file), "\n");
   for (const Actor& actor : workload.actors) {

@@ -94,6 +94,75 @@ actor C
   mmap m f len=2M
   load m 0x1000 len=8
 )"},
+    {"pmd_vs_n_pte_faults_2",
+     "scale family: one PMD load fault and 2 PTE write faults on odd pages of one 2 MiB range, "
+     "all in one wait-table bucket",
+     "issue 10 (scaling with actors); DAX.md §7 bug 12 (23c84eb78375)", R"(
+params wait_bits=1
+file f size=2M
+actor P1
+  mmap m f off=4K len=4K          # PTE-only mapping of index 1
+  store m 0 len=8 val=0x11
+actor P2
+  mmap m f off=12K len=4K          # PTE-only mapping of index 3
+  store m 0 len=8 val=0x12
+actor H
+  mmap m f len=2M                 # PMD-eligible mapping of the whole range
+  load m 0 len=8
+)"},
+    {"pmd_vs_n_pte_faults_4",
+     "scale family: one PMD load fault and 4 PTE write faults on odd pages of one 2 MiB range, "
+     "all in one wait-table bucket",
+     "issue 10 (scaling with actors); DAX.md §7 bug 12 (23c84eb78375)", R"(
+params wait_bits=1
+file f size=2M
+actor P1
+  mmap m f off=4K len=4K          # PTE-only mapping of index 1
+  store m 0 len=8 val=0x11
+actor P2
+  mmap m f off=12K len=4K          # PTE-only mapping of index 3
+  store m 0 len=8 val=0x12
+actor P3
+  mmap m f off=20K len=4K          # PTE-only mapping of index 5
+  store m 0 len=8 val=0x13
+actor P4
+  mmap m f off=28K len=4K          # PTE-only mapping of index 7
+  store m 0 len=8 val=0x14
+actor H
+  mmap m f len=2M                 # PMD-eligible mapping of the whole range
+  load m 0 len=8
+)"},
+    {"pmd_vs_n_pte_faults_7",
+     "scale family: one PMD load fault and 7 PTE write faults on odd pages of one 2 MiB range, "
+     "all in one wait-table bucket",
+     "issue 10 (scaling with actors); DAX.md §7 bug 12 (23c84eb78375)", R"(
+params wait_bits=1
+file f size=2M
+actor P1
+  mmap m f off=4K len=4K          # PTE-only mapping of index 1
+  store m 0 len=8 val=0x11
+actor P2
+  mmap m f off=12K len=4K          # PTE-only mapping of index 3
+  store m 0 len=8 val=0x12
+actor P3
+  mmap m f off=20K len=4K          # PTE-only mapping of index 5
+  store m 0 len=8 val=0x13
+actor P4
+  mmap m f off=28K len=4K          # PTE-only mapping of index 7
+  store m 0 len=8 val=0x14
+actor P5
+  mmap m f off=36K len=4K          # PTE-only mapping of index 9
+  store m 0 len=8 val=0x15
+actor P6
+  mmap m f off=44K len=4K          # PTE-only mapping of index 11
+  store m 0 len=8 val=0x16
+actor P7
+  mmap m f off=52K len=4K          # PTE-only mapping of index 13
+  store m 0 len=8 val=0x17
+actor H
+  mmap m f len=2M                 # PMD-eligible mapping of the whole range
+  load m 0 len=8
+)"},
     {"pmd_fault_vs_pte_fault",
      "one PMD write fault and one PTE write fault race on one 2 MiB range (exhaustive variant)",
      "S02 reduced; DAX.md §7 bugs 11, 12 (23c84eb78375)", R"(
@@ -408,6 +477,9 @@ const SuiteOf kSuites[] = {
     {"pmd_vs_pte_same_range", "pmd"},
     {"pmd_waits_on_pte_entry", "pmd"},
     {"pmd_fault_vs_pte_fault", "pmd"},
+    {"pmd_vs_n_pte_faults_2", "scale"},
+    {"pmd_vs_n_pte_faults_4", "scale"},
+    {"pmd_vs_n_pte_faults_7", "scale"},
     {"pmd_hole_vs_pte_write", "pmd"},
     {"kernel_trace_pmd_fallback", "pmd"},
     {"fault_vs_truncate", "truncate"},
@@ -453,7 +525,8 @@ std::vector<NamedWorkload> Build() {
 
 const std::vector<std::string>& SuiteNames() {
   static const auto* const n =
-      new std::vector<std::string>{"faults", "pmd", "truncate", "writeback", "crash", "media"};
+      new std::vector<std::string>{"faults", "pmd",   "truncate", "writeback",
+                                   "crash",  "media", "scale"};
   return *n;
 }
 

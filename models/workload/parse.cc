@@ -138,6 +138,7 @@ class Parser {
   absl::Status Byte(absl::string_view text, absl::string_view key, uint64_t* out) const;
   absl::Status CheckFile(absl::string_view name) const;
   absl::Status Finish();
+  absl::Status Params(const std::vector<Word>& words);
   absl::Status CheckMappings();
 
   absl::string_view source_;
@@ -154,6 +155,7 @@ absl::Status Parser::Statement(const std::vector<Word>& words) {
   if (head == "workload") return Header(words);
   if (header_line_ == 0) return Error("expected 'workload NAME' before anything else");
   if (head == "description") return Description(words);
+  if (head == "params") return Params(words);
   if (head == "file") return File(words);
   if (head == "actor") return ActorStatement(words);
   const OpSyntax* syntax = FindOp(head);
@@ -180,6 +182,23 @@ absl::Status Parser::Description(const std::vector<Word>& words) {
   if (words.size() != 2 || !words[1].quoted) return Error("usage: description \"TEXT\"");
   w_.description = words[1].text;
   has_description_ = true;
+  return absl::OkStatus();
+}
+
+absl::Status Parser::Params(const std::vector<Word>& words) {
+  if (!w_.params.empty()) return Error("duplicate params");
+  if (!w_.files.empty() || !w_.actors.empty()) {
+    return Error("params must come before files and actors");
+  }
+  if (words.size() < 2) return Error("usage: params KEY=VALUE...");
+  for (size_t i = 1; i < words.size(); ++i) {
+    const size_t eq = words[i].text.find('=');
+    if (words[i].quoted || eq == std::string::npos || eq == 0 || eq + 1 == words[i].text.size() ||
+        words[i].text.find(',') != std::string::npos) {
+      return Error(absl::StrCat("params: expected KEY=VALUE, got '", words[i].text, "'"));
+    }
+    absl::StrAppend(&w_.params, i > 1 ? "," : "", words[i].text);
+  }
   return absl::OkStatus();
 }
 

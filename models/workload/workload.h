@@ -14,6 +14,8 @@
 //
 //   workload NAME                 first statement, exactly once
 //   description "TEXT"            optional, once, before files and actors; escapes `\"` `\\`
+//   params KEY=VALUE...           optional, once, before files and actors: model parameters the
+//                                 workload needs (e.g. `wait_bits=1`); `--params` overrides them
 //   file NAME size=N [written=RANGE [fill=VALUE]]... [unwritten=RANGE]...
 //                                 N <= 64M. Extents: page aligned, ascending, disjoint, inside
 //                                 the file's pages; written = allocated and holding `fill` on
@@ -177,6 +179,7 @@ struct FileSetup {
 struct Workload {
   std::string name;
   std::string description;       // one line, may be empty
+  std::string params;            // "k=v,k=v" model parameters (checked by the model), or empty
   std::vector<FileSetup> files;  // 0..kFilesMax
   std::vector<Actor> actors;     // 1..kActorsMax
   friend bool operator==(const Workload&, const Workload&) = default;

@@ -273,6 +273,10 @@ std::string ManyOps(int n) {
 std::vector<BadCase> BadCases() {
   return {
       {"unknown op", kHead + "  frobnicate m 0\n", 5, "unknown operation 'frobnicate'"},
+      {"params after files", "workload w\nfile f size=4K\nparams wait_bits=1\n", 3,
+       "params must come before files and actors"},
+      {"params not k=v", "workload w\nparams wait_bits\n", 2, "params: expected KEY=VALUE"},
+      {"params twice", "workload w\nparams a=1\nparams b=2\n", 3, "duplicate params"},
       {"missing key", kHead + "  store m 0 val=1\n", 5, "missing key len= in 'store'"},
       {"missing val", kHead + "  store m 0 len=1\n", 5, "missing key val= in 'store'"},
       {"missing size", "workload w\nfile f\n", 2, "missing key size="},

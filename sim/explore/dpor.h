@@ -5,10 +5,22 @@
 // executions cut short because every enabled actor sleeps are counted as redundant.
 // Locks: an acquire never races with the release it waits for (not co-enabled), so lock order
 // races are the acquire/acquire ones; a reversal whose initials are all disabled is dropped.
-// Choices (Sim::Choose) are explored exhaustively, like DFS. With a preemption bound, a
-// reversal that would exceed it is moved to the start of the preempted actor's run
-// (Coons, Musuvathi, McKinley, OOPSLA 2013: bounded partial-order reduction): complete up to
-// the bound. Partitioning: nodes above the split depth are fully expanded.
+// Choices (Sim::Choose) are explored exhaustively, like DFS. Partitioning: nodes above the split
+// depth are fully expanded.
+//
+// With a preemption bound K the guarantee is: every Mazurkiewicz class that has an execution
+// with at most K preemptions is explored (property-tested against bounded DFS on random
+// programs, props/engine/bounded_dpor_property_test). A bound makes independent steps
+// dependent (Coons, Musuvathi, McKinley, OOPSLA 2013): the representative DPOR would pick may
+// exceed the bound while an equivalent one does not. So, bounded: (1) no sleep sets (a sleeping
+// actor's class may have been explored only beyond the bound); (2) every dependent pair not
+// ordered by program order is reversed, not only the latest race, and release/acquire pairs
+// too (as Flanagan & Godefroid did), since the intermediate executions through which DPOR
+// reaches earlier races may lie beyond the bound; (3) BPOR's conservative backtrack point: each
+// reversal is also added at the last context switch before the race, where switching costs no
+// more preemptions than the switch made there. Bounded DPOR never runs more executions than
+// bounded DFS (each of its executions is a distinct schedule within the bound), but may run more
+// than unbounded DPOR.
 #pragma once
 
 #include <vector>
