@@ -7,7 +7,9 @@ namespace daxsim::sim {
 DfsStrategy::DfsStrategy(int preemptions_max, Partition partition, int split_depth)
     : preemptions_max_(preemptions_max),
       partition_(partition),
-      split_depth_(partition.parts > 1 || split_depth > 0 ? split_depth : 0) {}
+      split_depth_(partition.parts > 1 || partition.claims != nullptr || split_depth > 0
+                       ? split_depth
+                       : 0) {}
 
 bool DfsStrategy::BeginExecution() {
   if (exhausted_) return false;
@@ -24,7 +26,7 @@ void DfsStrategy::ReachSplit() {
   if (split_reached_) return;
   split_reached_ = true;
   subtree_ = subtrees_++;
-  owned_ = partition_.Owns(subtree_);
+  owned_ = partition_.OwnsSubtree(subtree_);
 }
 
 ActorId DfsStrategy::PickActor(const Sim& sim) {

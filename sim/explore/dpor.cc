@@ -16,7 +16,9 @@ bool Contains(const std::vector<ActorId>& v, ActorId a) {
 DporStrategy::DporStrategy(int preemptions_max, Partition partition, int split_depth)
     : preemptions_max_(preemptions_max),
       partition_(partition),
-      split_depth_(partition.parts > 1 || split_depth > 0 ? split_depth : 0) {}
+      split_depth_(partition.parts > 1 || partition.claims != nullptr || split_depth > 0
+                       ? split_depth
+                       : 0) {}
 
 bool DporStrategy::BeginExecution() {
   if (exhausted_) return false;
@@ -35,7 +37,7 @@ void DporStrategy::ReachSplit() {
   if (split_reached_) return;
   split_reached_ = true;
   subtree_ = subtrees_++;
-  owned_ = partition_.Owns(subtree_);
+  owned_ = partition_.OwnsSubtree(subtree_);
 }
 
 bool DporStrategy::Asleep(const Node& node, ActorId a) const {

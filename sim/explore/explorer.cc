@@ -13,6 +13,7 @@
 #include "sim/explore/pct.h"
 #include "sim/explore/random.h"
 #include "sim/explore/replay.h"
+#include "sim/explore/steer.h"
 
 namespace daxsim::sim {
 
@@ -165,6 +166,17 @@ void RunPart(const Target& target, const ExploreOptions& o, int job, Partition p
   shared->progress[static_cast<size_t>(job)].store(UINT64_MAX);  // done: never lowers the cut
 }
 
+// Unbounded DPOR keeps the top of its tree narrow (sleep sets: a fully expanded node adds only
+// sleep-set-blocked executions, never a second execution of a class), so it can split deep,
+// where the work is: measured on writeback_vs_store, depth 40 costs +0.35 % executions and
+// balances two threads (depth 4 gave 13 subtrees, nearly all the work in one). DFS and bounded
+// DPOR fully expand every node above the split, so they split shallow.
+int DefaultSplitDepth(const ExploreOptions& o, uint64_t parts) {
+  if (parts <= 1) return 0;
+  const bool unbounded_dpor = o.strategy == StrategyKind::kDpor && o.preemptions_max < 0;
+  return unbounded_dpor ? 40 : 4;
+}
+
 int64_t ProbeSteps(const Target& target, const ExploreOptions& o) {
   // PCT's k: the length of one random execution (seeded; deterministic), with head-room.
   RandomStrategy probe(o.seed ^ 0x9c7, -1, Partition{});
@@ -184,7 +196,7 @@ ExploreResult Explore(const Target& target, const ExploreOptions& o) {
   const int jobs = std::max(1, o.jobs);
   const uint64_t parts = o.shard.parts * static_cast<uint64_t>(jobs);
   int split = o.split_depth;
-  if (split < 0) split = parts > 1 ? 4 : 0;
+  if (split < 0) split = DefaultSplitDepth(o, parts);
   const int64_t pct_steps = o.strategy == StrategyKind::kPct
                                 ? (o.pct_steps > 0 ? o.pct_steps : ProbeSteps(target, o))
                                 : 0;
@@ -194,10 +206,17 @@ ExploreResult Explore(const Target& target, const ExploreOptions& o) {
   }
   Shared shared(jobs);
   shared.cancel = o.cancel;
+  // DFS and DPOR threads claim subtrees dynamically (balanced whatever the tree's shape);
+  // processes (--shard) still split them statically.
+  SubtreeClaims claims;
+  const bool claiming =
+      jobs > 1 && (o.strategy == StrategyKind::kDfs || o.strategy == StrategyKind::kDpor);
   std::vector<PartResult> results(static_cast<size_t>(jobs));
   auto run = [&](int j) {
-    const Partition part{o.shard.part * static_cast<uint64_t>(jobs) + static_cast<uint64_t>(j),
-                         parts};
+    const Partition part =
+        claiming ? Partition{o.shard.part, o.shard.parts, &claims}
+                 : Partition{o.shard.part * static_cast<uint64_t>(jobs) + static_cast<uint64_t>(j),
+                             parts};
     RunPart(target, o, j, part, split, pct_steps, per_part, deadline, &shared,
             &results[static_cast<size_t>(j)]);
   };
@@ -253,9 +272,79 @@ absl::Status Replay(const Target& target, const SimOptions& sim_options,
   return absl::OkStatus();
 }
 
+namespace {
+
+constexpr int64_t kShrinkPolishExecutions = 2000;
+
+// One execution of `target` under `strategy`; the counterexample if it shows `signature`.
+std::optional<Found> TryOnce(const Target& target, const SimOptions& so,
+                             const SimOptions& token_options, Strategy& strategy,
+                             const std::string& signature, uint64_t key, Sim* sim) {
+  sim->Reset(so);
+  std::unique_ptr<World> world = target.build(*sim);
+  sim->Run(strategy);
+  if (!sim->violation().found() || sim->violation().Signature() != signature) return std::nullopt;
+  return Capture(target, *sim, token_options, key);
+}
+
+// Preemption removal by delta debugging (Zeller's ddmin) over the context switches of the
+// schedule as found: a subset of them stays allowed and the schedule is replayed steered
+// (SteerStrategy); a subset is kept if the same violation still happens. The recorded schedule
+// stays the reference, so switch indices never shift. About |needed| * log(|switches|)
+// executions: a random walk's hundreds of preemptions come down to a handful.
+Found RemoveSwitches(const Target& target, const SimOptions& so, const SimOptions& token_options,
+                     Found best, const std::string& signature, int64_t executions_max,
+                     int64_t* used, Sim* sim) {
+  const std::vector<TokenDecision> reference = best.decisions;
+  const uint64_t key = best.key;
+  std::vector<size_t> kept = SteerStrategy::Switches(reference);
+  auto test = [&](const std::vector<size_t>& allowed_switches) {
+    std::vector<bool> allowed(static_cast<size_t>(best.steps) + 1, false);
+    for (size_t k : allowed_switches) {
+      if (k >= allowed.size()) allowed.resize(k + 1, false);
+      allowed[k] = true;
+    }
+    SteerStrategy steer(reference, std::move(allowed));
+    ++*used;
+    std::optional<Found> f = TryOnce(target, so, token_options, steer, signature, key, sim);
+    if (f && Smaller(*f, best)) best = *f;
+    return f.has_value();
+  };
+  // Schedules with no preemption, then with one of the recorded switches, are tried first: the
+  // bugs of this domain are shallow, and this costs one execution per switch.
+  if (test({})) return best;
+  for (size_t k : kept) {
+    if (*used >= executions_max || best.preemptions <= 1) break;
+    test({k});
+  }
+  if (best.preemptions <= 1) return best;
+  size_t chunks = 2;
+  while (!kept.empty() && *used < executions_max) {
+    const size_t size = (kept.size() + chunks - 1) / chunks;
+    bool reduced = false;
+    for (size_t start = 0; start < kept.size() && *used < executions_max; start += size) {
+      std::vector<size_t> rest(kept.begin(), kept.begin() + static_cast<std::ptrdiff_t>(start));
+      rest.insert(rest.end(), kept.begin() + static_cast<std::ptrdiff_t>(
+                                                 std::min(kept.size(), start + size)),
+                  kept.end());
+      if (test(rest)) {
+        kept = std::move(rest);
+        chunks = std::max<size_t>(chunks - 1, 2);
+        reduced = true;
+        break;
+      }
+    }
+    if (reduced) continue;
+    if (chunks >= kept.size()) break;  // 1-minimal: no single switch can go
+    chunks = std::min(kept.size(), chunks * 2);
+  }
+  return best;
+}
+
+}  // namespace
+
 Found Shrink(const Target& target, const SimOptions& sim_options, const Found& found,
              int64_t executions_max, int64_t* executions_used) {
-  Found best = found;
   const std::string signature = found.violation.Signature();
   SimOptions so = sim_options;
   so.record_steps = true;
@@ -266,21 +355,31 @@ Found Shrink(const Target& target, const SimOptions& sim_options, const Found& f
   }
   int64_t used = 0;
   Sim sim(so);
-  // Iterative preemption bounding: the first bound with a hit gives the fewest preemptions;
-  // within it, keep searching (budget permitting) for fewer switches and steps.
-  for (int bound = 0; bound <= found.preemptions && used < executions_max; ++bound) {
-    DfsStrategy dfs(bound, Partition{}, 0);
-    const int64_t level_max = used + (executions_max - used) / (found.preemptions - bound + 1);
+  // First the cheap greedy pass (a quarter of the budget at most), then iterative preemption
+  // bounding with sound bounded DPOR below the preemptions left: the first bound with a hit
+  // gives the fewest preemptions; each level may use all the budget that remains.
+  Found best = found;
+  for (;;) {  // re-based on each improvement: a cleaner schedule steers better
+    const Found before = best;
+    best = RemoveSwitches(target, so, sim_options, best, signature, executions_max / 4, &used,
+                          &sim);
+    if (!Smaller(best, before) || best.preemptions == 0) break;
+  }
+  for (int bound = 0; bound < best.preemptions && used < executions_max; ++bound) {
+    DporStrategy dpor(bound, Partition{}, 0);
     bool hit = false;
-    while (used < level_max && dfs.BeginExecution()) {
+    // After the first hit, a little more of the level for fewer switches and steps.
+    int64_t level_max = executions_max;
+    while (used < level_max && dpor.BeginExecution()) {
       sim.Reset(so);
       std::unique_ptr<World> world = target.build(sim);
-      sim.Run(dfs);
-      dfs.EndExecution(sim);
+      sim.Run(dpor);
+      dpor.EndExecution(sim);
       used++;
       if (sim.violation().found() && sim.violation().Signature() == signature) {
         Found f = Capture(target, sim, sim_options, found.key);
         if (Smaller(f, best)) best = f;
+        if (!hit) level_max = std::min(executions_max, used + kShrinkPolishExecutions);
         hit = true;
       }
     }

@@ -9,16 +9,41 @@
 #pragma once
 
 #include <cstdint>
+#include <mutex>
 #include <string>
+#include <vector>
 
 #include "sim/sim.h"
 
 namespace daxsim::sim {
 
+// Subtrees handed out to the threads of one process first come, first served (DFS and DPOR
+// with --jobs): every thread walks the same fully expanded top of the tree, so all number the
+// subtrees alike, and each subtree is explored by exactly one of them. Which thread explores a
+// subtree depends on timing; what is explored, counted and reported does not.
+class SubtreeClaims {
+ public:
+  bool Claim(uint64_t subtree) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (subtree >= claimed_.size()) claimed_.resize(subtree + 1, false);
+    if (claimed_[subtree]) return false;
+    claimed_[subtree] = true;
+    return true;
+  }
+
+ private:
+  std::mutex mu_;
+  std::vector<bool> claimed_;
+};
+
 struct Partition {
   uint64_t part = 0;
   uint64_t parts = 1;
+  SubtreeClaims* claims = nullptr;  // DFS/DPOR threads of one process: shared claims
   bool Owns(uint64_t key) const { return key % parts == part; }
+  bool OwnsSubtree(uint64_t key) const {
+    return Owns(key) && (claims == nullptr || claims->Claim(key));
+  }
 };
 
 class SearchStrategy : public Strategy {

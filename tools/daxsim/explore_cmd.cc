@@ -48,6 +48,7 @@ const std::vector<FlagSpec>& ExploreFlags() {
       {"max-preemptions", FlagArg::kRequired},
       {"budget", FlagArg::kRequired},
       {"jobs", FlagArg::kRequired},
+      {"split-depth", FlagArg::kRequired},
       {"shard", FlagArg::kRequired},
       {"steps-max", FlagArg::kRequired},
       {"spurious-wakeups", FlagArg::kOptional},
@@ -90,6 +91,10 @@ absl::Status ApplyLimits(const ParsedArgs& a, sim::ExploreOptions* o) {
     DAXSIM_ASSIGN_OR_RETURN(const int64_t k, ParseIntInRange(*v, "--max-preemptions", 0,
                                                              std::numeric_limits<int>::max()));
     o->preemptions_max = static_cast<int>(k);
+  }
+  if (auto v = a.Get("split-depth")) {
+    DAXSIM_ASSIGN_OR_RETURN(const int64_t d, ParseIntInRange(*v, "--split-depth", 0, 64));
+    o->split_depth = static_cast<int>(d);
   }
   if (auto v = a.Get("jobs")) {
     DAXSIM_ASSIGN_OR_RETURN(const int64_t j, ParseIntInRange(*v, "--jobs", 1, 256));
