@@ -27,6 +27,8 @@ const char* StrategyName(StrategyKind k) {
       return "dfs";
     case StrategyKind::kDpor:
       return "dpor";
+    case StrategyKind::kPortfolio:
+      return "portfolio";
   }
   return "?";
 }
@@ -36,7 +38,9 @@ absl::StatusOr<StrategyKind> ParseStrategy(const std::string& s) {
   if (s == "pct") return StrategyKind::kPct;
   if (s == "dfs") return StrategyKind::kDfs;
   if (s == "dpor") return StrategyKind::kDpor;
-  return absl::InvalidArgumentError("unknown strategy '" + s + "' (random, pct, dfs, dpor)");
+  if (s == "portfolio") return StrategyKind::kPortfolio;
+  return absl::InvalidArgumentError("unknown strategy '" + s +
+                                    "' (random, pct, dfs, dpor, portfolio)");
 }
 
 bool Smaller(const Found& a, const Found& b) {
@@ -73,6 +77,7 @@ std::unique_ptr<SearchStrategy> MakeStrategy(const ExploreOptions& o, Partition 
     case StrategyKind::kDfs:
       return std::make_unique<DfsStrategy>(o.preemptions_max, p, split);
     case StrategyKind::kDpor:
+    case StrategyKind::kPortfolio:  // its DPOR part (ExplorePortfolio runs the burst)
       return std::make_unique<DporStrategy>(o.preemptions_max, p, split);
   }
   return nullptr;
@@ -189,7 +194,39 @@ int64_t ProbeSteps(const Target& target, const ExploreOptions& o) {
 
 }  // namespace
 
+namespace {
+
+// The PCT burst, then DPOR on what is left of the budget.
+ExploreResult ExplorePortfolio(const Target& target, const ExploreOptions& o) {
+  ExploreOptions burst = o;
+  burst.strategy = StrategyKind::kPct;
+  burst.budget_executions = o.budget_executions > 0
+                                ? std::min(o.budget_executions, kPortfolioBurstExecutions)
+                                : kPortfolioBurstExecutions;
+  burst.budget_seconds = 0;
+  burst.stop_on_first = true;
+  ExploreResult first = Explore(target, burst);
+  if (first.first || first.cancelled) {
+    first.complete = false;
+    return first;
+  }
+  ExploreOptions rest = o;
+  rest.strategy = StrategyKind::kDpor;
+  if (o.budget_executions > 0) {
+    rest.budget_executions = std::max<int64_t>(1, o.budget_executions - first.executions);
+  }
+  if (o.budget_seconds > 0) rest.budget_seconds = std::max(0.001, o.budget_seconds - first.wall_s);
+  ExploreResult r = Explore(target, rest);
+  r.executions += first.executions;
+  r.steps += first.steps;
+  r.wall_s += first.wall_s;
+  return r;
+}
+
+}  // namespace
+
 ExploreResult Explore(const Target& target, const ExploreOptions& o) {
+  if (o.strategy == StrategyKind::kPortfolio) return ExplorePortfolio(target, o);
   const auto start = Clock::now();
   const auto deadline =
       start + std::chrono::microseconds(static_cast<int64_t>(o.budget_seconds * 1e6));

@@ -20,7 +20,11 @@
 
 namespace daxsim::sim {
 
-enum class StrategyKind { kRandom, kPct, kDfs, kDpor };
+// kPortfolio: a short PCT burst (kPortfolioBurstExecutions) first, for shallow bugs in wide
+// worlds where DPOR's first executions are far from them, then DPOR with the rest of the
+// budget; completeness comes from the DPOR part only.
+enum class StrategyKind { kRandom, kPct, kDfs, kDpor, kPortfolio };
+inline constexpr int64_t kPortfolioBurstExecutions = 200;
 const char* StrategyName(StrategyKind k);
 absl::StatusOr<StrategyKind> ParseStrategy(const std::string& s);
 

@@ -161,6 +161,7 @@ absl::StatusOr<ExploreRequest> ParseRequest(const Args& args) {
     return absl::InvalidArgumentError("--bug goes with --workload (a DAX model)");
   }
   DAXSIM_ASSIGN_OR_RETURN(r.params, WithBugs(r.params, a.Get("bug")));
+  r.options.strategy = sim::StrategyKind::kPortfolio;  // the default: PCT burst, then DPOR
   if (auto v = a.Get("strategy")) {
     DAXSIM_ASSIGN_OR_RETURN(r.options.strategy, sim::ParseStrategy(*v));
   }

@@ -28,7 +28,10 @@ constexpr StrategyInfo kStrategies[] = {
      "preemption-bounded (Musuvathi & Qadeer, PLDI 2007)"},
     {"dpor",
      "source-DPOR with sleep sets: one execution per Mazurkiewicz trace (Abdulla et al., "
-     "POPL 2014); the default"},
+     "POPL 2014); with --max-preemptions, sound bounded POR (every class within the bound)"},
+    {"portfolio",
+     "the default: 200 PCT executions for shallow bugs, then dpor with the rest of the budget "
+     "(completeness from the dpor part)"},
 };
 
 }  // namespace
