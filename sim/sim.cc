@@ -41,6 +41,7 @@ void Sim::Reset(const SimOptions& options) {
   abandoned_ = false;
   lock_classes_.clear();
   lock_edges_.clear();
+  state_model_ = nullptr;
 }
 
 ObjectId Sim::NewObject(const char* name, int index) {
@@ -72,6 +73,7 @@ ActorId Sim::Spawn(std::string name, Task<void> body) {
   auto a = std::make_unique<Actor>();
   a->name_ = std::move(name);
   a->id_ = static_cast<ActorId>(actors_.size());
+  a->continuation_ = MixString(0x5eed, a->name_);
   a->resume_ = body.handle();
   a->top_ = std::move(body);
   actor_ptrs_.push_back(a.get());
@@ -128,6 +130,10 @@ int Sim::Choose(int n, const char* label) {
   if (n == 1) return 0;
   const int v = strategy_->PickChoice(*this, n, label);
   DAXSIM_CHECK(v >= 0 && v < n);
+  if (state_model_ != nullptr && current_ != kNoActor) {
+    Actor& a = *actors_[current_];
+    a.continuation_ = Mix(Mix(a.continuation_, 0xc401ce), static_cast<uint64_t>(v));
+  }
   if (options_.record_decisions) decisions_.push_back({Decision::kChoice, v, n, label});
   return v;
 }
@@ -320,6 +326,7 @@ void Sim::ExecuteStep(ActorId id) {
     }
     trace_.push_back({step_count_, id, std::move(text), true});
   }
+  if (state_model_ != nullptr) a.continuation_ = Mix(a.continuation_, Observation(a));
   step_count_++;
   last_actor_ = id;
   current_ = id;
@@ -417,6 +424,66 @@ void Sim::CheckInvariants(bool end) {
       return;
     }
   }
+}
+
+// What the step `a` is about to run can read: its footprint objects and the state protected by
+// the locks it holds (see StateModel).
+uint64_t Sim::Observation(const Actor& a) const {
+  const Footprint& fp = a.pending_.fp;
+  uint64_t h = MixString(0x0b5, a.pending_.op);
+  h = Mix(Mix(h, fp.object), static_cast<uint64_t>(fp.access));
+  h = Mix(Mix(h, fp.object2), static_cast<uint64_t>(fp.access2));
+  for (ObjectId o : {fp.object, fp.object2}) {
+    if (o == kAllObjects) {
+      h = Mix(h, state_model_->WorldDigest());
+    } else if (o != kNoObject) {
+      h = Mix(h, state_model_->ObjectDigest(o));
+    }
+  }
+  for (const HeldLock& l : a.held_) h = Mix(Mix(h, l.lock), state_model_->ObjectDigest(l.lock));
+  return h;
+}
+
+// The lock-class order graph as a sorted list of named edges (class indices depend on the order
+// classes were first seen, which differs between paths to one state).
+uint64_t Sim::LockdepDigest() const {
+  std::vector<std::pair<std::string_view, std::string_view>> edges;
+  for (size_t from = 0; from < lock_edges_.size(); ++from) {
+    for (int to : lock_edges_[from]) edges.emplace_back(lock_classes_[from], lock_classes_[to]);
+  }
+  std::sort(edges.begin(), edges.end());
+  uint64_t h = Mix(0x10c6, edges.size());
+  for (const auto& [x, y] : edges) h = MixString(MixString(h, x), y);
+  return h;
+}
+
+StateKey Sim::Key(bool with_preemptions) const {
+  DAXSIM_CHECK(state_model_ != nullptr);
+  // Two chains over the same material under different seeds: a false match needs both.
+  StateKey k{0x57a7e, 0x6b1d2c3};
+  auto add = [&k](uint64_t v) {
+    k.a = Mix(k.a, v);
+    k.b = Mix(k.b ^ 0xd6e8feb86659fd93ULL, v);
+  };
+  add(state_model_->WorldDigest());
+  add(LockdepDigest());
+  add(static_cast<uint64_t>(spurious_left_));
+  if (with_preemptions) {
+    add(static_cast<uint64_t>(preemptions_));
+    add(static_cast<uint64_t>(static_cast<uint32_t>(last_actor_)));
+  }
+  for (const Actor* a : actor_ptrs_) {
+    add(a->continuation_);
+    add((a->done_ ? 1u : 0u) | (a->killed_ ? 2u : 0u) | (a->woken_ ? 4u : 0u));
+    add(static_cast<uint64_t>(a->preempt_count_));
+    add(MixString(0, a->pending_.op));
+    add(a->pending_.fp.object);
+    add(static_cast<uint64_t>(a->pending_.fp.access));
+    add(a->pending_.fp.object2);
+    add(static_cast<uint64_t>(a->pending_.fp.access2));
+    for (const HeldLock& l : a->held_) add(l.lock);
+  }
+  return k;
 }
 
 }  // namespace daxsim::sim

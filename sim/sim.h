@@ -19,6 +19,7 @@
 #include <string_view>
 #include <vector>
 
+#include "sim/digest.h"
 #include "sim/footprint.h"
 #include "sim/task.h"
 #include "sim/violation.h"
@@ -39,6 +40,24 @@ class Blocker {
   // Actors the waiter waits for (lock owners), for the deadlock wait-for graph.
   virtual void Holders(std::vector<ActorId>* out) const {}
   virtual std::string Describe(const Sim& sim) const = 0;
+};
+
+// What stateful exploration needs from a world (optional; see sim/explore/stateful.h). The
+// world's digests must cover everything a future step or check can observe:
+//   WorldDigest(): all shared state, including what end-of-execution checks read (result logs,
+//     oracle records) and the state of the sync primitives;
+//   ObjectDigest(id): the state a step whose footprint names `id` can read; for a lock, the
+//     state it protects (a step holding the lock may read that state whatever its footprint).
+// An actor's continuation is then digested by the engine from what it observed: each step's
+// label and footprint, the ObjectDigest of its footprint objects and of the locks it holds
+// when the step starts, and the values its choices took. This is sound if every value an
+// actor's code reads is either in its footprint or protected by a lock it holds (the same
+// discipline DPOR's independence relies on).
+class StateModel {
+ public:
+  virtual ~StateModel() = default;
+  virtual uint64_t WorldDigest() const = 0;
+  virtual uint64_t ObjectDigest(ObjectId id) const = 0;
 };
 
 struct PendingOp {
@@ -124,6 +143,7 @@ class Actor {
   std::vector<HeldLock> held_;
   std::vector<const char*> func_stack_;
   std::function<bool()> sleep_cond_;  // condition an actor sleeps for (lost wake-up check)
+  uint64_t continuation_ = 0;         // digest of what it observed (with a StateModel)
 };
 
 // Pops the actor's kernel-function stack when the enclosing coroutine frame ends.
@@ -161,6 +181,15 @@ class Sim {
   using Check = std::function<std::optional<std::string>()>;
   // Registers a predicate: nullopt = holds, otherwise the failure message.
   void AddInvariant(std::string name, Check check, bool every_step = true);
+
+  // Stateful exploration: the world's digests (set by the world's builder; null = none).
+  void SetStateModel(const StateModel* model) { state_model_ = model; }
+  bool has_state_model() const { return state_model_ != nullptr; }
+  const StateModel* state_model() const { return state_model_; }
+  // The state at this decision point: world, every actor's continuation, pending operation,
+  // wake-up and lock state, the lockdep graph; with `with_preemptions`, the preemption count
+  // and the last actor (for bounded search). REQUIRES: has_state_model().
+  StateKey Key(bool with_preemptions) const;
 
   // ---- Running ----
   void Run(Strategy& strategy);
@@ -275,7 +304,11 @@ class Sim {
   std::string DescribeWaitFor() const;
   void DestroyActors();
 
+  uint64_t Observation(const Actor& a) const;
+  uint64_t LockdepDigest() const;
+
   SimOptions options_;
+  const StateModel* state_model_ = nullptr;
   std::vector<Object> objects_;  // sorted by first id
   ObjectId next_object_ = 1;
   std::vector<std::unique_ptr<Actor>> actors_;

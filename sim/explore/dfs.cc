@@ -4,8 +4,10 @@
 
 namespace daxsim::sim {
 
-DfsStrategy::DfsStrategy(int preemptions_max, Partition partition, int split_depth)
+DfsStrategy::DfsStrategy(int preemptions_max, Partition partition, int split_depth,
+                         bool stateful)
     : preemptions_max_(preemptions_max),
+      stateful_(stateful),
       partition_(partition),
       split_depth_(partition.parts > 1 || partition.claims != nullptr || split_depth > 0
                        ? split_depth
@@ -14,6 +16,7 @@ DfsStrategy::DfsStrategy(int preemptions_max, Partition partition, int split_dep
 bool DfsStrategy::BeginExecution() {
   if (exhausted_) return false;
   cursor_ = 0;
+  pruned_ = false;
   // A new subtree starts when the backtracked node lies above the split depth.
   if (subtrees_ == 0 || changed_depth_ < static_cast<size_t>(split_depth_)) {
     split_reached_ = false;
@@ -35,6 +38,11 @@ ActorId DfsStrategy::PickActor(const Sim& sim) {
   if (cursor_ < stack_.size()) {
     const Node& n = stack_[cursor_++];
     return n.alts[n.pos];
+  }
+  if (stateful_ && sim.has_state_model() &&
+      !visited_.insert(sim.Key(preemptions_max_ >= 0)).second) {
+    pruned_ = true;
+    return kNoActor;
   }
   Node n;
   const ActorId last = sim.last_actor();

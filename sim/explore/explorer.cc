@@ -29,6 +29,8 @@ const char* StrategyName(StrategyKind k) {
       return "dpor";
     case StrategyKind::kPortfolio:
       return "portfolio";
+    case StrategyKind::kStateful:
+      return "stateful";
   }
   return "?";
 }
@@ -39,8 +41,9 @@ absl::StatusOr<StrategyKind> ParseStrategy(const std::string& s) {
   if (s == "dfs") return StrategyKind::kDfs;
   if (s == "dpor") return StrategyKind::kDpor;
   if (s == "portfolio") return StrategyKind::kPortfolio;
+  if (s == "stateful") return StrategyKind::kStateful;
   return absl::InvalidArgumentError("unknown strategy '" + s +
-                                    "' (random, pct, dfs, dpor, portfolio)");
+                                    "' (random, pct, dfs, dpor, portfolio, stateful)");
 }
 
 bool Smaller(const Found& a, const Found& b) {
@@ -76,6 +79,8 @@ std::unique_ptr<SearchStrategy> MakeStrategy(const ExploreOptions& o, Partition 
       return std::make_unique<PctStrategy>(o.seed, o.pct_depth, pct_steps, o.preemptions_max, p);
     case StrategyKind::kDfs:
       return std::make_unique<DfsStrategy>(o.preemptions_max, p, split);
+    case StrategyKind::kStateful:
+      return std::make_unique<DfsStrategy>(o.preemptions_max, p, split, /*stateful=*/true);
     case StrategyKind::kDpor:
     case StrategyKind::kPortfolio:  // its DPOR part (ExplorePortfolio runs the burst)
       return std::make_unique<DporStrategy>(o.preemptions_max, p, split);
@@ -95,6 +100,7 @@ struct PartResult {
   std::vector<KeyStats> stats;
   std::optional<Found> first;
   bool exhausted = false;
+  int64_t states = 0;
 };
 
 struct Shared {
@@ -168,6 +174,7 @@ void RunPart(const Target& target, const ExploreOptions& o, int job, Partition p
       }
     }
   }
+  out->states = strategy->states();
   shared->progress[static_cast<size_t>(job)].store(UINT64_MAX);  // done: never lowers the cut
 }
 
@@ -247,7 +254,8 @@ ExploreResult Explore(const Target& target, const ExploreOptions& o) {
   // processes (--shard) still split them statically.
   SubtreeClaims claims;
   const bool claiming =
-      jobs > 1 && (o.strategy == StrategyKind::kDfs || o.strategy == StrategyKind::kDpor);
+      jobs > 1 && (o.strategy == StrategyKind::kDfs || o.strategy == StrategyKind::kDpor ||
+                   o.strategy == StrategyKind::kStateful);
   std::vector<PartResult> results(static_cast<size_t>(jobs));
   auto run = [&](int j) {
     const Partition part =
@@ -281,6 +289,7 @@ ExploreResult Explore(const Target& target, const ExploreOptions& o) {
       r.violations += ks.violations;
     }
     r.complete &= p.exhausted;
+    r.states += p.states;
     if (p.first && p.first->key <= cut && (!r.first || p.first->key < r.first->key))
       r.first = p.first;
   }

@@ -23,7 +23,7 @@ namespace daxsim::sim {
 // kPortfolio: a short PCT burst (kPortfolioBurstExecutions) first, for shallow bugs in wide
 // worlds where DPOR's first executions are far from them, then DPOR with the rest of the
 // budget; completeness comes from the DPOR part only.
-enum class StrategyKind { kRandom, kPct, kDfs, kDpor, kPortfolio };
+enum class StrategyKind { kRandom, kPct, kDfs, kDpor, kPortfolio, kStateful };
 inline constexpr int64_t kPortfolioBurstExecutions = 200;
 const char* StrategyName(StrategyKind k);
 absl::StatusOr<StrategyKind> ParseStrategy(const std::string& s);
@@ -62,7 +62,8 @@ struct Found {
 struct ExploreResult {
   int64_t executions = 0;  // counted executions (including redundant ones)
   int64_t steps = 0;
-  int64_t redundant = 0;          // DPOR: sleep-set blocked executions
+  int64_t redundant = 0;          // DPOR: sleep-set blocked; stateful: ended at a visited state
+  int64_t states = 0;             // stateful: distinct states (summed over parts)
   int64_t violations = 0;         // executions that ended in a violation
   bool complete = false;          // the space (within `bound`) was exhausted
   bool cancelled = false;         // stopped by ExploreOptions.cancel

@@ -61,6 +61,8 @@ class SearchStrategy : public Strategy {
   virtual uint64_t LastKey() const = 0;
   // Every execution of the space (within the preemption bound) has been explored.
   virtual bool exhausted() const { return false; }
+  // Distinct states seen (stateful search); 0 for stateless strategies.
+  virtual int64_t states() const { return 0; }
   // Human-readable error (replay divergence); empty if none.
   virtual std::string error() const { return ""; }
 };

@@ -5,6 +5,7 @@
 // grant, up_*.
 #pragma once
 
+#include <algorithm>
 #include <deque>
 #include <string>
 
@@ -26,6 +27,20 @@ class RwSem : public Blocker {
   int readers() const { return readers_; }
   ActorId writer() const { return writer_; }
   size_t queued() const { return queue_.size(); }
+  // For StateModel implementations: readers, writer, the queue and the granted waiters, in
+  // order (the order of grants is Linux's FIFO, part of the state).
+  uint64_t Digest() const {
+    uint64_t h = Mix(Mix(Mix(id_, static_cast<uint64_t>(readers_)),
+                         static_cast<uint64_t>(static_cast<uint32_t>(writer_))),
+                     queue_.size());
+    for (const Waiter& w : queue_) h = Mix(Mix(h, static_cast<uint64_t>(w.actor)), w.writer);
+    h = Mix(h, granted_.size());
+    for (ActorId a : granted_) h = Mix(h, static_cast<uint64_t>(a));
+    std::vector<ActorId> owners = reader_owners_;  // a set: order of entry does not matter
+    std::sort(owners.begin(), owners.end());
+    for (ActorId a : owners) h = Mix(h, static_cast<uint64_t>(a) + 0x100);
+    return h;
+  }
 
   bool CanProceed(const Actor& a) const override;  // granted?
   void Holders(std::vector<ActorId>* out) const override;

@@ -37,6 +37,14 @@ class WaitQueue {
 
   ObjectId id() const { return id_; }
   bool Queued(ActorId a) const;
+  // For StateModel implementations: the queue's entries in order.
+  uint64_t Digest() const {
+    uint64_t h = Mix(id_, entries_.size());
+    for (const Entry& e : entries_) {
+      h = Mix(Mix(Mix(h, static_cast<uint64_t>(e.actor)), e.exclusive), e.key);
+    }
+    return h;
+  }
   size_t size() const { return entries_.size(); }
 
  private:

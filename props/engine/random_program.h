@@ -1,0 +1,198 @@
+// Random programs over the kernel's synchronisation vocabulary, shared by the engine's
+// property tests: mutexes, a spinlock, an rw_semaphore, a wait queue with keyed exclusive and
+// non-exclusive waiters, a re-check-and-wait retry loop that re-takes the spinlock (and a broken
+// one that sleeps holding it), choices, two-object steps and assertions; 2-3 actors of 1-3
+// operations. The world implements sim::StateModel, so stateful search can run them.
+#pragma once
+
+#include <rapidcheck.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sim/explore/explorer.h"
+#include "sim/sync/mutex.h"
+#include "sim/sync/rwsem.h"
+#include "sim/sync/spinlock.h"
+#include "sim/sync/wait_queue.h"
+
+namespace daxsim::props::random_program {
+
+using sim::Access;
+
+enum class OpKind {
+  kRead,         // read var[t]
+  kWrite,        // write var[t]
+  kCopy,         // one step, two objects: var[1-t] = var[t]
+  kChoose,       // write var[t] with a chosen value
+  kMutexSection, // mutex_lock(m[t]); write var[t]; mutex_unlock
+  kNested,       // mutex_lock(m[t]); mutex_lock(m[1-t]); write var[0]; unlocks
+  kReadSection,  // down_read; read var[t]; up_read
+  kWriteSection, // down_write; write var[t]; up_write
+  kSetFlag,      // spin_lock; flag[t] = 1; spin_unlock; wake_up(one or all, key t)
+  kWaitFlag,     // the retry loop: spin_lock; while !flag[t] { prepare_to_wait(key t);
+                 // spin_unlock; schedule; finish_wait; spin_lock }; spin_unlock
+  kWaitFlagExcl, // the same with an exclusive waiter
+  kWaitFlagHeld, // the broken loop: sleeps with the spinlock held (sleep-in-atomic)
+  kAssert,       // assert var[t] != 4 (fails for some interleavings of writes)
+  kLoadStore,    // x = var[t] (one step); var[1-t] = x + 1 (a later step): local state
+  kCount,
+};
+struct Op {
+  OpKind kind;
+  int target;
+};
+using Program = std::vector<std::vector<Op>>;
+
+inline void showValue(const Op& op, std::ostream& os) { os << static_cast<int>(op.kind) << ":" << op.target; }
+
+struct World : sim::World, sim::StateModel {
+  explicit World(sim::Sim& s)
+      : m{sim::Mutex(s, "m", "m0", 0), sim::Mutex(s, "m", "m1", 1)},
+        spin(s, "spin"),
+        sem(s, "sem"),
+        wq(s, "wq") {
+    for (int i = 0; i < 2; ++i) var_id[i] = s.NewObject("var", i);
+  }
+  int var[2] = {0, 0};
+  sim::ObjectId var_id[2];
+  sim::Mutex m[2];
+  sim::Spinlock spin;
+  sim::RwSem sem;
+  sim::WaitQueue wq;
+  bool flag[2] = {false, false};
+
+  uint64_t WorldDigest() const override {
+    uint64_t h = sim::Mix(sim::Mix(var[0], var[1]), flag[0] + 2 * flag[1]);
+    h = sim::Mix(sim::Mix(h, m[0].Digest()), m[1].Digest());
+    return sim::Mix(sim::Mix(sim::Mix(h, spin.Digest()), sem.Digest()), wq.Digest());
+  }
+  // The spinlock protects the flags; anything else names its own state (the world, if unknown).
+  uint64_t ObjectDigest(sim::ObjectId id) const override {
+    for (int i = 0; i < 2; ++i) {
+      if (id == var_id[i]) return static_cast<uint64_t>(var[i]);
+      if (id == m[i].id()) return m[i].Digest();
+    }
+    if (id == spin.id()) return sim::Mix(spin.Digest(), flag[0] + 2 * flag[1]);
+    if (id == sem.id()) return sem.Digest();
+    if (id == wq.id()) return wq.Digest();
+    return WorldDigest();
+  }
+};
+
+inline sim::Task<void> WriteVar(sim::Sim& sim, World* w, int t, int id) {
+  co_await sim.Point("write", {w->var_id[t], Access::kWrite});
+  w->var[t] = (w->var[t] * 3 + id + 1) % 7;
+}
+
+inline sim::Task<void> WaitFlag(sim::Sim& sim, World* w, int t, bool exclusive, bool keep_locked) {
+  co_await w->spin.Lock();
+  while (!w->flag[t]) {
+    co_await w->wq.PrepareToWait(exclusive, static_cast<uint64_t>(t) + 1);
+    if (!keep_locked) co_await w->spin.Unlock();
+    co_await sim.Schedule(w->wq.id(), [w, t] { return w->flag[t]; });
+    co_await w->wq.FinishWait();
+    if (!keep_locked) co_await w->spin.Lock();
+  }
+  co_await w->spin.Unlock();
+}
+
+inline sim::Task<void> SetFlag(sim::Sim& sim, World* w, int t, int id) {
+  co_await w->spin.Lock();
+  w->flag[t] = true;
+  co_await w->spin.Unlock();
+  co_await w->wq.WakeUp(id % 2, static_cast<uint64_t>(t) + 1);
+}
+
+inline sim::Task<void> RunOp(sim::Sim& sim, World* w, Op op, int id) {
+  const int t = op.target;
+  switch (op.kind) {
+    case OpKind::kRead:
+      co_await sim.Point("read", {w->var_id[t], Access::kRead});
+      break;
+    case OpKind::kWrite:
+      co_await WriteVar(sim, w, t, id);
+      break;
+    case OpKind::kCopy:
+      co_await sim.Point("copy", {w->var_id[t], Access::kRead, w->var_id[1 - t], Access::kWrite});
+      w->var[1 - t] = (w->var[t] + id) % 7;
+      break;
+    case OpKind::kChoose:
+      co_await sim.Point("write choice", {w->var_id[t], Access::kWrite});
+      w->var[t] = (w->var[t] + 1 + sim.Choose(2, "value")) % 7;
+      break;
+    case OpKind::kMutexSection:
+      co_await w->m[t].Lock();
+      co_await WriteVar(sim, w, t, id);
+      co_await w->m[t].Unlock();
+      break;
+    case OpKind::kNested:
+      co_await w->m[t].Lock();
+      co_await w->m[1 - t].Lock();
+      co_await WriteVar(sim, w, 0, id);
+      co_await w->m[1 - t].Unlock();
+      co_await w->m[t].Unlock();
+      break;
+    case OpKind::kReadSection:
+      co_await w->sem.DownRead();
+      co_await sim.Point("read", {w->var_id[t], Access::kRead});
+      co_await w->sem.UpRead();
+      break;
+    case OpKind::kWriteSection:
+      co_await w->sem.DownWrite();
+      co_await WriteVar(sim, w, t, id);
+      co_await w->sem.UpWrite();
+      break;
+    case OpKind::kSetFlag:
+      co_await SetFlag(sim, w, t, id);
+      break;
+    case OpKind::kWaitFlag:
+    case OpKind::kWaitFlagExcl:
+    case OpKind::kWaitFlagHeld:
+      co_await WaitFlag(sim, w, t, op.kind != OpKind::kWaitFlag, op.kind == OpKind::kWaitFlagHeld);
+      break;
+    case OpKind::kLoadStore: {
+      co_await sim.Point("read", {w->var_id[t], Access::kRead});
+      const int x = w->var[t];
+      co_await sim.Point("write", {w->var_id[1 - t], Access::kWrite});
+      w->var[1 - t] = (x + 1) % 7;
+      break;
+    }
+    case OpKind::kCount:
+      break;
+    case OpKind::kAssert: {
+      co_await sim.Point("read", {w->var_id[t], Access::kRead});
+      const int v = w->var[t];
+      DAXSIM_ASSERT(sim, v != 4, "var != 4");
+      break;
+    }
+  }
+}
+
+inline sim::Task<void> Actor(sim::Sim& sim, World* w, std::vector<Op> ops, int id) {
+  for (const Op& op : ops) co_await RunOp(sim, w, op, id);
+}
+
+inline rc::Gen<std::vector<Op>> GenActor() {
+  return rc::gen::container<std::vector<Op>>(
+      static_cast<size_t>(*rc::gen::inRange(1, 4)),
+      rc::gen::construct<Op>(rc::gen::cast<OpKind>(rc::gen::inRange(0, static_cast<int>(OpKind::kCount))),
+                             rc::gen::inRange(0, 2)));
+}
+
+inline sim::Target MakeTarget(const Program& p) {
+  sim::Target t;
+  t.name = "random_program";
+  t.build = [p](sim::Sim& s) {
+    auto w = std::make_unique<World>(s);
+    s.SetStateModel(w.get());
+    for (size_t a = 0; a < p.size(); ++a) {
+      s.Spawn("T" + std::to_string(a), Actor(s, w.get(), p[a], static_cast<int>(a)));
+    }
+    return w;
+  };
+  return t;
+}
+
+}  // namespace daxsim::props::random_program
