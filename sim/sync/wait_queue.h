@@ -70,6 +70,21 @@ class WaitTable {
   // Buckets are created on first use; a bucket's object id depends only on its number.
   WaitQueue& Bucket(uint64_t key);
   int bits() const { return bits_; }
+  // For StateModel implementations: every bucket made so far, in bucket order; and the digest
+  // of the bucket whose object id is `id` (false if `id` is not one of this table's buckets).
+  uint64_t Digest() const {
+    uint64_t h = Mix(first_, 0x7ab1e);
+    for (const auto& [bucket, q] : queues_) {
+      if (q.size() > 0) h = Mix(Mix(h, bucket), q.Digest());  // made but empty = never made
+    }
+    return h;
+  }
+  bool ObjectDigest(ObjectId id, uint64_t* out) const {
+    if (id < first_ || id >= first_ + (ObjectId{1} << bits_)) return false;
+    const auto it = queues_.find(static_cast<uint32_t>(id - first_));
+    *out = it == queues_.end() ? Mix(id, 0) : it->second.Digest();  // empty: Mix(id, 0) too
+    return true;
+  }
 
  private:
   Sim* sim_;
