@@ -112,6 +112,8 @@ struct SimOptions {
   int spurious_wakeups = 0;      // up to this many sleeps per execution may return without a
                                  // wake-up (each sleep is then a choice); 0 = off
   bool lockdep = true;           // lock-class order checking
+  bool stateful = false;         // digest continuations for a StateModel (stateful search only:
+                                 // it costs ObjectDigest calls on every step)
 };
 
 class Actor {
@@ -183,7 +185,10 @@ class Sim {
   void AddInvariant(std::string name, Check check, bool every_step = true);
 
   // Stateful exploration: the world's digests (set by the world's builder; null = none).
-  void SetStateModel(const StateModel* model) { state_model_ = model; }
+  // Ignored unless options().stateful.
+  void SetStateModel(const StateModel* model) {
+    state_model_ = options_.stateful ? model : nullptr;
+  }
   bool has_state_model() const { return state_model_ != nullptr; }
   const StateModel* state_model() const { return state_model_; }
   // The state at this decision point: world, every actor's continuation, pending operation,

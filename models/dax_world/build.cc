@@ -9,6 +9,7 @@ namespace daxsim::models {
 std::unique_ptr<DaxWorld> BuildDaxWorld(sim::Sim& sim, const DaxModelConfig& config,
                                         const workload::Workload& w) {
   auto world = std::make_unique<DaxWorld>(sim, config, w);
+  sim.SetStateModel(world.get());  // used only by stateful search (SimOptions::stateful)
   for (const auto& f : w.files) {
     fs::Inode* ip = world->fs().CreateFile(f.name, f.size);
     for (const auto& e : f.extents) {

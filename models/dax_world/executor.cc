@@ -25,16 +25,7 @@ std::string Hex(uint64_t v) {
 }
 
 // Per actor: its mappings by name, and its pins by (mapping, page offset).
-struct ActorState {
-  size_t index;
-  // clwb'ed ranges of MAP_SYNC mappings since the last sfence: (ino, offset, len, generation).
-  struct Flushed {
-    uint64_t ino, offset, len, generation;
-  };
-  std::vector<Flushed> flushed;
-  std::map<std::string, vm::Vma*> maps;
-  std::map<std::pair<std::string, uint64_t>, vm::Pfn> pinned;
-};
+using ActorState = DaxWorld::ActorState;
 
 void Result(DaxWorld* w, DaxWorld::UserResult r) {
   if (w->on_result) w->on_result(r);  // props/dax/results.cc
@@ -167,21 +158,24 @@ sim::Task<void> Execute(sim::Sim& sim, DaxWorld* w, vm::Mm* mm, ActorState* st, 
       const bool write = op.code == OpCode::kStore;
       vm::Vma* vma = st->maps.at(op.map);
       std::vector<uint8_t> got;
-      const int64_t start = sim.step_count();
       const auto* file = static_cast<fs::Inode*>(vma->ops);
-      const uint64_t size_before = file->i_size();
-      const uint64_t truncates_before = w->truncates[file->ino()];
+      // Oracle snapshots live in the world (ActorState), not in locals: state caching digests
+      // the world, and these are read outside any footprint.
+      st->op_start = sim.step_count();
+      st->size_before = file->i_size();
+      st->truncates_before = w->truncates[file->ino()];
       const vm::AccessResult r = co_await Access_(w, mm, vma, op.offset, op.length, write,
                                                   static_cast<uint8_t>(op.value), &got);
       const uint64_t last = vma->PgoffOf(vma->start) * vm::PAGE_SIZE + op.offset + op.length - 1;
-      const bool inside = truncates_before == w->truncates[file->ino()] &&
-                          last < std::min(size_before, file->i_size());
+      const bool inside = st->truncates_before == w->truncates[file->ino()] &&
+                          last < std::min(st->size_before, file->i_size());
       if (!vma->shared || r.kind != vm::AccessResult::kOk) {
         w->history_eligible = false;
       } else {
         w->history.push_back({st->index, file->ino(),
                               vma->PgoffOf(vma->start) * vm::PAGE_SIZE + op.offset, op.length,
-                              write, static_cast<uint8_t>(op.value), got, start, sim.step_count()});
+                              write, static_cast<uint8_t>(op.value), got, st->op_start,
+                              sim.step_count()});
       }
       sim.Emit(
           line + op.map + " " + Hex(op.offset) + " -> " + Signal(r) +
@@ -313,7 +307,7 @@ sim::Task<void> Execute(sim::Sim& sim, DaxWorld* w, vm::Mm* mm, ActorState* st, 
     case OpCode::kWrite: {
       fs::Inode* ip = fs.Find(op.file);
       std::vector<uint8_t> buf(op.length, static_cast<uint8_t>(op.value));
-      const int64_t start = sim.step_count();
+      st->op_start = sim.step_count();
       int64_t n;
       if (op.code == OpCode::kWrite) {
         TouchRange(w, ip, op.offset, op.length, true);
@@ -338,8 +332,8 @@ sim::Task<void> Execute(sim::Sim& sim, DaxWorld* w, vm::Mm* mm, ActorState* st, 
       } else {
         w->history.push_back({st->index, ip->ino(), op.offset, op.length, op.code == OpCode::kWrite,
                               static_cast<uint8_t>(op.value),
-                              op.code == OpCode::kWrite ? std::vector<uint8_t>() : buf, start,
-                              sim.step_count()});
+                              op.code == OpCode::kWrite ? std::vector<uint8_t>() : buf,
+                              st->op_start, sim.step_count()});
       }
       sim.Emit(line + op.file + " " + Hex(op.offset) + " -> " + std::to_string(n));
       break;
@@ -414,7 +408,7 @@ sim::Task<void> Execute(sim::Sim& sim, DaxWorld* w, vm::Mm* mm, ActorState* st, 
 sim::Task<void> RunActor(sim::Sim& sim, DaxWorld* w, size_t index) {
   const workload::Actor& a = w->workload().actors[index];
   vm::Mm* mm = w->mm(a.mm);
-  ActorState st;
+  ActorState& st = w->actor_states.at(index);
   st.index = index;
   st.maps = w->setup_maps[a.mm];
   for (size_t i = workload::SetupOpCount(a); i < a.ops.size(); ++i) {

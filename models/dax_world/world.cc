@@ -24,7 +24,9 @@ DaxWorld::DaxWorld(sim::Sim& sim, const DaxModelConfig& config, const workload::
       phys_(sim, &pmem_),
       vm_(sim, phys_, config.bugs),
       dax_(sim, vm_, pmem_, config.wait_table_bits, config.bugs),
-      fs_(sim, vm_, dax_, pmem_, config.fs) {}
+      fs_(sim, vm_, dax_, pmem_, config.fs) {
+  actor_states.resize(w.actors.size());
+}
 
 std::vector<uint8_t> DaxWorld::ReadFilePage(const fs::Inode& ip, uint64_t page) const {
   std::vector<uint8_t> out(vm::PAGE_SIZE, 0);

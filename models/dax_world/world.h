@@ -32,7 +32,7 @@ struct DaxModelConfig {
   BugSet bugs;  // switched-on mutants (models/bugs); fs.bugs carries the same set
 };
 
-class DaxWorld : public sim::World {
+class DaxWorld : public sim::World, public sim::StateModel {
  public:
   static constexpr vm::Pfn kBasePfn = 0x100000;  // 4 GiB, PMD aligned
 
@@ -48,6 +48,29 @@ class DaxWorld : public sim::World {
   vm::Mm* mm(const std::string& name) { return mms_.at(name).get(); }
   const std::map<std::string, std::unique_ptr<vm::Mm>>& mms() const { return mms_; }
   std::map<std::string, std::unique_ptr<vm::Mm>>& mutable_mms() { return mms_; }
+
+  // A workload actor's executor state. It lives here, not in the actor's frame, because parts
+  // of it are read outside any footprint (oracle snapshots): the world digest must cover them.
+  struct ActorState {
+    size_t index = 0;
+    // clwb'ed ranges of MAP_SYNC mappings since the last sfence: (ino, offset, len, generation).
+    struct Flushed {
+      uint64_t ino, offset, len, generation;
+    };
+    std::vector<Flushed> flushed;
+    std::map<std::string, vm::Vma*> maps;
+    std::map<std::pair<std::string, uint64_t>, vm::Pfn> pinned;
+    // The current load/store/read/write: its first step, and i_size and the file's truncate
+    // count when it started (for I9 and the linearizability history).
+    int64_t op_start = 0;
+    uint64_t size_before = 0, truncates_before = 0;
+  };
+  std::vector<ActorState> actor_states;  // by workload actor, sized at construction
+
+  // StateModel (stateful search): all of the above and every component's digest; an object's
+  // digest from the component that owns it (the whole world for an unknown one).
+  uint64_t WorldDigest() const override;
+  uint64_t ObjectDigest(sim::ObjectId id) const override;
 
   // Mappings made at setup, by mm then name.
   std::map<std::string, std::map<std::string, vm::Vma*>> setup_maps;

@@ -89,6 +89,11 @@ class Dax {
   sim::Task<void> UnlockEntry(DaxInode& inode, uint64_t index, uint64_t entry);
 
   sim::WaitTable& wait_table() { return wait_table_; }
+  // For StateModel implementations: the wait table is Dax's only mutable state (the entries
+  // live in each inode's mapping, digested by the filesystem).
+  uint64_t Digest() const;
+  // A wait-table bucket's object -> its queue's digest; false for any other id.
+  bool ObjectDigest(sim::ObjectId id, uint64_t* out) const;
   nvdimm::Pmem& pmem() { return *pmem_; }
   vm::Vm& vm() { return *vm_; }
 

@@ -28,6 +28,14 @@ Dax::Dax(sim::Sim& sim, vm::Vm& vm, nvdimm::Pmem& pmem, int wait_table_bits, Bug
       wait_table_(sim, "wait_table", wait_table_bits),
       bugs_(bugs) {}
 
+// Only wait_table_ changes: sim_, vm_ and pmem_ are fixed pointers to layers that digest
+// themselves, and bugs_ is fixed for the run.
+uint64_t Dax::Digest() const { return wait_table_.Digest(); }
+
+bool Dax::ObjectDigest(sim::ObjectId id, uint64_t* out) const {
+  return wait_table_.ObjectDigest(id, out);
+}
+
 // xas_find_conflict() for an order-`order` request at index.
 Dax::Found Dax::Lookup(vm::Xarray& xa, uint64_t index, unsigned order) const {
   Found f;

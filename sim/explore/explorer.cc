@@ -130,9 +130,11 @@ void Fold(Shared* shared, PartResult* out) {
   out->stats.erase(out->stats.begin(), out->stats.begin() + static_cast<std::ptrdiff_t>(n));
 }
 
-void RunPart(const Target& target, const ExploreOptions& o, int job, Partition part, int split,
-             int64_t pct_steps, int64_t executions_max, Clock::time_point deadline, Shared* shared,
-             PartResult* out) {
+void RunPart(const Target& target, const ExploreOptions& options, int job, Partition part,
+             int split, int64_t pct_steps, int64_t executions_max, Clock::time_point deadline,
+             Shared* shared, PartResult* out) {
+  ExploreOptions o = options;
+  o.sim.stateful = o.strategy == StrategyKind::kStateful;
   std::unique_ptr<SearchStrategy> strategy = MakeStrategy(o, part, split, pct_steps);
   Sim sim(o.sim);
   int64_t counted = 0;

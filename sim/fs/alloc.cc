@@ -1,6 +1,7 @@
 #include "sim/fs/alloc.h"
 
 #include "sim/check.h"
+#include "sim/digest.h"
 
 namespace daxsim::fs {
 
@@ -56,6 +57,30 @@ void BlockAllocator::Free(uint64_t block, uint64_t len) {
 
 void BlockAllocator::MarkUsed(uint64_t block, uint64_t len) {
   for (uint64_t b = block; b < block + len; ++b) used_[b] = true;
+}
+
+uint64_t MixBitmap(uint64_t h, const std::vector<bool>& bits) {
+  h = sim::Mix(h, bits.size());
+  bool prev = false;
+  for (uint64_t b = 0; b < bits.size(); ++b) {
+    if (bits[b] != prev) h = sim::Mix(h, b);
+    prev = bits[b];
+  }
+  return h;
+}
+
+// No cursor or hint to cover: Alloc() is first-fit from first_ every time. first_ and
+// pmd_align_ are fixed at construction and mixed in for completeness.
+uint64_t BlockAllocator::Digest() const {
+  uint64_t h = sim::Mix(sim::Mix(sim::Mix(obj_, first_), pmd_align_), track_busy_);
+  h = MixBitmap(h, used_);
+  return sim::Mix(MixBitmap(h, busy_), busy_count_);
+}
+
+bool BlockAllocator::ObjectDigest(sim::ObjectId id, uint64_t* out) const {
+  if (id != obj_) return false;
+  *out = Digest();
+  return true;
 }
 
 }  // namespace daxsim::fs

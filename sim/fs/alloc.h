@@ -14,6 +14,10 @@
 
 namespace daxsim::fs {
 
+// Mixes a bitmap into h as its size and the positions where the bit flips (run boundaries):
+// deterministic and O(runs) after one scan, instead of one Mix per bit.
+uint64_t MixBitmap(uint64_t h, const std::vector<bool>& bits);
+
 class BlockAllocator {
  public:
   BlockAllocator(sim::Sim& sim, uint64_t first_block, uint64_t blocks, bool pmd_align);
@@ -32,6 +36,10 @@ class BlockAllocator {
   uint64_t blocks() const { return used_.size(); }
   void Reset();  // everything free (recovery rebuilds from the extent maps)
   sim::ObjectId object() const { return obj_; }
+  // For StateModel implementations: free space, busy extents and the busy-tracking mode.
+  uint64_t Digest() const;
+  // The "agf" object (object()) digests to Digest(); false for any other id.
+  bool ObjectDigest(sim::ObjectId id, uint64_t* out) const;
 
  private:
   uint64_t first_;

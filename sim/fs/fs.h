@@ -32,6 +32,8 @@ struct Extent {
   bool unwritten = false;
 };
 using ExtentMap = std::map<uint64_t, Extent>;  // by first file block
+// Mixes an extent map into h: its size, then each (file block, device block, length, unwritten).
+uint64_t MixExtents(uint64_t h, const ExtentMap& extents);
 
 struct FsParams {
   FsKind kind = FsKind::kXfs;
@@ -70,6 +72,13 @@ class Inode : public dax::DaxInode, public vm::VmOperations {
   // First mapped file block at or after fsb (for hole lengths).
   uint64_t NextMapped(uint64_t fsb) const;
 
+  // For StateModel implementations: ino, size, extents, pinned, the three rwsems and the mapping
+  // (its entry XArray, xa_lock, i_mmap_rwsem and i_mmap list). The name: Filesystem::Digest.
+  uint64_t Digest() const;
+  // The i_size object -> i_size; each rwsem -> Mix(its digest, MetadataDigest()); the mapping's
+  // objects via AddressSpace::ObjectDigest; false for any other id.
+  bool ObjectDigest(sim::ObjectId id, uint64_t* out) const;
+
   sim::RwSem i_rwsem;          // IOLOCK / inode_lock
   sim::RwSem invalidate_lock;  // xfs MMAPLOCK, ext4 i_mmap_sem, ext2 dax_sem
   sim::RwSem ilock;            // xfs ILOCK, ext4 i_data_sem, ext2 truncate_mutex
@@ -83,6 +92,7 @@ class Inode : public dax::DaxInode, public vm::VmOperations {
   sim::Task<uint32_t> FilemapFault(vm::VmFault& vmf, bool write_fault);
   void MapExtent(uint64_t fsb, const Extent& e);  // in-core, merging nothing
   void UnmapBlocks(uint64_t fsb, uint64_t len, std::vector<Extent>* freed);
+  uint64_t MetadataDigest() const;  // what the inode locks protect: size, extents, pinned
 
   Filesystem* fs_;
   std::string name_;
@@ -162,6 +172,14 @@ class Filesystem {
   // open handle (exclusive).
   sim::RwSem& journal_handle() { return journal_handle_; }
 
+  // For StateModel implementations: every inode in ino order (and the namespace), the
+  // allocator, the log (CIL vs durable metadata, pinned inodes), the jbd2 handle rwsem, and the
+  // per-block zeroing state.
+  uint64_t Digest() const;
+  // The log object -> LogDigest(); "agf" -> the allocator; the jbd2 handle rwsem -> Mix(its
+  // digest, LogDigest()); then each inode's objects; false for any other id.
+  bool ObjectDigest(sim::ObjectId id, uint64_t* out) const;
+
  private:
   friend class Inode;
   friend class XfsReadIomapOps;
@@ -178,6 +196,8 @@ class Filesystem {
   // xfs_trans_commit(): the inode's in-core size and extent map go to the CIL (committed_), to
   // become durable at the next log force; the inode is pinned until then.
   void TransCommit(Inode* ip);
+  // The log's state: committed_ (CIL), durable_, log_forces_ and which inodes are pinned.
+  uint64_t LogDigest() const;
 
   struct Durable {
     uint64_t size = 0;

@@ -61,6 +61,41 @@ void Inode::UnmapBlocks(uint64_t fsb, uint64_t len, std::vector<Extent>* freed) 
   extents_ = std::move(out);
 }
 
+// ---- digests ----
+
+uint64_t MixExtents(uint64_t h, const ExtentMap& extents) {
+  h = sim::Mix(h, extents.size());
+  for (const auto& [fsb, e] : extents) {
+    h = sim::Mix(sim::Mix(sim::Mix(sim::Mix(h, fsb), e.block), e.len), e.unwritten);
+  }
+  return h;
+}
+
+uint64_t Inode::MetadataDigest() const {
+  return sim::Mix(MixExtents(sim::Mix(ino_, size_), extents_), pinned_);
+}
+
+// name_ is in Filesystem::Digest's namespace part; fs_ and size_obj_ are fixed at construction.
+uint64_t Inode::Digest() const {
+  uint64_t h = sim::Mix(MetadataDigest(), i_rwsem.Digest());
+  h = sim::Mix(sim::Mix(h, invalidate_lock.Digest()), ilock.Digest());
+  return sim::Mix(h, mapping_.Digest());
+}
+
+bool Inode::ObjectDigest(sim::ObjectId id, uint64_t* out) const {
+  if (id == size_obj_) {
+    *out = sim::Mix(size_obj_, size_);  // i_size_read(): the size alone
+    return true;
+  }
+  for (const sim::RwSem* sem : {&i_rwsem, &invalidate_lock, &ilock}) {
+    if (id == sem->id()) {
+      *out = sim::Mix(sem->Digest(), MetadataDigest());
+      return true;
+    }
+  }
+  return mapping_.ObjectDigest(id, out);
+}
+
 // ---- faults ----
 
 bool Inode::HugeFaults() const { return fs_->traits().huge_faults; }

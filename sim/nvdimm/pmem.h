@@ -187,6 +187,12 @@ class Pmem {
   // writes cost O(runs) memory.
   size_t SparseFillCount() const { return fills_.size(); }
 
+  // ---- Digests for stateful exploration (sim/digest.h; pmem_digest.cc) ----
+  // Every mutable state a later operation or check can observe, as stored, in address order.
+  uint64_t Digest() const;
+  // What a load/store/flush of `page` (a pgoff < pages()) observes, with device-wide access state.
+  uint64_t PageDigest(uint64_t page) const;
+
  private:
   using Line = std::array<uint8_t, kLineSize>;
   using PageBytes = std::array<uint8_t, kPageSize>;
@@ -284,10 +290,11 @@ class Pmem {
   // Sorted, disjoint, non-empty page runs, equal neighbours merged. A vector: runs are few (one
   // per zeroed extent), and it keeps sizeof(Pmem) small.
   std::vector<PageFill> fills_;
-  std::set<uint64_t> badblocks_;             // pgoffs
-  std::set<uint64_t> latent_;                // pgoffs with media errors not yet scrubbed
-  std::set<uint64_t> poisoned_;              // pfns
-  mutable int64_t direct_access_calls_ = 0;  // statistics only, never read by the model
+  std::set<uint64_t> badblocks_;  // pgoffs
+  std::set<uint64_t> latent_;     // pgoffs with media errors not yet scrubbed
+  std::set<uint64_t> poisoned_;   // pfns
+  // Statistics only, never read by the model (a cost report reads it): left out of Digest().
+  mutable int64_t direct_access_calls_ = 0;
 };
 
 }  // namespace daxsim::nvdimm

@@ -1,10 +1,31 @@
 #include "sim/vm/mm.h"
 
 #include <algorithm>
+#include <iterator>
 
 #include "sim/check.h"
+#include "sim/digest.h"
 
 namespace daxsim::vm {
+namespace {
+
+using sim::Mix;
+
+// A none PMD that was never written, or was cleared to Pmd{}: the code reads it as absent.
+bool IsNonePmd(const Pmd& p) {
+  return p.kind == Pmd::Kind::kNone && p.pfn == 0 && !p.write && !p.dirty && !p.zero;
+}
+
+uint64_t MixPmd(uint64_t h, const Pmd& p) {
+  h = Mix(h, static_cast<uint64_t>(p.kind) | uint64_t{p.write} << 8 | uint64_t{p.dirty} << 9);
+  return Mix(Mix(h, p.zero), p.pfn);
+}
+
+uint64_t MixPte(uint64_t h, const Pte& p) {
+  return Mix(Mix(h, p.pfn), p.write | uint64_t{p.dirty} << 1 | uint64_t{p.special} << 2);
+}
+
+}  // namespace
 
 const Pmd PageTable::kNonePmd{};
 
@@ -72,6 +93,99 @@ sim::Spinlock& Mm::pte_lock(uint64_t addr) {
              .first;
   }
   return it->second;
+}
+
+uint64_t PageTable::Digest() const {
+  uint64_t pmds = 0;
+  for (const auto& e : pmds_) pmds += IsNonePmd(e.second) ? 0 : 1;
+  uint64_t h = Mix(0x7074, pmds);
+  for (const auto& [index, p] : pmds_) {
+    if (!IsNonePmd(p)) h = MixPmd(Mix(h, index), p);
+  }
+  h = Mix(h, ptes_.size());
+  for (const auto& [vpn, p] : ptes_) h = MixPte(Mix(h, vpn), p);
+  return h;
+}
+
+uint64_t PageTable::SlotDigest(int pmd_slot) const {
+  DAXSIM_CHECK(pmd_slot >= 0);
+  const uint64_t slot = static_cast<uint64_t>(pmd_slot);
+  auto pmd = pmds_.find(slot);
+  uint64_t h = Mix(0x736c6f74, slot);
+  h = pmd == pmds_.end() ? MixPmd(h, kNonePmd) : MixPmd(h, pmd->second);
+  const auto begin = ptes_.lower_bound(slot * PTRS_PER_PMD);
+  const auto end = ptes_.lower_bound((slot + 1) * PTRS_PER_PMD);
+  h = Mix(h, static_cast<uint64_t>(std::distance(begin, end)));
+  for (auto it = begin; it != end; ++it) h = MixPte(Mix(h, it->first), it->second);
+  return h;
+}
+
+uint64_t AddressSpace::IMmapDigest() const {
+  uint64_t h = Mix(0x696d6d6170, i_mmap.size());
+  for (const Vma* v : i_mmap) h = Mix(sim::MixString(h, v->mm->name()), v->start);
+  return h;
+}
+
+uint64_t AddressSpace::Digest() const {
+  const uint64_t h = Mix(Mix(ino_, i_pages.Digest()), i_pages.xa_lock.Digest());
+  return Mix(Mix(h, i_mmap_rwsem.Digest()), IMmapDigest());
+}
+
+bool AddressSpace::ObjectDigest(sim::ObjectId id, uint64_t* out) const {
+  if (id == i_pages.xa_lock.id()) {
+    *out = Mix(i_pages.xa_lock.Digest(), i_pages.Digest());
+  } else if (id == i_mmap_rwsem.id()) {
+    *out = Mix(i_mmap_rwsem.Digest(), IMmapDigest());
+  } else {
+    return false;
+  }
+  return true;
+}
+
+// Left out: Vma::ops (fixed by the mapping's filesystem; a pointer) and Vma::mm (always this).
+uint64_t Mm::VmaListDigest() const {
+  uint64_t h = Mix(0x766d61, vmas.size());
+  for (const auto& v : vmas) {
+    h = Mix(Mix(Mix(h, v->start), v->end), v->pgoff);
+    h = Mix(h, uint64_t{v->shared} | uint64_t{v->writable} << 1 | uint64_t{v->sync} << 2);
+    h = sim::MixString(Mix(h, v->mapping != nullptr ? v->mapping->ino() : 0), v->name);
+  }
+  return Mix(h, next_addr_);
+}
+
+// A lock's digest is its id and owner; the id is fixed by the slot, so a free lock and one not
+// made yet (pte_lock() makes them on first use) digest as the same constant.
+uint64_t Mm::PteLockDigest(int slot) const {
+  auto it = pte_locks_.find(static_cast<uint64_t>(slot));
+  if (it == pte_locks_.end() || it->second.owner() == sim::kNoActor) return 0x66726565;
+  return it->second.Digest();
+}
+
+int Mm::PmdIndexOfSlot(int slot) {
+  return static_cast<int>(PageTable::PmdIndex(kMmapBase)) + slot;  // as PtObject(), pte_lock()
+}
+
+uint64_t Mm::Digest() const {
+  uint64_t h = Mix(Mix(sim::MixString(0x6d6d, name_), VmaListDigest()), pt.Digest());
+  h = Mix(Mix(h, mmap_lock.Digest()), pmd_lock.Digest());
+  for (int i = 0; i < kPmdSlots; ++i) h = Mix(h, PteLockDigest(i));
+  return h;
+}
+
+bool Mm::ObjectDigest(sim::ObjectId id, uint64_t* out) const {
+  if (id >= pt_first_ && id - pt_first_ < static_cast<sim::ObjectId>(kPmdSlots)) {
+    *out = pt.SlotDigest(PmdIndexOfSlot(static_cast<int>(id - pt_first_)));
+  } else if (id >= ptl_first_ && id - ptl_first_ < static_cast<sim::ObjectId>(kPmdSlots)) {
+    const int slot = static_cast<int>(id - ptl_first_);
+    *out = Mix(PteLockDigest(slot), pt.SlotDigest(PmdIndexOfSlot(slot)));  // it guards the slot
+  } else if (id == pmd_lock.id()) {
+    *out = Mix(pmd_lock.Digest(), pt.Digest());
+  } else if (id == mmap_lock.id()) {
+    *out = Mix(mmap_lock.Digest(), VmaListDigest());
+  } else {
+    return false;
+  }
+  return true;
 }
 
 }  // namespace daxsim::vm

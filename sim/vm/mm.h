@@ -36,8 +36,13 @@ class AddressSpace {
   std::vector<struct Vma*> i_mmap;
   const std::string& name() const { return name_; }
   uint64_t ino() const { return ino_; }
+  // i_pages, xa_lock, i_mmap_rwsem and the i_mmap list in order (a VMA as its mm's name, start).
+  uint64_t Digest() const;
+  // xa_lock: with the tree it protects; i_mmap_rwsem: with the i_mmap list; false for others.
+  bool ObjectDigest(sim::ObjectId id, uint64_t* out) const;
 
  private:
+  uint64_t IMmapDigest() const;  // the i_mmap list, in order
   std::string name_;
   uint64_t ino_;
 };
@@ -106,12 +111,21 @@ class Mm {
   sim::ObjectId PtObject(uint64_t addr) const;
   sim::Spinlock& pte_lock(uint64_t addr);  // pte_lockptr()
 
+  // Name, VMAs, page table, mmap_lock, pmd_lock, held PTE locks and the next mmap address.
+  uint64_t Digest() const;
+  // A "pt" or "pte_lock" slot, pmd_lock or mmap_lock, with what it protects; false for others.
+  bool ObjectDigest(sim::ObjectId id, uint64_t* out) const;
+
   sim::RwSem mmap_lock;
   sim::Spinlock pmd_lock;  // pmd_lock()
   PageTable pt;
   std::vector<std::unique_ptr<Vma>> vmas;
 
  private:
+  uint64_t VmaListDigest() const;          // the VMAs in order and next_addr_ (under mmap_lock)
+  uint64_t PteLockDigest(int slot) const;  // a free PTE lock digests as one never made
+  static int PmdIndexOfSlot(int slot);     // the PageTable PMD index of footprint slot `slot`
+
   sim::Sim* sim_;
   std::string name_;
   sim::ObjectId pt_first_;

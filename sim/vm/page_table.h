@@ -52,6 +52,10 @@ class PageTable {
 
   const std::map<uint64_t, Pmd>& pmds() const { return pmds_; }
   const std::map<uint64_t, Pte>& ptes() const { return ptes_; }
+  // Every PMD that is not none and every present PTE, in address order.
+  uint64_t Digest() const;
+  // One PMD slot (pmd_slot: PmdIndex(addr), a key of pmds()) and the PTEs under it.
+  uint64_t SlotDigest(int pmd_slot) const;
 
  private:
   static const Pmd kNonePmd;

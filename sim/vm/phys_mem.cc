@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "sim/check.h"
+#include "sim/digest.h"
 
 namespace daxsim::vm {
 
@@ -80,6 +81,43 @@ void PhysMem::put_page(Pfn pfn) {
     refs_.erase(it);
     if (unmapped_anon_.erase(pfn)) anon_.erase(pfn);
   }
+}
+
+uint64_t PhysMem::PfnDigest(Pfn pfn) const {
+  uint64_t h = sim::Mix(sim::Mix(pfn, static_cast<uint64_t>(page_ref_count(pfn))),
+                        unmapped_anon_.count(pfn));
+  auto it = anon_.find(pfn);
+  if (it == anon_.end()) return sim::Mix(h, 0);  // not an anonymous page, or freed
+  const std::vector<uint8_t>& bytes = it->second;
+  h = sim::Mix(h, bytes.size() + 1);
+  for (size_t w = 0; w < bytes.size(); w += 8) {  // little-endian words, the last zero-padded
+    uint64_t v = 0;
+    for (size_t i = 0; i < 8 && w + i < bytes.size(); ++i) v |= uint64_t{bytes[w + i]} << (8 * i);
+    h = sim::Mix(h, v);
+  }
+  return h;
+}
+
+uint64_t PhysMem::Digest() const {
+  uint64_t h = sim::Mix(sim::Mix(0x7068, next_anon_), anon_.size());
+  for (const auto& [pfn, bytes] : anon_) h = sim::Mix(h, PfnDigest(pfn));
+  h = sim::Mix(h, refs_.size());
+  for (const auto& [pfn, n] : refs_) h = sim::Mix(sim::Mix(h, pfn), static_cast<uint64_t>(n));
+  h = sim::Mix(h, unmapped_anon_.size());
+  for (Pfn pfn : unmapped_anon_) h = sim::Mix(h, pfn);
+  return h;
+}
+
+bool PhysMem::ObjectDigest(sim::ObjectId id, uint64_t* out) const {
+  if (id >= dev_first_ && id - dev_first_ < pmem_->pages()) {
+    const uint64_t pgoff = id - dev_first_;
+    *out = sim::Mix(pmem_->PageDigest(pgoff), PfnDigest(pmem_->PgoffToPfn(pgoff)));
+  } else if (id >= anon_first_ && id - anon_first_ < static_cast<sim::ObjectId>(kAnonPagesMax)) {
+    *out = PfnDigest(kAnonPfnBase + (id - anon_first_));
+  } else {
+    return false;
+  }
+  return true;
 }
 
 }  // namespace daxsim::vm

@@ -39,7 +39,14 @@ class PhysMem {
   void get_page(Pfn pfn) { refs_[pfn]++; }
   void put_page(Pfn pfn);
 
+  // Anonymous pages (content, liveness, the allocation cursor) and every page's references and
+  // unmapped-while-pinned state; not the Pmem, which the world digests separately.
+  uint64_t Digest() const;
+  // "page" objects: the Pmem's PageDigest plus references; "anon": that page; false otherwise.
+  bool ObjectDigest(sim::ObjectId id, uint64_t* out) const;
+
  private:
+  uint64_t PfnDigest(Pfn pfn) const;  // one page's PhysMem-side state: references, anon content
   nvdimm::Pmem* pmem_;
   sim::ObjectId dev_first_;
   sim::ObjectId anon_first_;

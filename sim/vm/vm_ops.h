@@ -28,6 +28,8 @@ class Vm {
   const BugSet& bugs() const { return bugs_; }
   sim::Sim& sim() { return *sim_; }
   PhysMem& phys() { return *phys_; }
+  // A constant: a Vm holds no mutable state (sim, phys and bugs are fixed at construction).
+  uint64_t Digest() const { return 0x566d; }
 
   // ---- fault dispatch (caller holds mmap_lock for read) ----
   sim::Task<uint32_t> HandleMmFault(Vma* vma, uint64_t addr, uint32_t flags);

@@ -78,4 +78,16 @@ std::vector<uint64_t> Xarray::Marked(XaMark m, uint64_t first, uint64_t last) co
   return out;
 }
 
+uint64_t Xarray::Digest() const {
+  uint64_t h = sim::Mix(0x78617272, slots_.size());
+  for (const auto& [key, s] : slots_) {
+    h = sim::Mix(sim::Mix(sim::Mix(sim::Mix(h, key), s.index), s.order), s.value);
+  }
+  for (const std::set<uint64_t>* marks : {&dirty_, &towrite_}) {
+    h = sim::Mix(h, marks->size());
+    for (uint64_t index : *marks) h = sim::Mix(h, index);
+  }
+  return h;
+}
+
 }  // namespace daxsim::vm

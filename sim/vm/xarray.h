@@ -11,6 +11,7 @@
 #include <set>
 #include <vector>
 
+#include "sim/digest.h"
 #include "sim/sim.h"
 #include "sim/sync/spinlock.h"
 
@@ -42,6 +43,8 @@ class Xarray {
   std::vector<uint64_t> Marked(XaMark m, uint64_t first, uint64_t last) const;
   size_t size() const { return slots_.size(); }
   const std::map<uint64_t, Slot>& slots() const { return slots_; }
+  // Every slot (index, order, value) and every DIRTY / TOWRITE mark, in index order; not xa_lock.
+  uint64_t Digest() const;
 
   sim::Spinlock xa_lock;
 

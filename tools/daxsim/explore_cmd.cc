@@ -206,6 +206,7 @@ void PrintHuman(const ExploreRequest& r, const sim::Target& target, const sim::E
   out << "executions: " << res.executions << "\n";
   out << "steps: " << res.steps << "\n";
   out << "redundant executions: " << res.redundant << "\n";
+  if (o.strategy == sim::StrategyKind::kStateful) out << "states: " << res.states << "\n";
   out << "violations: " << res.violations << "\n";
   out << "search: " << Completeness(res) << "\n";
   out << absl::StrFormat("wall time: %.3f s\n", res.wall_s);
@@ -238,6 +239,7 @@ std::string JsonSummary(const ExploreRequest& r, const sim::Target& target,
   j.Add("spurious_wakeups", o.sim.spurious_wakeups).Add("steps_max", o.sim.steps_max);
   j.Add("executions", res.executions).Add("steps", res.steps);
   j.Add("redundant_executions", res.redundant).Add("violations", res.violations);
+  j.Add("states", res.states);
   j.Add("complete", res.complete);
   j.Add("bound", res.bound >= 0 ? std::optional<int64_t>(res.bound) : std::nullopt);
   j.Add("completeness", Completeness(res));

@@ -1,0 +1,102 @@
+// The DAX world's StateModel (stateful search, sim/explore/dfs.h): the world digest combines
+// every component's digest (device, physical pages, VM, DAX core, filesystem, each mm) with the
+// oracle state kept here (durability expectations, data owners, pins, the linearizability
+// history, each actor's executor state). Step numbers recorded by the oracles are digested by
+// rank: they are only ever compared with each other and with later step numbers, so two paths
+// that recorded them in the same order reach the same state.
+#include <algorithm>
+
+#include "models/dax_world/world.h"
+
+namespace daxsim::models {
+
+namespace {
+
+using sim::Mix;
+using sim::MixString;
+
+uint64_t MixBytes(uint64_t h, const std::vector<uint8_t>& bytes) {
+  h = Mix(h, bytes.size());
+  for (uint8_t b : bytes) h = Mix(h, b);
+  return h;
+}
+
+// A mapping an actor holds, by its place in its mm. The pointer may be stale (another thread
+// of the process unmapped it): it is only compared with the mm's live VMAs, never followed
+// unless it is one of them.
+uint64_t MixVma(uint64_t h, const vm::Mm& mm, const vm::Vma* vma) {
+  for (const auto& live : mm.vmas) {
+    if (live.get() == vma) return Mix(MixString(h, mm.name()), vma->start);
+  }
+  return Mix(h, 0xdead);
+}
+
+// The rank of `step` among `steps` (sorted, unique).
+uint64_t Rank(const std::vector<int64_t>& steps, int64_t step) {
+  return static_cast<uint64_t>(std::lower_bound(steps.begin(), steps.end(), step) -
+                               steps.begin());
+}
+
+}  // namespace
+
+uint64_t DaxWorld::WorldDigest() const {
+  uint64_t h = Mix(0xda7, pmem_.Digest());
+  h = Mix(h, phys_.Digest());
+  h = Mix(h, vm_.Digest());
+  h = Mix(h, dax_.Digest());
+  h = Mix(h, fs_.Digest());
+  for (const auto& [name, mm] : mms_) h = Mix(MixString(h, name), mm->Digest());
+  for (const Pin& p : pins) h = Mix(Mix(Mix(h, p.pfn), p.inode ? p.inode->ino() : 0), p.fsb);
+  for (const auto& [key, gen] : page_generation) h = Mix(Mix(Mix(h, key.first), key.second), gen);
+  for (const auto& [key, e] : durable) {
+    h = MixBytes(Mix(Mix(Mix(h, key.first), key.second), e.generation), e.content);
+  }
+  for (const DurableRange& r : durable_ranges) {
+    h = MixBytes(Mix(Mix(Mix(h, r.ino), r.offset), r.generation), r.bytes);
+  }
+  for (const auto& [block, o] : data_owner) h = Mix(Mix(Mix(h, block), o.ino), o.zero_count);
+  for (const auto& [key, n] : page_inflight) {
+    if (n != 0) h = Mix(Mix(Mix(h, key.first), key.second), static_cast<uint64_t>(n));
+  }
+  for (const auto& [ino, n] : truncates) h = Mix(Mix(h, ino), n);
+  h = Mix(h, (history_eligible ? 1u : 0u) | (crashed ? 2u : 0u) | (sim_end ? 4u : 0u));
+  // Step numbers by rank.
+  std::vector<int64_t> steps;
+  for (const HistoryOp& op : history) {
+    steps.push_back(op.start);
+    steps.push_back(op.end);
+  }
+  for (const ActorState& st : actor_states) steps.push_back(st.op_start);
+  std::sort(steps.begin(), steps.end());
+  steps.erase(std::unique(steps.begin(), steps.end()), steps.end());
+  for (const HistoryOp& op : history) {
+    h = Mix(Mix(Mix(Mix(h, op.actor), op.ino), op.offset), op.length);
+    h = MixBytes(Mix(Mix(h, op.write), op.value), op.result);
+    h = Mix(Mix(h, Rank(steps, op.start)), Rank(steps, op.end));
+  }
+  for (size_t i = 0; i < actor_states.size(); ++i) {
+    const ActorState& st = actor_states[i];
+    const vm::Mm& mm = *mms_.at(workload_->actors[i].mm);
+    h = Mix(Mix(h, st.index), Rank(steps, st.op_start));
+    h = Mix(Mix(h, st.size_before), st.truncates_before);
+    for (const ActorState::Flushed& f : st.flushed) {
+      h = Mix(Mix(Mix(Mix(h, f.ino), f.offset), f.len), f.generation);
+    }
+    for (const auto& [name, vma] : st.maps) h = MixVma(MixString(h, name), mm, vma);
+    for (const auto& [key, pfn] : st.pinned) h = Mix(Mix(MixString(h, key.first), key.second), pfn);
+  }
+  return h;
+}
+
+uint64_t DaxWorld::ObjectDigest(sim::ObjectId id) const {
+  uint64_t out = 0;
+  if (phys_.ObjectDigest(id, &out)) return out;
+  for (const auto& [name, mm] : mms_) {
+    if (mm->ObjectDigest(id, &out)) return out;
+  }
+  if (fs_.ObjectDigest(id, &out)) return out;
+  if (dax_.ObjectDigest(id, &out)) return out;
+  return WorldDigest();  // not claimed by a component: the whole world, conservatively
+}
+
+}  // namespace daxsim::models
