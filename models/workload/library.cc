@@ -94,75 +94,6 @@ actor C
   mmap m f len=2M
   load m 0x1000 len=8
 )"},
-    {"pmd_vs_n_pte_faults_2",
-     "scale family: one PMD load fault and 2 PTE write faults on odd pages of one 2 MiB range, "
-     "all in one wait-table bucket",
-     "issue 10 (scaling with actors); DAX.md §7 bug 12 (23c84eb78375)", R"(
-params wait_bits=1
-file f size=2M
-actor P1
-  mmap m f off=4K len=4K          # PTE-only mapping of index 1
-  store m 0 len=8 val=0x11
-actor P2
-  mmap m f off=12K len=4K          # PTE-only mapping of index 3
-  store m 0 len=8 val=0x12
-actor H
-  mmap m f len=2M                 # PMD-eligible mapping of the whole range
-  load m 0 len=8
-)"},
-    {"pmd_vs_n_pte_faults_4",
-     "scale family: one PMD load fault and 4 PTE write faults on odd pages of one 2 MiB range, "
-     "all in one wait-table bucket",
-     "issue 10 (scaling with actors); DAX.md §7 bug 12 (23c84eb78375)", R"(
-params wait_bits=1
-file f size=2M
-actor P1
-  mmap m f off=4K len=4K          # PTE-only mapping of index 1
-  store m 0 len=8 val=0x11
-actor P2
-  mmap m f off=12K len=4K          # PTE-only mapping of index 3
-  store m 0 len=8 val=0x12
-actor P3
-  mmap m f off=20K len=4K          # PTE-only mapping of index 5
-  store m 0 len=8 val=0x13
-actor P4
-  mmap m f off=28K len=4K          # PTE-only mapping of index 7
-  store m 0 len=8 val=0x14
-actor H
-  mmap m f len=2M                 # PMD-eligible mapping of the whole range
-  load m 0 len=8
-)"},
-    {"pmd_vs_n_pte_faults_7",
-     "scale family: one PMD load fault and 7 PTE write faults on odd pages of one 2 MiB range, "
-     "all in one wait-table bucket",
-     "issue 10 (scaling with actors); DAX.md §7 bug 12 (23c84eb78375)", R"(
-params wait_bits=1
-file f size=2M
-actor P1
-  mmap m f off=4K len=4K          # PTE-only mapping of index 1
-  store m 0 len=8 val=0x11
-actor P2
-  mmap m f off=12K len=4K          # PTE-only mapping of index 3
-  store m 0 len=8 val=0x12
-actor P3
-  mmap m f off=20K len=4K          # PTE-only mapping of index 5
-  store m 0 len=8 val=0x13
-actor P4
-  mmap m f off=28K len=4K          # PTE-only mapping of index 7
-  store m 0 len=8 val=0x14
-actor P5
-  mmap m f off=36K len=4K          # PTE-only mapping of index 9
-  store m 0 len=8 val=0x15
-actor P6
-  mmap m f off=44K len=4K          # PTE-only mapping of index 11
-  store m 0 len=8 val=0x16
-actor P7
-  mmap m f off=52K len=4K          # PTE-only mapping of index 13
-  store m 0 len=8 val=0x17
-actor H
-  mmap m f len=2M                 # PMD-eligible mapping of the whole range
-  load m 0 len=8
-)"},
     {"pmd_fault_vs_pte_fault",
      "one PMD write fault and one PTE write fault race on one 2 MiB range (exhaustive variant)",
      "S02 reduced; DAX.md §7 bugs 11, 12 (23c84eb78375)", R"(
@@ -511,12 +442,33 @@ std::string Suite(const char* name) {
   return "";
 }
 
+// The scale family (issue 10): N PTE-only mappings storing to pages 1, 3, 5, ..., one 2 MiB
+// mapping loading page 0, every entry in one wait-table bucket.
+std::string ScaleBody(int n) {
+  std::string body = "\nparams wait_bits=1\nfile f size=2M\n";
+  for (int i = 1; i <= n; ++i) {
+    absl::StrAppend(&body, "actor P", i, "\n  mmap m f off=", 4 * (2 * i - 1),
+                    "K len=4K\n  store m 0 len=8 val=", 0x10 + i, "\n");
+  }
+  absl::StrAppend(&body, "actor H\n  mmap m f len=2M\n  load m 0 len=8\n");
+  return body;
+}
+
 std::vector<NamedWorkload> Build() {
   std::vector<NamedWorkload> out;
-  for (const Entry& e : kEntries) {
-    std::string text = absl::StrCat("workload ", e.name, "\ndescription \"", e.description, "\"");
-    absl::StrAppend(&text, e.body);
-    out.push_back(NamedWorkload{e.name, e.description, e.source, std::move(text), Suite(e.name)});
+  auto add = [&out](const std::string& name, const std::string& description,
+                    const std::string& source, const std::string& body) {
+    std::string text = absl::StrCat("workload ", name, "\ndescription \"", description, "\"");
+    absl::StrAppend(&text, body);
+    out.push_back(NamedWorkload{name, description, source, std::move(text), Suite(name.c_str())});
+  };
+  for (const Entry& e : kEntries) add(e.name, e.description, e.source, e.body);
+  for (int n : {2, 4, 7}) {
+    add(absl::StrCat("pmd_vs_n_pte_faults_", n),
+        absl::StrCat("scale family: one PMD load fault and ", n,
+                     " PTE write faults on odd pages of one 2 MiB range, all in one wait-table "
+                     "bucket"),
+        "issue 10 (scaling with actors); DAX.md §7 bug 12 (23c84eb78375)", ScaleBody(n));
   }
   return out;
 }

@@ -36,6 +36,7 @@ Outcomes Explore(const sim::Target& t, sim::StrategyKind k, int bound) {
   o.budget_executions = 30000;
   o.sim.lockdep = false;
   o.sim.steps_max = 400;
+  o.sim.stateful = true;  // the stateless runs digest their final worlds too
   o.on_execution = [&](const sim::Sim& s) {
     if (s.violation().found()) out.violations.insert(s.violation().Signature());
     if (s.completed()) out.finals.insert(s.state_model()->WorldDigest());

@@ -134,7 +134,7 @@ void RunPart(const Target& target, const ExploreOptions& options, int job, Parti
              int split, int64_t pct_steps, int64_t executions_max, Clock::time_point deadline,
              Shared* shared, PartResult* out) {
   ExploreOptions o = options;
-  o.sim.stateful = o.strategy == StrategyKind::kStateful;
+  o.sim.stateful |= o.strategy == StrategyKind::kStateful;  // callers may ask for digests too
   std::unique_ptr<SearchStrategy> strategy = MakeStrategy(o, part, split, pct_steps);
   Sim sim(o.sim);
   int64_t counted = 0;
