@@ -33,8 +33,7 @@ uint64_t MixVma(uint64_t h, const vm::Mm& mm, const vm::Vma* vma) {
 
 // The rank of `step` among `steps` (sorted, unique).
 uint64_t Rank(const std::vector<int64_t>& steps, int64_t step) {
-  return static_cast<uint64_t>(std::lower_bound(steps.begin(), steps.end(), step) -
-                               steps.begin());
+  return static_cast<uint64_t>(std::lower_bound(steps.begin(), steps.end(), step) - steps.begin());
 }
 
 }  // namespace

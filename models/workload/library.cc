@@ -476,9 +476,8 @@ std::vector<NamedWorkload> Build() {
 }  // namespace
 
 const std::vector<std::string>& SuiteNames() {
-  static const auto* const n =
-      new std::vector<std::string>{"faults", "pmd",   "truncate", "writeback",
-                                   "crash",  "media", "scale"};
+  static const auto* const n = new std::vector<std::string>{
+      "faults", "pmd", "truncate", "writeback", "crash", "media", "scale"};
   return *n;
 }
 

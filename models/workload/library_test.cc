@@ -28,7 +28,7 @@ TEST(Library, EveryWorkloadParsesAndRoundTrips) {
     EXPECT_EQ(w->description, nw.description);
     EXPECT_GE(w->actors.size(), 1);
     const std::vector<std::string> lines = absl::StrSplit(nw.text, '\n', absl::SkipEmpty());
-    if (nw.suite != "scale") {  // the scale family grows with its N on purpose
+    if (nw.suite != "scale") {         // the scale family grows with its N on purpose
       EXPECT_LE(w->actors.size(), 4);  // small enough for DPOR bounded to 2 preemptions
       EXPECT_LE(lines.size(), 14);
     }

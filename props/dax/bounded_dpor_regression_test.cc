@@ -8,14 +8,15 @@
 
 #include "models/dax_world/world.h"
 #include "models/workload/library.h"
-#include "sim/fs/personality.h"
 #include "sim/explore/explorer.h"
+#include "sim/fs/personality.h"
 
 namespace daxsim::props {
 namespace {
 
 sim::Target MfRetryLockedTarget(const std::string& model, bool bug) {
-  absl::StatusOr<models::workload::Workload> w = models::workload::FindWorkload("poison_shared_mapping");
+  absl::StatusOr<models::workload::Workload> w =
+      models::workload::FindWorkload("poison_shared_mapping");
   EXPECT_TRUE(w.ok());
   auto shared = std::make_shared<const models::workload::Workload>(*w);
   models::DaxModelConfig config;
@@ -56,8 +57,8 @@ TEST_P(MfRetryLocked, BoundedDporFindsWhatBoundedDfsFinds) {
 }
 
 TEST_P(MfRetryLocked, FixedModelCleanUpToTwoPreemptions) {
-  const sim::ExploreResult dpor = ExploreBounded(MfRetryLockedTarget(GetParam(), false),
-                                      sim::StrategyKind::kDpor, 2);
+  const sim::ExploreResult dpor =
+      ExploreBounded(MfRetryLockedTarget(GetParam(), false), sim::StrategyKind::kDpor, 2);
   EXPECT_FALSE(dpor.first.has_value()) << dpor.first->violation.Signature();
   EXPECT_TRUE(dpor.complete);
 }

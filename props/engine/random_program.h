@@ -22,21 +22,21 @@ namespace daxsim::props::random_program {
 using sim::Access;
 
 enum class OpKind {
-  kRead,         // read var[t]
-  kWrite,        // write var[t]
-  kCopy,         // one step, two objects: var[1-t] = var[t]
-  kChoose,       // write var[t] with a chosen value
-  kMutexSection, // mutex_lock(m[t]); write var[t]; mutex_unlock
-  kNested,       // mutex_lock(m[t]); mutex_lock(m[1-t]); write var[0]; unlocks
-  kReadSection,  // down_read; read var[t]; up_read
-  kWriteSection, // down_write; write var[t]; up_write
-  kSetFlag,      // spin_lock; flag[t] = 1; spin_unlock; wake_up(one or all, key t)
-  kWaitFlag,     // the retry loop: spin_lock; while !flag[t] { prepare_to_wait(key t);
-                 // spin_unlock; schedule; finish_wait; spin_lock }; spin_unlock
-  kWaitFlagExcl, // the same with an exclusive waiter
-  kWaitFlagHeld, // the broken loop: sleeps with the spinlock held (sleep-in-atomic)
-  kAssert,       // assert var[t] != 4 (fails for some interleavings of writes)
-  kLoadStore,    // x = var[t] (one step); var[1-t] = x + 1 (a later step): local state
+  kRead,          // read var[t]
+  kWrite,         // write var[t]
+  kCopy,          // one step, two objects: var[1-t] = var[t]
+  kChoose,        // write var[t] with a chosen value
+  kMutexSection,  // mutex_lock(m[t]); write var[t]; mutex_unlock
+  kNested,        // mutex_lock(m[t]); mutex_lock(m[1-t]); write var[0]; unlocks
+  kReadSection,   // down_read; read var[t]; up_read
+  kWriteSection,  // down_write; write var[t]; up_write
+  kSetFlag,       // spin_lock; flag[t] = 1; spin_unlock; wake_up(one or all, key t)
+  kWaitFlag,      // the retry loop: spin_lock; while !flag[t] { prepare_to_wait(key t);
+                  // spin_unlock; schedule; finish_wait; spin_lock }; spin_unlock
+  kWaitFlagExcl,  // the same with an exclusive waiter
+  kWaitFlagHeld,  // the broken loop: sleeps with the spinlock held (sleep-in-atomic)
+  kAssert,        // assert var[t] != 4 (fails for some interleavings of writes)
+  kLoadStore,     // x = var[t] (one step); var[1-t] = x + 1 (a later step): local state
   kCount,
 };
 struct Op {
@@ -45,7 +45,9 @@ struct Op {
 };
 using Program = std::vector<std::vector<Op>>;
 
-inline void showValue(const Op& op, std::ostream& os) { os << static_cast<int>(op.kind) << ":" << op.target; }
+inline void showValue(const Op& op, std::ostream& os) {
+  os << static_cast<int>(op.kind) << ":" << op.target;
+}
 
 struct World : sim::World, sim::StateModel {
   explicit World(sim::Sim& s)
@@ -177,8 +179,9 @@ inline sim::Task<void> Actor(sim::Sim& sim, World* w, std::vector<Op> ops, int i
 inline rc::Gen<std::vector<Op>> GenActor() {
   return rc::gen::container<std::vector<Op>>(
       static_cast<size_t>(*rc::gen::inRange(1, 4)),
-      rc::gen::construct<Op>(rc::gen::cast<OpKind>(rc::gen::inRange(0, static_cast<int>(OpKind::kCount))),
-                             rc::gen::inRange(0, 2)));
+      rc::gen::construct<Op>(
+          rc::gen::cast<OpKind>(rc::gen::inRange(0, static_cast<int>(OpKind::kCount))),
+          rc::gen::inRange(0, 2)));
 }
 
 inline sim::Target MakeTarget(const Program& p) {

@@ -4,14 +4,13 @@
 
 namespace daxsim::sim {
 
-DfsStrategy::DfsStrategy(int preemptions_max, Partition partition, int split_depth,
-                         bool stateful)
+DfsStrategy::DfsStrategy(int preemptions_max, Partition partition, int split_depth, bool stateful)
     : preemptions_max_(preemptions_max),
       stateful_(stateful),
       partition_(partition),
-      split_depth_(partition.parts > 1 || partition.claims != nullptr || split_depth > 0
-                       ? split_depth
-                       : 0) {}
+      split_depth_(
+          partition.parts > 1 || partition.claims != nullptr || split_depth > 0 ? split_depth : 0) {
+}
 
 bool DfsStrategy::BeginExecution() {
   if (exhausted_) return false;

@@ -19,7 +19,6 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "sim/digest.h"
-
 #include "sim/explore/search_strategy.h"
 
 namespace daxsim::sim {
@@ -48,7 +47,7 @@ class DfsStrategy : public SearchStrategy {
 
   int preemptions_max_;
   bool stateful_;
-  bool pruned_ = false;  // the last execution ended at a visited state
+  bool pruned_ = false;                    // the last execution ended at a visited state
   absl::flat_hash_set<StateKey> visited_;  // lookups only: its order never reaches a schedule
   Partition partition_;
   int split_depth_;

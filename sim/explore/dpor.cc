@@ -16,9 +16,9 @@ bool Contains(const std::vector<ActorId>& v, ActorId a) {
 DporStrategy::DporStrategy(int preemptions_max, Partition partition, int split_depth)
     : preemptions_max_(preemptions_max),
       partition_(partition),
-      split_depth_(partition.parts > 1 || partition.claims != nullptr || split_depth > 0
-                       ? split_depth
-                       : 0) {}
+      split_depth_(
+          partition.parts > 1 || partition.claims != nullptr || split_depth > 0 ? split_depth : 0) {
+}
 
 bool DporStrategy::BeginExecution() {
   if (exhausted_) return false;
@@ -345,8 +345,7 @@ size_t DporStrategy::LastSwitchBefore(size_t ni) const {
 
 // Makes one of `initials` (or, with none given, `want`) explored at node `ni` within the bound;
 // when none of them can run there, every enabled actor the bound allows.
-void DporStrategy::BoundedBacktrack(size_t ni, const std::vector<ActorId>& initials,
-                                    ActorId want) {
+void DporStrategy::BoundedBacktrack(size_t ni, const std::vector<ActorId>& initials, ActorId want) {
   Node& node = nodes_[ni];
   const std::vector<ActorId> wanted = initials.empty() ? std::vector<ActorId>{want} : initials;
   auto usable = [&](ActorId a) { return Contains(node.enabled, a) && AllowedByBound(node, a); };

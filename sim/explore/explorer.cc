@@ -322,7 +322,17 @@ absl::Status Replay(const Target& target, const SimOptions& sim_options,
 
 namespace {
 
-constexpr int64_t kShrinkPolishExecutions = 2000;
+constexpr int64_t kShrinkPolishExecutions = 5000;
+
+// One execution of a search strategy's; true if it shows `signature`.
+bool RunOnce(const Target& target, const SimOptions& so, SearchStrategy& strategy, Sim* sim,
+             int64_t* used, const std::string& signature) {
+  sim->Reset(so);
+  std::unique_ptr<World> world = target.build(*sim);
+  sim->Run(strategy);
+  ++*used;
+  return sim->violation().found() && sim->violation().Signature() == signature;
+}
 
 // One execution of `target` under `strategy`; the counterexample if it shows `signature`.
 std::optional<Found> TryOnce(const Target& target, const SimOptions& so,
@@ -372,8 +382,8 @@ Found RemoveSwitches(const Target& target, const SimOptions& so, const SimOption
     bool reduced = false;
     for (size_t start = 0; start < kept.size() && *used < executions_max; start += size) {
       std::vector<size_t> rest(kept.begin(), kept.begin() + static_cast<std::ptrdiff_t>(start));
-      rest.insert(rest.end(), kept.begin() + static_cast<std::ptrdiff_t>(
-                                                 std::min(kept.size(), start + size)),
+      rest.insert(rest.end(),
+                  kept.begin() + static_cast<std::ptrdiff_t>(std::min(kept.size(), start + size)),
                   kept.end());
       if (test(rest)) {
         kept = std::move(rest);
@@ -409,29 +419,30 @@ Found Shrink(const Target& target, const SimOptions& sim_options, const Found& f
   Found best = found;
   for (;;) {  // re-based on each improvement: a cleaner schedule steers better
     const Found before = best;
-    best = RemoveSwitches(target, so, sim_options, best, signature, executions_max / 4, &used,
-                          &sim);
+    best =
+        RemoveSwitches(target, so, sim_options, best, signature, executions_max / 4, &used, &sim);
     if (!Smaller(best, before) || best.preemptions == 0) break;
   }
   for (int bound = 0; bound < best.preemptions && used < executions_max; ++bound) {
     DporStrategy dpor(bound, Partition{}, 0);
     bool hit = false;
-    // After the first hit, a little more of the level for fewer switches and steps.
-    int64_t level_max = executions_max;
-    while (used < level_max && dpor.BeginExecution()) {
-      sim.Reset(so);
-      std::unique_ptr<World> world = target.build(sim);
-      sim.Run(dpor);
+    while (!hit && used < executions_max && dpor.BeginExecution()) {
+      hit = RunOnce(target, so, dpor, &sim, &used, signature);
+      if (hit) best = Capture(target, sim, sim_options, found.key);
       dpor.EndExecution(sim);
-      used++;
-      if (sim.violation().found() && sim.violation().Signature() == signature) {
-        Found f = Capture(target, sim, sim_options, found.key);
-        if (Smaller(f, best)) best = f;
-        if (!hit) level_max = std::min(executions_max, used + kShrinkPolishExecutions);
-        hit = true;
-      }
     }
     if (hit) break;
+  }
+  // Polish at the preemption count reached: DFS tries the running actor first, so its first
+  // schedules are those with the fewest context switches (and, among them, steps).
+  DfsStrategy dfs(best.preemptions, Partition{}, 0);
+  const int64_t polish_max = std::min(executions_max, used + kShrinkPolishExecutions);
+  while (used < polish_max && dfs.BeginExecution()) {
+    if (RunOnce(target, so, dfs, &sim, &used, signature)) {
+      Found f = Capture(target, sim, sim_options, found.key);
+      if (Smaller(f, best)) best = std::move(f);
+    }
+    dfs.EndExecution(sim);
   }
   if (executions_used != nullptr) *executions_used += used;
   return best;

@@ -28,8 +28,8 @@ class SteerStrategy : public Strategy {
   static std::vector<size_t> Switches(const std::vector<TokenDecision>& decisions);
 
  private:
-  std::vector<ActorId> order_;                // actor of each recorded step
-  std::vector<int32_t> occurrence_;           // index of that step among its actor's steps
+  std::vector<ActorId> order_;                 // actor of each recorded step
+  std::vector<int32_t> occurrence_;            // index of that step among its actor's steps
   std::vector<std::vector<int32_t>> choices_;  // recorded choice values, per actor
   struct Switch {
     ActorId from;
@@ -37,7 +37,7 @@ class SteerStrategy : public Strategy {
     ActorId to;
   };
   std::vector<Switch> allowed_;  // the allowed recorded switches
-  std::vector<int32_t> taken_;  // steps taken so far, per actor
+  std::vector<int32_t> taken_;   // steps taken so far, per actor
   std::vector<size_t> choice_next_;
   size_t scan_ = 0;  // recorded steps before it are all consumed
 };
