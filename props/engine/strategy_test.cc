@@ -9,8 +9,8 @@ using sim::StrategyKind;
 
 TEST(Strategies, EveryStrategyFindsTheCanary) {
   const sim::Target t = Scenario("canary");
-  for (StrategyKind k :
-       {StrategyKind::kRandom, StrategyKind::kPct, StrategyKind::kDfs, StrategyKind::kDpor}) {
+  for (StrategyKind k : {StrategyKind::kRandom, StrategyKind::kPct, StrategyKind::kDfs,
+                         StrategyKind::kDpor, StrategyKind::kPortfolio, StrategyKind::kStateful}) {
     const sim::ExploreResult r = sim::Explore(t, Options(k, 1000));
     ASSERT_TRUE(r.first.has_value()) << sim::StrategyName(k);
     EXPECT_EQ(r.first->violation.kind, sim::ViolationKind::kInvariant);
