@@ -323,6 +323,7 @@ absl::Status Replay(const Target& target, const SimOptions& sim_options,
 namespace {
 
 constexpr int64_t kShrinkPolishExecutions = 5000;
+constexpr int64_t kShrinkSampleExecutions = 2000;
 
 // One execution of a search strategy's; true if it shows `signature`.
 bool RunOnce(const Target& target, const SimOptions& so, SearchStrategy& strategy, Sim* sim,
@@ -399,6 +400,25 @@ Found RemoveSwitches(const Target& target, const SimOptions& so, const SimOption
   return best;
 }
 
+// PCT (depth 3, seeded) restricted to fewer preemptions than the best so far: a structurally
+// different schedule with fewer preemptions, where steering from the found one cannot reach it
+// (a random walk's counterexample may start the actors in an order the minimal one does not).
+Found SampleFewerPreemptions(const Target& target, const SimOptions& so,
+                             const SimOptions& token_options, Found best,
+                             const std::string& signature, int64_t executions_max, int64_t* used,
+                             Sim* sim) {
+  while (best.preemptions > 1 && *used < executions_max) {
+    PctStrategy pct(0x5417, 3, std::max<int64_t>(best.steps, 1), best.preemptions - 1, Partition{});
+    bool hit = false;
+    while (!hit && *used < executions_max && pct.BeginExecution()) {
+      hit = RunOnce(target, so, pct, sim, used, signature);
+      if (hit) best = Capture(target, *sim, token_options, best.key);
+    }
+    if (!hit) break;
+  }
+  return best;
+}
+
 }  // namespace
 
 Found Shrink(const Target& target, const SimOptions& sim_options, const Found& found,
@@ -423,6 +443,9 @@ Found Shrink(const Target& target, const SimOptions& sim_options, const Found& f
         RemoveSwitches(target, so, sim_options, best, signature, executions_max / 4, &used, &sim);
     if (!Smaller(best, before) || best.preemptions == 0) break;
   }
+  best =
+      SampleFewerPreemptions(target, so, sim_options, best, signature,
+                             std::min(used + kShrinkSampleExecutions, executions_max), &used, &sim);
   for (int bound = 0; bound < best.preemptions && used < executions_max; ++bound) {
     DporStrategy dpor(bound, Partition{}, 0);
     bool hit = false;
