@@ -54,6 +54,7 @@ bool DporStrategy::AllowedByBound(const Node& node, ActorId a) const {
 
 std::vector<DporStrategy::SleepEntry> DporStrategy::ChildSleep(const Node& node, ActorId p) const {
   std::vector<SleepEntry> out;
+  if (preemptions_max_ >= 0) return out;  // no sleep sets under a bound (dpor.h)
   const Footprint fp = node.pending[p];
   for (const SleepEntry& e : node.sleep) {
     if (e.actor != p && !Dependent(e.fp, fp)) out.push_back(e);
