@@ -206,7 +206,11 @@ void PrintHuman(const ExploreRequest& r, const sim::Target& target, const sim::E
   out << "executions: " << res.executions << "\n";
   out << "steps: " << res.steps << "\n";
   out << "redundant executions: " << res.redundant << "\n";
-  if (o.strategy == sim::StrategyKind::kStateful) out << "states: " << res.states << "\n";
+  if (o.strategy == sim::StrategyKind::kStateful) {
+    out << "states: " << res.states
+        << (res.states == 0 ? " (this target has no StateModel: plain DFS, no caching)" : "")
+        << "\n";
+  }
   out << "violations: " << res.violations << "\n";
   out << "search: " << Completeness(res) << "\n";
   out << absl::StrFormat("wall time: %.3f s\n", res.wall_s);

@@ -29,6 +29,9 @@ constexpr StrategyInfo kStrategies[] = {
     {"dpor",
      "source-DPOR with sleep sets: one execution per Mazurkiewicz trace (Abdulla et al., "
      "POPL 2014); with --max-preemptions, sound bounded POR (every class within the bound)"},
+    {"stateful",
+     "DFS with visited-state caching over the world's digests (SPIN/JPF-style); plain DFS where "
+     "the target has no StateModel (the classic scenarios)"},
     {"portfolio",
      "the default: 200 PCT executions for shallow bugs, then dpor with the rest of the budget "
      "(completeness from the dpor part)"},
