@@ -137,10 +137,10 @@ void SetBudget(const CheckConfig& c, size_t scenarios, sim::StrategyKind k, bool
     // library item (scale suite aside) completes up to 2 preemptions within it (the largest,
     // xipfs/fsyncs_wait_vs_truncate, in 78 116 executions).
     o->budget_executions =
-        dpor ? (dax_world ? (bound >= 0 ? kDaxBoundedExecutionsDefault
-                                        : kDporExecutionsDefault / 40)
-                          : kDporExecutionsDefault)
-             : (dax_world ? kSamplingExecutionsDefault / 20 : kSamplingExecutionsDefault);
+        dpor
+            ? (dax_world ? (bound >= 0 ? kDaxBoundedExecutionsDefault : kDporExecutionsDefault / 40)
+                         : kDporExecutionsDefault)
+            : (dax_world ? kSamplingExecutionsDefault / 20 : kSamplingExecutionsDefault);
   } else if (c.budget->executions > 0) {
     o->budget_executions = c.budget->executions;
   } else {
