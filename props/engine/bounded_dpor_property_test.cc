@@ -32,14 +32,7 @@ struct Census {
 
 Census Count(const sim::Target& t, sim::StrategyKind k, int bound) {
   Census c;
-  sim::ExploreOptions o;
-  o.strategy = k;
-  o.preemptions_max = bound;
-  o.stop_on_first = false;
-  o.shrink = false;
-  o.budget_executions = 30000;
-  o.sim.lockdep = false;  // inversions allowed: deadlocks are terminal states
-  o.sim.steps_max = 400;
+  sim::ExploreOptions o = WholeSpace(k, bound);
   o.on_execution = [&](const sim::Sim& s) {
     if (s.abandoned()) return;
     const uint64_t h = sim::TraceClassHash(s);

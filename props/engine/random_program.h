@@ -198,4 +198,19 @@ inline sim::Target MakeTarget(const Program& p) {
   return t;
 }
 
+// Options for a whole-space exploration of a random program under strategy `k` (bound -1:
+// none): every execution kept (no stop, no shrink), lock-order inversions allowed so that
+// deadlocks are terminal states, and a budget no generated program reaches when it finishes.
+inline sim::ExploreOptions WholeSpace(sim::StrategyKind k, int bound) {
+  sim::ExploreOptions o;
+  o.strategy = k;
+  o.preemptions_max = bound;
+  o.stop_on_first = false;
+  o.shrink = false;
+  o.budget_executions = 30000;
+  o.sim.lockdep = false;
+  o.sim.steps_max = 400;
+  return o;
+}
+
 }  // namespace daxsim::props::random_program

@@ -28,14 +28,7 @@ struct Outcomes {
 
 Outcomes Explore(const sim::Target& t, sim::StrategyKind k, int bound) {
   Outcomes out;
-  sim::ExploreOptions o;
-  o.strategy = k;
-  o.preemptions_max = bound;
-  o.stop_on_first = false;
-  o.shrink = false;
-  o.budget_executions = 30000;
-  o.sim.lockdep = false;
-  o.sim.steps_max = 400;
+  sim::ExploreOptions o = WholeSpace(k, bound);
   o.sim.stateful = true;  // the stateless runs digest their final worlds too
   o.on_execution = [&](const sim::Sim& s) {
     if (s.violation().found()) out.violations.insert(s.violation().Signature());

@@ -41,7 +41,6 @@ void DporStrategy::ReachSplit() {
 }
 
 bool DporStrategy::Asleep(const Node& node, ActorId a) const {
-  if (preemptions_max_ >= 0) return false;  // see dpor.h: sleep sets are unsound under a bound
   return std::any_of(node.sleep.begin(), node.sleep.end(),
                      [a](const SleepEntry& e) { return e.actor == a; });
 }
