@@ -122,6 +122,25 @@ void Sim::KillOthers() {
   }
 }
 
+uint64_t Sim::ContinuationMark() const {
+  if (state_model_ == nullptr || current_ == kNoActor) return 0;
+  return actors_[current_]->continuation_;
+}
+
+void Sim::ResetContinuation(uint64_t mark, uint64_t tag) {
+  if (state_model_ == nullptr || current_ == kNoActor) return;
+  Actor& a = *actors_[current_];
+  a.continuation_ = Mix(Mix(Mix(mark, 0x4e7a7), tag), a.observation_);
+}
+
+void RetryLoop::Head() {
+  if (!entered_) {
+    entered_ = true;
+    mark_ = sim_->ContinuationMark();
+  }
+  sim_->ResetContinuation(mark_, tag_);
+}
+
 void Sim::Wake(ActorId a) { actors_[a]->woken_ = true; }
 void Sim::ClearWoken(ActorId a) { actors_[a]->woken_ = false; }
 
@@ -133,6 +152,7 @@ int Sim::Choose(int n, const char* label) {
   if (state_model_ != nullptr && current_ != kNoActor) {
     Actor& a = *actors_[current_];
     a.continuation_ = Mix(Mix(a.continuation_, 0xc401ce), static_cast<uint64_t>(v));
+    a.observation_ = Mix(Mix(a.observation_, 0xc401ce), static_cast<uint64_t>(v));
   }
   if (options_.record_decisions) decisions_.push_back({Decision::kChoice, v, n, label});
   return v;
@@ -326,7 +346,10 @@ void Sim::ExecuteStep(ActorId id) {
     }
     trace_.push_back({step_count_, id, std::move(text), true});
   }
-  if (state_model_ != nullptr) a.continuation_ = Mix(a.continuation_, Observation(a));
+  if (state_model_ != nullptr) {
+    a.observation_ = Observation(a);
+    a.continuation_ = Mix(a.continuation_, a.observation_);
+  }
   step_count_++;
   last_actor_ = id;
   current_ = id;
@@ -473,7 +496,7 @@ StateKey Sim::Key(bool with_preemptions) const {
     add(static_cast<uint64_t>(static_cast<uint32_t>(last_actor_)));
   }
   for (const Actor* a : actor_ptrs_) {
-    add(a->continuation_);
+    add(a->done_ ? 0 : a->continuation_);  // a finished actor has no future
     add((a->done_ ? 1u : 0u) | (a->killed_ ? 2u : 0u) | (a->woken_ ? 4u : 0u));
     add(static_cast<uint64_t>(a->preempt_count_));
     add(MixString(0, a->pending_.op));

@@ -146,6 +146,7 @@ class Actor {
   std::vector<const char*> func_stack_;
   std::function<bool()> sleep_cond_;  // condition an actor sleeps for (lost wake-up check)
   uint64_t continuation_ = 0;         // digest of what it observed (with a StateModel)
+  uint64_t observation_ = 0;          // the running step's observation (with a StateModel)
 };
 
 // Pops the actor's kernel-function stack when the enclosing coroutine frame ends.
@@ -161,6 +162,26 @@ class FuncGuard {
 
  private:
   Actor* a_;
+};
+
+class Sim;
+
+// A retry loop whose iterations carry nothing but the loop's parameters (fixed at entry): call
+// Head() at the top of every iteration. For stateful search the actor's continuation at a head
+// is then (continuation at loop entry, this step's observation), not the history of earlier
+// iterations, so an actor that re-checks and sleeps again returns to a state seen before
+// instead of a new one. Sound only if the loop body's locals are recomputed each iteration
+// from what the current step observes (its footprint and the locks it holds).
+class RetryLoop {
+ public:
+  RetryLoop(Sim* sim, uint64_t tag) : sim_(sim), tag_(tag) {}
+  void Head();
+
+ private:
+  Sim* sim_;
+  uint64_t tag_;
+  bool entered_ = false;
+  uint64_t mark_ = 0;
 };
 
 class Sim {
@@ -238,6 +259,12 @@ class Sim {
   // Non-scheduling nondeterminism: a value in [0, n) chosen by the strategy.
   int Choose(int n, const char* label);
 
+  // Retry loops (stateful search; see RetryLoop): the running actor's continuation digest, and
+  // its reset at a loop head to what it was at loop entry, mixed with `tag` and with the running
+  // step's observation. No-ops without a StateModel.
+  uint64_t ContinuationMark() const;
+  void ResetContinuation(uint64_t mark, uint64_t tag);
+
   struct FailAwaiter {
     bool await_ready() const noexcept { return false; }
     void await_suspend(std::coroutine_handle<>) const noexcept {}
@@ -314,6 +341,7 @@ class Sim {
 
   SimOptions options_;
   const StateModel* state_model_ = nullptr;
+
   std::vector<Object> objects_;  // sorted by first id
   ObjectId next_object_ = 1;
   std::vector<std::unique_ptr<Actor>> actors_;

@@ -37,6 +37,10 @@ enum class OpKind {
   kWaitFlagHeld,  // the broken loop: sleeps with the spinlock held (sleep-in-atomic)
   kAssert,        // assert var[t] != 4 (fails for some interleavings of writes)
   kLoadStore,     // x = var[t] (one step); var[1-t] = x + 1 (a later step): local state
+  kSpinBump,      // spin_lock; prot = f(prot) (in the locked step); spin_unlock
+  kSpinPeek,      // spin_lock; x = prot; spin_unlock; var[t] = x: a section that only looks
+  kSpinToggle,    // spin_lock; prot += 1; write var[t]; prot -= 1; spin_unlock: changes and
+                  // restores the protected state around a step on another object
   kCount,
 };
 struct Op {
@@ -64,9 +68,10 @@ struct World : sim::World, sim::StateModel {
   sim::RwSem sem;
   sim::WaitQueue wq;
   bool flag[2] = {false, false};
+  int prot = 0;  // protected by spin
 
   uint64_t WorldDigest() const override {
-    uint64_t h = sim::Mix(sim::Mix(var[0], var[1]), flag[0] + 2 * flag[1]);
+    uint64_t h = sim::Mix(sim::Mix(sim::Mix(var[0], var[1]), flag[0] + 2 * flag[1]), prot);
     h = sim::Mix(sim::Mix(h, m[0].Digest()), m[1].Digest());
     return sim::Mix(sim::Mix(sim::Mix(h, spin.Digest()), sem.Digest()), wq.Digest());
   }
@@ -76,7 +81,7 @@ struct World : sim::World, sim::StateModel {
       if (id == var_id[i]) return static_cast<uint64_t>(var[i]);
       if (id == m[i].id()) return m[i].Digest();
     }
-    if (id == spin.id()) return sim::Mix(spin.Digest(), flag[0] + 2 * flag[1]);
+    if (id == spin.id()) return sim::Mix(sim::Mix(spin.Digest(), flag[0] + 2 * flag[1]), prot);
     if (id == sem.id()) return sem.Digest();
     if (id == wq.id()) return wq.Digest();
     return WorldDigest();
@@ -90,7 +95,10 @@ inline sim::Task<void> WriteVar(sim::Sim& sim, World* w, int t, int id) {
 
 inline sim::Task<void> WaitFlag(sim::Sim& sim, World* w, int t, bool exclusive, bool keep_locked) {
   co_await w->spin.Lock();
-  while (!w->flag[t]) {
+  sim::RetryLoop retry(&sim, 0x7e7);  // each iteration re-reads the flag under the spinlock
+  for (;;) {
+    retry.Head();
+    if (w->flag[t]) break;
     co_await w->wq.PrepareToWait(exclusive, static_cast<uint64_t>(t) + 1);
     if (!keep_locked) co_await w->spin.Unlock();
     co_await sim.Schedule(w->wq.id(), [w, t] { return w->flag[t]; });
@@ -161,6 +169,26 @@ inline sim::Task<void> RunOp(sim::Sim& sim, World* w, Op op, int id) {
       w->var[1 - t] = (x + 1) % 7;
       break;
     }
+    case OpKind::kSpinBump:
+      co_await w->spin.Lock();
+      w->prot = (w->prot * 2 + id + 1) % 5;
+      co_await w->spin.Unlock();
+      break;
+    case OpKind::kSpinPeek: {
+      co_await w->spin.Lock();
+      const int x = w->prot;
+      co_await w->spin.Unlock();
+      co_await sim.Point("write", {w->var_id[t], Access::kWrite});
+      w->var[t] = x;
+      break;
+    }
+    case OpKind::kSpinToggle:
+      co_await w->spin.Lock();
+      w->prot += 1;
+      co_await WriteVar(sim, w, t, id);
+      w->prot -= 1;
+      co_await w->spin.Unlock();
+      break;
     case OpKind::kCount:
       break;
     case OpKind::kAssert: {
@@ -172,8 +200,14 @@ inline sim::Task<void> RunOp(sim::Sim& sim, World* w, Op op, int id) {
   }
 }
 
+// Between operations an actor keeps nothing but the operation's index: its continuation is
+// reset there (as the DAX executor does), so stateful search merges what came before.
 inline sim::Task<void> Actor(sim::Sim& sim, World* w, std::vector<Op> ops, int id) {
-  for (const Op& op : ops) co_await RunOp(sim, w, op, id);
+  const uint64_t mark = sim.ContinuationMark();
+  for (size_t i = 0; i < ops.size(); ++i) {
+    sim.ResetContinuation(mark, i);
+    co_await RunOp(sim, w, ops[i], id);
+  }
 }
 
 inline rc::Gen<std::vector<Op>> GenActor() {

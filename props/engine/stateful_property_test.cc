@@ -26,9 +26,10 @@ struct Outcomes {
   int64_t states = 0;
 };
 
-Outcomes Explore(const sim::Target& t, sim::StrategyKind k, int bound) {
+Outcomes Explore(const sim::Target& t, sim::StrategyKind k, int bound, bool state_cache = false) {
   Outcomes out;
   sim::ExploreOptions o = WholeSpace(k, bound);
+  o.state_cache = state_cache;
   o.sim.stateful = true;  // the stateless runs digest their final worlds too
   o.on_execution = [&](const sim::Sim& s) {
     if (s.violation().found()) out.violations.insert(s.violation().Signature());
@@ -57,6 +58,20 @@ RC_GTEST_PROP(StatefulProperty, SameVerdictsAsStatelessDfs, ()) {
   }
 }
 
+// Stateful DPOR (dpor.h): a visited state's summary stands for its subtree's races.
+RC_GTEST_PROP(StatefulProperty, StatefulDporSameVerdictsAsDfs, ()) {
+  const Program p =
+      *rc::gen::container<Program>(static_cast<size_t>(*rc::gen::inRange(2, 4)), GenActor());
+  const sim::Target t = MakeTarget(p);
+  const Outcomes dfs = Explore(t, sim::StrategyKind::kDfs, -1);
+  RC_PRE(dfs.complete);
+  const Outcomes cached = Explore(t, sim::StrategyKind::kDpor, -1, /*state_cache=*/true);
+  RC_ASSERT(cached.complete);
+  RC_ASSERT(cached.states > 0);
+  RC_ASSERT(cached.violations == dfs.violations);
+  RC_ASSERT(cached.finals == dfs.finals);
+}
+
 TEST(Stateful, ValuesReadStayInTheContinuation) {
   // A reads var[0] into a local and later stores it + 1 to var[1]; B writes var[0]. Paths
   // "A reads, B writes" and "B writes, A reads" reach the same world with A at the same step,
@@ -79,6 +94,13 @@ TEST(Stateful, CommutingCriticalSectionsAreExploredOnce) {
   ASSERT_TRUE(cached.complete);
   EXPECT_EQ(cached.finals, dfs.finals);
   EXPECT_LT(cached.executions * 5, dfs.executions);
+  // DPOR alone explores every lock order (each is its own class); with the cache, orders that
+  // reach one state are merged.
+  const Outcomes dpor = Explore(MakeTarget(p), sim::StrategyKind::kDpor, -1);
+  const Outcomes sdpor = Explore(MakeTarget(p), sim::StrategyKind::kDpor, -1, true);
+  ASSERT_TRUE(sdpor.complete);
+  EXPECT_EQ(sdpor.finals, dpor.finals);
+  EXPECT_LT(sdpor.executions * 3, dpor.executions * 2);  // measured: 347 vs 576
 }
 
 }  // namespace

@@ -73,7 +73,9 @@ sim::Task<void> Dax::WakeEntry(vm::Xarray& xa, uint64_t index, uint64_t entry, W
 
 sim::Task<Dax::Found> Dax::GetUnlockedEntry(vm::Xarray& xa, uint64_t index, unsigned order) {
   auto _ = sim_->Enter("get_unlocked_entry");
+  sim::RetryLoop retry(sim_, 0x6e7);
   for (;;) {
+    retry.Head();
     Found f = Lookup(xa, index, order);
     // Bug kPmdWaitWrongBucket (pre-23c84eb78375): no order check before the lock check: a PMD
     // request waits on a locked PTE entry, on the bucket of its own PMD-aligned index.

@@ -118,7 +118,9 @@ sim::Task<uint64_t> Dax::LockEntryForMemoryFailure(DaxInode& inode, uint64_t ind
   auto _ = sim_->Enter("dax_lock_page");
   vm::Xarray& xa = inode.mapping().i_pages;
   co_await xa.xa_lock.Lock();
+  sim::RetryLoop retry(sim_, 0xdb1);
   for (;;) {
+    retry.Head();
     const Found f = Lookup(xa, index, 0);
     if (!f.entry) {
       co_await xa.xa_lock.Unlock();

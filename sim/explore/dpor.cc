@@ -11,19 +11,23 @@ namespace {
 bool Contains(const std::vector<ActorId>& v, ActorId a) {
   return std::find(v.begin(), v.end(), a) != v.end();
 }
+
+auto Tie(const Footprint& f) { return std::tie(f.object, f.access, f.object2, f.access2); }
 }  // namespace
 
-DporStrategy::DporStrategy(int preemptions_max, Partition partition, int split_depth)
+DporStrategy::DporStrategy(int preemptions_max, Partition partition, int split_depth,
+                           bool stateful)
     : preemptions_max_(preemptions_max),
       partition_(partition),
       split_depth_(
-          partition.parts > 1 || partition.claims != nullptr || split_depth > 0 ? split_depth : 0) {
-}
+          partition.parts > 1 || partition.claims != nullptr || split_depth > 0 ? split_depth : 0),
+      stateful_(stateful && preemptions_max < 0) {}
 
 bool DporStrategy::BeginExecution() {
   if (exhausted_) return false;
   cursor_ = 0;
   redundant_ = false;
+  pruned_summary_ = -1;
   next_sleep_.clear();
   step_node_.clear();
   if (subtrees_ == 0 || changed_depth_ < static_cast<size_t>(split_depth_)) {
@@ -83,6 +87,10 @@ ActorId DporStrategy::PickActor(const Sim& sim) {
   node.prev = sim.last_actor();
   node.prev_enabled = node.prev != kNoActor && sim.IsEnabled(node.prev);
   node.preemptions = sim.preemptions();
+  if (Stateful(sim) && PruneAtVisited(sim, &node)) {
+    redundant_ = true;  // a visited state: its summary stands for its subtree
+    return kNoActor;
+  }
   std::vector<ActorId> candidates;
   for (ActorId a : node.enabled) {
     if (!Asleep(node, a) && AllowedByBound(node, a)) candidates.push_back(a);
@@ -100,6 +108,7 @@ ActorId DporStrategy::PickActor(const Sim& sim) {
     node.backtrack = {p};
   }
   node.chosen = p;
+  AddTransition(&node, p);
   next_sleep_ = ChildSleep(node, p);
   nodes_.push_back(std::move(node));
   step_node_.push_back(cursor_++);
@@ -128,11 +137,12 @@ void DporStrategy::EndExecution(const Sim& sim) {
     nodes_.resize(static_cast<size_t>(split_depth_));
   }
   if (nodes_.size() > cursor_) nodes_.resize(cursor_);
+  if (owned_ && stateful_) NoteEnd(sim);
   while (!nodes_.empty()) {
     Node& node = nodes_.back();
     if (node.choice) {
       if (++node.value < node.n) break;
-      nodes_.pop_back();
+      PopNode();
       continue;
     }
     node.done.push_back(node.chosen);
@@ -143,8 +153,11 @@ void DporStrategy::EndExecution(const Sim& sim) {
         break;
       }
     }
-    if (node.chosen != kNoActor) break;
-    nodes_.pop_back();
+    if (node.chosen != kNoActor) {
+      AddTransition(&node, node.chosen);
+      break;
+    }
+    PopNode();
   }
   changed_depth_ = nodes_.empty() ? 0 : nodes_.size() - 1;
   if (nodes_.empty()) exhausted_ = true;
@@ -158,7 +171,6 @@ void DporStrategy::AnalyzeRaces(const Sim& sim) {
   const std::vector<StepRecord>& steps = sim.steps();
   const size_t m = std::min(steps.size(), step_node_.size());
   actors_ = sim.num_actors();
-  const size_t A = static_cast<size_t>(actors_);
   events_.assign(steps.begin(), steps.begin() + static_cast<std::ptrdiff_t>(m));
   executed_ = m;
   for (ActorId a = 0; a < sim.num_actors(); ++a) {
@@ -169,6 +181,14 @@ void DporStrategy::AnalyzeRaces(const Sim& sim) {
       events_.push_back({a, actor.pending().op, "", actor.pending().fp});
     }
   }
+  summary_from_ = SIZE_MAX;
+  if (pruned_summary_ >= 0) {
+    summary_from_ = events_.size();
+    for (const Transition& t : summaries_[static_cast<size_t>(pruned_summary_)]) {
+      events_.push_back({t.actor, "summary", "", t.fp});
+    }
+  }
+  const size_t A = static_cast<size_t>(actors_);
   const size_t total = events_.size();
   vc_.assign(total * A, 0);
   index_in_actor_.assign(total, 0);
@@ -295,7 +315,10 @@ void DporStrategy::Reverse(size_t i, size_t j) {
     if (first[b] < 0) first[b] = static_cast<int64_t>(k);
   }
   const size_t q = static_cast<size_t>(steps[j].actor);
-  if (first[q] < 0) first[q] = static_cast<int64_t>(j);
+  // A summary event comes after the prefix, but not necessarily right after it: whether its
+  // actor is an initial of the reversal is unknown unless the prefix shows one of its steps.
+  const bool summary = j >= summary_from_;
+  if (first[q] < 0 && !summary) first[q] = static_cast<int64_t>(j);
   std::vector<ActorId> initials;
   for (size_t b = 0; b < A; ++b) {
     if (first[b] < 0) continue;
@@ -317,7 +340,13 @@ void DporStrategy::Reverse(size_t i, size_t j) {
     for (size_t k = 0; k < initials.size() && pick == kNoActor; ++k) {
       if (Contains(node.enabled, initials[k])) pick = initials[k];
     }
-    if (pick != kNoActor) node.backtrack.push_back(pick);  // else infeasible: i enabled it
+    if (pick != kNoActor) {
+      node.backtrack.push_back(pick);
+    } else if (summary) {  // the initials are not known: every enabled actor
+      for (ActorId a : node.enabled) {
+        if (!Contains(node.backtrack, a) && !Asleep(node, a)) node.backtrack.push_back(a);
+      }
+    }  // else infeasible: i enabled it
     return;
   }
   // Bounded POR (Coons, Musuvathi, McKinley, OOPSLA 2013): the bound makes steps dependent
@@ -363,6 +392,94 @@ void DporStrategy::BoundedBacktrack(size_t ni, const std::vector<ActorId>& initi
   for (ActorId a : node.enabled) {
     if (AllowedByBound(node, a) && !Contains(node.backtrack, a)) node.backtrack.push_back(a);
   }
+}
+
+// ---- Stateful DPOR (dpor.h) ----
+
+bool DporStrategy::Stateful(const Sim& sim) const {
+  return stateful_ && sim.has_state_model() && sim.num_actors() <= 64 &&
+         cursor_ >= static_cast<size_t>(split_depth_);
+}
+
+bool DporStrategy::PruneAtVisited(const Sim& sim, Node* node) {
+  node->keyed = true;
+  node->key = sim.Key(/*with_preemptions=*/false);
+  for (const SleepEntry& e : node->sleep) node->sleep_mask |= uint64_t{1} << e.actor;
+  const auto it = states_.find(node->key);
+  if (it == states_.end() || (it->second.sleep_mask & ~node->sleep_mask) != 0) return false;
+  pruned_summary_ = it->second.summary;
+  return true;
+}
+
+void DporStrategy::AddTransition(Node* node, ActorId a) {
+  if (!stateful_) return;
+  MergeInto({{a, node->pending[static_cast<size_t>(a)]}}, &node->summary);
+}
+
+// The end of an execution belongs to its last node's subtree: the operations left pending
+// (deadlock, violation, power failure) and the summary of the visited state it stopped at.
+void DporStrategy::NoteEnd(const Sim& sim) {
+  if (nodes_.empty()) return;
+  Summary end;
+  for (ActorId a = 0; a < sim.num_actors(); ++a) {
+    const Actor& actor = sim.actor(a);
+    if ((!actor.done() || actor.killed()) &&
+        (actor.pending().fp.object != kNoObject || actor.pending().fp.object2 != kNoObject)) {
+      MergeInto({{a, actor.pending().fp}}, &end);
+    }
+  }
+  if (pruned_summary_ >= 0) MergeInto(summaries_[static_cast<size_t>(pruned_summary_)], &end);
+  MergeInto(end, &nodes_.back().summary);
+}
+
+// A finished node: its state is recorded (stateful) and its summary passed to its parent.
+void DporStrategy::PopNode() {
+  Node& node = nodes_.back();
+  if (stateful_) {
+    if (node.keyed) {
+      const auto [it, fresh] = states_.try_emplace(node.key, StateInfo{node.sleep_mask, 0});
+      if (fresh) {
+        it->second.summary = Intern(node.summary);
+      } else {
+        it->second.sleep_mask &= node.sleep_mask;
+        Summary both = summaries_[it->second.summary];
+        MergeInto(node.summary, &both);
+        it->second.summary = Intern(std::move(both));
+      }
+    }
+    if (nodes_.size() >= 2) MergeInto(node.summary, &nodes_[nodes_.size() - 2].summary);
+  }
+  nodes_.pop_back();
+}
+
+void DporStrategy::MergeInto(const Summary& from, Summary* into) {
+  if (from.empty()) return;
+  auto less = [](const Transition& x, const Transition& y) {
+    if (x.actor != y.actor) return x.actor < y.actor;
+    return Tie(x.fp) < Tie(y.fp);
+  };
+  Summary out;
+  out.reserve(from.size() + into->size());
+  std::set_union(into->begin(), into->end(), from.begin(), from.end(), std::back_inserter(out),
+                 less);
+  *into = std::move(out);
+}
+
+// Equal summaries share one copy (most states near the leaves have few distinct ones).
+uint32_t DporStrategy::Intern(Summary summary) {
+  StateKey k{0x5a11, 0x3c0de};
+  for (const Transition& t : summary) {
+    for (uint64_t v : {static_cast<uint64_t>(t.actor), static_cast<uint64_t>(t.fp.object),
+                       static_cast<uint64_t>(t.fp.access), static_cast<uint64_t>(t.fp.object2),
+                       static_cast<uint64_t>(t.fp.access2)}) {
+      k.a = Mix(k.a, v);
+      k.b = Mix(k.b ^ 0xd6e8feb86659fd93ULL, v);
+    }
+  }
+  const auto [it, fresh] =
+      summary_index_.try_emplace(k, static_cast<uint32_t>(summaries_.size()));
+  if (fresh) summaries_.push_back(std::move(summary));
+  return it->second;
 }
 
 }  // namespace daxsim::sim

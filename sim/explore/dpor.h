@@ -21,17 +21,31 @@
 // more preemptions than the switch made there. Bounded DPOR never runs more executions than
 // bounded DFS (each of its executions is a distinct schedule within the bound), but may run more
 // than unbounded DPOR.
+//
+// Stateful (unbounded, with a StateModel; Yang, Chen, Gopalakrishnan, Kirby, SPIN 2008, on
+// source sets): each scheduling node below the split depth is keyed by Sim::Key. When a node's
+// subtree is finished, its state is recorded with its sleep set on arrival and its summary:
+// every transition (actor, footprint) run from it on, its subtree's pruned states' summaries
+// and the operations left pending at the ends of its executions. A later arrival at a recorded
+// state whose sleep set contains the recorded one is not expanded again: the stateless search
+// would explore from it a subset of what was explored there, so every execution it would run
+// has its events in the summary. Those events' races with the current prefix are analyzed as
+// if each came right after it (an over-approximation of the races); the reversal adds an
+// initial that the prefix alone proves to be one, or, when the prefix cannot tell, every
+// enabled actor at the race. A node still on the stack (a cycle) is never a pruning point.
 #pragma once
 
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
+#include "sim/digest.h"
 #include "sim/explore/search_strategy.h"
 
 namespace daxsim::sim {
 
 class DporStrategy : public SearchStrategy {
  public:
-  DporStrategy(int preemptions_max, Partition partition, int split_depth);
+  DporStrategy(int preemptions_max, Partition partition, int split_depth, bool stateful = false);
 
   bool BeginExecution() override;
   void EndExecution(const Sim& sim) override;
@@ -43,11 +57,22 @@ class DporStrategy : public SearchStrategy {
   int PickChoice(const Sim& sim, int n, const char* label) override;
 
   int64_t races() const { return races_; }
+  int64_t states() const override { return static_cast<int64_t>(states_.size()); }
 
  private:
   struct SleepEntry {
     ActorId actor;
     Footprint fp;
+  };
+  // A transition for state summaries: an actor's step with its footprint.
+  struct Transition {
+    ActorId actor;
+    Footprint fp;
+  };
+  using Summary = std::vector<Transition>;  // sorted, unique
+  struct StateInfo {
+    uint64_t sleep_mask;  // intersection of the sleep sets of its finished visits
+    uint32_t summary;     // index into summaries_
   };
   struct Node {
     bool choice = false;
@@ -62,6 +87,12 @@ class DporStrategy : public SearchStrategy {
     ActorId prev = kNoActor;  // actor of the previous step, and whether it is enabled here
     bool prev_enabled = false;
     int preemptions = 0;  // preemptions before this node
+    // Stateful: the state key (keyed nodes only), the sleep set on arrival as a mask, and the
+    // summary of the transitions run from here on.
+    bool keyed = false;
+    StateKey key;
+    uint64_t sleep_mask = 0;
+    Summary summary;
   };
 
   void ReachSplit();
@@ -72,6 +103,13 @@ class DporStrategy : public SearchStrategy {
   void Reverse(size_t i, size_t j);
   size_t LastSwitchBefore(size_t ni) const;
   void BoundedBacktrack(size_t ni, const std::vector<ActorId>& initials, ActorId want);
+  bool Stateful(const Sim& sim) const;
+  bool PruneAtVisited(const Sim& sim, Node* node);
+  void AddTransition(Node* node, ActorId a);
+  void NoteEnd(const Sim& sim);
+  void PopNode();
+  static void MergeInto(const Summary& from, Summary* into);
+  uint32_t Intern(Summary summary);
 
   int preemptions_max_;
   Partition partition_;
@@ -88,6 +126,12 @@ class DporStrategy : public SearchStrategy {
   uint64_t subtree_ = 0;
   uint64_t subtrees_ = 0;
   int64_t races_ = 0;
+  bool stateful_ = false;
+  int64_t pruned_summary_ = -1;  // the last execution ended at a visited state: its summary
+  absl::flat_hash_map<StateKey, StateInfo> states_;  // lookups only
+  std::vector<Summary> summaries_;
+  absl::flat_hash_map<StateKey, uint32_t> summary_index_;  // lookups only
+  size_t summary_from_ = SIZE_MAX;  // events_ from here on are a pruned state's summary
   // Race analysis scratch (per execution): vector clocks, flat [step * actors + actor].
   std::vector<StepRecord> events_;  // executed steps, then pending operations
   size_t executed_ = 0;

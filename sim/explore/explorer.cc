@@ -70,6 +70,11 @@ Found Capture(const Target& target, const Sim& sim, const SimOptions& options, u
   return f;
 }
 
+bool StatefulDpor(const ExploreOptions& o) {
+  return (o.strategy == StrategyKind::kDpor || o.strategy == StrategyKind::kPortfolio) &&
+         o.preemptions_max < 0 && o.state_cache;
+}
+
 std::unique_ptr<SearchStrategy> MakeStrategy(const ExploreOptions& o, Partition p, int split,
                                              int64_t pct_steps) {
   switch (o.strategy) {
@@ -83,7 +88,7 @@ std::unique_ptr<SearchStrategy> MakeStrategy(const ExploreOptions& o, Partition 
       return std::make_unique<DfsStrategy>(o.preemptions_max, p, split, /*stateful=*/true);
     case StrategyKind::kDpor:
     case StrategyKind::kPortfolio:  // its DPOR part (ExplorePortfolio runs the burst)
-      return std::make_unique<DporStrategy>(o.preemptions_max, p, split);
+      return std::make_unique<DporStrategy>(o.preemptions_max, p, split, StatefulDpor(o));
   }
   return nullptr;
 }
@@ -134,7 +139,8 @@ void RunPart(const Target& target, const ExploreOptions& options, int job, Parti
              int split, int64_t pct_steps, int64_t executions_max, Clock::time_point deadline,
              Shared* shared, PartResult* out) {
   ExploreOptions o = options;
-  o.sim.stateful |= o.strategy == StrategyKind::kStateful;  // callers may ask for digests too
+  // Callers may ask for digests too.
+  o.sim.stateful |= o.strategy == StrategyKind::kStateful || StatefulDpor(o);
   std::unique_ptr<SearchStrategy> strategy = MakeStrategy(o, part, split, pct_steps);
   Sim sim(o.sim);
   int64_t counted = 0;
@@ -253,11 +259,12 @@ ExploreResult Explore(const Target& target, const ExploreOptions& o) {
   Shared shared(jobs);
   shared.cancel = o.cancel;
   // DFS and DPOR threads claim subtrees dynamically (balanced whatever the tree's shape);
-  // processes (--shard) still split them statically.
+  // processes (--shard) still split them statically. So do threads that cache states: what a
+  // thread's cache holds, and so what it prunes, must not depend on timing.
   SubtreeClaims claims;
   const bool claiming =
-      jobs > 1 && (o.strategy == StrategyKind::kDfs || o.strategy == StrategyKind::kDpor ||
-                   o.strategy == StrategyKind::kStateful);
+      jobs > 1 && (o.strategy == StrategyKind::kDfs ||
+                   (o.strategy == StrategyKind::kDpor && !StatefulDpor(o)));
   std::vector<PartResult> results(static_cast<size_t>(jobs));
   auto run = [&](int j) {
     const Partition part =

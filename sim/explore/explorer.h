@@ -39,6 +39,8 @@ struct ExploreOptions {
   int jobs = 1;
   Partition shard;       // this process's part of the whole exploration
   int split_depth = -1;  // DFS/DPOR partition depth; -1: 0 alone, 4 partitioned
+  // Unbounded DPOR caches visited states when the target has a StateModel (dpor.h).
+  bool state_cache = false;
   SimOptions sim;
   bool stop_on_first = true;
   bool shrink = true;

@@ -169,7 +169,9 @@ sim::Task<void> Filesystem::BreakLayouts(Inode* ip) {
   // ext2: truncate does not wait for DMA; bug kNoLayoutBreak (pre-5fac7408d828): nobody does.
   if (!traits().break_layouts || params_.bugs(Bug::kNoLayoutBreak)) co_return;
   auto _ = sim_->Enter(traits().break_layouts_fn);
+  sim::RetryLoop retry(sim_, 0xb1a);
   for (;;) {
+    retry.Head();
     const Pfn busy = co_await dax_->LayoutBusyPage(*ip, 0, UINT64_MAX >> 1);
     if (busy == 0) co_return;
     // xfs_wait_dax_page(): drop MMAPLOCK, sleep until the page is idle, retake.

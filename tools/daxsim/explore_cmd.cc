@@ -53,6 +53,7 @@ const std::vector<FlagSpec>& ExploreFlags() {
       {"steps-max", FlagArg::kRequired},
       {"spurious-wakeups", FlagArg::kOptional},
       {"no-shrink", FlagArg::kNone},
+      {"state-cache", FlagArg::kNone},
       {"failures", FlagArg::kRequired},
       {"json", FlagArg::kNone},
       {"help", FlagArg::kNone},
@@ -92,6 +93,7 @@ absl::Status ApplyLimits(const ParsedArgs& a, sim::ExploreOptions* o) {
                                                              std::numeric_limits<int>::max()));
     o->preemptions_max = static_cast<int>(k);
   }
+  if (a.Has("state-cache")) o->state_cache = true;
   if (auto v = a.Get("split-depth")) {
     DAXSIM_ASSIGN_OR_RETURN(const int64_t d, ParseIntInRange(*v, "--split-depth", 0, 64));
     o->split_depth = static_cast<int>(d);
@@ -206,7 +208,7 @@ void PrintHuman(const ExploreRequest& r, const sim::Target& target, const sim::E
   out << "executions: " << res.executions << "\n";
   out << "steps: " << res.steps << "\n";
   out << "redundant executions: " << res.redundant << "\n";
-  if (o.strategy == sim::StrategyKind::kStateful) {
+  if (o.strategy == sim::StrategyKind::kStateful || res.states > 0) {
     out << "states: " << res.states
         << (res.states == 0 ? " (this target has no StateModel: plain DFS, no caching)" : "")
         << "\n";
