@@ -41,6 +41,7 @@ void Sim::Reset(const SimOptions& options) {
   abandoned_ = false;
   lock_classes_.clear();
   lock_edges_.clear();
+  lockdep_digest_valid_ = false;
   state_model_ = nullptr;
 }
 
@@ -256,7 +257,10 @@ void Sim::LockdepAcquire(const char* lock_class) {
       return;
     }
     std::vector<int>& edges = lock_edges_[prev];
-    if (std::find(edges.begin(), edges.end(), next) == edges.end()) edges.push_back(next);
+    if (std::find(edges.begin(), edges.end(), next) == edges.end()) {
+      edges.push_back(next);
+      lockdep_digest_valid_ = false;
+    }
   }
 }
 
@@ -470,6 +474,7 @@ uint64_t Sim::Observation(const Actor& a) const {
 // The lock-class order graph as a sorted list of named edges (class indices depend on the order
 // classes were first seen, which differs between paths to one state).
 uint64_t Sim::LockdepDigest() const {
+  if (lockdep_digest_valid_) return lockdep_digest_;
   std::vector<std::pair<std::string_view, std::string_view>> edges;
   for (size_t from = 0; from < lock_edges_.size(); ++from) {
     for (int to : lock_edges_[from]) edges.emplace_back(lock_classes_[from], lock_classes_[to]);
@@ -477,6 +482,8 @@ uint64_t Sim::LockdepDigest() const {
   std::sort(edges.begin(), edges.end());
   uint64_t h = Mix(0x10c6, edges.size());
   for (const auto& [x, y] : edges) h = MixString(MixString(h, x), y);
+  lockdep_digest_ = h;
+  lockdep_digest_valid_ = true;
   return h;
 }
 

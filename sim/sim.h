@@ -368,6 +368,8 @@ class Sim {
   // lockdep: classes by name, edges as adjacency lists
   std::vector<std::string_view> lock_classes_;
   std::vector<std::vector<int>> lock_edges_;
+  mutable uint64_t lockdep_digest_ = 0;  // LockdepDigest(), cached until an edge is added
+  mutable bool lockdep_digest_valid_ = false;
 };
 
 // Fails the actor (kAssertion) when `cond` is false. Use inside actor coroutines only.

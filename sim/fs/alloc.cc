@@ -1,5 +1,7 @@
 #include "sim/fs/alloc.h"
 
+#include <algorithm>
+
 #include "sim/check.h"
 #include "sim/digest.h"
 
@@ -11,16 +13,16 @@ BlockAllocator::BlockAllocator(sim::Sim& sim, uint64_t first_block, uint64_t blo
       used_(blocks, false),
       busy_(blocks, false),
       obj_(sim.NewObject("agf")) {
-  for (uint64_t b = 0; b < first_block && b < blocks; ++b) used_[b] = true;  // fs metadata
+  for (uint64_t b = 0; b < first_block && b < blocks; ++b) used_.Set(b, true);  // fs metadata
 }
 
 void BlockAllocator::Reset() {
-  for (uint64_t b = 0; b < used_.size(); ++b) used_[b] = b < first_;
+  for (uint64_t b = 0; b < used_.size(); ++b) used_.Set(b, b < first_);
   ClearBusy();
 }
 
 void BlockAllocator::ClearBusy() {
-  busy_.assign(busy_.size(), false);
+  busy_.Fill(false);
   busy_count_ = 0;
 }
 
@@ -47,24 +49,39 @@ std::optional<uint64_t> BlockAllocator::Alloc(uint64_t len) {
 void BlockAllocator::Free(uint64_t block, uint64_t len) {
   for (uint64_t b = block; b < block + len; ++b) {
     DAXSIM_CHECK_MSG(used_[b], "double free of a block");
-    used_[b] = false;
+    used_.Set(b, false);
     if (track_busy_) {
-      busy_[b] = true;
+      busy_.Set(b, true);
       busy_count_++;
     }
   }
 }
 
 void BlockAllocator::MarkUsed(uint64_t block, uint64_t len) {
-  for (uint64_t b = block; b < block + len; ++b) used_[b] = true;
+  for (uint64_t b = block; b < block + len; ++b) used_.Set(b, true);
 }
 
-uint64_t MixBitmap(uint64_t h, const std::vector<bool>& bits) {
+void Bitmap::Fill(bool value) {
+  std::fill(words_.begin(), words_.end(), value ? ~uint64_t{0} : 0);
+  if (value && (n_ & 63) != 0) words_.back() = (uint64_t{1} << (n_ & 63)) - 1;
+}
+
+// Bit b of w ^ (w << 1 | carry) is set where bit b differs from bit b - 1 (bit -1 is 0): the
+// run boundaries, in increasing order, below size().
+uint64_t MixBitmap(uint64_t h, const Bitmap& bits) {
   h = sim::Mix(h, bits.size());
-  bool prev = false;
-  for (uint64_t b = 0; b < bits.size(); ++b) {
-    if (bits[b] != prev) h = sim::Mix(h, b);
-    prev = bits[b];
+  uint64_t carry = 0;
+  const std::vector<uint64_t>& words = bits.words();
+  for (size_t k = 0; k < words.size(); ++k) {
+    const uint64_t w = words[k];
+    uint64_t flips = w ^ ((w << 1) | carry);
+    carry = w >> 63;
+    const uint64_t base = static_cast<uint64_t>(k) * 64;
+    if (bits.size() - base < 64) flips &= (uint64_t{1} << (bits.size() - base)) - 1;
+    while (flips != 0) {
+      h = sim::Mix(h, base + static_cast<uint64_t>(__builtin_ctzll(flips)));
+      flips &= flips - 1;
+    }
   }
   return h;
 }

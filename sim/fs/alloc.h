@@ -8,15 +8,40 @@
 
 #include <cstdint>
 #include <optional>
+#include <initializer_list>
 #include <vector>
 
 #include "sim/sim.h"
 
 namespace daxsim::fs {
 
+// A fixed-size bitmap by 64-bit words (block maps: digested on every stateful step, so the
+// scan for run boundaries goes a word at a time).
+class Bitmap {
+ public:
+  Bitmap() = default;
+  Bitmap(uint64_t n, bool value) : n_(n), words_((n + 63) / 64) { Fill(value); }
+  Bitmap(std::initializer_list<bool> bits) : Bitmap(bits.size(), false) {
+    uint64_t i = 0;
+    for (bool b : bits) Set(i++, b);
+  }
+  uint64_t size() const { return n_; }
+  bool operator[](uint64_t i) const { return (words_[i >> 6] >> (i & 63)) & 1; }
+  void Set(uint64_t i, bool value) {
+    const uint64_t bit = uint64_t{1} << (i & 63);
+    words_[i >> 6] = value ? words_[i >> 6] | bit : words_[i >> 6] & ~bit;
+  }
+  void Fill(bool value);
+  const std::vector<uint64_t>& words() const { return words_; }
+
+ private:
+  uint64_t n_ = 0;
+  std::vector<uint64_t> words_;  // bits past n_ are always 0
+};
+
 // Mixes a bitmap into h as its size and the positions where the bit flips (run boundaries):
-// deterministic and O(runs) after one scan, instead of one Mix per bit.
-uint64_t MixBitmap(uint64_t h, const std::vector<bool>& bits);
+// deterministic and O(words + runs).
+uint64_t MixBitmap(uint64_t h, const Bitmap& bits);
 
 class BlockAllocator {
  public:
@@ -44,8 +69,8 @@ class BlockAllocator {
  private:
   uint64_t first_;
   bool pmd_align_;
-  std::vector<bool> used_;
-  std::vector<bool> busy_;
+  Bitmap used_;
+  Bitmap busy_;
   uint64_t busy_count_ = 0;
   bool track_busy_ = true;
   sim::ObjectId obj_;

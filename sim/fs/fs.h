@@ -213,7 +213,7 @@ class Filesystem {
   std::vector<std::unique_ptr<Inode>> inodes_;
   std::map<uint64_t, Durable> committed_;     // by ino: as of the last transaction commit (CIL)
   std::map<uint64_t, Durable> durable_;       // by ino: as of the last log force
-  std::vector<bool> initialized_;             // by block
+  Bitmap initialized_;                        // by block
   std::map<uint64_t, uint64_t> zero_counts_;  // by block
   sim::ObjectId log_obj_;
   uint64_t log_forces_ = 0;

@@ -71,7 +71,7 @@ void Filesystem::SetupExtent(Inode* ip, uint64_t offset, uint64_t length, bool u
     std::vector<uint8_t> page(PAGE_SIZE, fill);
     for (uint64_t b = *block; b < *block + n; ++b) {
       pmem_->WriteClearPoison(b, page.data());
-      initialized_[b] = true;
+      initialized_.Set(b, true);
     }
     pmem_->Sfence();
   }
@@ -104,7 +104,7 @@ sim::Task<void> Filesystem::ZeroBlocks(uint64_t block, uint64_t count) {
                        {vm_->phys().PageObject(pmem_->PgoffToPfn(block)), Access::kWrite});
   pmem_->ZeroPageRange(block, count);
   for (uint64_t b = block; b < block + count; ++b) {
-    initialized_[b] = true;
+    initialized_.Set(b, true);
     zero_counts_[b]++;
   }
 }
@@ -195,7 +195,7 @@ sim::Task<void> Filesystem::FreeFileSpace(Inode* ip, uint64_t offset, uint64_t l
     co_await sim_->Point("xfs_bunmapi (free)", {alloc_.object(), Access::kWrite});
     for (const Extent& e : freed) {
       alloc_.Free(e.block, e.len);
-      for (uint64_t b = e.block; b < e.block + e.len; ++b) initialized_[b] = false;
+      for (uint64_t b = e.block; b < e.block + e.len; ++b) initialized_.Set(b, false);
     }
     TransCommit(ip);
     co_await ip->ilock.UpWrite();

@@ -168,7 +168,9 @@ int Mm::PmdIndexOfSlot(int slot) {
 uint64_t Mm::Digest() const {
   uint64_t h = Mix(Mix(sim::MixString(0x6d6d, name_), VmaListDigest()), pt.Digest());
   h = Mix(Mix(h, mmap_lock.Digest()), pmd_lock.Digest());
-  for (int i = 0; i < kPmdSlots; ++i) h = Mix(h, PteLockDigest(i));
+  for (const auto& [slot, lock] : pte_locks_) {  // held ones: a free lock is as none
+    if (lock.owner() != sim::kNoActor) h = Mix(Mix(h, slot), lock.Digest());
+  }
   return h;
 }
 
