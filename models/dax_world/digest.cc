@@ -17,7 +17,13 @@ using sim::MixString;
 
 uint64_t MixBytes(uint64_t h, const std::vector<uint8_t>& bytes) {
   h = Mix(h, bytes.size());
-  for (uint8_t b : bytes) h = Mix(h, b);
+  size_t i = 0;
+  for (; i + 8 <= bytes.size(); i += 8) {  // a word at a time
+    uint64_t w = 0;
+    for (size_t k = 0; k < 8; ++k) w |= static_cast<uint64_t>(bytes[i + k]) << (8 * k);
+    h = Mix(h, w);
+  }
+  for (; i < bytes.size(); ++i) h = Mix(h, bytes[i]);
   return h;
 }
 
@@ -38,6 +44,15 @@ uint64_t Rank(const std::vector<int64_t>& steps, int64_t step) {
 
 }  // namespace
 
+uint64_t DaxWorld::Expectation::Digest() const {
+  if (!digested) {
+    const bool zero = std::all_of(content.begin(), content.end(), [](uint8_t b) { return b == 0; });
+    digest = zero ? Mix(0x2e50, content.size()) : MixBytes(0xe4, content);
+    digested = true;
+  }
+  return digest;
+}
+
 uint64_t DaxWorld::WorldDigest() const {
   uint64_t h = Mix(0xda7, pmem_.Digest());
   h = Mix(h, phys_.Digest());
@@ -48,7 +63,7 @@ uint64_t DaxWorld::WorldDigest() const {
   for (const Pin& p : pins) h = Mix(Mix(Mix(h, p.pfn), p.inode ? p.inode->ino() : 0), p.fsb);
   for (const auto& [key, gen] : page_generation) h = Mix(Mix(Mix(h, key.first), key.second), gen);
   for (const auto& [key, e] : durable) {
-    h = MixBytes(Mix(Mix(Mix(h, key.first), key.second), e.generation), e.content);
+    h = Mix(Mix(Mix(Mix(h, key.first), key.second), e.generation), e.Digest());
   }
   for (const DurableRange& r : durable_ranges) {
     h = MixBytes(Mix(Mix(Mix(h, r.ino), r.offset), r.generation), r.bytes);
@@ -83,6 +98,8 @@ uint64_t DaxWorld::WorldDigest() const {
     }
     for (const auto& [name, vma] : st.maps) h = MixVma(MixString(h, name), mm, vma);
     for (const auto& [key, pfn] : st.pinned) h = Mix(Mix(MixString(h, key.first), key.second), pfn);
+    h = Mix(h, st.sync_snapshot.size());
+    for (const auto& [pg, e] : st.sync_snapshot) h = Mix(Mix(Mix(h, pg), e.generation), e.Digest());
   }
   return h;
 }

@@ -83,18 +83,22 @@ const char* Signal(const vm::AccessResult& r) {
 
 // fsync / msync with the durability oracle: the content of every page of the file at the start
 // must survive a later power failure, unless the page was written again meanwhile.
-sim::Task<int> SyncFile(DaxWorld* w, fs::Inode* ip, uint64_t start, uint64_t end,
-                        sim::Task<int> sync) {
-  std::map<uint64_t, DaxWorld::Expectation> snap;
+// The snapshot is kept in the actor's world state (digested), not in this frame.
+sim::Task<int> SyncFile(DaxWorld* w, ActorState* st, fs::Inode* ip, uint64_t start,
+                        uint64_t end, sim::Task<int> sync) {
+  std::map<uint64_t, DaxWorld::Expectation>& snap = st->sync_snapshot;
+  snap.clear();
   const uint64_t pages = (ip->i_size() + vm::PAGE_SIZE - 1) / vm::PAGE_SIZE;
   for (uint64_t pg = start / vm::PAGE_SIZE; pg < pages && pg <= end / vm::PAGE_SIZE; ++pg) {
     if (w->page_inflight[{ip->ino(), pg}] > 0) continue;  // content not yet decided
-    snap[pg] = {w->ReadFilePage(*ip, pg), w->page_generation[{ip->ino(), pg}]};
+    snap.emplace(pg, DaxWorld::Expectation{w->ReadFilePage(*ip, pg),
+                                           w->page_generation[{ip->ino(), pg}]});
   }
   const int err = co_await std::move(sync);
   if (err == 0) {
-    for (auto& [pg, e] : snap) w->durable[{ip->ino(), pg}] = std::move(e);
+    for (auto& [pg, e] : snap) w->durable.insert_or_assign({ip->ino(), pg}, std::move(e));
   }
+  snap.clear();
   co_return err;
 }
 
@@ -237,7 +241,7 @@ sim::Task<void> Execute(sim::Sim& sim, DaxWorld* w, vm::Mm* mm, ActorState* st, 
       fs::Inode* ip = static_cast<fs::Inode*>(vma->ops);
       const uint64_t fstart = vma->PgoffOf(vma->start + op.offset) << vm::PAGE_SHIFT;
       const int err = co_await SyncFile(
-          w, ip, fstart, fstart + op.length - 1,
+          w, st, ip, fstart, fstart + op.length - 1,
           w->vm().Msync(mm, vma, vma->start + op.offset, vma->start + op.offset + op.length));
       sim.Emit(line + op.map + " -> " + std::to_string(err));
       break;
@@ -367,7 +371,7 @@ sim::Task<void> Execute(sim::Sim& sim, DaxWorld* w, vm::Mm* mm, ActorState* st, 
     case OpCode::kFsync: {
       fs::Inode* ip = fs.Find(op.file);
       const int err =
-          co_await SyncFile(w, ip, 0, UINT64_MAX >> 1, fs.Fsync(ip, 0, UINT64_MAX >> 1));
+          co_await SyncFile(w, st, ip, 0, UINT64_MAX >> 1, fs.Fsync(ip, 0, UINT64_MAX >> 1));
       sim.Emit(line + op.file + " -> " + std::to_string(err));
       break;
     }

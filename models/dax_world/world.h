@@ -49,6 +49,17 @@ class DaxWorld : public sim::World, public sim::StateModel {
   const std::map<std::string, std::unique_ptr<vm::Mm>>& mms() const { return mms_; }
   std::map<std::string, std::unique_ptr<vm::Mm>>& mutable_mms() { return mms_; }
 
+  // fsync durability oracle: the content of a file page when an fsync covering it started,
+  // valid while no write to that page followed (`generation` unchanged). Digest() of the
+  // content is computed once, when stateful search first asks.
+  struct Expectation {
+    std::vector<uint8_t> content;
+    uint64_t generation;
+    uint64_t Digest() const;
+    mutable uint64_t digest = 0;
+    mutable bool digested = false;
+  };
+
   // A workload actor's executor state. It lives here, not in the actor's frame, because parts
   // of it are read outside any footprint (oracle snapshots): the world digest must cover them.
   struct ActorState {
@@ -64,6 +75,8 @@ class DaxWorld : public sim::World, public sim::StateModel {
     // count when it started (for I9 and the linearizability history).
     int64_t op_start = 0;
     uint64_t size_before = 0, truncates_before = 0;
+    // The running fsync/msync's snapshot of the file's pages (page -> expectation).
+    std::map<uint64_t, Expectation> sync_snapshot;
   };
   std::vector<ActorState> actor_states;  // by workload actor, sized at construction
 
@@ -83,12 +96,6 @@ class DaxWorld : public sim::World, public sim::StateModel {
   };
   std::vector<Pin> pins;
 
-  // fsync durability oracle: the content of a file page when an fsync covering it started,
-  // valid while no write to that page followed (`generation` unchanged).
-  struct Expectation {
-    std::vector<uint8_t> content;
-    uint64_t generation;
-  };
   std::map<std::pair<uint64_t, uint64_t>, uint64_t> page_generation;  // (ino, page) -> writes
   std::map<std::pair<uint64_t, uint64_t>, Expectation> durable;       // after a completed fsync
   // Bytes stored through a MAP_SYNC mapping, written back with clwb and fenced with sfence by

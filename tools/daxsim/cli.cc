@@ -14,10 +14,10 @@ std::string Usage() {
 
 commands:
   explore (--scenario=NAME | --workload=NAME|FILE [--model=xfs|ext4|ext2|xipfs]) [--params=k=v,...] [--bug=NAME,...]
-          [--strategy=random|pct|dfs|dpor] [--seed=S]
+          [--strategy=portfolio|dpor|dfs|stateful|random|pct] [--state-cache] [--seed=S]
           [--depth=D] [--max-preemptions=K] [--budget=executions:N|seconds:S] [--jobs=N]
-          [--shard=i/n] [--steps-max=N] [--spurious-wakeups[=N]] [--no-shrink] [--failures=FILE]
-          [--json]
+          [--split-depth=D] [--shard=i/n] [--steps-max=N] [--spurious-wakeups[=N]] [--no-shrink]
+          [--failures=FILE] [--json]
       explore a scenario's or a DAX workload's schedules; prints the minimal counterexample's
       token
   run --workload=NAME|FILE [--model=xfs|ext4|ext2|xipfs] [--params=...] [--seed=S] [--trace=ftrace|steps|swimlane]

@@ -76,6 +76,15 @@ TEST(CliTest, ExploreCorrectScenarioIsCompleteAndClean) {
   EXPECT_NE(human.out.find("search: complete (exhaustive)"), std::string::npos) << human.out;
 }
 
+TEST(CliTest, StateCacheIsCompleteAndCountsStates) {
+  const Outcome o = Cli({"explore", "--workload=fault_vs_truncate", "--model=xfs",
+                         "--strategy=dpor", "--state-cache"});
+  EXPECT_EQ(o.code, 0) << o.out << o.err;
+  EXPECT_NE(o.out.find("search: complete (exhaustive)"), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("states: "), std::string::npos) << o.out;
+  EXPECT_EQ(o.out.find("states: 0"), std::string::npos) << o.out;
+}
+
 TEST(CliTest, PreemptionBoundIsStated) {
   const Outcome o =
       Cli({"explore", "--scenario=lastzero", "--strategy=dfs", "--max-preemptions=1"});
@@ -208,6 +217,8 @@ TEST(CliTest, BadInputIsOneLineExitTwo) {
   ExpectUsageError({"explore", "--scenario=canary", "--jobs=0"});
   ExpectUsageError({"explore", "--scenario=canary", "--jobs=257"});
   ExpectUsageError({"explore", "--scenario=canary", "--max-preemptions=-1"});
+  ExpectUsageError({"explore", "--scenario=canary", "--strategy=dfs", "--state-cache"});
+  ExpectUsageError({"explore", "--scenario=canary", "--max-preemptions=2", "--state-cache"});
   ExpectUsageError({"explore", "--scenario=canary", "--json=yes"});
   ExpectUsageError({"explore", "--scenario=canary", "stray"});
   ExpectUsageError({"list"});

@@ -93,7 +93,15 @@ absl::Status ApplyLimits(const ParsedArgs& a, sim::ExploreOptions* o) {
                                                              std::numeric_limits<int>::max()));
     o->preemptions_max = static_cast<int>(k);
   }
-  if (a.Has("state-cache")) o->state_cache = true;
+  if (a.Has("state-cache")) {
+    const bool dpor = o->strategy == sim::StrategyKind::kDpor ||
+                      o->strategy == sim::StrategyKind::kPortfolio;
+    if (!dpor || o->preemptions_max >= 0) {
+      return absl::InvalidArgumentError(
+          "--state-cache needs --strategy=dpor or portfolio without --max-preemptions");
+    }
+    o->state_cache = true;
+  }
   if (auto v = a.Get("split-depth")) {
     DAXSIM_ASSIGN_OR_RETURN(const int64_t d, ParseIntInRange(*v, "--split-depth", 0, 64));
     o->split_depth = static_cast<int>(d);
