@@ -5,6 +5,7 @@
 // rank: they are only ever compared with each other and with later step numbers, so two paths
 // that recorded them in the same order reach the same state.
 #include <algorithm>
+#include <cstring>
 
 #include "models/dax_world/world.h"
 
@@ -15,16 +16,18 @@ namespace {
 using sim::Mix;
 using sim::MixString;
 
+// Page-sized contents: a word at a time with a multiply-xorshift step, finished with Mix.
 uint64_t MixBytes(uint64_t h, const std::vector<uint8_t>& bytes) {
-  h = Mix(h, bytes.size());
+  uint64_t x = Mix(h, bytes.size());
   size_t i = 0;
-  for (; i + 8 <= bytes.size(); i += 8) {  // a word at a time
-    uint64_t w = 0;
-    for (size_t k = 0; k < 8; ++k) w |= static_cast<uint64_t>(bytes[i + k]) << (8 * k);
-    h = Mix(h, w);
+  for (; i + 8 <= bytes.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, bytes.data() + i, 8);
+    x = (x ^ w) * 0xff51afd7ed558ccdULL;
+    x ^= x >> 32;
   }
-  for (; i < bytes.size(); ++i) h = Mix(h, bytes[i]);
-  return h;
+  for (; i < bytes.size(); ++i) x = (x ^ bytes[i]) * 0xc4ceb9fe1a85ec53ULL;
+  return Mix(h, x);
 }
 
 // A mapping an actor holds, by its place in its mm. The pointer may be stale (another thread
@@ -46,8 +49,7 @@ uint64_t Rank(const std::vector<int64_t>& steps, int64_t step) {
 
 uint64_t DaxWorld::Expectation::Digest() const {
   if (!digested) {
-    const bool zero = std::all_of(content.begin(), content.end(), [](uint8_t b) { return b == 0; });
-    digest = zero ? Mix(0x2e50, content.size()) : MixBytes(0xe4, content);
+    digest = MixBytes(0xe4, content);
     digested = true;
   }
   return digest;
