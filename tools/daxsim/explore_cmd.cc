@@ -216,10 +216,9 @@ void PrintHuman(const ExploreRequest& r, const sim::Target& target, const sim::E
   out << "executions: " << res.executions << "\n";
   out << "steps: " << res.steps << "\n";
   out << "redundant executions: " << res.redundant << "\n";
-  if (o.strategy == sim::StrategyKind::kStateful || res.states > 0) {
+  if (o.strategy == sim::StrategyKind::kStateful || o.state_cache || res.states > 0) {
     out << "states: " << res.states
-        << (res.states == 0 ? " (this target has no StateModel: plain DFS, no caching)" : "")
-        << "\n";
+        << (res.states == 0 ? " (this target has no StateModel: no caching)" : "") << "\n";
   }
   out << "violations: " << res.violations << "\n";
   out << "search: " << Completeness(res) << "\n";
