@@ -84,15 +84,15 @@ const char* Signal(const vm::AccessResult& r) {
 // fsync / msync with the durability oracle: the content of every page of the file at the start
 // must survive a later power failure, unless the page was written again meanwhile.
 // The snapshot is kept in the actor's world state (digested), not in this frame.
-sim::Task<int> SyncFile(DaxWorld* w, ActorState* st, fs::Inode* ip, uint64_t start,
-                        uint64_t end, sim::Task<int> sync) {
+sim::Task<int> SyncFile(DaxWorld* w, ActorState* st, fs::Inode* ip, uint64_t start, uint64_t end,
+                        sim::Task<int> sync) {
   std::map<uint64_t, DaxWorld::Expectation>& snap = st->sync_snapshot;
   snap.clear();
   const uint64_t pages = (ip->i_size() + vm::PAGE_SIZE - 1) / vm::PAGE_SIZE;
   for (uint64_t pg = start / vm::PAGE_SIZE; pg < pages && pg <= end / vm::PAGE_SIZE; ++pg) {
     if (w->page_inflight[{ip->ino(), pg}] > 0) continue;  // content not yet decided
-    snap.emplace(pg, DaxWorld::Expectation{w->ReadFilePage(*ip, pg),
-                                           w->page_generation[{ip->ino(), pg}]});
+    snap.emplace(
+        pg, DaxWorld::Expectation{w->ReadFilePage(*ip, pg), w->page_generation[{ip->ino(), pg}]});
   }
   const int err = co_await std::move(sync);
   if (err == 0) {

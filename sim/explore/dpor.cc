@@ -15,8 +15,7 @@ bool Contains(const std::vector<ActorId>& v, ActorId a) {
 auto Tie(const Footprint& f) { return std::tie(f.object, f.access, f.object2, f.access2); }
 }  // namespace
 
-DporStrategy::DporStrategy(int preemptions_max, Partition partition, int split_depth,
-                           bool stateful)
+DporStrategy::DporStrategy(int preemptions_max, Partition partition, int split_depth, bool stateful)
     : preemptions_max_(preemptions_max),
       partition_(partition),
       split_depth_(
@@ -476,8 +475,7 @@ uint32_t DporStrategy::Intern(Summary summary) {
       k.b = Mix(k.b ^ 0xd6e8feb86659fd93ULL, v);
     }
   }
-  const auto [it, fresh] =
-      summary_index_.try_emplace(k, static_cast<uint32_t>(summaries_.size()));
+  const auto [it, fresh] = summary_index_.try_emplace(k, static_cast<uint32_t>(summaries_.size()));
   if (fresh) summaries_.push_back(std::move(summary));
   return it->second;
 }

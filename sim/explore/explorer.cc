@@ -262,9 +262,8 @@ ExploreResult Explore(const Target& target, const ExploreOptions& o) {
   // processes (--shard) still split them statically. So do threads that cache states: what a
   // thread's cache holds, and so what it prunes, must not depend on timing.
   SubtreeClaims claims;
-  const bool claiming =
-      jobs > 1 && (o.strategy == StrategyKind::kDfs ||
-                   (o.strategy == StrategyKind::kDpor && !StatefulDpor(o)));
+  const bool claiming = jobs > 1 && (o.strategy == StrategyKind::kDfs ||
+                                     (o.strategy == StrategyKind::kDpor && !StatefulDpor(o)));
   std::vector<PartResult> results(static_cast<size_t>(jobs));
   auto run = [&](int j) {
     const Partition part =

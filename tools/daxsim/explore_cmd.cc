@@ -94,8 +94,8 @@ absl::Status ApplyLimits(const ParsedArgs& a, sim::ExploreOptions* o) {
     o->preemptions_max = static_cast<int>(k);
   }
   if (a.Has("state-cache")) {
-    const bool dpor = o->strategy == sim::StrategyKind::kDpor ||
-                      o->strategy == sim::StrategyKind::kPortfolio;
+    const bool dpor =
+        o->strategy == sim::StrategyKind::kDpor || o->strategy == sim::StrategyKind::kPortfolio;
     if (!dpor || o->preemptions_max >= 0) {
       return absl::InvalidArgumentError(
           "--state-cache needs --strategy=dpor or portfolio without --max-preemptions");
