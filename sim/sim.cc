@@ -134,12 +134,12 @@ void Sim::ResetContinuation(uint64_t mark, uint64_t tag) {
   a.continuation_ = Mix(Mix(Mix(mark, 0x4e7a7), tag), a.observation_);
 }
 
-void RetryLoop::Head() {
+void RetryLoop::Head(uint64_t iteration) {
   if (!entered_) {
     entered_ = true;
     mark_ = sim_->ContinuationMark();
   }
-  sim_->ResetContinuation(mark_, tag_);
+  sim_->ResetContinuation(mark_, Mix(tag_, iteration));
 }
 
 void Sim::Wake(ActorId a) { actors_[a]->woken_ = true; }

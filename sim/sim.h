@@ -166,16 +166,18 @@ class FuncGuard {
 
 class Sim;
 
-// A retry loop whose iterations carry nothing but the loop's parameters (fixed at entry): call
-// Head() at the top of every iteration. For stateful search the actor's continuation at a head
-// is then (continuation at loop entry, this step's observation), not the history of earlier
+// A retry loop whose iterations carry nothing but the loop's parameters (fixed at entry) and the
+// `iteration` passed to Head() (an attempt counter; the executor's operation index): call Head()
+// at the top of every iteration. For stateful search the actor's continuation at a head is then
+// (continuation at loop entry, iteration, this step's observation), not the history of earlier
 // iterations, so an actor that re-checks and sleeps again returns to a state seen before
 // instead of a new one. Sound only if the loop body's locals are recomputed each iteration
 // from what the current step observes (its footprint and the locks it holds).
 class RetryLoop {
  public:
   RetryLoop(Sim* sim, uint64_t tag) : sim_(sim), tag_(tag) {}
-  void Head();
+  // `iteration`: what the loop does carry (an attempt counter, an operation index), if anything.
+  void Head(uint64_t iteration = 0);
 
  private:
   Sim* sim_;
@@ -259,12 +261,6 @@ class Sim {
   // Non-scheduling nondeterminism: a value in [0, n) chosen by the strategy.
   int Choose(int n, const char* label);
 
-  // Retry loops (stateful search; see RetryLoop): the running actor's continuation digest, and
-  // its reset at a loop head to what it was at loop entry, mixed with `tag` and with the running
-  // step's observation. No-ops without a StateModel.
-  uint64_t ContinuationMark() const;
-  void ResetContinuation(uint64_t mark, uint64_t tag);
-
   struct FailAwaiter {
     bool await_ready() const noexcept { return false; }
     void await_suspend(std::coroutine_handle<>) const noexcept {}
@@ -340,6 +336,13 @@ class Sim {
   uint64_t LockdepDigest() const;
 
   SimOptions options_;
+  friend class RetryLoop;
+  // Retry loops (stateful search; see RetryLoop): the running actor's continuation digest, and
+  // its reset at a loop head to what it was at loop entry, mixed with `tag` and with the running
+  // step's observation. No-ops without a StateModel.
+  uint64_t ContinuationMark() const;
+  void ResetContinuation(uint64_t mark, uint64_t tag);
+
   const StateModel* state_model_ = nullptr;
 
   std::vector<Object> objects_;  // sorted by first id

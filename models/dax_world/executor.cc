@@ -417,9 +417,9 @@ sim::Task<void> RunActor(sim::Sim& sim, DaxWorld* w, size_t index) {
   st.maps = w->setup_maps[a.mm];
   // Between operations the actor keeps nothing but `i` (its state is the world's ActorState):
   // for stateful search, the history of earlier operations is forgotten.
-  const uint64_t mark = sim.ContinuationMark();
+  sim::RetryLoop next_op(&sim, 0x0e5);
   for (size_t i = workload::SetupOpCount(a); i < a.ops.size(); ++i) {
-    sim.ResetContinuation(mark, i);
+    next_op.Head(i);
     co_await Execute(sim, w, mm, &st, a.ops[i]);
     if (w->crashed) co_return;
   }

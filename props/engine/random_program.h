@@ -203,9 +203,9 @@ inline sim::Task<void> RunOp(sim::Sim& sim, World* w, Op op, int id) {
 // Between operations an actor keeps nothing but the operation's index: its continuation is
 // reset there (as the DAX executor does), so stateful search merges what came before.
 inline sim::Task<void> Actor(sim::Sim& sim, World* w, std::vector<Op> ops, int id) {
-  const uint64_t mark = sim.ContinuationMark();
+  sim::RetryLoop next_op(&sim, 0x0e5);
   for (size_t i = 0; i < ops.size(); ++i) {
-    sim.ResetContinuation(mark, i);
+    next_op.Head(i);
     co_await RunOp(sim, w, ops[i], id);
   }
 }

@@ -412,7 +412,10 @@ bool DporStrategy::PruneAtVisited(const Sim& sim, Node* node) {
 
 void DporStrategy::AddTransition(Node* node, ActorId a) {
   if (!stateful_) return;
-  MergeInto({{a, node->pending[static_cast<size_t>(a)]}}, &node->summary);
+  const Transition t{a, node->pending[static_cast<size_t>(a)]};
+  Summary& s = node->summary;
+  const auto it = std::lower_bound(s.begin(), s.end(), t, Less);
+  if (it == s.end() || Less(t, *it)) s.insert(it, t);
 }
 
 // The end of an execution belongs to its last node's subtree: the operations left pending
@@ -451,16 +454,17 @@ void DporStrategy::PopNode() {
   nodes_.pop_back();
 }
 
+bool DporStrategy::Less(const Transition& x, const Transition& y) {
+  if (x.actor != y.actor) return x.actor < y.actor;
+  return Tie(x.fp) < Tie(y.fp);
+}
+
 void DporStrategy::MergeInto(const Summary& from, Summary* into) {
   if (from.empty()) return;
-  auto less = [](const Transition& x, const Transition& y) {
-    if (x.actor != y.actor) return x.actor < y.actor;
-    return Tie(x.fp) < Tie(y.fp);
-  };
   Summary out;
   out.reserve(from.size() + into->size());
   std::set_union(into->begin(), into->end(), from.begin(), from.end(), std::back_inserter(out),
-                 less);
+                 Less);
   *into = std::move(out);
 }
 

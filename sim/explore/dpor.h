@@ -108,6 +108,7 @@ class DporStrategy : public SearchStrategy {
   void AddTransition(Node* node, ActorId a);
   void NoteEnd(const Sim& sim);
   void PopNode();
+  static bool Less(const Transition& x, const Transition& y);
   static void MergeInto(const Summary& from, Summary* into);
   uint32_t Intern(Summary summary);
 

@@ -46,9 +46,9 @@ sim::Task<AccessResult> Vm::UserAccess(Mm* mm, uint64_t addr, uint8_t* data, uin
   DAXSIM_CHECK((addr & (PAGE_SIZE - 1)) + len <= PAGE_SIZE);
   // Stateful search: an attempt carries nothing but its number (the fault's history ends with
   // the fault; its result only decided to try again).
-  const uint64_t mark = sim_->ContinuationMark();
+  sim::RetryLoop retry(sim_, 0x05e);
   for (int attempt = 0; attempt < kFaultRetriesMax; ++attempt) {
-    sim_->ResetContinuation(mark, static_cast<uint64_t>(attempt));
+    retry.Head(static_cast<uint64_t>(attempt));
     const Translation t = Translate(mm, addr, write);
     if (t.ok) {
       co_await sim_->Point(write ? "user store" : "user load",
@@ -75,9 +75,9 @@ sim::Task<AccessResult> Vm::UserAccess(Mm* mm, uint64_t addr, uint8_t* data, uin
 
 sim::Task<AccessResult> Vm::PinUserPage(Mm* mm, uint64_t addr, Pfn* pfn) {
   auto _ = sim_->Enter("get_user_pages");
-  const uint64_t mark = sim_->ContinuationMark();  // as in UserAccess
+  sim::RetryLoop retry(sim_, 0x9e9);  // as in UserAccess
   for (int attempt = 0; attempt < kFaultRetriesMax; ++attempt) {
-    sim_->ResetContinuation(mark, static_cast<uint64_t>(attempt));
+    retry.Head(static_cast<uint64_t>(attempt));
     const Translation t = Translate(mm, addr, /*write=*/true);
     if (t.ok) {
       co_await sim_->Point(
