@@ -3,6 +3,7 @@
 // A world that supports state caching implements StateModel (sim.h) with these.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string_view>
 
@@ -19,6 +20,16 @@ inline uint64_t MixString(uint64_t h, std::string_view s) {
   h = Mix(h, s.size());
   for (char c : s) h = Mix(h, static_cast<unsigned char>(c));
   return h;
+}
+
+// Bytes [0, n) as little-endian words (the last one zero-padded), then the length.
+inline uint64_t MixBytes(uint64_t h, const uint8_t* p, size_t n) {
+  for (size_t w = 0; w < n; w += 8) {
+    uint64_t v = 0;
+    for (size_t i = 0; i < 8 && w + i < n; ++i) v |= static_cast<uint64_t>(p[w + i]) << (8 * i);
+    h = Mix(h, v);
+  }
+  return Mix(h, n);
 }
 
 // A 128-bit key (two independently seeded 64-bit digests): a false match between two states

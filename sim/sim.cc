@@ -123,23 +123,40 @@ void Sim::KillOthers() {
   }
 }
 
-uint64_t Sim::ContinuationMark() const {
-  if (state_model_ == nullptr || current_ == kNoActor) return 0;
-  return actors_[current_]->continuation_;
+ContinuationMark Sim::Mark() const {
+  if (state_model_ == nullptr || current_ == kNoActor) return {};
+  const Actor& a = *actors_[current_];
+  return {a.continuation_, a.acquisitions_};
 }
 
-void Sim::ResetContinuation(uint64_t mark, uint64_t tag) {
+void Sim::ResetContinuation(const ContinuationMark& mark, uint64_t tag, bool with_observation) {
   if (state_model_ == nullptr || current_ == kNoActor) return;
   Actor& a = *actors_[current_];
-  a.continuation_ = Mix(Mix(Mix(mark, 0x4e7a7), tag), a.observation_);
+  uint64_t h = Mix(Mix(mark.continuation, 0x4e7a7), tag);
+  h = Mix(h, with_observation ? a.observation_ : state_model_->AmbientDigest());
+  for (const HeldLock& l : a.held_) {
+    if (l.seq > mark.acquisitions) h = Mix(Mix(h, l.lock), state_model_->ObjectDigest(l.lock));
+  }
+  a.continuation_ = h;
+  a.step_reset_ = true;
+}
+
+CallSummary::CallSummary(Sim* sim, uint64_t tag) : sim_(sim), tag_(tag), mark_(sim->Mark()) {}
+
+void CallSummary::Returned(uint64_t result) {
+  sim_->ResetContinuation(mark_, Mix(Mix(tag_, 0xca11ee), result), /*with_observation=*/false);
+}
+
+void CallSummary::LoopHead(uint64_t carried) {
+  sim_->ResetContinuation(mark_, Mix(Mix(tag_, 0x100b), carried), /*with_observation=*/false);
 }
 
 void RetryLoop::Head(uint64_t iteration) {
   if (!entered_) {
     entered_ = true;
-    mark_ = sim_->ContinuationMark();
+    mark_ = sim_->Mark();
   }
-  sim_->ResetContinuation(mark_, Mix(tag_, iteration));
+  sim_->ResetContinuation(mark_, Mix(tag_, iteration), /*with_observation=*/true);
 }
 
 void Sim::Wake(ActorId a) { actors_[a]->woken_ = true; }
@@ -153,6 +170,7 @@ int Sim::Choose(int n, const char* label) {
   if (state_model_ != nullptr && current_ != kNoActor) {
     Actor& a = *actors_[current_];
     a.continuation_ = Mix(Mix(a.continuation_, 0xc401ce), static_cast<uint64_t>(v));
+    a.step_reset_ = true;
     a.observation_ = Mix(Mix(a.observation_, 0xc401ce), static_cast<uint64_t>(v));
   }
   if (options_.record_decisions) decisions_.push_back({Decision::kChoice, v, n, label});
@@ -193,7 +211,7 @@ void Sim::MightSleep(const char* what) {
 
 void Sim::NoteAcquire(ObjectId lock, const char* lock_class, bool spin) {
   Actor& a = self();
-  a.held_.push_back({lock, lock_class, spin});
+  a.held_.push_back({lock, lock_class, spin, ++a.acquisitions_});
   if (spin) a.preempt_count_++;
 }
 
@@ -351,6 +369,9 @@ void Sim::ExecuteStep(ActorId id) {
     trace_.push_back({step_count_, id, std::move(text), true});
   }
   if (state_model_ != nullptr) {
+    a.step_identity_ = StepIdentity(a);
+    a.step_base_ = a.continuation_;
+    a.step_reset_ = false;
     a.observation_ = Observation(a);
     a.continuation_ = Mix(a.continuation_, a.observation_);
   }
@@ -455,11 +476,17 @@ void Sim::CheckInvariants(bool end) {
 
 // What the step `a` is about to run can read: its footprint objects and the state protected by
 // the locks it holds (see StateModel).
-uint64_t Sim::Observation(const Actor& a) const {
+uint64_t Sim::StepIdentity(const Actor& a) const {
   const Footprint& fp = a.pending_.fp;
   uint64_t h = MixString(0x0b5, a.pending_.op);
   h = Mix(Mix(h, fp.object), static_cast<uint64_t>(fp.access));
   h = Mix(Mix(h, fp.object2), static_cast<uint64_t>(fp.access2));
+  return Mix(h, state_model_->AmbientDigest());
+}
+
+uint64_t Sim::Observation(const Actor& a) const {
+  const Footprint& fp = a.pending_.fp;
+  uint64_t h = a.step_identity_;
   for (ObjectId o : {fp.object, fp.object2}) {
     if (o == kAllObjects) {
       h = Mix(h, state_model_->WorldDigest());
@@ -467,8 +494,23 @@ uint64_t Sim::Observation(const Actor& a) const {
       h = Mix(h, state_model_->ObjectDigest(o));
     }
   }
-  for (const HeldLock& l : a.held_) h = Mix(Mix(h, l.lock), state_model_->ObjectDigest(l.lock));
   return h;
+}
+
+void Sim::AlsoObserved(uint64_t value) {
+  if (state_model_ == nullptr || current_ == kNoActor) return;
+  Actor& a = *actors_[current_];
+  a.observation_ = Mix(Mix(a.observation_, 0xa150), value);
+  a.continuation_ = Mix(Mix(a.continuation_, 0xa150), value);
+}
+
+void Sim::Observed(uint64_t value) {
+  if (state_model_ == nullptr || current_ == kNoActor) return;
+  Actor& a = *actors_[current_];
+  // Rebuilt from the step's start: a reset or a choice earlier in the step would be lost.
+  DAXSIM_CHECK_MSG(!a.step_reset_, "Sim::Observed after a reset or a choice in the same step");
+  a.observation_ = Mix(Mix(a.step_identity_, 0x0b5e), value);
+  a.continuation_ = Mix(a.step_base_, a.observation_);
 }
 
 // The lock-class order graph as a sorted list of named edges (class indices depend on the order

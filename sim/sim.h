@@ -47,17 +47,23 @@ class Blocker {
 //   WorldDigest(): all shared state, including what end-of-execution checks read (result logs,
 //     oracle records) and the state of the sync primitives;
 //   ObjectDigest(id): the state a step whose footprint names `id` can read; for a lock, the
-//     state it protects (a step holding the lock may read that state whatever its footprint).
+//     state it protects (not the lock's owners and waiters: a blocking acquire or a release
+//     does not tell its caller who else holds the lock; WorldDigest has them);
+//   AmbientDigest(): state any step may read without naming it (the device's liveness and bad
+//     blocks, read by dax_direct_access()); it changes only in steps whose footprint is
+//     kAllObjects.
 // An actor's continuation is then digested by the engine from what it observed: each step's
-// label and footprint, the ObjectDigest of its footprint objects and of the locks it holds
-// when the step starts, and the values its choices took. This is sound if every value an
-// actor's code reads is either in its footprint or protected by a lock it holds (the same
-// discipline DPOR's independence relies on).
+// label and footprint, the ObjectDigest of its footprint objects, the AmbientDigest, and the
+// values its choices took. This is sound if every value an actor's code reads is in its
+// footprint, ambient, or protected by a lock it holds (the same discipline DPOR's independence
+// relies on): a lock's protected state changes only under the lock, so what a holder reads
+// later is what the acquiring step observed plus the holder's own writes.
 class StateModel {
  public:
   virtual ~StateModel() = default;
   virtual uint64_t WorldDigest() const = 0;
   virtual uint64_t ObjectDigest(ObjectId id) const = 0;
+  virtual uint64_t AmbientDigest() const { return 0; }
 };
 
 struct PendingOp {
@@ -93,6 +99,13 @@ struct HeldLock {
   ObjectId lock;
   const char* lock_class;
   bool spin;
+  uint64_t seq = 0;  // the holder's acquisition count when it took the lock
+};
+
+// Where an actor's history was, for forgetting it later (RetryLoop, CallSummary).
+struct ContinuationMark {
+  uint64_t continuation = 0;
+  uint64_t acquisitions = 0;  // locks taken after the mark and still held are re-observed
 };
 
 class Strategy {
@@ -147,6 +160,10 @@ class Actor {
   std::function<bool()> sleep_cond_;  // condition an actor sleeps for (lost wake-up check)
   uint64_t continuation_ = 0;         // digest of what it observed (with a StateModel)
   uint64_t observation_ = 0;          // the running step's observation (with a StateModel)
+  uint64_t acquisitions_ = 0;         // locks taken so far (HeldLock::seq)
+  uint64_t step_base_ = 0;            // the continuation before the running step
+  uint64_t step_identity_ = 0;        // the running step's label, footprint and ambient state
+  bool step_reset_ = false;           // a reset or a choice happened in the running step
 };
 
 // Pops the actor's kernel-function stack when the enclosing coroutine frame ends.
@@ -183,7 +200,31 @@ class RetryLoop {
   Sim* sim_;
   uint64_t tag_;
   bool entered_ = false;
-  uint64_t mark_ = 0;
+  ContinuationMark mark_;
+};
+
+// A call whose caller keeps nothing of the callee but its result: construct it just before the
+// call and call Returned() just after, with a digest of the result and of every out-parameter
+// the callee set. For stateful search the actor's continuation is then (continuation at the
+// call, tag, result, ambient state): which waits the callee went through and what each of its
+// steps observed are forgotten, so two paths that differ only inside the callee meet again.
+// Sound if (1) the callee changes its caller's locals only through the result and the digested
+// out-parameters, and (2) the caller reads no shared state other than ambient state between the
+// return and its next scheduling point (a step's reads are digested when the step starts; a
+// read after the reset would go unrecorded).
+// Inside a function, a CallSummary made at entry also serves a loop whose iterations carry
+// nothing but a counter (LoopHead at the top of each, under the same condition (2)), and a
+// function that returns nothing can forget its own history (Returned(0) as its last statement).
+class CallSummary {
+ public:
+  CallSummary(Sim* sim, uint64_t tag);
+  void Returned(uint64_t result);
+  void LoopHead(uint64_t carried);
+
+ private:
+  Sim* sim_;
+  uint64_t tag_;
+  ContinuationMark mark_;
 };
 
 class Sim {
@@ -249,6 +290,14 @@ class Sim {
   };
   // A scheduling point: the code after it is the operation `op` touching `fp`.
   PointAwaiter Point(const char* op, Footprint fp) { return {this, {op, fp, nullptr}}; }
+  // Narrows what the running step observed to `value` (stateful search): for a step whose
+  // footprint object is larger than what it reads (one PMD of a page-table slot that digests 512
+  // PTEs). Call it first thing after the scheduling point; sound if the step's code, until its
+  // next scheduling point, uses nothing it read but `value`.
+  void Observed(uint64_t value);
+  // Adds a value the running step read outside its footprint to what it observed (an
+  // allocator's answer: which anonymous page a COW fault got).
+  void AlsoObserved(uint64_t value);
   // A scheduling point that is enabled only when `b` lets the actor proceed.
   PointAwaiter Block(const char* op, Footprint fp, const Blocker* b) { return {this, {op, fp, b}}; }
   // schedule() after prepare_to_wait on wait queue `wq`: returns once woken (or spuriously).
@@ -332,16 +381,21 @@ class Sim {
   std::string DescribeWaitFor() const;
   void DestroyActors();
 
+  uint64_t StepIdentity(const Actor& a) const;
   uint64_t Observation(const Actor& a) const;
   uint64_t LockdepDigest() const;
 
   SimOptions options_;
   friend class RetryLoop;
+  friend class CallSummary;
   // Retry loops (stateful search; see RetryLoop): the running actor's continuation digest, and
   // its reset at a loop head to what it was at loop entry, mixed with `tag` and with the running
   // step's observation. No-ops without a StateModel.
-  uint64_t ContinuationMark() const;
-  void ResetContinuation(uint64_t mark, uint64_t tag);
+  // A reset digests the mark, the tag, the current step's observation (RetryLoop) or the ambient
+  // state (CallSummary), and the protected state of every lock taken since the mark and still
+  // held (its acquisition's observation is forgotten with the rest).
+  ContinuationMark Mark() const;
+  void ResetContinuation(const ContinuationMark& mark, uint64_t tag, bool with_observation);
 
   const StateModel* state_model_ = nullptr;
 

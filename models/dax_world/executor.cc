@@ -415,11 +415,12 @@ sim::Task<void> RunActor(sim::Sim& sim, DaxWorld* w, size_t index) {
   ActorState& st = w->actor_states.at(index);
   st.index = index;
   st.maps = w->setup_maps[a.mm];
-  // Between operations the actor keeps nothing but `i` (its state is the world's ActorState):
-  // for stateful search, the history of earlier operations is forgotten.
-  sim::RetryLoop next_op(&sim, 0x0e5);
+  // Between operations the actor keeps nothing but `i`: what an operation observed and
+  // produced is in the world's ActorState (results, pins, the sync snapshot). For stateful
+  // search the history of earlier operations is forgotten.
+  sim::CallSummary next_op(&sim, 0x0e5);
   for (size_t i = workload::SetupOpCount(a); i < a.ops.size(); ++i) {
-    next_op.Head(i);
+    next_op.LoopHead(i);
     co_await Execute(sim, w, mm, &st, a.ops[i]);
     if (w->crashed) co_return;
   }

@@ -84,6 +84,7 @@ class DaxWorld : public sim::World, public sim::StateModel {
   // digest from the component that owns it (the whole world for an unknown one).
   uint64_t WorldDigest() const override;
   uint64_t ObjectDigest(sim::ObjectId id) const override;
+  uint64_t AmbientDigest() const override { return pmem_.AccessDigest(); }
 
   // Mappings made at setup, by mm then name.
   std::map<std::string, std::map<std::string, vm::Vma*>> setup_maps;

@@ -41,6 +41,14 @@ enum class OpKind {
   kSpinPeek,      // spin_lock; x = prot; spin_unlock; var[t] = x: a section that only looks
   kSpinToggle,    // spin_lock; prot += 1; write var[t]; prot -= 1; spin_unlock: changes and
                   // restores the protected state around a step on another object
+  // Forgetting history (sim::CallSummary, sim::Sim::Observed):
+  kCallPeek,       // x = PeekProt() (a summarized callee: spin_lock; read prot; maybe wait for
+                   // flag[t]; spin_unlock); var[t] = x
+  kCallHeld,       // TakeSpin() returns holding spin (taken inside the summarized callee);
+                   // then write var[t] = prot in a later step; spin_unlock
+  kParity,         // read var[t], observing only its parity; var[1-t] = parity
+  kWaitFlagFresh,  // kWaitFlag whose iterations start at a CallSummary::LoopHead (spin held:
+                   // re-observed because it was taken after the mark)
   kCount,
 };
 struct Op {
@@ -113,6 +121,73 @@ inline sim::Task<void> SetFlag(sim::Sim& sim, World* w, int t, int id) {
   w->flag[t] = true;
   co_await w->spin.Unlock();
   co_await w->wq.WakeUp(id % 2, static_cast<uint64_t>(t) + 1);
+}
+
+// A summarized callee: its caller keeps only the result (the value of prot it saw).
+inline sim::Task<int> PeekProt(sim::Sim& sim, World* w, int t, int id) {
+  co_await w->spin.Lock();
+  if (id % 2 == 1 && !w->flag[t]) {  // some callers also wait a while, then look again
+    co_await w->spin.Unlock();
+    co_await sim.Point("read", {w->var_id[t], Access::kRead});
+    co_await w->spin.Lock();
+  }
+  const int x = w->prot;
+  co_await w->spin.Unlock();
+  co_return x;
+}
+
+inline sim::Task<void> TakeSpin(sim::Sim& sim, World* w, int t) {
+  co_await sim.Point("read", {w->var_id[t], Access::kRead});
+  co_await w->spin.Lock();
+}
+
+inline sim::Task<void> WaitFlagFresh(sim::Sim& sim, World* w, int t) {
+  sim::CallSummary loop(&sim, 0x7e8);
+  co_await w->spin.Lock();
+  for (;;) {
+    loop.LoopHead(0);
+    if (w->flag[t]) break;
+    co_await w->wq.PrepareToWait(false, static_cast<uint64_t>(t) + 1);
+    co_await w->spin.Unlock();
+    co_await sim.Schedule(w->wq.id(), [w, t] { return w->flag[t]; });
+    co_await w->wq.FinishWait();
+    co_await w->spin.Lock();
+  }
+  co_await w->spin.Unlock();
+}
+
+inline sim::Task<void> RunSummarizedOp(sim::Sim& sim, World* w, Op op, int id) {
+  const int t = op.target;
+  switch (op.kind) {
+    case OpKind::kCallPeek: {
+      sim::CallSummary call(&sim, 0xca1);
+      const int x = co_await PeekProt(sim, w, t, id);
+      call.Returned(static_cast<uint64_t>(x));
+      co_await sim.Point("write", {w->var_id[t], Access::kWrite});
+      w->var[t] = x;
+      break;
+    }
+    case OpKind::kCallHeld: {
+      sim::CallSummary call(&sim, 0xca2);
+      co_await TakeSpin(sim, w, t);
+      call.Returned(0);
+      co_await sim.Point("write", {w->var_id[t], Access::kWrite});
+      w->var[t] = w->prot;  // protected by spin, taken inside the callee
+      co_await w->spin.Unlock();
+      break;
+    }
+    case OpKind::kParity: {
+      co_await sim.Point("read", {w->var_id[t], Access::kRead});
+      const int parity = w->var[t] % 2;
+      sim.Observed(static_cast<uint64_t>(parity));
+      co_await sim.Point("write", {w->var_id[1 - t], Access::kWrite});
+      w->var[1 - t] = parity;
+      break;
+    }
+    default:
+      co_await WaitFlagFresh(sim, w, t);
+      break;
+  }
 }
 
 inline sim::Task<void> RunOp(sim::Sim& sim, World* w, Op op, int id) {
@@ -189,6 +264,12 @@ inline sim::Task<void> RunOp(sim::Sim& sim, World* w, Op op, int id) {
       w->prot -= 1;
       co_await w->spin.Unlock();
       break;
+    case OpKind::kCallPeek:
+    case OpKind::kCallHeld:
+    case OpKind::kParity:
+    case OpKind::kWaitFlagFresh:
+      co_await RunSummarizedOp(sim, w, op, id);
+      break;
     case OpKind::kCount:
       break;
     case OpKind::kAssert: {
@@ -203,9 +284,9 @@ inline sim::Task<void> RunOp(sim::Sim& sim, World* w, Op op, int id) {
 // Between operations an actor keeps nothing but the operation's index: its continuation is
 // reset there (as the DAX executor does), so stateful search merges what came before.
 inline sim::Task<void> Actor(sim::Sim& sim, World* w, std::vector<Op> ops, int id) {
-  sim::RetryLoop next_op(&sim, 0x0e5);
+  sim::CallSummary next_op(&sim, 0x0e5);
   for (size_t i = 0; i < ops.size(); ++i) {
-    next_op.Head(i);
+    next_op.LoopHead(i);
     co_await RunOp(sim, w, ops[i], id);
   }
 }

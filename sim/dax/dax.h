@@ -111,12 +111,18 @@ class Dax {
   struct Grabbed {
     uint64_t entry = 0;
     uint32_t error = 0;  // VM_FAULT_FALLBACK / OOM / SIGBUS
+    uint64_t Digest() const { return sim::Mix(sim::Mix(entry, error), 0x96ab); }
   };
   // What get_unlocked_entry() found: nothing, a conflict (smaller order), or an entry.
+  std::optional<vm::Xarray::Slot> FirstSlot(vm::Xarray& xa, uint64_t first, uint64_t last);
   struct Found {
     std::optional<uint64_t> entry;
     bool conflict = false;
     uint64_t index = 0;  // where the entry is stored
+    uint64_t Digest() const {
+      const uint64_t e = entry ? sim::Mix(*entry, 1) : 0;
+      return sim::Mix(sim::Mix(sim::Mix(e, conflict), index), 0xf0d);
+    }
   };
 
   // ---- entry locking (caller holds xa_lock unless noted) ----

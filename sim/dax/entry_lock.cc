@@ -131,7 +131,9 @@ sim::Task<Dax::Grabbed> Dax::GrabMappingEntry(DaxInode& inode, uint64_t index, u
   vm::AddressSpace& mapping = inode.mapping();
   vm::Xarray& xa = mapping.i_pages;
   co_await xa.xa_lock.Lock();
+  sim::CallSummary get(sim_, 0x6e7);
   Found f = co_await GetUnlockedEntry(xa, index, order);
+  get.Returned(f.Digest());
   if (f.conflict) {
     co_await xa.xa_lock.Unlock();
     co_return Grabbed{0, vm::VM_FAULT_FALLBACK};

@@ -14,6 +14,12 @@ using namespace vm;  // the kernel's VM_FAULT_* / PAGE_* names
 
 namespace {
 constexpr int kEinval = -22;
+
+// What dax_fault_iter() gives back to its caller (sim::CallSummary): the result, the entry it
+// leaves locked, the pfn (MAP_SYNC) and the vm_fault it may have changed.
+uint64_t IterDigest(uint32_t ret, uint64_t entry, Pfn pfn, const VmFault& vmf) {
+  return sim::Mix(sim::Mix(sim::Mix(ret, entry), pfn), vmf.Digest());
+}
 }  // namespace
 
 uint32_t DaxFaultReturn(int err) {
@@ -70,7 +76,9 @@ sim::Task<uint32_t> Dax::PteFault(VmFault& vmf, Pfn* pfnp, DaxInode& inode, Ioma
   } else {
     const uint32_t flags =
         IOMAP_FAULT | IOMAP_DAX | (vmf.Write() && !vmf.cow_page ? IOMAP_WRITE : 0);
+    sim::CallSummary grab(sim_, 0x96ab);
     const Grabbed g = co_await GrabMappingEntry(inode, vmf.pgoff, 0);
+    grab.Returned(g.Digest());
     if (g.error) {
       ret = g.error;
     } else {
@@ -78,20 +86,27 @@ sim::Task<uint32_t> Dax::PteFault(VmFault& vmf, Pfn* pfnp, DaxInode& inode, Ioma
       Mm* mm = vmf.vma->mm;
       co_await sim_->Point("pmd_trans_huge?", {mm->PtObject(vmf.address), Access::kRead});
       // Bug kPmdPteCollision: no re-check of the PMD under the entry lock.
+      sim_->Observed(static_cast<uint64_t>(mm->pt.pmd(vmf.address).kind));
       if (mm->pt.pmd(vmf.address).kind == Pmd::Kind::kHuge && !bugs_(Bug::kPmdPteCollision)) {
         ret = VM_FAULT_NOPAGE;  // raced with a PMD fault: the access is retried
       } else {
         Iomap iomap;
+        sim::CallSummary begin(sim_, 0x10b);
         const int err = co_await ops.IomapBegin(inode, pos, PAGE_SIZE, flags, &iomap);
+        begin.Returned(sim::Mix(static_cast<uint64_t>(err), iomap.Digest()));
         if (err < 0) {
           ret = DaxFaultReturn(err);
         } else if (iomap.length < PAGE_SIZE) {
           ret = VM_FAULT_SIGBUS;
         } else {
+          sim::CallSummary iter(sim_, 0x17e);
           ret = co_await FaultIter(vmf, iomap, pfnp, inode, vmf.pgoff, &entry, false);
+          iter.Returned(IterDigest(ret, entry, *pfnp, vmf));
           if (ret != VM_FAULT_SIGBUS && (iomap.flags & IOMAP_F_NEW)) ret |= VM_FAULT_MAJOR;
           if (!(ret & VM_FAULT_ERROR)) {
-            co_await ops.IomapEnd(inode, pos, PAGE_SIZE, PAGE_SIZE, flags, iomap);
+            sim::CallSummary end(sim_, 0x10e);
+            end.Returned(static_cast<uint64_t>(
+                co_await ops.IomapEnd(inode, pos, PAGE_SIZE, PAGE_SIZE, flags, iomap)));
           }
         }
       }
@@ -123,23 +138,32 @@ sim::Task<uint32_t> Dax::PmdFault(VmFault& vmf, Pfn* pfnp, DaxInode& inode, Ioma
     co_return ret;
   }
   if (!PmdFallback(vmf, max_pgoff)) {
+    sim::CallSummary grab(sim_, 0x96ab);
     const Grabbed g = co_await GrabMappingEntry(inode, vmf.pgoff, PMD_ORDER);
+    grab.Returned(g.Digest());
     if (g.error) {
       ret = g.error;
     } else {
       uint64_t entry = g.entry;
       Mm* mm = vmf.vma->mm;
       co_await sim_->Point("pmd_none?", {mm->PtObject(pmd_addr), Access::kRead});
+      sim_->Observed(static_cast<uint64_t>(mm->pt.pmd(pmd_addr).kind));
       if (mm->pt.pmd(pmd_addr).kind == Pmd::Kind::kTable && !bugs_(Bug::kPmdPteCollision)) {
         ret = 0;  // raced with a PTE fault: retried
       } else {
         Iomap iomap;
         const uint64_t pos = index << PAGE_SHIFT;
+        sim::CallSummary begin(sim_, 0x10b);
         const int err = co_await ops.IomapBegin(inode, pos, PMD_SIZE, flags, &iomap);
+        begin.Returned(sim::Mix(static_cast<uint64_t>(err), iomap.Digest()));
         if (err == 0 && iomap.offset + iomap.length >= pos + PMD_SIZE && iomap.offset <= pos) {
+          sim::CallSummary iter(sim_, 0x17e);
           ret = co_await FaultIter(vmf, iomap, pfnp, inode, index, &entry, true);
+          iter.Returned(IterDigest(ret, entry, *pfnp, vmf));
           if (ret != VM_FAULT_FALLBACK) {
-            co_await ops.IomapEnd(inode, pos, PMD_SIZE, PMD_SIZE, flags, iomap);
+            sim::CallSummary end(sim_, 0x10e);
+            end.Returned(static_cast<uint64_t>(
+                co_await ops.IomapEnd(inode, pos, PMD_SIZE, PMD_SIZE, flags, iomap)));
           }
         }
       }
@@ -164,6 +188,7 @@ sim::Task<void> Dax::SplitHugePmd(VmFault& vmf) {
   Mm* mm = vmf.vma->mm;
   const uint64_t pmd_addr = vmf.address & PMD_MASK;
   co_await sim_->Point("split_huge_pmd", {mm->PtObject(pmd_addr), Access::kRead});
+  sim_->Observed(static_cast<uint64_t>(mm->pt.pmd(pmd_addr).kind));
   if (mm->pt.pmd(pmd_addr).kind == Pmd::Kind::kHuge) {
     co_await vm_->ZapRange(vmf.vma, pmd_addr, pmd_addr + PMD_SIZE, false);
   }
@@ -185,7 +210,9 @@ sim::Task<uint32_t> Dax::FaultIter(VmFault& vmf, const Iomap& iomap, Pfn* pfnp, 
   const int err = IomapPfn(iomap, pos, size, &pfn);
   if (err < 0) co_return pmd ? VM_FAULT_FALLBACK : DaxFaultReturn(err);
   const bool existing = !dax_is_empty_entry(*entry) && !dax_is_zero_entry(*entry);
+  sim::CallSummary insert(sim_, 0x1e5);
   *entry = co_await InsertEntry(inode, vmf, index, *entry, pfn, pmd ? DAX_PMD : 0, write && !sync);
+  insert.Returned(*entry);
   if (bugs_(Bug::kMkwriteUnlocked) && !pmd && write && !sync && existing) {
     // Pre-2f89dc12a25d dax_pfn_mkwrite(): mark DIRTY, release the entry, then let the VM make
     // the PTE writable (wp_pfn_shared) outside the entry lock.
@@ -202,7 +229,9 @@ sim::Task<uint32_t> Dax::FaultIter(VmFault& vmf, const Iomap& iomap, Pfn* pfnp, 
 
 sim::Task<uint32_t> Dax::LoadHole(DaxInode& inode, VmFault& vmf, uint64_t index, uint64_t* entry) {
   auto _ = sim_->Enter("dax_load_hole");
+  sim::CallSummary insert(sim_, 0x1e5);
   *entry = co_await InsertEntry(inode, vmf, index, *entry, kZeroPfn, DAX_ZERO_PAGE, false);
+  insert.Returned(*entry);
   const uint32_t ret = co_await vm_->InsertPfn(vmf.vma, vmf.address, kZeroPfn, false, true);
   TracePte("dax_load_hole", inode, vmf, ret);
   co_return ret;
@@ -213,8 +242,10 @@ sim::Task<uint32_t> Dax::PmdLoadHole(DaxInode& inode, VmFault& vmf, uint64_t ind
   auto _ = sim_->Enter("dax_pmd_load_hole");
   Mm* mm = vmf.vma->mm;
   const uint64_t pmd_addr = vmf.address & PMD_MASK;
+  sim::CallSummary insert(sim_, 0x1e5);
   *entry =
       co_await InsertEntry(inode, vmf, index, *entry, kHugeZeroPfn, DAX_PMD | DAX_ZERO_PAGE, false);
+  insert.Returned(*entry);
   co_await mm->pmd_lock.Lock();
   co_await sim_->Point("set_pmd_at (huge zero page)", {mm->PtObject(pmd_addr), Access::kWrite});
   Pmd& pmd = mm->pt.mutable_pmd(pmd_addr);
@@ -249,7 +280,9 @@ sim::Task<uint32_t> Dax::InsertPfnMkwrite(VmFault& vmf, Pfn pfn, unsigned order,
   auto _ = sim_->Enter("dax_insert_pfn_mkwrite");
   vm::Xarray& xa = inode.mapping().i_pages;
   co_await xa.xa_lock.Lock();
+  sim::CallSummary get(sim_, 0x6e7);
   const Found f = co_await GetUnlockedEntry(xa, vmf.pgoff, order);
+  get.Returned(f.Digest());
   if (!f.entry || f.conflict || (order == 0 && !dax_is_pte_entry(*f.entry))) {
     co_await PutUnlockedEntry(xa, vmf.pgoff, f, WakeMode::kNext);
     co_await xa.xa_lock.Unlock();

@@ -42,8 +42,12 @@ sim::Task<uint32_t> Dax::PopulateFault(VmFault& vmf, Pfn* pfnp, DaxInode& inode,
     ret = VM_FAULT_SIGBUS;
   } else if (!pmd || !PmdFallback(vmf, max_pgoff)) {
     bool hole = false;
+    sim::CallSummary self(sim_, 0x909);  // an attempt carries its number and `hole`
     for (int attempt = 0;; ++attempt) {
+      self.LoopHead(sim::Mix(static_cast<uint64_t>(attempt), hole));
+      sim::CallSummary grab(sim_, 0x96ab);
       const Grabbed g = co_await GrabMappingEntry(inode, vmf.pgoff, order);
+      grab.Returned(g.Digest());
       if (g.error) {
         ret = g.error;
         break;
@@ -54,6 +58,7 @@ sim::Task<uint32_t> Dax::PopulateFault(VmFault& vmf, Pfn* pfnp, DaxInode& inode,
       co_await sim_->Point(pmd ? "pmd_none?" : "pmd_trans_huge?",
                            {mm->PtObject(pmd_addr), Access::kRead});
       const Pmd::Kind kind = mm->pt.pmd(pmd_addr).kind;
+      sim_->Observed(static_cast<uint64_t>(kind));
       if (pmd ? kind == Pmd::Kind::kTable : kind == Pmd::Kind::kHuge) {
         co_await UnlockEntryAt(xa, index, entry);
         ret = pmd ? VM_FAULT_FALLBACK : VM_FAULT_NOPAGE;

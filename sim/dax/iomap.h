@@ -29,6 +29,10 @@ struct Iomap {
   uint64_t block = 0;   // first device block (pmem page offset) of `offset`, for kMapped
   IomapType type = IomapType::kHole;
   uint32_t flags = 0;
+  uint64_t Digest() const {  // sim::CallSummary results
+    const uint64_t kind = static_cast<uint64_t>(type) | uint64_t{flags} << 8;
+    return sim::Mix(sim::Mix(sim::Mix(sim::Mix(offset, length), block), kind), 0x10a9);
+  }
 };
 
 class DaxInode {

@@ -54,7 +54,9 @@ sim::Task<int> Dax::InvalidateEntry(DaxInode& inode, uint64_t index, bool trunc)
   vm::Xarray& xa = inode.mapping().i_pages;
   int ret = 0;
   co_await xa.xa_lock.Lock();
+  sim::CallSummary get(sim_, 0x6e7);
   const Found f = co_await GetUnlockedEntry(xa, index, 0);
+  get.Returned(f.Digest());
   // Bug kInvalidateDirty (pre-c6dcf52c23d2): invalidation also drops DIRTY/TOWRITE entries.
   if (f.entry && (trunc || bugs_(Bug::kInvalidateDirty) ||
                   (!xa.GetMark(index, XaMark::kDirty) && !xa.GetMark(index, XaMark::kTowrite)))) {
@@ -77,36 +79,49 @@ sim::Task<int> Dax::InvalidateMappingEntrySync(DaxInode& inode, uint64_t index) 
   co_return co_await InvalidateEntry(inode, index, false);
 }
 
+// The first entry in [first, last], read under xa_lock; the step observes only it (the rest of
+// the tree is not looked at again under this hold).
+std::optional<Xarray::Slot> Dax::FirstSlot(Xarray& xa, uint64_t first, uint64_t last) {
+  const std::vector<Xarray::Slot> slots = xa.Range(first, last);
+  std::optional<Xarray::Slot> s;
+  if (!slots.empty()) s = slots.front();
+  sim_->Observed(s ? sim::Mix(sim::Mix(s->index, s->order), s->value) : 0);
+  return s;
+}
+
 sim::Task<void> Dax::TruncateInodePagesRange(DaxInode& inode, uint64_t first, uint64_t last) {
   auto _ = sim_->Enter("truncate_inode_pages_range");
+  sim::CallSummary self(sim_, 0x7a9);  // callers keep nothing of it
   vm::Xarray& xa = inode.mapping().i_pages;
   uint64_t next = first;
   for (;;) {
+    self.LoopHead(next);
     // find_lock_entries(): value entries are collected, not locked.
     co_await xa.xa_lock.Lock();
-    const std::vector<Xarray::Slot> slots = xa.Range(next, last);
+    const std::optional<Xarray::Slot> s = FirstSlot(xa, next, last);
     co_await xa.xa_lock.Unlock();
-    if (slots.empty()) break;
-    const Xarray::Slot s = slots.front();
-    next = s.index + (uint64_t{1} << s.order);
-    co_await DeleteMappingEntry(inode, std::max(s.index, first));
+    if (!s) break;
+    next = s->index + (uint64_t{1} << s->order);
+    co_await DeleteMappingEntry(inode, std::max(s->index, first));
     if (next > last) break;
   }
+  self.Returned(0);
 }
 
 sim::Task<int> Dax::InvalidateInodePages2Range(DaxInode& inode, uint64_t first, uint64_t last) {
   auto _ = sim_->Enter("invalidate_inode_pages2_range");
   vm::Xarray& xa = inode.mapping().i_pages;
+  sim::CallSummary self(sim_, 0x1a2);
   int ret = 0;
   uint64_t next = first;
   for (;;) {
+    self.LoopHead(sim::Mix(next, static_cast<uint64_t>(ret)));
     co_await xa.xa_lock.Lock();
-    const std::vector<Xarray::Slot> slots = xa.Range(next, last);
+    const std::optional<Xarray::Slot> s = FirstSlot(xa, next, last);
     co_await xa.xa_lock.Unlock();
-    if (slots.empty()) break;
-    const Xarray::Slot s = slots.front();
-    next = s.index + (uint64_t{1} << s.order);
-    if (co_await InvalidateMappingEntrySync(inode, std::max(s.index, first)) == 0) ret = -16;
+    if (!s) break;
+    next = s->index + (uint64_t{1} << s->order);
+    if (co_await InvalidateMappingEntrySync(inode, std::max(s->index, first)) == 0) ret = -16;
     if (next > last) break;
   }
   // For DAX the page tables are invalidated after the entries.

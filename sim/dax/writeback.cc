@@ -26,8 +26,10 @@ sim::Task<int> Dax::WritebackMappingRange(DaxInode& inode, uint64_t start, uint6
   vm::Xarray& xa = inode.mapping().i_pages;
   const uint64_t first = start >> PAGE_SHIFT;
   const uint64_t last = end >> PAGE_SHIFT;
+  sim::CallSummary self(sim_, 0xeb1);
   co_await xa.xa_lock.Lock();
   const bool empty = xa.size() == 0;  // mapping_empty()
+  sim_->Observed(empty);              // nothing else is read under this hold
   co_await xa.xa_lock.Unlock();
   if (empty) co_return 0;
   TraceWritebackRange("dax_writeback_range", inode, first, last);
@@ -38,6 +40,8 @@ sim::Task<int> Dax::WritebackMappingRange(DaxInode& inode, uint64_t start, uint6
   int ret = 0;
   uint64_t stopped = first;
   for (;;) {
+    // An iteration carries the cursor and the result; xa_lock, held, is re-observed.
+    self.LoopHead(sim::Mix(stopped, static_cast<uint64_t>(ret)));
     const std::vector<uint64_t> towrite = xa.Marked(XaMark::kTowrite, stopped, last);
     if (towrite.empty()) break;
     const uint64_t index = towrite.front();
@@ -59,7 +63,9 @@ sim::Task<int> Dax::WritebackOne(DaxInode& inode, uint64_t index, uint64_t entry
   vm::Xarray& xa = mapping.i_pages;
   if (dax_is_locked(entry)) {
     const uint64_t old_entry = entry;
+    sim::CallSummary get(sim_, 0x6e7);
     const Found f = co_await GetUnlockedEntry(xa, index, 0);
+    get.Returned(sim::Mix(f.Digest(), old_entry));
     // Punched out, reallocated, or already written back by another fsync: nothing to do.
     if (!f.entry || dax_to_pfn(old_entry) != dax_to_pfn(*f.entry) || dax_is_empty_entry(*f.entry) ||
         dax_is_zero_entry(*f.entry) || !xa.GetMark(index, XaMark::kTowrite)) {

@@ -89,7 +89,7 @@ bool Inode::ObjectDigest(sim::ObjectId id, uint64_t* out) const {
   }
   for (const sim::RwSem* sem : {&i_rwsem, &invalidate_lock, &ilock}) {
     if (id == sem->id()) {
-      *out = sim::Mix(sem->Digest(), MetadataDigest());
+      *out = MetadataDigest();  // a lock: what it protects (sim::StateModel)
       return true;
     }
   }
@@ -111,6 +111,7 @@ sim::Task<uint32_t> Inode::FilemapFault(VmFault& vmf, bool write_fault) {
   if (handle) co_await fs_->journal_handle().DownRead();
   Pfn pfn = 0;
   uint32_t ret = 0;
+  sim::CallSummary handler(&fs_->sim(), 0xda7);
   switch (fs_->params().api) {
     case DaxApi::kIomap: {
       dax::IomapOps& ops = (write_fault && !vmf.cow_page) ? fs_->write_ops() : fs_->read_ops();
@@ -124,12 +125,15 @@ sim::Task<uint32_t> Inode::FilemapFault(VmFault& vmf, bool write_fault) {
       ret = co_await fs_->dax().PopulateFault(vmf, &pfn, *this, fs_->populate_ops());
       break;
   }
+  handler.Returned(sim::Mix(sim::Mix(ret, pfn), vmf.Digest()));
   if (handle) co_await fs_->journal_handle().UpRead();  // ext4_journal_stop()
   if (ret & VM_FAULT_NEEDDSYNC) {
     // dax_finish_sync_fault(): make the metadata durable, then map writable.
     const unsigned order = vmf.pe_size == PageEntrySize::kPmd ? PMD_ORDER : 0;
     const uint64_t start = (vmf.pgoff & ~((uint64_t{1} << order) - 1)) << PAGE_SHIFT;
+    sim::CallSummary fsync(&fs_->sim(), 0xf5c);
     const int err = co_await fs_->Fsync(this, start, start + (PAGE_SIZE << order) - 1);
+    fsync.Returned(static_cast<uint64_t>(err));
     ret = err ? VM_FAULT_SIGBUS : co_await fs_->dax().InsertPfnMkwrite(vmf, pfn, order, *this);
   }
   if (mmaplock) co_await invalidate_lock.UpRead();

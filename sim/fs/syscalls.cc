@@ -258,7 +258,9 @@ sim::Task<int> Filesystem::Fallocate(Inode* ip, FallocMode mode, uint64_t offset
     // xfs_flush_unmap_range(): write back, unmap and drop the entries of the range.
     const uint64_t start = offset & ~(PAGE_SIZE - 1);
     const uint64_t end = ((offset + len + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1)) - 1;
+    sim::CallSummary writeback(sim_, 0xeb1);
     co_await dax_->WritebackMappingRange(*ip, start, end);
+    writeback.Returned(0);
     co_await vm_->UnmapMappingPages(&ip->mapping_, start >> PAGE_SHIFT,
                                     (end >> PAGE_SHIFT) - (start >> PAGE_SHIFT) + 1, true);
     co_await dax_->TruncateInodePagesRange(*ip, start >> PAGE_SHIFT, end >> PAGE_SHIFT);
@@ -282,7 +284,9 @@ sim::Task<int> Filesystem::Fallocate(Inode* ip, FallocMode mode, uint64_t offset
 
 sim::Task<int> Filesystem::Fsync(Inode* ip, uint64_t start, uint64_t end) {
   auto _ = sim_->Enter(traits().fsync_fn);
+  sim::CallSummary writeback(sim_, 0xeb1);
   const int err = co_await dax_->WritebackMappingRange(*ip, start, end);
+  writeback.Returned(static_cast<uint64_t>(err));
   if (err < 0) co_return err;
   if (traits().journal == Journal::kNone) {
     // ext2_fsync -> generic_file_fsync: sync_mapping_buffers + sync_inode_metadata.

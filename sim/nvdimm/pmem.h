@@ -192,6 +192,8 @@ class Pmem {
   uint64_t Digest() const;
   // What a load/store/flush of `page` (a pgoff < pages()) observes, with device-wide access state.
   uint64_t PageDigest(uint64_t page) const;
+  // What DirectAccess() reads: liveness and the bad-block list (sim::StateModel::AmbientDigest).
+  uint64_t AccessDigest() const;
 
  private:
   using Line = std::array<uint8_t, kLineSize>;

@@ -86,6 +86,8 @@ uint64_t Pmem::Digest() const {
   return MixSet(MixSet(MixSet(h, badblocks_), latent_), poisoned_);
 }
 
+uint64_t Pmem::AccessDigest() const { return MixSet(Mix(0xacce55, alive_), badblocks_); }
+
 // Device-wide: alive_ (every access fails once Kill()ed), whether any bad block exists (it
 // changes DirectAccess() of any page), the platform. The crash bound is read only by Crash(),
 // an operation on the whole device, so it is left to Digest().

@@ -12,29 +12,38 @@ using sim::Access;
 
 sim::Task<uint32_t> Vm::HandleMmFault(Vma* vma, uint64_t addr, uint32_t flags) {
   auto _ = sim_->Enter("handle_mm_fault");
+  sim::CallSummary self(sim_, 0x4a3);
   Mm* mm = vma->mm;
   const bool write = flags & FAULT_FLAG_WRITE;
   co_await sim_->Point("pmd_none?", {mm->PtObject(addr), Access::kRead});
   const Pmd pmd = mm->pt.pmd(addr);
+  sim_->Observed(pmd.Digest());
   if (pmd.kind == Pmd::Kind::kNone && vma->ops->HugeFaults()) {
     // create_huge_pmd()
     VmFault vmf{vma, addr & ~(PAGE_SIZE - 1), vma->PgoffOf(addr), flags, PageEntrySize::kPmd};
+    sim::CallSummary huge(sim_, 0x4f6);
     const uint32_t ret = co_await vma->ops->HugeFault(vmf);
+    huge.Returned(ret);
     if (!(ret & VM_FAULT_FALLBACK)) co_return ret;
   } else if (pmd.kind == Pmd::Kind::kHuge) {
     if (!write || pmd.write) co_return 0;  // spurious: huge_pmd_set_accessed()
     // wp_huge_pmd(): shared DAX VMAs go to ->huge_fault; private ones split and fall back.
     if (vma->shared) {
       VmFault vmf{vma, addr & ~(PAGE_SIZE - 1), vma->PgoffOf(addr), flags, PageEntrySize::kPmd};
+      sim::CallSummary huge(sim_, 0x4f6);
       const uint32_t ret = co_await vma->ops->HugeFault(vmf);
+      huge.Returned(ret);
       if (!(ret & VM_FAULT_FALLBACK)) co_return ret;
     }
     // __split_huge_pmd() of a file-backed PMD just zaps it.
     co_await ZapRange(vma, addr & PMD_MASK, (addr & PMD_MASK) + PMD_SIZE, false);
   }
-  // handle_pte_fault()
+  // handle_pte_fault(): from here on nothing but the arguments matters (the PMD path that fell
+  // back is forgotten).
+  self.LoopHead(0);
   co_await sim_->Point("pte_none?", {mm->PtObject(addr), Access::kRead});
   const Pte* pte = mm->pt.pte(addr);
+  sim_->Observed(pte == nullptr ? 0 : (write && !pte->write) ? 1 : 2);  // all it decides
   if (pte == nullptr) co_return co_await DoFault(vma, addr, flags);
   if (write && !pte->write) co_return co_await DoWpPage(vma, addr, flags);
   co_return 0;  // spurious: another thread fixed it
@@ -49,7 +58,10 @@ sim::Task<uint32_t> Vm::DoFault(Vma* vma, uint64_t addr, uint32_t flags) {
   if (!vma->shared) {
     auto _ = sim_->Enter("do_cow_fault");
     vmf.cow_page = phys_->AllocAnon();
+    sim_->AlsoObserved(vmf.cow_page);
+    sim::CallSummary fault(sim_, 0xf17);
     uint32_t ret = co_await vma->ops->Fault(vmf);
+    fault.Returned(sim::Mix(ret, vmf.Digest()));
     if (vmf.cow_copied) ret = co_await InstallAnon(vma, addr, vmf.cow_page);  // finish_fault
     if (!(ret & VM_FAULT_DONE_COW)) phys_->FreeAnon(vmf.cow_page);
     co_return ret & ~VM_FAULT_DONE_COW;
@@ -69,6 +81,7 @@ sim::Task<uint32_t> Vm::DoWpPage(Vma* vma, uint64_t addr, uint32_t flags) {
   }
   // wp_page_copy(): private mapping of a file (or zero) page: copy into an anonymous page.
   const Pfn copy = phys_->AllocAnon();
+  sim_->AlsoObserved(copy);
   sim::Spinlock& ptl = mm->pte_lock(addr);
   co_await ptl.Lock();
   co_await sim_->Point("wp_page_copy", {mm->PtObject(addr), Access::kWrite});

@@ -75,6 +75,11 @@ struct VmFault {
   // cow_copied; do_cow_fault installs it after ->fault returned, outside every lock.
   bool cow_copied = false;
   bool Write() const { return flags & FAULT_FLAG_WRITE; }
+  // What a handler may change (sim::CallSummary results): the rest is fixed at creation.
+  uint64_t Digest() const {
+    return sim::Mix(sim::Mix(sim::Mix(flags, static_cast<uint64_t>(pe_size)), cow_page),
+                    cow_copied);
+  }
 };
 
 // struct vm_operations_struct (the subset DAX filesystems implement) + the file's fsync.
@@ -122,9 +127,8 @@ class Mm {
   std::vector<std::unique_ptr<Vma>> vmas;
 
  private:
-  uint64_t VmaListDigest() const;          // the VMAs in order and next_addr_ (under mmap_lock)
-  uint64_t PteLockDigest(int slot) const;  // a free PTE lock digests as one never made
-  static int PmdIndexOfSlot(int slot);     // the PageTable PMD index of footprint slot `slot`
+  uint64_t VmaListDigest() const;       // the VMAs in order and next_addr_ (under mmap_lock)
+  static int PmdIndexOfSlot(int slot);  // the PageTable PMD index of footprint slot `slot`
 
   sim::Sim* sim_;
   std::string name_;

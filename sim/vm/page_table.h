@@ -15,7 +15,10 @@ struct Pte {
   Pfn pfn = 0;
   bool write = false;
   bool dirty = false;
-  bool special = false;  // pte_special: the zero page (or a pfn without struct page)
+  bool special = false;      // pte_special: the zero page (or a pfn without struct page)
+  uint64_t Digest() const {  // sim::Sim::Observed()
+    return (pfn << 3) | uint64_t{write} | uint64_t{dirty} << 1 | uint64_t{special} << 2;
+  }
 };
 
 struct Pmd {
@@ -24,7 +27,11 @@ struct Pmd {
   Pfn pfn = 0;  // huge leaves: first pfn of the 2 MiB extent
   bool write = false;
   bool dirty = false;
-  bool zero = false;  // the huge zero page
+  bool zero = false;         // the huge zero page
+  uint64_t Digest() const {  // sim::Sim::Observed()
+    return (pfn << 5) | static_cast<uint64_t>(kind) | uint64_t{write} << 2 | uint64_t{dirty} << 3 |
+           uint64_t{zero} << 4;
+  }
 };
 
 class PageTable {

@@ -13,7 +13,7 @@ using sim::Access;
 
 namespace {
 constexpr int kFaultRetriesMax = 16;
-}
+}  // namespace
 
 Vm::Translation Vm::Translate(Mm* mm, uint64_t addr, bool write) const {
   const Pmd& pmd = mm->pt.pmd(addr);
@@ -45,22 +45,31 @@ sim::Task<AccessResult> Vm::UserAccess(Mm* mm, uint64_t addr, uint8_t* data, uin
                                        bool write) {
   DAXSIM_CHECK((addr & (PAGE_SIZE - 1)) + len <= PAGE_SIZE);
   // Stateful search: an attempt carries nothing but its number (the fault's history ends with
-  // the fault; its result only decided to try again).
-  sim::RetryLoop retry(sim_, 0x05e);
+  // the fault; its result only decided to try again), and what the head reads (the
+  // translation) the pending step names: its footprint, or the fault path it takes.
+  sim::CallSummary retry(sim_, 0x05e);
   for (int attempt = 0; attempt < kFaultRetriesMax; ++attempt) {
-    retry.Head(static_cast<uint64_t>(attempt));
+    retry.LoopHead(static_cast<uint64_t>(attempt));
     const Translation t = Translate(mm, addr, write);
     if (t.ok) {
       co_await sim_->Point(write ? "user store" : "user load",
                            {mm->PtObject(addr), Access::kRead, phys_->PageObject(t.pfn),
                             write ? Access::kWrite : Access::kRead});
-      if (!(Translate(mm, addr, write) == t)) continue;  // changed since the step was declared
+      // The step observes the translation and the bytes it loads, not the whole page table
+      // slot and page its footprint names (stateful search).
+      if (!(Translate(mm, addr, write) == t)) {  // changed since the step was declared
+        sim_->Observed(0xc4a9);
+        continue;
+      }
       const uint64_t off = addr & (PAGE_SIZE - 1);
       if (write) {
         phys_->Store(t.pfn, off, data, len);
+        sim_->Observed(t.pfn);
         co_return AccessResult{};
       }
-      if (!phys_->Load(t.pfn, off, data, len)) co_return AccessResult{AccessResult::kSigbus};
+      const bool ok = phys_->Load(t.pfn, off, data, len);
+      sim_->Observed(sim::MixBytes(sim::Mix(t.pfn, ok), data, len));
+      if (!ok) co_return AccessResult{AccessResult::kSigbus};
       co_return AccessResult{};
     }
     const AccessResult f = co_await FaultIn(mm, addr, write);
@@ -75,16 +84,20 @@ sim::Task<AccessResult> Vm::UserAccess(Mm* mm, uint64_t addr, uint8_t* data, uin
 
 sim::Task<AccessResult> Vm::PinUserPage(Mm* mm, uint64_t addr, Pfn* pfn) {
   auto _ = sim_->Enter("get_user_pages");
-  sim::RetryLoop retry(sim_, 0x9e9);  // as in UserAccess
+  sim::CallSummary retry(sim_, 0x9e9);  // as in UserAccess
   for (int attempt = 0; attempt < kFaultRetriesMax; ++attempt) {
-    retry.Head(static_cast<uint64_t>(attempt));
+    retry.LoopHead(static_cast<uint64_t>(attempt));
     const Translation t = Translate(mm, addr, /*write=*/true);
     if (t.ok) {
       co_await sim_->Point(
           "follow_page + try_grab_page",
           {mm->PtObject(addr), Access::kRead, phys_->PageObject(t.pfn), Access::kWrite});
-      if (!(Translate(mm, addr, true) == t)) continue;
+      if (!(Translate(mm, addr, true) == t)) {
+        sim_->Observed(0xc4a9);
+        continue;
+      }
       // try_grab_page(): device pages and anonymous (COW) pages alike hold the pin.
+      sim_->Observed(t.pfn);
       if (phys_->IsDevicePfn(t.pfn) || IsAnonPfn(t.pfn)) phys_->get_page(t.pfn);
       *pfn = t.pfn;
       co_return AccessResult{};

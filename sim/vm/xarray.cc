@@ -13,13 +13,36 @@ std::optional<uint64_t> Xarray::Key(uint64_t index) const {
   return std::nullopt;
 }
 
+namespace {
+uint64_t MixSlot(uint64_t h, const Xarray::Slot& s) {
+  return sim::Mix(sim::Mix(sim::Mix(h, s.index), s.order), s.value);
+}
+}  // namespace
+
 std::optional<Xarray::Slot> Xarray::Load(uint64_t index) const {
   const std::optional<uint64_t> k = Key(index);
-  if (!k) return std::nullopt;
+  if (!k) {
+    sim_->AlsoObserved(0x1d1e);
+    return std::nullopt;
+  }
+  sim_->AlsoObserved(MixSlot(0x1d, slots_.at(*k)));
   return slots_.at(*k);
 }
 
 std::vector<Xarray::Slot> Xarray::Range(uint64_t first, uint64_t last) const {
+  std::vector<Slot> out = RangeOf(first, last);
+  uint64_t h = sim::Mix(0x4a9, out.size());
+  for (const Slot& s : out) h = MixSlot(h, s);
+  sim_->AlsoObserved(h);
+  return out;
+}
+
+size_t Xarray::size() const {
+  sim_->AlsoObserved(sim::Mix(0x512e, slots_.size()));
+  return slots_.size();
+}
+
+std::vector<Xarray::Slot> Xarray::RangeOf(uint64_t first, uint64_t last) const {
   std::vector<Slot> out;
   auto it = slots_.lower_bound(first & ~(PTRS_PER_PMD - 1));
   for (; it != slots_.end() && it->first <= last; ++it) {
@@ -34,7 +57,7 @@ void Xarray::Store(uint64_t index, unsigned order, uint64_t value) {
   const uint64_t first = order == 0 ? index : index & ~(PTRS_PER_PMD - 1);
   if (order != 0) {
     // A multi-index store replaces every entry in its range (xas_store semantics).
-    for (const Slot& s : Range(first, first + PTRS_PER_PMD - 1)) {
+    for (const Slot& s : RangeOf(first, first + PTRS_PER_PMD - 1)) {
       if (s.index != first) Erase(s.index);
     }
   }
@@ -63,8 +86,9 @@ void Xarray::ClearMark(uint64_t index, XaMark m) {
 
 bool Xarray::GetMark(uint64_t index, XaMark m) const {
   const std::optional<uint64_t> k = Key(index);
-  if (!k) return false;
-  return (m == XaMark::kDirty ? dirty_ : towrite_).count(*k) > 0;
+  const bool set = k && (m == XaMark::kDirty ? dirty_ : towrite_).count(*k) > 0;
+  sim_->AlsoObserved(sim::Mix(0x6a7, set));
+  return set;
 }
 
 std::vector<uint64_t> Xarray::Marked(XaMark m, uint64_t first, uint64_t last) const {
@@ -75,6 +99,9 @@ std::vector<uint64_t> Xarray::Marked(XaMark m, uint64_t first, uint64_t last) co
     const Slot& s = slots_.at(*it);
     if (s.index + (uint64_t{1} << s.order) - 1 >= first) out.push_back(*it);
   }
+  uint64_t h = sim::Mix(0x3a4, out.size());
+  for (uint64_t index : out) h = sim::Mix(h, index);
+  sim_->AlsoObserved(h);
   return out;
 }
 

@@ -3,6 +3,9 @@
 // acquisition orders every access in the model). Plain data under the lock.
 // Mirrors: include/linux/xarray.h xa_load/xas_store/xas_set_mark/xas_get_mark (multi-order
 // entries stored at the aligned index).
+// Stateful search: every read an actor makes tells its continuation what it returned
+// (sim::Sim::AlsoObserved), so a step under xa_lock observes the entries it looked at, not the
+// whole tree (xa_lock's object digest is then nothing: sim/vm/mm.cc).
 #pragma once
 
 #include <cstdint>
@@ -27,7 +30,7 @@ class Xarray {
     uint64_t value;
   };
 
-  Xarray(sim::Sim& sim, const char* name) : xa_lock(sim, name, "xa_lock") {}
+  Xarray(sim::Sim& sim, const char* name) : xa_lock(sim, name, "xa_lock"), sim_(&sim) {}
 
   // The entry covering `index` (a PTE-size entry there, or a PMD entry over its 2 MiB range).
   std::optional<Slot> Load(uint64_t index) const;
@@ -41,7 +44,8 @@ class Xarray {
   void ClearMark(uint64_t index, XaMark m);
   bool GetMark(uint64_t index, XaMark m) const;
   std::vector<uint64_t> Marked(XaMark m, uint64_t first, uint64_t last) const;
-  size_t size() const { return slots_.size(); }
+  size_t size() const;
+  // Unobserved: for checks and the crash, never for a decision an actor keeps.
   const std::map<uint64_t, Slot>& slots() const { return slots_; }
   // Every slot (index, order, value) and every DIRTY / TOWRITE mark, in index order; not xa_lock.
   uint64_t Digest() const;
@@ -50,6 +54,8 @@ class Xarray {
 
  private:
   std::optional<uint64_t> Key(uint64_t index) const;
+  std::vector<Slot> RangeOf(uint64_t first, uint64_t last) const;
+  sim::Sim* sim_;
   std::map<uint64_t, Slot> slots_;  // by first index
   std::set<uint64_t> dirty_, towrite_;
 };

@@ -13,13 +13,16 @@ using sim::Access;
 
 sim::Task<void> Vm::ZapRange(Vma* vma, uint64_t start, uint64_t end, bool even_cows) {
   auto _ = sim_->Enter("zap_page_range");
+  sim::CallSummary self(sim_, 0x2a9);  // callers keep nothing of it
   Mm* mm = vma->mm;
   start = std::max(start, vma->start);
   end = std::min(end, vma->end);
   for (uint64_t pmd_addr = start & PMD_MASK; pmd_addr < end; pmd_addr += PMD_SIZE) {
+    self.LoopHead(pmd_addr);
     const uint64_t lo = std::max(start, pmd_addr), hi = std::min(end, pmd_addr + PMD_SIZE);
     co_await sim_->Point("zap_pmd_range", {mm->PtObject(pmd_addr), Access::kRead});
     const Pmd::Kind kind = mm->pt.pmd(pmd_addr).kind;
+    sim_->Observed(static_cast<uint64_t>(kind));
     if (kind == Pmd::Kind::kNone) continue;
     if (kind == Pmd::Kind::kHuge) {
       // zap_huge_pmd(): a partial range splits the PMD; for file DAX PMDs that clears it.
@@ -44,11 +47,13 @@ sim::Task<void> Vm::ZapRange(Vma* vma, uint64_t start, uint64_t end, bool even_c
     }
     co_await ptl.Unlock();
   }
+  self.Returned(0);
 }
 
 sim::Task<void> Vm::UnmapMappingPages(AddressSpace* mapping, uint64_t first, uint64_t nr,
                                       bool even_cows) {
   auto _ = sim_->Enter("unmap_mapping_pages");
+  sim::CallSummary self(sim_, 0x0a9);  // callers keep nothing of it
   co_await mapping->i_mmap_rwsem.DownRead();
   const uint64_t last = nr == 0 ? UINT64_MAX : first + nr - 1;
   const std::vector<Vma*> vmas = mapping->i_mmap;  // stable under i_mmap_rwsem
@@ -61,10 +66,12 @@ sim::Task<void> Vm::UnmapMappingPages(AddressSpace* mapping, uint64_t first, uin
     co_await ZapRange(vma, lo, hi, even_cows);
   }
   co_await mapping->i_mmap_rwsem.UpRead();
+  self.Returned(0);
 }
 
 sim::Task<void> Vm::MkcleanMappingPages(AddressSpace* mapping, uint64_t first, uint64_t last) {
   auto _ = sim_->Enter("dax_entry_mkclean");
+  sim::CallSummary self(sim_, 0xc1e);  // callers keep nothing of it
   co_await mapping->i_mmap_rwsem.DownRead();
   const std::vector<Vma*> vmas = mapping->i_mmap;
   for (Vma* vma : vmas) {
@@ -78,6 +85,7 @@ sim::Task<void> Vm::MkcleanMappingPages(AddressSpace* mapping, uint64_t first, u
     for (uint64_t pmd_addr = lo & PMD_MASK; pmd_addr < hi; pmd_addr += PMD_SIZE) {
       co_await sim_->Point("follow_pte_pmd", {mm->PtObject(pmd_addr), Access::kRead});
       const Pmd::Kind kind = mm->pt.pmd(pmd_addr).kind;
+      sim_->Observed(static_cast<uint64_t>(kind));
       if (kind == Pmd::Kind::kHuge) {
         co_await mm->pmd_lock.Lock();
         co_await sim_->Point("pmdp_invalidate (wrprotect, mkclean)",
@@ -107,6 +115,7 @@ sim::Task<void> Vm::MkcleanMappingPages(AddressSpace* mapping, uint64_t first, u
     }
   }
   co_await mapping->i_mmap_rwsem.UpRead();
+  self.Returned(0);
 }
 
 }  // namespace daxsim::vm

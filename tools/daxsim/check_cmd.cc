@@ -30,6 +30,7 @@ namespace {
 
 constexpr int64_t kDporExecutionsDefault = 200000;
 constexpr int64_t kDaxBoundedExecutionsDefault = 100000;
+constexpr int64_t kDaxExecutionsDefault = 100000;
 constexpr int64_t kSamplingExecutionsDefault = 20000;
 
 std::atomic<bool> g_interrupted{false};
@@ -132,15 +133,15 @@ void SetBudget(const CheckConfig& c, size_t scenarios, sim::StrategyKind k, bool
                int bound, sim::ExploreOptions* o) {
   const bool dpor = k == sim::StrategyKind::kDpor;
   if (!c.budget) {
-    // DAX worlds cost ~100x a classic benchmark per execution: smaller default budgets keep
-    // the whole default check under two minutes on 2 cores. Bounded DPOR gets more: every
-    // library item (scale suite aside) completes up to 2 preemptions within it (the largest,
-    // xipfs/fsyncs_wait_vs_truncate, in 78 116 executions).
+    // DAX worlds cost ~100x a classic benchmark per execution: smaller sampling budgets.
+    // Bounded DPOR: every library item (scale suite aside) completes up to 2 preemptions
+    // within it (the largest, xipfs/fsyncs_wait_vs_truncate, in 78 116 executions). Unbounded
+    // DPOR with the state cache: the items that finish need up to ~90 000 executions
+    // (README "Stateful DPOR").
     o->budget_executions =
-        dpor
-            ? (dax_world ? (bound >= 0 ? kDaxBoundedExecutionsDefault : kDporExecutionsDefault / 40)
-                         : kDporExecutionsDefault)
-            : (dax_world ? kSamplingExecutionsDefault / 20 : kSamplingExecutionsDefault);
+        dpor ? (dax_world ? (bound >= 0 ? kDaxBoundedExecutionsDefault : kDaxExecutionsDefault)
+                          : kDporExecutionsDefault)
+             : (dax_world ? kSamplingExecutionsDefault / 20 : kSamplingExecutionsDefault);
   } else if (c.budget->executions > 0) {
     o->budget_executions = c.budget->executions;
   } else {
