@@ -298,6 +298,9 @@ class Sim {
   // Adds a value the running step read outside its footprint to what it observed (an
   // allocator's answer: which anonymous page a COW fault got).
   void AlsoObserved(uint64_t value);
+  // Whether continuations are digested (stateful search): callers skip computing a value for
+  // Observed/AlsoObserved otherwise.
+  bool observing() const { return state_model_ != nullptr; }
   // A scheduling point that is enabled only when `b` lets the actor proceed.
   PointAwaiter Block(const char* op, Footprint fp, const Blocker* b) { return {this, {op, fp, b}}; }
   // schedule() after prepare_to_wait on wait queue `wq`: returns once woken (or spuriously).

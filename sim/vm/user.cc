@@ -68,7 +68,7 @@ sim::Task<AccessResult> Vm::UserAccess(Mm* mm, uint64_t addr, uint8_t* data, uin
         co_return AccessResult{};
       }
       const bool ok = phys_->Load(t.pfn, off, data, len);
-      sim_->Observed(sim::MixBytes(sim::Mix(t.pfn, ok), data, len));
+      if (sim_->observing()) sim_->Observed(sim::MixBytes(sim::Mix(t.pfn, ok), data, len));
       if (!ok) co_return AccessResult{AccessResult::kSigbus};
       co_return AccessResult{};
     }

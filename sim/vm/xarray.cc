@@ -25,15 +25,17 @@ std::optional<Xarray::Slot> Xarray::Load(uint64_t index) const {
     sim_->AlsoObserved(0x1d1e);
     return std::nullopt;
   }
-  sim_->AlsoObserved(MixSlot(0x1d, slots_.at(*k)));
+  if (sim_->observing()) sim_->AlsoObserved(MixSlot(0x1d, slots_.at(*k)));
   return slots_.at(*k);
 }
 
 std::vector<Xarray::Slot> Xarray::Range(uint64_t first, uint64_t last) const {
   std::vector<Slot> out = RangeOf(first, last);
-  uint64_t h = sim::Mix(0x4a9, out.size());
-  for (const Slot& s : out) h = MixSlot(h, s);
-  sim_->AlsoObserved(h);
+  if (sim_->observing()) {
+    uint64_t h = sim::Mix(0x4a9, out.size());
+    for (const Slot& s : out) h = MixSlot(h, s);
+    sim_->AlsoObserved(h);
+  }
   return out;
 }
 
@@ -99,9 +101,11 @@ std::vector<uint64_t> Xarray::Marked(XaMark m, uint64_t first, uint64_t last) co
     const Slot& s = slots_.at(*it);
     if (s.index + (uint64_t{1} << s.order) - 1 >= first) out.push_back(*it);
   }
-  uint64_t h = sim::Mix(0x3a4, out.size());
-  for (uint64_t index : out) h = sim::Mix(h, index);
-  sim_->AlsoObserved(h);
+  if (sim_->observing()) {
+    uint64_t h = sim::Mix(0x3a4, out.size());
+    for (uint64_t index : out) h = sim::Mix(h, index);
+    sim_->AlsoObserved(h);
+  }
   return out;
 }
 
