@@ -474,8 +474,7 @@ void Sim::CheckInvariants(bool end) {
   }
 }
 
-// What the step `a` is about to run can read: its footprint objects and the state protected by
-// the locks it holds (see StateModel).
+// The step `a` is about to run: its label, footprint and the ambient state (see StateModel).
 uint64_t Sim::StepIdentity(const Actor& a) const {
   const Footprint& fp = a.pending_.fp;
   uint64_t h = MixString(0x0b5, a.pending_.op);
@@ -484,6 +483,7 @@ uint64_t Sim::StepIdentity(const Actor& a) const {
   return Mix(h, state_model_->AmbientDigest());
 }
 
+// What it can read: its identity and the digests of its footprint objects (see StateModel).
 uint64_t Sim::Observation(const Actor& a) const {
   const Footprint& fp = a.pending_.fp;
   uint64_t h = a.step_identity_;

@@ -391,12 +391,11 @@ class Sim {
   SimOptions options_;
   friend class RetryLoop;
   friend class CallSummary;
-  // Retry loops (stateful search; see RetryLoop): the running actor's continuation digest, and
-  // its reset at a loop head to what it was at loop entry, mixed with `tag` and with the running
-  // step's observation. No-ops without a StateModel.
-  // A reset digests the mark, the tag, the current step's observation (RetryLoop) or the ambient
-  // state (CallSummary), and the protected state of every lock taken since the mark and still
-  // held (its acquisition's observation is forgotten with the rest).
+  // Forgetting history (stateful search; RetryLoop, CallSummary): the running actor's mark, and
+  // its reset to it; no-ops without a StateModel. A reset digests the mark, the tag, the current
+  // step's observation (RetryLoop) or the ambient state (CallSummary), and the protected state of
+  // every lock taken since the mark and still held (its acquisition's observation is forgotten with
+  // the rest).
   ContinuationMark Mark() const;
   void ResetContinuation(const ContinuationMark& mark, uint64_t tag, bool with_observation);
 

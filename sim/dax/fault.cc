@@ -86,8 +86,9 @@ sim::Task<uint32_t> Dax::PteFault(VmFault& vmf, Pfn* pfnp, DaxInode& inode, Ioma
       Mm* mm = vmf.vma->mm;
       co_await sim_->Point("pmd_trans_huge?", {mm->PtObject(vmf.address), Access::kRead});
       // Bug kPmdPteCollision: no re-check of the PMD under the entry lock.
-      sim_->Observed(static_cast<uint64_t>(mm->pt.pmd(vmf.address).kind));
-      if (mm->pt.pmd(vmf.address).kind == Pmd::Kind::kHuge && !bugs_(Bug::kPmdPteCollision)) {
+      const Pmd::Kind kind = mm->pt.pmd(vmf.address).kind;
+      sim_->Observed(static_cast<uint64_t>(kind));
+      if (kind == Pmd::Kind::kHuge && !bugs_(Bug::kPmdPteCollision)) {
         ret = VM_FAULT_NOPAGE;  // raced with a PMD fault: the access is retried
       } else {
         Iomap iomap;
@@ -147,8 +148,9 @@ sim::Task<uint32_t> Dax::PmdFault(VmFault& vmf, Pfn* pfnp, DaxInode& inode, Ioma
       uint64_t entry = g.entry;
       Mm* mm = vmf.vma->mm;
       co_await sim_->Point("pmd_none?", {mm->PtObject(pmd_addr), Access::kRead});
-      sim_->Observed(static_cast<uint64_t>(mm->pt.pmd(pmd_addr).kind));
-      if (mm->pt.pmd(pmd_addr).kind == Pmd::Kind::kTable && !bugs_(Bug::kPmdPteCollision)) {
+      const Pmd::Kind kind = mm->pt.pmd(pmd_addr).kind;
+      sim_->Observed(static_cast<uint64_t>(kind));
+      if (kind == Pmd::Kind::kTable && !bugs_(Bug::kPmdPteCollision)) {
         ret = 0;  // raced with a PTE fault: retried
       } else {
         Iomap iomap;
@@ -188,8 +190,9 @@ sim::Task<void> Dax::SplitHugePmd(VmFault& vmf) {
   Mm* mm = vmf.vma->mm;
   const uint64_t pmd_addr = vmf.address & PMD_MASK;
   co_await sim_->Point("split_huge_pmd", {mm->PtObject(pmd_addr), Access::kRead});
-  sim_->Observed(static_cast<uint64_t>(mm->pt.pmd(pmd_addr).kind));
-  if (mm->pt.pmd(pmd_addr).kind == Pmd::Kind::kHuge) {
+  const Pmd::Kind kind = mm->pt.pmd(pmd_addr).kind;
+  sim_->Observed(static_cast<uint64_t>(kind));
+  if (kind == Pmd::Kind::kHuge) {
     co_await vm_->ZapRange(vmf.vma, pmd_addr, pmd_addr + PMD_SIZE, false);
   }
 }

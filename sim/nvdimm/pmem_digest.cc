@@ -18,15 +18,7 @@ using sim::Mix;
 
 constexpr uint64_t kLinesPerPage = Pmem::kPageSize / Pmem::kLineSize;
 
-// Bytes [0, n) as little-endian words (the last one zero-padded).
-uint64_t MixBytes(uint64_t h, const uint8_t* p, size_t n) {
-  for (size_t w = 0; w < n; w += 8) {
-    uint64_t v = 0;
-    for (size_t i = 0; i < 8 && w + i < n; ++i) v |= static_cast<uint64_t>(p[w + i]) << (8 * i);
-    h = Mix(h, v);
-  }
-  return h;
-}
+using sim::MixBytes;
 
 // Templates: the argument types are Pmem's private structs, which deduction may name.
 template <typename Line>

@@ -10,8 +10,9 @@ using sim::Access;
 
 sim::Task<void> Vm::PteAlloc(Mm* mm, uint64_t addr) {
   co_await sim_->Point("pte_alloc: pmd_none?", {mm->PtObject(addr), Access::kRead});
-  sim_->Observed(static_cast<uint64_t>(mm->pt.pmd(addr).kind));
-  if (mm->pt.pmd(addr).kind != Pmd::Kind::kNone) co_return;
+  const Pmd::Kind kind = mm->pt.pmd(addr).kind;
+  sim_->Observed(static_cast<uint64_t>(kind));
+  if (kind != Pmd::Kind::kNone) co_return;
   co_await mm->pmd_lock.Lock();
   co_await sim_->Point("pmd_populate", {mm->PtObject(addr), Access::kWrite});
   Pmd& pmd = mm->pt.mutable_pmd(addr);
