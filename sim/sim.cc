@@ -487,6 +487,9 @@ uint64_t Sim::StepIdentity(const Actor& a) const {
 uint64_t Sim::Observation(const Actor& a) const {
   const Footprint& fp = a.pending_.fp;
   uint64_t h = a.step_identity_;
+  // Returning from schedule() reads nothing of the wait queue (a sleeper re-checks its
+  // condition in a later step).
+  if (a.pending_.blocker == &sleep_blocker_) return h;
   for (ObjectId o : {fp.object, fp.object2}) {
     if (o == kAllObjects) {
       h = Mix(h, state_model_->WorldDigest());

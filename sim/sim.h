@@ -127,6 +127,10 @@ struct SimOptions {
   bool lockdep = true;           // lock-class order checking
   bool stateful = false;         // digest continuations for a StateModel (stateful search only:
                                  // it costs ObjectDigest calls on every step)
+  int fault_retries_max = 16;    // a user access that faults this many times without a usable
+                                 // mapping ends the execution as unfair; 0 = never (the kernel
+                                 // retries forever): searches that cache states use 0, since
+                                 // a retry that changed nothing returns to a state on the stack
 };
 
 class Actor {

@@ -49,6 +49,11 @@ enum class OpKind {
   kParity,         // read var[t], observing only its parity; var[1-t] = parity
   kWaitFlagFresh,  // kWaitFlag whose iterations start at a CallSummary::LoopHead (spin held:
                    // re-observed because it was taken after the mark)
+  // The user-access retry loop (sim/vm/user.cc): until flag[t] is seen set, an attempt changes
+  // prot and changes it back (a fault installs what another thread zaps); at most
+  // SimOptions::fault_retries_max attempts (then the execution is unfair), or unbounded with
+  // the attempt number out of the continuation: an attempt that changed nothing closes a cycle.
+  kRetryFlag,
   kCount,
 };
 struct Op {
@@ -156,6 +161,24 @@ inline sim::Task<void> WaitFlagFresh(sim::Sim& sim, World* w, int t) {
   co_await w->spin.Unlock();
 }
 
+inline sim::Task<void> RetryFlag(sim::Sim& sim, World* w, int t) {
+  const int n = sim.options().fault_retries_max;
+  sim::CallSummary retry(&sim, 0x7e9);
+  for (int attempt = 0; n == 0 || attempt < n; ++attempt) {
+    retry.LoopHead(n == 0 ? 0 : static_cast<uint64_t>(attempt));
+    co_await w->spin.Lock();
+    const bool seen = w->flag[t];
+    if (!seen) w->prot = (w->prot + 1) % 5;
+    co_await w->spin.Unlock();
+    if (seen) co_return;
+    co_await w->spin.Lock();
+    w->prot = (w->prot + 4) % 5;
+    co_await w->spin.Unlock();
+  }
+  sim.AbandonUnfair("retried " + std::to_string(n) + " times");
+  co_await sim.Point("starved", {});
+}
+
 inline sim::Task<void> RunSummarizedOp(sim::Sim& sim, World* w, Op op, int id) {
   const int t = op.target;
   switch (op.kind) {
@@ -184,6 +207,9 @@ inline sim::Task<void> RunSummarizedOp(sim::Sim& sim, World* w, Op op, int id) {
       w->var[1 - t] = parity;
       break;
     }
+    case OpKind::kRetryFlag:
+      co_await RetryFlag(sim, w, t);
+      break;
     default:
       co_await WaitFlagFresh(sim, w, t);
       break;
@@ -268,6 +294,7 @@ inline sim::Task<void> RunOp(sim::Sim& sim, World* w, Op op, int id) {
     case OpKind::kCallHeld:
     case OpKind::kParity:
     case OpKind::kWaitFlagFresh:
+    case OpKind::kRetryFlag:
       co_await RunSummarizedOp(sim, w, op, id);
       break;
     case OpKind::kCount:
@@ -325,6 +352,7 @@ inline sim::ExploreOptions WholeSpace(sim::StrategyKind k, int bound) {
   o.budget_executions = 30000;
   o.sim.lockdep = false;
   o.sim.steps_max = 400;
+  o.sim.fault_retries_max = 2;  // plain searches; searches that cache states run unbounded
   return o;
 }
 

@@ -39,7 +39,9 @@ sim::Task<Pfn> Dax::LayoutBusyPage(DaxInode& inode, uint64_t start, uint64_t end
       for (uint64_t i = 0; i < count && busy == 0; ++i) {
         co_await sim_->Point("page_ref_count",
                              {vm_->phys().PageObject(pfn + i), sim::Access::kRead});
-        if (vm_->phys().page_ref_count(pfn + i) > 1) busy = pfn + i;
+        const bool pinned = vm_->phys().page_ref_count(pfn + i) > 1;
+        sim_->Observed(pinned);  // not the page's contents
+        if (pinned) busy = pfn + i;
       }
     }
     co_await PutUnlockedEntry(xa, s.index, f, WakeMode::kNext);

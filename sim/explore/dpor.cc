@@ -90,6 +90,10 @@ ActorId DporStrategy::PickActor(const Sim& sim) {
     redundant_ = true;  // a visited state: its summary stands for its subtree
     return kNoActor;
   }
+  if (node.keyed && CloseCycle(node)) {
+    redundant_ = true;  // the state of a node on the stack: that node's subtree stands for it
+    return kNoActor;
+  }
   std::vector<ActorId> candidates;
   for (ActorId a : node.enabled) {
     if (!Asleep(node, a) && AllowedByBound(node, a)) candidates.push_back(a);
@@ -109,6 +113,7 @@ ActorId DporStrategy::PickActor(const Sim& sim) {
   node.chosen = p;
   AddTransition(&node, p);
   next_sleep_ = ChildSleep(node, p);
+  if (node.keyed) on_stack_[node.key]++;
   nodes_.push_back(std::move(node));
   step_node_.push_back(cursor_++);
   return p;
@@ -133,9 +138,9 @@ void DporStrategy::EndExecution(const Sim& sim) {
   if (owned_) {
     AnalyzeRaces(sim);
   } else if (nodes_.size() > static_cast<size_t>(split_depth_)) {
-    nodes_.resize(static_cast<size_t>(split_depth_));
+    TruncateNodes(static_cast<size_t>(split_depth_));
   }
-  if (nodes_.size() > cursor_) nodes_.resize(cursor_);
+  if (nodes_.size() > cursor_) TruncateNodes(cursor_);
   if (owned_ && stateful_) NoteEnd(sim);
   while (!nodes_.empty()) {
     Node& node = nodes_.back();
@@ -400,6 +405,42 @@ bool DporStrategy::Stateful(const Sim& sim) const {
          cursor_ >= static_cast<size_t>(split_depth_);
 }
 
+// The cycle proviso (dpor.h): `node` (not yet pushed) has the state of a node on the stack
+// whose sleep set it contains. Every node from that one down is fully expanded, and the ones
+// below it are marked as inside the cycle.
+bool DporStrategy::CloseCycle(const Node& node) {
+  const auto it = on_stack_.find(node.key);
+  if (it == on_stack_.end() || it->second == 0) return false;
+  size_t k = nodes_.size();
+  while (k > 0) {
+    --k;
+    const Node& n = nodes_[k];
+    if (n.keyed && n.key == node.key && (n.sleep_mask & ~node.sleep_mask) == 0) break;
+    if (k == 0) return false;
+  }
+  cycles_++;
+  for (size_t j = k; j < nodes_.size(); ++j) {
+    Node& n = nodes_[j];
+    if (n.choice) continue;
+    if (j > k) n.in_cycle = true;
+    for (ActorId a : n.enabled) {
+      if (!Contains(n.backtrack, a) && !Asleep(n, a)) n.backtrack.push_back(a);
+    }
+  }
+  return true;
+}
+
+void DporStrategy::TruncateNodes(size_t n) {
+  while (nodes_.size() > n) {
+    const Node& node = nodes_.back();
+    if (node.keyed) {
+      const auto it = on_stack_.find(node.key);
+      if (--it->second == 0) on_stack_.erase(it);
+    }
+    nodes_.pop_back();
+  }
+}
+
 bool DporStrategy::PruneAtVisited(const Sim& sim, Node* node) {
   node->keyed = true;
   node->key = sim.Key(/*with_preemptions=*/false);
@@ -438,7 +479,7 @@ void DporStrategy::NoteEnd(const Sim& sim) {
 void DporStrategy::PopNode() {
   Node& node = nodes_.back();
   if (stateful_) {
-    if (node.keyed) {
+    if (node.keyed && !node.in_cycle) {
       const auto [it, fresh] = states_.try_emplace(node.key, StateInfo{node.sleep_mask, 0});
       if (fresh) {
         it->second.summary = Intern(node.summary);
@@ -451,7 +492,7 @@ void DporStrategy::PopNode() {
     }
     if (nodes_.size() >= 2) MergeInto(node.summary, &nodes_[nodes_.size() - 2].summary);
   }
-  nodes_.pop_back();
+  TruncateNodes(nodes_.size() - 1);
 }
 
 bool DporStrategy::Less(const Transition& x, const Transition& y) {

@@ -32,7 +32,14 @@
 // has its events in the summary. Those events' races with the current prefix are analyzed as
 // if each came right after it (an over-approximation of the races); the reversal adds an
 // initial that the prefix alone proves to be one, or, when the prefix cannot tell, every
-// enabled actor at the race. A node still on the stack (a cycle) is never a pruning point.
+// enabled actor at the race.
+// Cycles (a retry that changed nothing returns to a state on the stack): an arrival at the
+// state of a node still on the stack, with a sleep set containing that node's, ends the
+// execution. What would follow is what that node's subtree explores from the same state, but
+// its races with the steps around the cycle are never seen, so every node of the cycle is
+// fully expanded (each enabled actor not asleep is explored there: the C3 cycle proviso of
+// static partial-order reduction), and the nodes inside the cycle are never recorded as
+// visited (their summaries lack what follows the cycle).
 #pragma once
 
 #include <vector>
@@ -57,6 +64,7 @@ class DporStrategy : public SearchStrategy {
   int PickChoice(const Sim& sim, int n, const char* label) override;
 
   int64_t races() const { return races_; }
+  int64_t cycles() const { return cycles_; }  // executions ended by closing a cycle
   int64_t states() const override { return static_cast<int64_t>(states_.size()); }
 
  private:
@@ -90,6 +98,7 @@ class DporStrategy : public SearchStrategy {
     // Stateful: the state key (keyed nodes only), the sleep set on arrival as a mask, and the
     // summary of the transitions run from here on.
     bool keyed = false;
+    bool in_cycle = false;  // inside a cycle closed below it: not recorded when finished
     StateKey key;
     uint64_t sleep_mask = 0;
     Summary summary;
@@ -105,6 +114,8 @@ class DporStrategy : public SearchStrategy {
   void BoundedBacktrack(size_t ni, const std::vector<ActorId>& initials, ActorId want);
   bool Stateful(const Sim& sim) const;
   bool PruneAtVisited(const Sim& sim, Node* node);
+  bool CloseCycle(const Node& node);
+  void TruncateNodes(size_t n);
   void AddTransition(Node* node, ActorId a);
   void NoteEnd(const Sim& sim);
   void PopNode();
@@ -129,7 +140,9 @@ class DporStrategy : public SearchStrategy {
   int64_t races_ = 0;
   bool stateful_ = false;
   int64_t pruned_summary_ = -1;  // the last execution ended at a visited state: its summary
-  absl::flat_hash_map<StateKey, StateInfo> states_;  // lookups only
+  absl::flat_hash_map<StateKey, StateInfo> states_;   // lookups only
+  absl::flat_hash_map<StateKey, uint32_t> on_stack_;  // keyed nodes on the stack, by key
+  int64_t cycles_ = 0;
   std::vector<Summary> summaries_;
   absl::flat_hash_map<StateKey, uint32_t> summary_index_;  // lookups only
   size_t summary_from_ = SIZE_MAX;  // events_ from here on are a pruned state's summary

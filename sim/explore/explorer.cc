@@ -240,8 +240,12 @@ ExploreResult ExplorePortfolio(const Target& target, const ExploreOptions& o) {
 
 }  // namespace
 
-ExploreResult Explore(const Target& target, const ExploreOptions& o) {
-  if (o.strategy == StrategyKind::kPortfolio) return ExplorePortfolio(target, o);
+ExploreResult Explore(const Target& target, const ExploreOptions& options) {
+  if (options.strategy == StrategyKind::kPortfolio) return ExplorePortfolio(target, options);
+  ExploreOptions o = options;
+  // A search that caches states cuts a retry that changed nothing (it returns to a state on the
+  // stack), so it needs no fairness bound on retries; tokens record the setting.
+  if (o.strategy == StrategyKind::kStateful || StatefulDpor(o)) o.sim.fault_retries_max = 0;
   const auto start = Clock::now();
   const auto deadline =
       start + std::chrono::microseconds(static_cast<int64_t>(o.budget_seconds * 1e6));

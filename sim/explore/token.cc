@@ -112,11 +112,13 @@ Token MakeToken(const std::string& target, const std::string& params, const SimO
   t.params = params;
   t.steps_max = options.steps_max;
   t.spurious_wakeups = options.spurious_wakeups;
+  t.fault_retries_max = options.fault_retries_max;
   for (const Decision& d : decisions) t.decisions.push_back({d.kind, d.value, d.n, d.label});
   return t;
 }
 
-// Text: version|target|params|steps_max|spurious|label;label;...|decisions
+// Text: version|target|params|steps_max|spurious|label;label;...|decisions[|r<retries>]
+// The last field only when fault_retries_max is not 16 (so older tokens read as 16).
 // decisions: comma-separated "s<actor>.<label>" or "c<value>/<n>.<label>", with "*<count>" for
 // runs of identical entries.
 std::string EncodeToken(const Token& t) {
@@ -148,9 +150,12 @@ std::string EncodeToken(const Token& t) {
     if (i > 0) label_text += ";";
     label_text += Escape(labels[i]);
   }
-  const std::string text =
+  const std::string body =
       absl::StrCat(t.version, "|", Escape(t.target), "|", Escape(t.params), "|", t.steps_max, "|",
                    t.spurious_wakeups, "|", label_text, "|", decisions);
+  const std::string text = t.fault_retries_max == SimOptions{}.fault_retries_max
+                               ? body
+                               : absl::StrCat(body, "|r", t.fault_retries_max);
   char sum[17];
   std::snprintf(sum, sizeof(sum), "%08x", static_cast<unsigned>(Fnv1a64(text) & 0xffffffffu));
   return "dx1_" + Base64Url(text) + "_" + sum;
@@ -171,7 +176,12 @@ absl::StatusOr<Token> DecodeToken(const std::string& raw) {
   std::snprintf(sum, sizeof(sum), "%08x", static_cast<unsigned>(Fnv1a64(text) & 0xffffffffu));
   if (raw.substr(last + 1) != sum) return Bad("checksum mismatch (truncated or edited?)");
   std::vector<std::string> f = absl::StrSplit(text, '|');
-  if (f.size() != 7) return Bad("expected 7 fields");
+  if (f.size() != 7 && f.size() != 8) return Bad("expected 7 or 8 fields");
+  int64_t retries = SimOptions{}.fault_retries_max;
+  if (f.size() == 8 && (f[7].size() < 2 || f[7][0] != 'r' || !ParseInt(f[7].substr(1), &retries) ||
+                        retries < 0 || retries > 1000000)) {
+    return Bad("bad fault retry bound '" + f[7] + "'");
+  }
   Token t;
   int64_t v = 0;
   if (!ParseInt(f[0], &v) || v != kTokenVersion) return Bad("unsupported version " + f[0]);
@@ -183,6 +193,7 @@ absl::StatusOr<Token> DecodeToken(const std::string& raw) {
   if (!ParseInt(f[4], &spurious) || spurious < 0 || spurious > 1000)
     return Bad("bad spurious count");
   t.spurious_wakeups = static_cast<int>(spurious);
+  t.fault_retries_max = static_cast<int>(retries);
   std::vector<std::string> labels;
   if (!f[5].empty()) {
     for (const auto& l : absl::StrSplit(f[5], ';')) labels.push_back(Unescape(std::string(l)));

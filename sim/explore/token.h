@@ -30,6 +30,7 @@ struct Token {
   std::string params;
   int64_t steps_max = 0;
   int spurious_wakeups = 0;
+  int fault_retries_max = 16;  // SimOptions::fault_retries_max (tokens before it: 16)
   std::vector<TokenDecision> decisions;
 };
 

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+
 namespace daxsim::sim {
 namespace {
 
@@ -48,6 +50,29 @@ TEST(TokenTest, EncodingIsStable) {
             "UyNXxzMC4wKjMsYzIvMy4xLHMxLjI_b4c0694f");
 }
 
+TEST(TokenTest, CarriesTheRetryBoundOnlyWhenNotTheDefault) {
+  Token t = Sample();
+  EXPECT_EQ(DecodeToken(EncodeToken(t))->fault_retries_max, 16);  // the golden above: 7 fields
+  t.fault_retries_max = 0;                                        // searches that cache states
+  const std::string enc = EncodeToken(t);
+  EXPECT_NE(enc, EncodeToken(Sample()));
+  absl::StatusOr<Token> d = DecodeToken(enc);
+  ASSERT_TRUE(d.ok()) << d.status();
+  EXPECT_EQ(d->fault_retries_max, 0);
+}
+
+// A text with a valid checksum: what a hand-edited token would decode to.
+std::string Armored(const std::string& text);
+
+TEST(TokenTest, RejectsABadRetryBound) {
+  for (const char* field : {"x", "r", "r-1", "rq"}) {
+    absl::StatusOr<Token> d = DecodeToken(Armored(std::string("1|t|p|100|0|a|s0.0|") + field));
+    ASSERT_FALSE(d.ok()) << field;
+    EXPECT_NE(d.status().message().find("bad fault retry bound"), std::string::npos) << d.status();
+  }
+  EXPECT_TRUE(DecodeToken(Armored("1|t|p|100|0|a|s0.0|r5")).ok());
+}
+
 TEST(TokenTest, RejectsMalformedTokensWithOneLine) {
   const std::string good = EncodeToken(Sample());
   std::string flipped = good;
@@ -60,6 +85,25 @@ TEST(TokenTest, RejectsMalformedTokensWithOneLine) {
     EXPECT_EQ(d.status().message().find('\n'), std::string::npos);
     EXPECT_EQ(d.status().message().rfind("bad replay token", 0), 0u) << d.status();
   }
+}
+
+std::string Armored(const std::string& text) {
+  static const char* kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  std::string out;
+  uint32_t buf = 0;
+  int bits = 0;
+  for (unsigned char c : text) {
+    buf = (buf << 8) | c;
+    bits += 8;
+    while (bits >= 6) {
+      bits -= 6;
+      out += kAlphabet[(buf >> bits) & 63];
+    }
+  }
+  if (bits > 0) out += kAlphabet[(buf << (6 - bits)) & 63];
+  char sum[17];
+  std::snprintf(sum, sizeof(sum), "%08x", static_cast<unsigned>(Fnv1a64(text) & 0xffffffffu));
+  return "dx1_" + out + "_" + sum;
 }
 
 }  // namespace

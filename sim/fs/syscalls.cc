@@ -300,6 +300,7 @@ sim::Task<int> Filesystem::Fsync(Inode* ip, uint64_t start, uint64_t end) {
   }
   co_await ip->ilock.DownRead();
   const bool pinned = ip->pinned_;
+  sim_->Observed(pinned);  // all this hold reads
   co_await ip->ilock.UpRead();
   if (pinned) {
     co_await LogForce();

@@ -16,6 +16,7 @@ void ExclusiveLock::Acquired() {
 }
 
 void ExclusiveLock::Released() {
+  sim_->Observed(0);  // a release reads nothing of what the lock protects (stateful search)
   if (owner_ != sim_->self_id()) {
     sim_->Report(ViolationKind::kLockMisuse, std::string(kind_.unlock_op) + " by non-owner",
                  sim_->self().name() + " unlocks " + sim_->ObjectName(id_) + " it does not hold");

@@ -38,6 +38,7 @@ Task<void> RwSem::DownWrite() {
 
 Task<void> RwSem::UpRead() {
   co_await sim_->Point("up_read", {id_, Access::kReleaseShared});
+  sim_->Observed(0);  // a release reads nothing of what the lock protects (stateful search)
   const ActorId me = sim_->self_id();
   auto it = std::find(reader_owners_.begin(), reader_owners_.end(), me);
   if (it == reader_owners_.end()) {
@@ -53,6 +54,7 @@ Task<void> RwSem::UpRead() {
 
 Task<void> RwSem::UpWrite() {
   co_await sim_->Point("up_write", {id_, Access::kWrite});
+  sim_->Observed(0);
   if (writer_ != sim_->self_id()) {
     sim_->Report(ViolationKind::kLockMisuse, "up_write by non-owner",
                  sim_->self().name() + " calls up_write on " + sim_->ObjectName(id_));

@@ -15,6 +15,7 @@ Task<void> WaitQueue::PrepareToWait(bool exclusive, uint64_t key) {
   co_await sim_->Point(exclusive ? "prepare_to_wait_exclusive" : "prepare_to_wait",
                        {id_, Access::kWrite});
   const ActorId me = sim_->self_id();
+  sim_->Observed(Queued(me));  // not who else waits (stateful search)
   if (!Queued(me)) {
     if (exclusive) {
       entries_.push_back({me, true, key});
@@ -27,6 +28,7 @@ Task<void> WaitQueue::PrepareToWait(bool exclusive, uint64_t key) {
 
 Task<void> WaitQueue::FinishWait() {
   co_await sim_->Point("finish_wait", {id_, Access::kWrite});
+  sim_->Observed(0);
   const ActorId me = sim_->self_id();
   entries_.erase(std::remove_if(entries_.begin(), entries_.end(),
                                 [me](const Entry& e) { return e.actor == me; }),
@@ -47,6 +49,7 @@ Task<int> WaitQueue::WakeUp(int nr_exclusive, uint64_t key) {
     woken++;
     if (exclusive && nr_exclusive > 0 && --nr_exclusive == 0) break;
   }
+  sim_->Observed(static_cast<uint64_t>(woken));  // the waker keeps only the count
   co_return woken;
 }
 

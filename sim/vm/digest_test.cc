@@ -339,8 +339,11 @@ TEST(PhysMemDigestTest, DevicePagesAnonPagesAndReferences) {
   phys.FreeAnon(anon);
   EXPECT_TRUE(seen.insert(phys.Digest()).second);
   EXPECT_NE(object(anon), a2);
-  phys.put_page(anon);
-  EXPECT_TRUE(seen.insert(phys.Digest()).second);
+  phys.put_page(anon);  // freed now: the world is as before the allocation, which reuses it
+  EXPECT_EQ(phys.Digest(), fresh);
+  EXPECT_EQ(object(anon), a0);
+  ASSERT_EQ(phys.AllocAnon(), anon);
+  EXPECT_EQ(object(anon), a1);
   EXPECT_EQ(object(d0), o0);
 }
 

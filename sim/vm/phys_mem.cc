@@ -53,9 +53,16 @@ void PhysMem::CopyPage(Pfn dst, Pfn src) {
   Store(dst, 0, buf.data(), PAGE_SIZE);
 }
 
+// The lowest free page, as a page allocator hands back what was freed: a COW fault retried
+// after a zap reuses the page the zap freed, so the world returns to a state seen before
+// (stateful search) instead of counting pages forever.
 Pfn PhysMem::AllocAnon() {
-  DAXSIM_CHECK(next_anon_ < kAnonPfnBase + kAnonPagesMax);
-  const Pfn pfn = next_anon_++;
+  Pfn pfn = kAnonPfnBase;
+  for (const auto& [live, bytes] : anon_) {
+    if (live != pfn) break;
+    pfn++;
+  }
+  DAXSIM_CHECK(pfn < kAnonPfnBase + kAnonPagesMax);
   anon_[pfn].assign(PAGE_SIZE, 0);
   return pfn;
 }
@@ -99,7 +106,7 @@ uint64_t PhysMem::PfnDigest(Pfn pfn) const {
 }
 
 uint64_t PhysMem::Digest() const {
-  uint64_t h = sim::Mix(sim::Mix(0x7068, next_anon_), anon_.size());
+  uint64_t h = sim::Mix(0x7068, anon_.size());
   for (const auto& [pfn, bytes] : anon_) h = sim::Mix(h, PfnDigest(pfn));
   h = sim::Mix(h, refs_.size());
   for (const auto& [pfn, n] : refs_) h = sim::Mix(sim::Mix(h, pfn), static_cast<uint64_t>(n));

@@ -39,7 +39,7 @@ class PhysMem {
   void get_page(Pfn pfn) { refs_[pfn]++; }
   void put_page(Pfn pfn);
 
-  // Anonymous pages (content, liveness, the allocation cursor) and every page's references and
+  // Anonymous pages (content, liveness) and every page's references and
   // unmapped-while-pinned state; not the Pmem, which the world digests separately.
   uint64_t Digest() const;
   // "page" objects: the Pmem's PageDigest plus references; "anon": that page; false otherwise.
@@ -50,7 +50,6 @@ class PhysMem {
   nvdimm::Pmem* pmem_;
   sim::ObjectId dev_first_;
   sim::ObjectId anon_first_;
-  Pfn next_anon_ = kAnonPfnBase;
   std::map<Pfn, std::vector<uint8_t>> anon_;  // live anonymous pages
   std::map<Pfn, int> refs_;                   // extra references (pins)
   std::set<Pfn> unmapped_anon_;               // anonymous pages zapped while pinned

@@ -12,7 +12,11 @@ namespace daxsim::vm {
 using sim::Access;
 
 namespace {
-constexpr int kFaultRetriesMax = 16;
+// SimOptions::fault_retries_max as a loop bound (0: unbounded).
+int64_t RetriesMax(const sim::Sim& sim) {
+  const int n = sim.options().fault_retries_max;
+  return n > 0 ? n : INT64_MAX;
+}
 }  // namespace
 
 Vm::Translation Vm::Translate(Mm* mm, uint64_t addr, bool write) const {
@@ -46,10 +50,13 @@ sim::Task<AccessResult> Vm::UserAccess(Mm* mm, uint64_t addr, uint8_t* data, uin
   DAXSIM_CHECK((addr & (PAGE_SIZE - 1)) + len <= PAGE_SIZE);
   // Stateful search: an attempt carries nothing but its number (the fault's history ends with
   // the fault; its result only decided to try again), and what the head reads (the
-  // translation) the pending step names: its footprint, or the fault path it takes.
+  // translation) the pending step names: its footprint, or the fault path it takes. Without a
+  // bound the number matters to nothing, so an attempt that changed nothing returns to the
+  // state it started from.
+  const int64_t retries_max = RetriesMax(*sim_);
   sim::CallSummary retry(sim_, 0x05e);
-  for (int attempt = 0; attempt < kFaultRetriesMax; ++attempt) {
-    retry.LoopHead(static_cast<uint64_t>(attempt));
+  for (int64_t attempt = 0; attempt < retries_max; ++attempt) {
+    retry.LoopHead(retries_max == INT64_MAX ? 0 : static_cast<uint64_t>(attempt));
     const Translation t = Translate(mm, addr, write);
     if (t.ok) {
       co_await sim_->Point(write ? "user store" : "user load",
@@ -77,16 +84,17 @@ sim::Task<AccessResult> Vm::UserAccess(Mm* mm, uint64_t addr, uint8_t* data, uin
   }
   // Another thread kept undoing the fault (zap, truncate): a starving schedule, not a bug.
   sim_->AbandonUnfair("the access at " + std::to_string(addr) + " faulted " +
-                      std::to_string(kFaultRetriesMax) + " times without a usable mapping");
+                      std::to_string(retries_max) + " times without a usable mapping");
   co_await sim_->Point("starved", {});
   co_return AccessResult{AccessResult::kSigbus};
 }
 
 sim::Task<AccessResult> Vm::PinUserPage(Mm* mm, uint64_t addr, Pfn* pfn) {
   auto _ = sim_->Enter("get_user_pages");
+  const int64_t retries_max = RetriesMax(*sim_);
   sim::CallSummary retry(sim_, 0x9e9);  // as in UserAccess
-  for (int attempt = 0; attempt < kFaultRetriesMax; ++attempt) {
-    retry.LoopHead(static_cast<uint64_t>(attempt));
+  for (int64_t attempt = 0; attempt < retries_max; ++attempt) {
+    retry.LoopHead(retries_max == INT64_MAX ? 0 : static_cast<uint64_t>(attempt));
     const Translation t = Translate(mm, addr, /*write=*/true);
     if (t.ok) {
       co_await sim_->Point(
@@ -105,6 +113,9 @@ sim::Task<AccessResult> Vm::PinUserPage(Mm* mm, uint64_t addr, Pfn* pfn) {
     const AccessResult f = co_await FaultIn(mm, addr, /*write=*/true);
     if (f.kind != AccessResult::kOk) co_return f;
   }
+  sim_->AbandonUnfair("get_user_pages at " + std::to_string(addr) + " faulted " +
+                      std::to_string(retries_max) + " times without a usable mapping");
+  co_await sim_->Point("starved", {});
   co_return AccessResult{AccessResult::kSigbus};
 }
 

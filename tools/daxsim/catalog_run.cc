@@ -39,8 +39,11 @@ absl::StatusOr<ReplayOutcome> ReplayToken(const std::string& text, bool fixed) {
   absl::StatusOr<sim::Target> t = models::DaxTargetFromToken(tok->target, params);
   if (!t.ok()) return t.status();
   sim::Sim sim;
-  const absl::Status s =
-      sim::Replay(*t, sim::SimOptions{.steps_max = tok->steps_max}, tok->decisions, &sim);
+  const absl::Status s = sim::Replay(*t,
+                                     sim::SimOptions{.steps_max = tok->steps_max,
+                                                     .spurious_wakeups = tok->spurious_wakeups,
+                                                     .fault_retries_max = tok->fault_retries_max},
+                                     tok->decisions, &sim);
   ReplayOutcome r;
   if (!s.ok()) {
     if (!fixed) return s;  // a recorded token must replay

@@ -134,6 +134,7 @@ int RunReplay(const Args& args, std::ostream& out, std::ostream& err) {
   sim::SimOptions options;
   options.steps_max = token->steps_max;
   options.spurious_wakeups = token->spurious_wakeups;
+  options.fault_retries_max = token->fault_retries_max;
   options.record_steps = true;
   // Always keep model events, not only with --trace: the trace hash covers them, so the hash a
   // replay prints is the same with and without --trace. Events never influence scheduling.
