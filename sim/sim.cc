@@ -1,6 +1,7 @@
 #include "sim/sim.h"
 
 #include <algorithm>
+#include <tuple>
 #include <utility>
 
 #include "sim/check.h"
@@ -39,6 +40,7 @@ void Sim::Reset(const SimOptions& options) {
   violation_ = Violation();
   completed_ = false;
   abandoned_ = false;
+  sym_class_.clear();
   lock_classes_.clear();
   lock_edges_.clear();
   lockdep_digest_valid_ = false;
@@ -500,6 +502,16 @@ uint64_t Sim::Observation(const Actor& a) const {
   return h;
 }
 
+void Sim::RebaseAcquire(const ContinuationMark& mark, ObjectId lock) {
+  if (state_model_ == nullptr || current_ == kNoActor) return;
+  Actor& a = *actors_[current_];
+  DAXSIM_CHECK_MSG(!a.step_reset_, "Sim::RebaseAcquire after a reset or a choice in the same step");
+  a.step_base_ = mark.continuation;
+  a.step_identity_ = Mix(Mix(0xac9, lock), state_model_->AmbientDigest());
+  a.observation_ = Mix(a.step_identity_, state_model_->ObjectDigest(lock));
+  a.continuation_ = Mix(a.step_base_, a.observation_);
+}
+
 void Sim::AlsoObserved(uint64_t value) {
   if (state_model_ == nullptr || current_ == kNoActor) return;
   Actor& a = *actors_[current_];
@@ -540,25 +552,74 @@ StateKey Sim::Key(bool with_preemptions) const {
     k.a = Mix(k.a, v);
     k.b = Mix(k.b ^ 0xd6e8feb86659fd93ULL, v);
   };
+  std::vector<uint64_t> sigs;
+  sigs.reserve(actor_ptrs_.size());
+  for (const Actor* a : actor_ptrs_) sigs.push_back(ActorSignature(*a));
+  CanonicalPermutation(sigs);
+  canon_ = key_perm_;  // the world names actors canonically while it is digested
   add(state_model_->WorldDigest());
+  canon_.clear();
   add(LockdepDigest());
   add(static_cast<uint64_t>(spurious_left_));
   if (with_preemptions) {
     add(static_cast<uint64_t>(preemptions_));
-    add(static_cast<uint64_t>(static_cast<uint32_t>(last_actor_)));
+    add(static_cast<uint64_t>(static_cast<uint32_t>(
+        last_actor_ < 0 ? last_actor_ : key_perm_[static_cast<size_t>(last_actor_)])));
   }
-  for (const Actor* a : actor_ptrs_) {
-    add(a->done_ ? 0 : a->continuation_);  // a finished actor has no future
-    add((a->done_ ? 1u : 0u) | (a->killed_ ? 2u : 0u) | (a->woken_ ? 4u : 0u));
-    add(static_cast<uint64_t>(a->preempt_count_));
-    add(MixString(0, a->pending_.op));
-    add(a->pending_.fp.object);
-    add(static_cast<uint64_t>(a->pending_.fp.access));
-    add(a->pending_.fp.object2);
-    add(static_cast<uint64_t>(a->pending_.fp.access2));
-    for (const HeldLock& l : a->held_) add(l.lock);
-  }
+  std::vector<uint64_t> by_canon(sigs.size());
+  for (size_t a = 0; a < sigs.size(); ++a) by_canon[static_cast<size_t>(key_perm_[a])] = sigs[a];
+  for (uint64_t s : by_canon) add(s);
   return k;
+}
+
+// Everything of one actor a future step can depend on, but its name.
+uint64_t Sim::ActorSignature(const Actor& a) const {
+  uint64_t h = Mix(0x519, a.done_ ? 0 : a.continuation_);  // a finished actor has no future
+  h = Mix(h, (a.done_ ? 1u : 0u) | (a.killed_ ? 2u : 0u) | (a.woken_ ? 4u : 0u));
+  h = Mix(h, static_cast<uint64_t>(a.preempt_count_));
+  h = MixString(h, a.pending_.op);
+  h = Mix(Mix(h, a.pending_.fp.object), static_cast<uint64_t>(a.pending_.fp.access));
+  h = Mix(Mix(h, a.pending_.fp.object2), static_cast<uint64_t>(a.pending_.fp.access2));
+  h = Mix(h, a.held_.size());
+  for (const HeldLock& l : a.held_) h = Mix(h, l.lock);
+  return h;
+}
+
+// Within each symmetry class, the member with the r-th smallest signature (ties by id) takes
+// the name of the r-th member by id.
+void Sim::CanonicalPermutation(const std::vector<uint64_t>& sigs) const {
+  const size_t n = sigs.size();
+  key_perm_.resize(n);
+  for (size_t a = 0; a < n; ++a) key_perm_[a] = static_cast<ActorId>(a);
+  if (sym_class_.empty()) return;
+  std::vector<ActorId> members, order;
+  for (size_t a = 0; a < n && a < sym_class_.size(); ++a) {
+    const int c = sym_class_[a];
+    const auto first = sym_class_.begin() + static_cast<std::ptrdiff_t>(a);
+    if (c < 0 || std::find(sym_class_.begin(), first, c) != first) {
+      continue;  // no class, or its class was done at its first member
+    }
+    members.clear();
+    for (size_t b = a; b < n && b < sym_class_.size(); ++b) {
+      if (sym_class_[b] == c) members.push_back(static_cast<ActorId>(b));
+    }
+    order = members;
+    std::sort(order.begin(), order.end(), [&sigs](ActorId x, ActorId y) {
+      return std::tie(sigs[static_cast<size_t>(x)], x) < std::tie(sigs[static_cast<size_t>(y)], y);
+    });
+    for (size_t r = 0; r < order.size(); ++r) key_perm_[static_cast<size_t>(order[r])] = members[r];
+  }
+}
+
+void Sim::SetSymmetry(std::vector<int> classes) {
+  DAXSIM_CHECK_MSG(step_count_ == 0, "Sim::SetSymmetry after the first step");
+  sym_class_ = std::move(classes);
+  // Members of a class start alike: their histories are seeded by the class, not the name.
+  for (size_t a = 0; a < actors_.size() && a < sym_class_.size(); ++a) {
+    if (sym_class_[a] >= 0) {
+      actors_[a]->continuation_ = Mix(0x5eed5, static_cast<uint64_t>(sym_class_[a]));
+    }
+  }
 }
 
 }  // namespace daxsim::sim

@@ -258,6 +258,17 @@ class Sim {
     state_model_ = options_.stateful ? model : nullptr;
   }
   bool has_state_model() const { return state_model_ != nullptr; }
+  // Symmetry (stateful search): actors given one class (>= 0; -1: none) are interchangeable:
+  // the same program, and nothing in the world that is one's and not another's except what
+  // the world digests through CanonActor(). Key() then names a state up to a permutation of
+  // each class. Set by the world's builder after spawning; cleared by Reset().
+  void SetSymmetry(std::vector<int> classes);
+  // Inside Key() (while it digests the world): actor `a`'s canonical name; otherwise `a`.
+  ActorId CanonActor(ActorId a) const {
+    return a < 0 || canon_.empty() ? a : canon_[static_cast<size_t>(a)];
+  }
+  // The permutation the last Key() used: actor -> canonical name (identity if no symmetry).
+  const std::vector<ActorId>& key_perm() const { return key_perm_; }
   const StateModel* state_model() const { return state_model_; }
   // The state at this decision point: world, every actor's continuation, pending operation,
   // wake-up and lock state, the lockdep graph; with `with_preemptions`, the preemption count
@@ -302,6 +313,13 @@ class Sim {
   // Adds a value the running step read outside its footprint to what it observed (an
   // allocator's answer: which anonymous page a COW fault got).
   void AlsoObserved(uint64_t value);
+  // Where the running actor's history is now (for CallSummary, RetryLoop and RebaseAcquire).
+  ContinuationMark Mark() const;
+  // A lock acquired, at once or after waiting in a later step (rw_semaphore): the running
+  // step's observation becomes (lock, ambient, the lock's protected state) on top of the history
+  // at `mark` (taken just before the acquisition's first scheduling point), so whether the
+  // acquisition waited is forgotten. Observed() may still narrow the step after it.
+  void RebaseAcquire(const ContinuationMark& mark, ObjectId lock);
   // Whether continuations are digested (stateful search): callers skip computing a value for
   // Observed/AlsoObserved otherwise.
   bool observing() const { return state_model_ != nullptr; }
@@ -400,10 +418,14 @@ class Sim {
   // step's observation (RetryLoop) or the ambient state (CallSummary), and the protected state of
   // every lock taken since the mark and still held (its acquisition's observation is forgotten with
   // the rest).
-  ContinuationMark Mark() const;
   void ResetContinuation(const ContinuationMark& mark, uint64_t tag, bool with_observation);
 
   const StateModel* state_model_ = nullptr;
+  std::vector<int> sym_class_;             // SetSymmetry(); empty: none
+  mutable std::vector<ActorId> canon_;     // set only while Key() digests the world
+  mutable std::vector<ActorId> key_perm_;  // the last Key()'s permutation
+  uint64_t ActorSignature(const Actor& a) const;
+  void CanonicalPermutation(const std::vector<uint64_t>& sigs) const;  // sets key_perm_
 
   std::vector<Object> objects_;  // sorted by first id
   ObjectId next_object_ = 1;

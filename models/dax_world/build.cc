@@ -1,10 +1,33 @@
 // Assembles a DAX world for one execution: device, filesystem, files, setup mappings, the
 // property library (props/dax) and one actor per workload actor.
+#include <algorithm>
+
 #include "models/dax_world/world.h"
 #include "props/dax/props.h"
 #include "sim/check.h"
 
 namespace daxsim::models {
+
+namespace {
+
+// Actors whose programs are equal and name only files (no mapping: an mm is one actor's, or
+// one process's, and would have to be renamed with it) are interchangeable (Sim::SetSymmetry).
+std::vector<int> SymmetryClasses(const workload::Workload& w) {
+  std::vector<int> classes(w.actors.size(), -1);
+  for (size_t a = 0; a < w.actors.size(); ++a) {
+    const auto& ops = w.actors[a].ops;
+    const bool files_only = std::all_of(ops.begin(), ops.end(), [](const workload::Op& op) {
+      return workload::OpTarget(op.code) == workload::Target::kFile;
+    });
+    if (!files_only || classes[a] >= 0) continue;
+    for (size_t b = a + 1; b < w.actors.size(); ++b) {
+      if (w.actors[b].ops == ops) classes[a] = classes[b] = static_cast<int>(a);
+    }
+  }
+  return classes;
+}
+
+}  // namespace
 
 std::unique_ptr<DaxWorld> BuildDaxWorld(sim::Sim& sim, const DaxModelConfig& config,
                                         const workload::Workload& w) {
@@ -41,8 +64,10 @@ std::unique_ptr<DaxWorld> BuildDaxWorld(sim::Sim& sim, const DaxModelConfig& con
   }
   props::RegisterAll(world.get());
   for (size_t i = 0; i < w.actors.size(); ++i) {
-    sim.Spawn(w.actors[i].name, RunActor(sim, world.get(), i));
+    const sim::ActorId id = sim.Spawn(w.actors[i].name, RunActor(sim, world.get(), i));
+    DAXSIM_CHECK(id == static_cast<sim::ActorId>(i));  // the digest names actors by index
   }
+  sim.SetSymmetry(SymmetryClasses(w));
   return world;
 }
 

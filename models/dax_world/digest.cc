@@ -86,14 +86,22 @@ uint64_t DaxWorld::WorldDigest() const {
   std::sort(steps.begin(), steps.end());
   steps.erase(std::unique(steps.begin(), steps.end()), steps.end());
   for (const HistoryOp& op : history) {
-    h = Mix(Mix(Mix(Mix(h, op.actor), op.ino), op.offset), op.length);
+    const auto actor = static_cast<uint64_t>(sim_->CanonActor(static_cast<sim::ActorId>(op.actor)));
+    h = Mix(Mix(Mix(Mix(h, actor), op.ino), op.offset), op.length);
     h = MixBytes(Mix(Mix(h, op.write), op.value), op.result);
     h = Mix(Mix(h, Rank(steps, op.start)), Rank(steps, op.end));
   }
+  // Each actor's state under its canonical name (Sim::CanonActor; actor ids are workload
+  // indices), in canonical order.
+  std::vector<size_t> by_canon(actor_states.size());
   for (size_t i = 0; i < actor_states.size(); ++i) {
+    by_canon[static_cast<size_t>(sim_->CanonActor(static_cast<sim::ActorId>(i)))] = i;
+  }
+  for (size_t c = 0; c < by_canon.size(); ++c) {
+    const size_t i = by_canon[c];
     const ActorState& st = actor_states[i];
     const vm::Mm& mm = *mms_.at(workload_->actors[i].mm);
-    h = Mix(Mix(h, st.index), Rank(steps, st.op_start));
+    h = Mix(Mix(h, c), Rank(steps, st.op_start));
     h = Mix(Mix(h, st.size_before), st.truncates_before);
     for (const ActorState::Flushed& f : st.flushed) {
       h = Mix(Mix(Mix(Mix(h, f.ino), f.offset), f.len), f.generation);

@@ -59,6 +59,7 @@ enum class OpKind {
 struct Op {
   OpKind kind;
   int target;
+  friend bool operator==(const Op&, const Op&) = default;
 };
 using Program = std::vector<std::vector<Op>>;
 
@@ -326,15 +327,27 @@ inline rc::Gen<std::vector<Op>> GenActor() {
           rc::gen::inRange(0, 2)));
 }
 
-inline sim::Target MakeTarget(const Program& p) {
+// `symmetric`: actors with equal programs also behave alike (they take the id of the first of
+// them) and, with `declare`, are declared interchangeable (Sim::SetSymmetry).
+inline sim::Target MakeTarget(const Program& p, bool symmetric = false, bool declare = true) {
   sim::Target t;
   t.name = "random_program";
-  t.build = [p](sim::Sim& s) {
+  t.build = [p, symmetric, declare](sim::Sim& s) {
     auto w = std::make_unique<World>(s);
     s.SetStateModel(w.get());
+    std::vector<int> classes(p.size(), -1);
     for (size_t a = 0; a < p.size(); ++a) {
-      s.Spawn("T" + std::to_string(a), Actor(s, w.get(), p[a], static_cast<int>(a)));
+      int id = static_cast<int>(a);
+      for (size_t b = 0; b < a && symmetric; ++b) {
+        if (p[b] == p[a]) {
+          id = static_cast<int>(b);
+          classes[a] = classes[b] = id;
+          break;
+        }
+      }
+      s.Spawn("T" + std::to_string(a), Actor(s, w.get(), p[a], id));
     }
+    if (symmetric && declare) s.SetSymmetry(classes);
     return w;
   };
   return t;

@@ -96,6 +96,38 @@ RC_GTEST_PROP(StatefulProperty, StatefulDporSameVerdictsAsDfs, ()) {
                      true);
 }
 
+// Symmetry (Sim::SetSymmetry): some actors run one program; the caching searches name states up
+// to a permutation of them. Plain DFS runs the same target without using the symmetry.
+RC_GTEST_PROP(StatefulProperty, SymmetryKeepsVerdicts, ()) {
+  Program p =
+      *rc::gen::container<Program>(static_cast<size_t>(*rc::gen::inRange(1, 3)), GenActor());
+  const size_t copies = static_cast<size_t>(*rc::gen::inRange(1, 3));
+  for (size_t i = 0; i < copies; ++i) p.push_back(p.front());
+  const sim::Target t = MakeTarget(p, /*symmetric=*/true);
+  ExpectSameVerdicts(p, t, Explore(t, sim::StrategyKind::kDpor, -1, /*state_cache=*/true), -1,
+                     true);
+  for (int bound : {-1, 1}) {
+    ExpectSameVerdicts(p, t, Explore(t, sim::StrategyKind::kStateful, bound), bound, true);
+  }
+}
+
+TEST(Stateful, SymmetricActorsAreExploredOnce) {
+  // Three actors set the same flag and wake (each with the same id): the caching searches
+  // merge the states that differ only in which of them went first.
+  const Program p = {{{OpKind::kSetFlag, 0}},
+                     {{OpKind::kSetFlag, 0}},
+                     {{OpKind::kSetFlag, 0}},
+                     {{OpKind::kWaitFlag, 0}}};
+  const Outcomes plain = Explore(MakeTarget(p, true, false), sim::StrategyKind::kDpor, -1, true);
+  const Outcomes sym = Explore(MakeTarget(p, true), sim::StrategyKind::kDpor, -1, true);
+  const Outcomes dfs = Explore(MakeTarget(p, true), sim::StrategyKind::kDfs, -1);
+  ASSERT_TRUE(plain.complete && sym.complete && dfs.complete);
+  EXPECT_EQ(sym.finals, dfs.finals);
+  EXPECT_EQ(sym.violations, dfs.violations);
+  EXPECT_EQ(plain.finals, dfs.finals);
+  EXPECT_LT(sym.states * 2, plain.states);
+}
+
 TEST(Stateful, ValuesReadStayInTheContinuation) {
   // A reads var[0] into a local and later stores it + 1 to var[1]; B writes var[0]. Paths
   // "A reads, B writes" and "B writes, A reads" reach the same world with A at the same step,

@@ -188,7 +188,7 @@ void DporStrategy::AnalyzeRaces(const Sim& sim) {
   summary_from_ = SIZE_MAX;
   if (pruned_summary_ >= 0) {
     summary_from_ = events_.size();
-    for (const Transition& t : summaries_[static_cast<size_t>(pruned_summary_)]) {
+    for (const Transition& t : PrunedSummary()) {
       events_.push_back({t.actor, "summary", "", t.fp});
     }
   }
@@ -444,11 +444,37 @@ void DporStrategy::TruncateNodes(size_t n) {
 bool DporStrategy::PruneAtVisited(const Sim& sim, Node* node) {
   node->keyed = true;
   node->key = sim.Key(/*with_preemptions=*/false);
-  for (const SleepEntry& e : node->sleep) node->sleep_mask |= uint64_t{1} << e.actor;
+  const std::vector<ActorId>& perm = sim.key_perm();
+  bool identity = true;
+  for (size_t a = 0; a < perm.size(); ++a) identity &= perm[a] == static_cast<ActorId>(a);
+  if (!identity) node->perm = perm;
+  for (const SleepEntry& e : node->sleep) {
+    node->sleep_mask |= uint64_t{1} << (identity ? e.actor : perm[static_cast<size_t>(e.actor)]);
+  }
   const auto it = states_.find(node->key);
   if (it == states_.end() || (it->second.sleep_mask & ~node->sleep_mask) != 0) return false;
   pruned_summary_ = it->second.summary;
+  pruned_names_.clear();
+  if (!identity) {
+    pruned_names_.resize(perm.size());
+    for (size_t a = 0; a < perm.size(); ++a) {
+      pruned_names_[static_cast<size_t>(perm[a])] = static_cast<ActorId>(a);
+    }
+  }
   return true;
+}
+
+DporStrategy::Summary DporStrategy::PrunedSummary() const {
+  const Summary& s = summaries_[static_cast<size_t>(pruned_summary_)];
+  return pruned_names_.empty() ? s : Renamed(s, pruned_names_);
+}
+
+DporStrategy::Summary DporStrategy::Renamed(const Summary& s, const std::vector<ActorId>& name) {
+  Summary out;
+  out.reserve(s.size());
+  for (const Transition& t : s) out.push_back({name[static_cast<size_t>(t.actor)], t.fp});
+  std::sort(out.begin(), out.end(), Less);
+  return out;
 }
 
 void DporStrategy::AddTransition(Node* node, ActorId a) {
@@ -471,7 +497,7 @@ void DporStrategy::NoteEnd(const Sim& sim) {
       MergeInto({{a, actor.pending().fp}}, &end);
     }
   }
-  if (pruned_summary_ >= 0) MergeInto(summaries_[static_cast<size_t>(pruned_summary_)], &end);
+  if (pruned_summary_ >= 0) MergeInto(PrunedSummary(), &end);
   MergeInto(end, &nodes_.back().summary);
 }
 
@@ -480,13 +506,15 @@ void DporStrategy::PopNode() {
   Node& node = nodes_.back();
   if (stateful_) {
     if (node.keyed && !node.in_cycle) {
+      // Recorded under canonical names.
+      const Summary canonical = node.perm.empty() ? node.summary : Renamed(node.summary, node.perm);
       const auto [it, fresh] = states_.try_emplace(node.key, StateInfo{node.sleep_mask, 0});
       if (fresh) {
-        it->second.summary = Intern(node.summary);
+        it->second.summary = Intern(canonical);
       } else {
         it->second.sleep_mask &= node.sleep_mask;
         Summary both = summaries_[it->second.summary];
-        MergeInto(node.summary, &both);
+        MergeInto(canonical, &both);
         it->second.summary = Intern(std::move(both));
       }
     }

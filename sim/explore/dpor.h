@@ -23,12 +23,13 @@
 // than unbounded DPOR.
 //
 // Stateful (unbounded, with a StateModel; Yang, Chen, Gopalakrishnan, Kirby, SPIN 2008, on
-// source sets): each scheduling node below the split depth is keyed by Sim::Key. When a node's
-// subtree is finished, its state is recorded with its sleep set on arrival and its summary:
-// every transition (actor, footprint) run from it on, its subtree's pruned states' summaries
-// and the operations left pending at the ends of its executions. A later arrival at a recorded
-// state whose sleep set contains the recorded one is not expanded again: the stateless search
-// would explore from it a subset of what was explored there, so every execution it would run
+// source sets): each scheduling node below the split depth is keyed by Sim::Key (up to the
+// symmetry of interchangeable actors: recorded sleep sets and summaries use canonical names). When
+// a node's subtree is finished, its state is recorded with its sleep set on arrival and its
+// summary: every transition (actor, footprint) run from it on, its subtree's pruned states'
+// summaries and the operations left pending at the ends of its executions. A later arrival at a
+// recorded state whose sleep set contains the recorded one is not expanded again: the stateless
+// search would explore from it a subset of what was explored there, so every execution it would run
 // has its events in the summary. Those events' races with the current prefix are analyzed as
 // if each came right after it (an over-approximation of the races); the reversal adds an
 // initial that the prefix alone proves to be one, or, when the prefix cannot tell, every
@@ -100,7 +101,8 @@ class DporStrategy : public SearchStrategy {
     bool keyed = false;
     bool in_cycle = false;  // inside a cycle closed below it: not recorded when finished
     StateKey key;
-    uint64_t sleep_mask = 0;
+    std::vector<ActorId> perm;  // actor -> canonical name in `key` (Sim::key_perm); empty: same
+    uint64_t sleep_mask = 0;    // canonical names
     Summary summary;
   };
 
@@ -120,6 +122,8 @@ class DporStrategy : public SearchStrategy {
   void NoteEnd(const Sim& sim);
   void PopNode();
   static bool Less(const Transition& x, const Transition& y);
+  static Summary Renamed(const Summary& s, const std::vector<ActorId>& name);
+  Summary PrunedSummary() const;  // the pruned state's summary, in this execution's names
   static void MergeInto(const Summary& from, Summary* into);
   uint32_t Intern(Summary summary);
 
@@ -139,7 +143,8 @@ class DporStrategy : public SearchStrategy {
   uint64_t subtrees_ = 0;
   int64_t races_ = 0;
   bool stateful_ = false;
-  int64_t pruned_summary_ = -1;  // the last execution ended at a visited state: its summary
+  int64_t pruned_summary_ = -1;        // the last execution ended at a visited state: its summary
+  std::vector<ActorId> pruned_names_;  // canonical name -> actor, at that state
   absl::flat_hash_map<StateKey, StateInfo> states_;   // lookups only
   absl::flat_hash_map<StateKey, uint32_t> on_stack_;  // keyed nodes on the stack, by key
   int64_t cycles_ = 0;

@@ -45,7 +45,9 @@ class ExclusiveLock : public Blocker {
   ObjectId id() const { return id_; }
   ActorId owner() const { return owner_; }
   // For StateModel implementations: the lock's own state (its owner).
-  uint64_t Digest() const { return Mix(id_, static_cast<uint64_t>(static_cast<uint32_t>(owner_))); }
+  uint64_t Digest() const {
+    return Mix(id_, static_cast<uint64_t>(static_cast<uint32_t>(sim_->CanonActor(owner_))));
+  }
   bool CanProceed(const Actor&) const override { return owner_ == kNoActor; }
   void Holders(std::vector<ActorId>* out) const override {
     if (owner_ != kNoActor) out->push_back(owner_);

@@ -7,6 +7,7 @@ namespace daxsim::sim {
 Task<void> RwSem::DownRead() {
   sim_->MightSleep("down_read");
   sim_->LockdepAcquire(class_);
+  const ContinuationMark mark = sim_->Mark();
   co_await sim_->Point("down_read", {id_, Access::kAcquireShared});
   const ActorId me = sim_->self_id();
   if (writer_ == kNoActor && queue_.empty()) {
@@ -17,6 +18,7 @@ Task<void> RwSem::DownRead() {
     co_await sim_->Block("down_read wait", {id_, Access::kWait}, this);
     granted_.erase(std::find(granted_.begin(), granted_.end(), me));
   }
+  sim_->RebaseAcquire(mark, id_);  // whether it waited is forgotten
   sim_->NoteAcquire(id_, class_, false);
 }
 
@@ -24,6 +26,7 @@ Task<void> RwSem::DownWrite() {
   sim_->MightSleep("down_write");
   sim_->LockdepAcquire(class_);
   // Always enabled (it queues when contended): a plain write, not an acquire that waits.
+  const ContinuationMark mark = sim_->Mark();
   co_await sim_->Point("down_write", {id_, Access::kWrite});
   const ActorId me = sim_->self_id();
   if (writer_ == kNoActor && readers_ == 0 && queue_.empty()) {
@@ -33,6 +36,7 @@ Task<void> RwSem::DownWrite() {
     co_await sim_->Block("down_write wait", {id_, Access::kWait}, this);
     granted_.erase(std::find(granted_.begin(), granted_.end(), me));
   }
+  sim_->RebaseAcquire(mark, id_);  // whether it waited is forgotten
   sim_->NoteAcquire(id_, class_, false);
 }
 

@@ -30,13 +30,15 @@ class RwSem : public Blocker {
   // For StateModel implementations: readers, writer, the queue and the granted waiters, in
   // order (the order of grants is Linux's FIFO, part of the state).
   uint64_t Digest() const {
+    auto canon = [this](ActorId a) { return static_cast<uint64_t>(sim_->CanonActor(a)); };
     uint64_t h = Mix(Mix(Mix(id_, static_cast<uint64_t>(readers_)),
-                         static_cast<uint64_t>(static_cast<uint32_t>(writer_))),
+                         static_cast<uint64_t>(static_cast<uint32_t>(sim_->CanonActor(writer_)))),
                      queue_.size());
-    for (const Waiter& w : queue_) h = Mix(Mix(h, static_cast<uint64_t>(w.actor)), w.writer);
+    for (const Waiter& w : queue_) h = Mix(Mix(h, canon(w.actor)), w.writer);
     h = Mix(h, granted_.size());
-    for (ActorId a : granted_) h = Mix(h, static_cast<uint64_t>(a));
-    std::vector<ActorId> owners = reader_owners_;  // a set: order of entry does not matter
+    for (ActorId a : granted_) h = Mix(h, canon(a));
+    std::vector<ActorId> owners;  // a set: order of entry does not matter
+    for (ActorId a : reader_owners_) owners.push_back(sim_->CanonActor(a));
     std::sort(owners.begin(), owners.end());
     for (ActorId a : owners) h = Mix(h, static_cast<uint64_t>(a) + 0x100);
     return h;

@@ -41,7 +41,7 @@ class WaitQueue {
   uint64_t Digest() const {
     uint64_t h = Mix(id_, entries_.size());
     for (const Entry& e : entries_) {
-      h = Mix(Mix(Mix(h, static_cast<uint64_t>(e.actor)), e.exclusive), e.key);
+      h = Mix(Mix(Mix(h, static_cast<uint64_t>(sim_->CanonActor(e.actor))), e.exclusive), e.key);
     }
     return h;
   }
