@@ -165,7 +165,11 @@ sim::Task<int> Dax::InsertPfns(DaxInode& inode, uint64_t index, uint64_t nr_page
   const unsigned order = pmd ? PMD_ORDER : 0;
   const uint64_t flags = pmd ? DAX_PMD : 0;
   const uint64_t count = pmd ? 1 : nr_pages;
+  // An iteration carries its index only: whether this fault or another inserted the entries
+  // before it leaves the same tree, and is forgotten (stateful search).
+  sim::CallSummary self(sim_, 0x1a5);
   for (uint64_t i = 0; i < count; ++i) {
+    self.LoopHead(i);
     const uint64_t idx = index + i;
     const Pfn p = pfn + i;
     if (nolock) {
