@@ -69,6 +69,7 @@ sim::Task<void> Dax::WakeEntry(vm::Xarray& xa, uint64_t index, uint64_t entry, W
   uint64_t key = 0;
   sim::WaitQueue& wq = EntryWaitqueue(xa, index, entry, &key);
   co_await wq.WakeUp(mode == WakeMode::kAll ? 0 : 1, key);
+  sim_->Observed(0);  // __wake_up()'s count is not used: the waker keeps nothing of the step
 }
 
 sim::Task<Dax::Found> Dax::GetUnlockedEntry(vm::Xarray& xa, uint64_t index, unsigned order) {
