@@ -409,16 +409,13 @@ bool DporStrategy::Stateful(const Sim& sim) const {
 // whose sleep set it contains. Every node from that one down is fully expanded, and the ones
 // below it are marked as inside the cycle.
 bool DporStrategy::CloseCycle(const Node& node) {
-  const auto it = on_stack_.find(node.key);
-  if (it == on_stack_.end() || it->second == 0) return false;
+  if (!on_stack_.contains(node.key)) return false;
   size_t k = nodes_.size();
-  while (k > 0) {
-    --k;
-    const Node& n = nodes_[k];
-    if (n.keyed && n.key == node.key && (n.sleep_mask & ~node.sleep_mask) == 0) break;
-    if (k == 0) return false;
-  }
-  cycles_++;
+  auto closes = [&node](const Node& n) {
+    return n.keyed && n.key == node.key && (n.sleep_mask & ~node.sleep_mask) == 0;
+  };
+  while (k > 0 && !closes(nodes_[k - 1])) --k;
+  if (k-- == 0) return false;
   for (size_t j = k; j < nodes_.size(); ++j) {
     Node& n = nodes_[j];
     if (n.choice) continue;

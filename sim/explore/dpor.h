@@ -65,7 +65,6 @@ class DporStrategy : public SearchStrategy {
   int PickChoice(const Sim& sim, int n, const char* label) override;
 
   int64_t races() const { return races_; }
-  int64_t cycles() const { return cycles_; }  // executions ended by closing a cycle
   int64_t states() const override { return static_cast<int64_t>(states_.size()); }
 
  private:
@@ -147,7 +146,6 @@ class DporStrategy : public SearchStrategy {
   std::vector<ActorId> pruned_names_;  // canonical name -> actor, at that state
   absl::flat_hash_map<StateKey, StateInfo> states_;   // lookups only
   absl::flat_hash_map<StateKey, uint32_t> on_stack_;  // keyed nodes on the stack, by key
-  int64_t cycles_ = 0;
   std::vector<Summary> summaries_;
   absl::flat_hash_map<StateKey, uint32_t> summary_index_;  // lookups only
   size_t summary_from_ = SIZE_MAX;  // events_ from here on are a pruned state's summary
