@@ -56,10 +56,14 @@ class Dax {
   sim::Task<int> CreatePfns(DaxInode& inode, uint64_t index, uint64_t nr_pages,
                             const Iomap& extent);
   // dax_insert_pfns(): for a filesystem without a block device: insert entries for PFNs it found
-  // itself, [pfn, pfn + nr_pages) at [index, ...). With `nolock` (a bug switch) the entries are
-  // stored without waiting for or taking the entry lock.
+  // itself, [pfn, pfn + nr_pages) at [index, ...). The first page (the one faulted on) goes
+  // through the entry lock protocol; the rest of a PTE window is fault-around: unlocked entries
+  // stored, under one xa_lock hold, where the tree holds nothing. With `nolock` (a bug switch)
+  // every entry is stored without waiting for or taking the entry lock.
   sim::Task<int> InsertPfns(DaxInode& inode, uint64_t index, uint64_t nr_pages, vm::Pfn pfn,
                             bool nolock);
+  // The fault-around half of dax_insert_pfns(): [index, index + count) where nothing is stored.
+  sim::Task<void> InsertPfnsAround(DaxInode& inode, uint64_t index, uint64_t count, vm::Pfn pfn);
   // dax_insert_hole(): for populate_pfns on a hole: insert a zero-page entry (PMD-sized with
   // nr_pages == PTRS_PER_PMD) where the tree holds nothing, while the filesystem still holds the
   // lock that keeps the hole a hole. The fault then maps the zero page from the tree.

@@ -165,33 +165,45 @@ sim::Task<int> Dax::InsertPfns(DaxInode& inode, uint64_t index, uint64_t nr_page
   const unsigned order = pmd ? PMD_ORDER : 0;
   const uint64_t flags = pmd ? DAX_PMD : 0;
   const uint64_t count = pmd ? 1 : nr_pages;
-  // An iteration carries its index only: whether this fault or another inserted the entries
-  // before it leaves the same tree, and is forgotten (stateful search).
-  sim::CallSummary self(sim_, 0x1a5);
-  for (uint64_t i = 0; i < count; ++i) {
-    self.LoopHead(i);
-    const uint64_t idx = index + i;
-    const Pfn p = pfn + i;
-    if (nolock) {
-      // The bug: an entry stored over whatever is there, locked or not.
+  if (nolock) {
+    // The bug: entries stored over whatever is there, locked or not.
+    sim::CallSummary self(sim_, 0x1a5);
+    for (uint64_t i = 0; i < count; ++i) {
+      self.LoopHead(i);
       co_await xa.xa_lock.Lock();
-      const std::optional<vm::Xarray::Slot> old = xa.Load(idx);
+      const std::optional<vm::Xarray::Slot> old = xa.Load(index + i);
       if (!old || dax_is_empty_entry(old->value) || dax_is_zero_entry(old->value)) {
-        xa.Store(idx, order, dax_make_entry(p, flags));
+        xa.Store(index + i, order, dax_make_entry(pfn + i, flags));
       }
       co_await xa.xa_lock.Unlock();
-      continue;
     }
-    const Grabbed g = co_await GrabMappingEntry(inode, idx, order);
-    if (g.error == VM_FAULT_FALLBACK) co_return -22;  // PTE entries where the PMD would go
-    if (g.error) co_return -12;
-    uint64_t entry = g.entry;
-    if (dax_is_empty_entry(entry) || dax_is_zero_entry(entry)) {
-      entry = co_await InsertPfnEntry(inode, idx, entry, p, flags, false);
-    }
-    co_await UnlockEntryAt(xa, idx, entry);
+    co_return 0;
   }
+  // The page asked for goes through the entry lock protocol.
+  const Grabbed g = co_await GrabMappingEntry(inode, index, order);
+  if (g.error == VM_FAULT_FALLBACK) co_return -22;  // PTE entries where the PMD would go
+  if (g.error) co_return -12;
+  uint64_t entry = g.entry;
+  if (dax_is_empty_entry(entry) || dax_is_zero_entry(entry)) {
+    entry = co_await InsertPfnEntry(inode, index, entry, pfn, flags, false);
+  }
+  co_await UnlockEntryAt(xa, index, entry);
+  if (count > 1) co_await InsertPfnsAround(inode, index + 1, count - 1, pfn + 1);
   co_return 0;
+}
+
+sim::Task<void> Dax::InsertPfnsAround(DaxInode& inode, uint64_t index, uint64_t count, Pfn pfn) {
+  auto _ = sim_->Enter("dax_insert_pfns_around");
+  // The rest of the window is opportunistic, as fault-around is (filemap_map_pages() skips
+  // every page it cannot take without waiting): under one xa_lock hold, an unlocked PFN entry
+  // goes into each slot that holds nothing. A slot with any entry (locked, zero page, PMD) is
+  // left to the fault that touches it, which takes the entry lock protocol.
+  vm::Xarray& xa = inode.mapping().i_pages;
+  co_await xa.xa_lock.Lock();
+  for (uint64_t i = 0; i < count; ++i) {
+    if (!xa.Load(index + i)) xa.Store(index + i, 0, dax_make_entry(pfn + i, 0));
+  }
+  co_await xa.xa_lock.Unlock();
 }
 
 }  // namespace daxsim::dax

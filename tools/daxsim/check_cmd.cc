@@ -9,6 +9,9 @@
 #include <csignal>
 #include <cstdio>
 #include <map>
+#include <mutex>
+#include <optional>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -60,12 +63,19 @@ class SigintScope {
   bool installed_ = false;
 };
 
+// One item per core by default (each item's exploration is single-threaded and deterministic,
+// so the verdicts do not depend on it); at most 8 so memory stays bounded.
+int DefaultJobs() {
+  const unsigned n = std::thread::hardware_concurrency();
+  return static_cast<int>(std::clamp(n, 1u, 8u));
+}
+
 struct CheckConfig {
   std::optional<Budget> budget;
   std::vector<std::string> models;  // DAX models to run; empty: all
   std::vector<std::string> suites;  // "engine" and library suites; empty: all
   std::string bug_params;           // "bug_NAME=1,..." from --bug
-  int jobs = 1;
+  int jobs = DefaultJobs();         // items checked at once
   bool json = false;
   bool help = false;
   std::string junit_path;  // resolved; empty: none
@@ -128,7 +138,8 @@ absl::StatusOr<CheckConfig> ParseConfig(const Args& args) {
 
 // The budget of one strategy run. Default: DPOR 200000 executions, random/PCT 20000 each.
 // --budget=executions:N gives every run N executions; --budget=seconds:S gives each scenario
-// S / #scenarios seconds, half for DPOR and a quarter each for random and PCT.
+// S * jobs / #scenarios seconds (items run `jobs` at once), half for DPOR and a quarter each for
+// random and PCT.
 void SetBudget(const CheckConfig& c, size_t scenarios, sim::StrategyKind k, bool dax_world,
                int bound, sim::ExploreOptions* o) {
   const bool dpor = k == sim::StrategyKind::kDpor;
@@ -146,25 +157,42 @@ void SetBudget(const CheckConfig& c, size_t scenarios, sim::StrategyKind k, bool
     o->budget_executions = c.budget->executions;
   } else {
     const double per_scenario =
-        c.budget->seconds / static_cast<double>(std::max<size_t>(1, scenarios));
+        c.budget->seconds * c.jobs / static_cast<double>(std::max<size_t>(1, scenarios));
     o->budget_seconds = per_scenario * (dpor ? 0.5 : 0.25);
   }
 }
 
-void PrintProgress(const ScenarioOutcome& s, const StrategyRun& run, size_t index, size_t total,
-                   double elapsed_s, std::ostream& err) {
-  const sim::ExploreResult& r = run.result;
-  const double rate = static_cast<double>(r.executions) / std::max(r.wall_s, 1e-9);
-  // Time left: the mean time per finished item times the items still to run.
-  const double left =
-      elapsed_s / static_cast<double>(index + 1) * static_cast<double>(total - index - 1);
-  err << absl::StrFormat(
-      "[%d/%d] %s %s: %d executions, %.*f/s, %.2f s (total %.1f s, ~%.0f s left), %s%s\n",
-      index + 1, total, s.info.name, sim::StrategyName(run.strategy), r.executions,
-      rate < 10 ? 2 : 0, rate, r.wall_s, elapsed_s, left, Completeness(r),
-      r.first ? absl::StrCat(", found ", sim::ViolationKindName(r.first->violation.kind)) : "");
-  err.flush();
-}
+// Progress lines of items that run at once: whole lines, one writer at a time. `done` counts
+// finished items for the estimate of the time left.
+struct Progress {
+  std::ostream* err;
+  std::chrono::steady_clock::time_point start;
+  size_t total = 0;
+  std::mutex mu;
+  size_t done = 0;
+
+  void Print(const ScenarioOutcome& s, const StrategyRun& run, size_t index) {
+    const sim::ExploreResult& r = run.result;
+    const double rate = static_cast<double>(r.executions) / std::max(r.wall_s, 1e-9);
+    std::lock_guard<std::mutex> lock(mu);
+    const double elapsed =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    // Time left: the mean time per finished item times the items still to run.
+    const double left = done == 0 ? 0.0
+                                  : elapsed / static_cast<double>(done) *
+                                        static_cast<double>(total - std::min(total, done));
+    *err << absl::StrFormat(
+        "[%d/%d] %s %s: %d executions, %.*f/s, %.2f s (total %.1f s, ~%.0f s left), %s%s\n",
+        index + 1, total, s.info.name, sim::StrategyName(run.strategy), r.executions,
+        rate < 10 ? 2 : 0, rate, r.wall_s, elapsed, left, Completeness(r),
+        r.first ? absl::StrCat(", found ", sim::ViolationKindName(r.first->violation.kind)) : "");
+    err->flush();
+  }
+  void Finished() {
+    std::lock_guard<std::mutex> lock(mu);
+    ++done;
+  }
+};
 
 // Everything `check` runs: the engine's scenarios, then every DAX model's suite with the
 // model's default front end (models/dax_world/configs.h: the workloads the filesystem can run,
@@ -196,9 +224,8 @@ std::vector<models::ScenarioInfo> CheckItems(const CheckConfig& c) {
 
 // Runs one scenario's strategies; stops early (interrupted) between runs on Ctrl-C.
 absl::StatusOr<ScenarioOutcome> CheckScenario(const models::ScenarioInfo& info,
-                                              const CheckConfig& c, size_t index, size_t total,
-                                              std::chrono::steady_clock::time_point start,
-                                              std::ostream& err) {
+                                              const CheckConfig& c, size_t index,
+                                              Progress* progress) {
   const size_t slash = info.name.find('/');
   absl::StatusOr<sim::Target> target =
       slash == std::string::npos
@@ -229,20 +256,49 @@ absl::StatusOr<ScenarioOutcome> CheckScenario(const models::ScenarioInfo& info,
     // Unbounded DPOR on a DAX world caches states (dpor.h): pfn_mkwrite_vs_fsync finishes in
     // 3 318 executions instead of 115 727, writeback_vs_store in 9 102 instead of 119 572.
     o.state_cache = slash != std::string::npos && bound < 0;
-    o.jobs = c.jobs;
     if (target->steps_max > 0) o.sim.steps_max = target->steps_max;
     o.cancel = &g_interrupted;
-    SetBudget(c, total, k, slash != std::string::npos, bound, &o);
+    SetBudget(c, progress->total, k, slash != std::string::npos, bound, &o);
     s.runs.push_back({k, sim::Explore(*target, o)});
     s.wall_s += s.runs.back().result.wall_s;
-    const double elapsed =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    PrintProgress(s, s.runs.back(), index, total, elapsed, err);
+    progress->Print(s, s.runs.back(), index);
     const sim::ExploreResult& last = s.runs.back().result;
     if (k == sim::StrategyKind::kDpor && last.complete && last.bound < 0) break;
     if (dax_world && last.first) break;  // found: the verdict is decided
   }
   return s;
+}
+
+// Checks the items `c.jobs` at a time, each on its own thread (an item's exploration stays
+// single-threaded). Returns the outcomes of the items that ran, in item order; after Ctrl-C no
+// item starts, and those that had not started are missing.
+absl::StatusOr<std::vector<ScenarioOutcome>> CheckAll(
+    const std::vector<models::ScenarioInfo>& scenarios, const CheckConfig& c, Progress* progress) {
+  std::vector<std::optional<absl::StatusOr<ScenarioOutcome>>> slots(scenarios.size());
+  std::atomic<size_t> next{0};
+  auto worker = [&] {
+    for (;;) {
+      const size_t i = next.fetch_add(1);
+      if (i >= scenarios.size() || g_interrupted.load()) return;
+      slots[i] = CheckScenario(scenarios[i], c, i, progress);
+      progress->Finished();
+    }
+  };
+  const int jobs = std::min<int>(c.jobs, static_cast<int>(scenarios.size()));
+  if (jobs <= 1) {
+    worker();
+  } else {
+    std::vector<std::thread> threads;
+    for (int j = 0; j < jobs; ++j) threads.emplace_back(worker);
+    for (std::thread& t : threads) t.join();
+  }
+  std::vector<ScenarioOutcome> outcomes;
+  for (auto& slot : slots) {
+    if (!slot) continue;
+    if (!slot->ok()) return slot->status();
+    outcomes.push_back(std::move(**slot));
+  }
+  return outcomes;
 }
 
 }  // namespace
@@ -261,16 +317,13 @@ int RunCheck(const Args& args, std::ostream& out, std::ostream& err) {
     return ReportError(err,
                        absl::InvalidArgumentError("--models/--suites select nothing to check"));
   }
-  std::vector<ScenarioOutcome> outcomes;
-  bool interrupted = false;
-  for (size_t i = 0; i < scenarios.size() && !interrupted; ++i) {
-    absl::StatusOr<ScenarioOutcome> s =
-        CheckScenario(scenarios[i], *c, i, scenarios.size(), start, err);
-    if (!s.ok()) return ReportError(err, s.status());
-    interrupted = s->interrupted || g_interrupted.load();
-    outcomes.push_back(std::move(*s));
-  }
-  CheckSummary summary = Summarize(std::move(outcomes));
+  Progress progress{&err, start, scenarios.size()};
+  absl::StatusOr<std::vector<ScenarioOutcome>> outcomes = CheckAll(scenarios, *c, &progress);
+  if (!outcomes.ok()) return ReportError(err, outcomes.status());
+  const bool interrupted = g_interrupted.load() || outcomes->size() < scenarios.size() ||
+                           std::any_of(outcomes->begin(), outcomes->end(),
+                                       [](const ScenarioOutcome& o) { return o.interrupted; });
+  CheckSummary summary = Summarize(std::move(*outcomes));
   summary.interrupted = interrupted;
   summary.scenarios_total = scenarios.size();
   summary.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -29,7 +29,8 @@ commands:
       scheduler steps/s, executions/s and memory flatness
   check [--budget=executions:N|seconds:S] [--models=M,...] [--suites=S,...] [--bug=NAME,...]
         [--jobs=N] [--json] [--junit=FILE] [--failures=FILE]
-      run every registered scenario and compare with its expected verdict
+      run every registered scenario and compare with its expected verdict; --jobs items at once
+      (default: one per core)
   matrix [--budget=executions:N|seconds:S] [--configs=A,B] [--params=k=v,...] [--bug=NAME,...] [--out=DIR]
          [--jobs=N] [--json] [--failures=FILE]
       the DAX API design space (iomap, get_block, populate_pfns over xfs, ext4, ext2, xipfs, and
