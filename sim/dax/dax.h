@@ -117,8 +117,9 @@ class Dax {
     uint32_t error = 0;  // VM_FAULT_FALLBACK / OOM / SIGBUS
     uint64_t Digest() const { return sim::Mix(sim::Mix(entry, error), 0x96ab); }
   };
+  // find_get_entries(): up to 15 entries of [first, last], in one step. REQUIRES: xa_lock.
+  std::vector<vm::Xarray::Slot> FindEntries(vm::Xarray& xa, uint64_t first, uint64_t last);
   // What get_unlocked_entry() found: nothing, a conflict (smaller order), or an entry.
-  std::optional<vm::Xarray::Slot> FirstSlot(vm::Xarray& xa, uint64_t first, uint64_t last);
   struct Found {
     std::optional<uint64_t> entry;
     bool conflict = false;

@@ -81,14 +81,18 @@ sim::Task<int> Dax::InvalidateMappingEntrySync(DaxInode& inode, uint64_t index) 
   co_return co_await InvalidateEntry(inode, index, false);
 }
 
-// The first entry in [first, last], read under xa_lock; the step observes only it (the rest of
-// the tree is not looked at again under this hold).
-std::optional<Xarray::Slot> Dax::FirstSlot(Xarray& xa, uint64_t first, uint64_t last) {
-  const std::vector<Xarray::Slot> slots = xa.Range(first, last);
-  std::optional<Xarray::Slot> s;
-  if (!slots.empty()) s = slots.front();
-  sim_->Observed(s ? sim::Mix(sim::Mix(s->index, s->order), s->value) : 0);
-  return s;
+// find_get_entries() / find_lock_entries(): up to a folio batch (PAGEVEC_SIZE, 15) of the
+// entries in [first, last], read in one step (the kernel walks them under RCU); the step
+// observes only them.
+std::vector<Xarray::Slot> Dax::FindEntries(Xarray& xa, uint64_t first, uint64_t last) {
+  constexpr size_t kPagevecSize = 15;
+  std::vector<Xarray::Slot> slots = xa.Range(first, last);
+  if (slots.size() > kPagevecSize) slots.resize(kPagevecSize);
+  uint64_t seen = slots.size();
+  for (const Xarray::Slot& s : slots)
+    seen = sim::Mix(seen, sim::Mix(sim::Mix(s.index, s.order), s.value));
+  sim_->Observed(seen);
+  return slots;
 }
 
 sim::Task<void> Dax::TruncateInodePagesRange(DaxInode& inode, uint64_t first, uint64_t last) {
@@ -100,11 +104,13 @@ sim::Task<void> Dax::TruncateInodePagesRange(DaxInode& inode, uint64_t first, ui
     self.LoopHead(next);
     // find_lock_entries(): value entries are collected, not locked.
     co_await xa.xa_lock.Lock();
-    const std::optional<Xarray::Slot> s = FirstSlot(xa, next, last);
+    const std::vector<Xarray::Slot> batch = FindEntries(xa, next, last);
     co_await xa.xa_lock.Unlock();
-    if (!s) break;
-    next = s->index + (uint64_t{1} << s->order);
-    co_await DeleteMappingEntry(inode, std::max(s->index, first));
+    if (batch.empty()) break;
+    for (const Xarray::Slot& s : batch) {
+      co_await DeleteMappingEntry(inode, std::max(s.index, first));
+      next = s.index + (uint64_t{1} << s.order);
+    }
     if (next > last) break;
   }
   self.Returned(0);
@@ -119,11 +125,13 @@ sim::Task<int> Dax::InvalidateInodePages2Range(DaxInode& inode, uint64_t first, 
   for (;;) {
     self.LoopHead(sim::Mix(next, static_cast<uint64_t>(ret)));
     co_await xa.xa_lock.Lock();
-    const std::optional<Xarray::Slot> s = FirstSlot(xa, next, last);
+    const std::vector<Xarray::Slot> batch = FindEntries(xa, next, last);
     co_await xa.xa_lock.Unlock();
-    if (!s) break;
-    next = s->index + (uint64_t{1} << s->order);
-    if (co_await InvalidateMappingEntrySync(inode, std::max(s->index, first)) == 0) ret = -16;
+    if (batch.empty()) break;
+    for (const Xarray::Slot& s : batch) {
+      if (co_await InvalidateMappingEntrySync(inode, std::max(s.index, first)) == 0) ret = -16;
+      next = s.index + (uint64_t{1} << s.order);
+    }
     if (next > last) break;
   }
   // For DAX the page tables are invalidated after the entries.

@@ -33,7 +33,7 @@ namespace {
 
 constexpr int64_t kDporExecutionsDefault = 200000;
 constexpr int64_t kDaxBoundedExecutionsDefault = 100000;
-constexpr int64_t kDaxExecutionsDefault = 300000;
+constexpr int64_t kDaxExecutionsDefault = 1500000;
 constexpr int64_t kSamplingExecutionsDefault = 20000;
 
 std::atomic<bool> g_interrupted{false};
