@@ -105,10 +105,18 @@ sim::Task<uint32_t> Inode::FilemapFault(VmFault& vmf, bool write_fault) {
   auto _ = fs_->sim().Enter(traits.fault_fn);
   // Bug kFaultTruncateRace (pre-283307c7607d): faults are not serialised with truncate.
   const bool mmaplock = !fs_->params().bugs(Bug::kFaultTruncateRace);
-  if (mmaplock) co_await invalidate_lock.DownRead();
+  // The fault reads nothing these locks protect in the steps that take them (later steps read
+  // what they use), so the acquisitions observe nothing (stateful search).
+  if (mmaplock) {
+    co_await invalidate_lock.DownRead();
+    fs_->sim().Observed(0);
+  }
   // ext4_dax_huge_fault(): a write fault runs inside a jbd2 handle (taken after i_mmap_sem).
   const bool handle = traits.fault_journal_handle && write_fault;
-  if (handle) co_await fs_->journal_handle().DownRead();
+  if (handle) {
+    co_await fs_->journal_handle().DownRead();
+    fs_->sim().Observed(0);
+  }
   Pfn pfn = 0;
   uint32_t ret = 0;
   sim::CallSummary handler(&fs_->sim(), 0xda7);

@@ -42,6 +42,7 @@ class FsPopulatePfnsOps : public dax::PopulatePfnsOps {
     if (want == 0) co_return dax::PopulateResult{-7, false};  // beyond EOF: -EBUSY -> SIGBUS
     co_await ip.ilock.DownRead();
     dax::Iomap m = BmbtToIomap(ip, index << PAGE_SHIFT, want << PAGE_SHIFT);
+    fs_->sim().Observed(m.Digest());  // of the block map, this lookup reads only its extent
     if (m.type != dax::IomapType::kMapped && !write) {
       // A hole (or unwritten extent) read: the zero-page entry goes in while the block map lock
       // keeps the hole a hole; a write(2) allocating it later invalidates that entry.
@@ -57,9 +58,13 @@ class FsPopulatePfnsOps : public dax::PopulatePfnsOps {
     if (m.type != dax::IomapType::kMapped) {
       Extent e;
       const uint64_t count = pmd ? nr_pages : 1;
+      // Only the error is used: the extent is looked up again below (stateful search forgets
+      // which blocks the allocator chose).
+      sim::CallSummary alloc(&fs_->sim(), 0xa110c);
       const int err =
           co_await fs_->AllocBlocks(&ip, index, count, !fs_->params().bugs(Bug::kUnzeroedNewBlocks),
                                     /*unwritten=*/false, &e);
+      alloc.Returned(static_cast<uint64_t>(err));
       if (err < 0) co_return dax::PopulateResult{err, false};
       // New blocks: zero-page entries over them (inserted by read faults since this fault let
       // go of its entry) must go, as dax_iomap_rw() does for IOMAP_F_NEW; otherwise a mapping
@@ -68,6 +73,7 @@ class FsPopulatePfnsOps : public dax::PopulatePfnsOps {
       co_await fs_->dax().InvalidateInodePages2Range(ip, index, index + count - 1);
       co_await ip.ilock.DownRead();
       m = BmbtToIomap(ip, index << PAGE_SHIFT, want << PAGE_SHIFT);
+      fs_->sim().Observed(m.Digest());
       co_await ip.ilock.UpRead();
       if (m.type != dax::IomapType::kMapped) co_return dax::PopulateResult{-5, false};
     }
