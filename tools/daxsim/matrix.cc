@@ -8,6 +8,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "models/dax_world/target.h"
+#include "models/workload/library.h"
 #include "sim/explore/explorer.h"
 #include "sim/violation.h"
 
@@ -48,6 +49,13 @@ std::string MemberName(const models::ConfigMember& m) {
   return api + "/" + m.model;
 }
 
+bool IsScaleWorkload(const std::string& name) {
+  for (const auto& w : models::workload::Workloads()) {
+    if (w.name == name) return w.suite == "scale";
+  }
+  return false;
+}
+
 sim::ExploreResult RunOnce(const sim::Target& t, const MatrixOptions& o, int bound) {
   sim::ExploreOptions e;
   e.strategy = sim::StrategyKind::kDpor;
@@ -69,6 +77,7 @@ absl::StatusOr<MemberResult> RunMember(const models::ConfigMember& m, const Matr
   r.member = m;
   const std::string params = Params(m, o.extra_params);
   for (const models::SuiteItem& s : models::Suite(m, &r.skipped)) {
+    if (IsScaleWorkload(s.workload)) continue;  // a benchmark family, as in `check`
     absl::StatusOr<sim::Target> t = models::MakeDaxTarget(m.model, s.workload, params);
     if (!t.ok()) return t.status();
     ItemResult item;
