@@ -136,7 +136,8 @@ absl::StatusOr<CheckConfig> ParseConfig(const Args& args) {
   return c;
 }
 
-// The budget of one strategy run. Default: DPOR 200000 executions, random/PCT 20000 each.
+// The budget of one strategy run. Default: DPOR 200 000 executions (DAX: 100 000 bounded,
+// 1 500 000 unbounded), random/PCT 20 000 each (DAX: 1 000).
 // --budget=executions:N gives every run N executions; --budget=seconds:S gives each scenario
 // S * jobs / #scenarios seconds (items run `jobs` at once), half for DPOR and a quarter each for
 // random and PCT.
@@ -147,8 +148,8 @@ void SetBudget(const CheckConfig& c, size_t scenarios, sim::StrategyKind k, bool
     // DAX worlds cost ~100x a classic benchmark per execution: smaller sampling budgets.
     // Bounded DPOR: every library item (scale suite aside) completes up to 2 preemptions
     // within it (the largest, xipfs/fsyncs_wait_vs_truncate, in 78 116 executions). Unbounded
-    // DPOR with the state cache: the items that finish need up to ~254 000 executions
-    // (xipfs/three_readers_hole; README "Stateful DPOR").
+    // DPOR with the state cache: every item but one finishes within 1 500 000 executions (the
+    // largest, ext4/fsyncs_wait_vs_truncate, in 1 114 857; README "Stateful DPOR").
     o->budget_executions =
         dpor ? (dax_world ? (bound >= 0 ? kDaxBoundedExecutionsDefault : kDaxExecutionsDefault)
                           : kDporExecutionsDefault)
