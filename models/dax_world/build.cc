@@ -53,6 +53,19 @@ std::unique_ptr<DaxWorld> BuildDaxWorld(sim::Sim& sim, const DaxModelConfig& con
       vm::Vma* vma = mm->InsertVma(proto, op.length);
       ip->mapping().i_mmap.push_back(vma);
       world->setup_maps[a.mm][op.map] = vma;
+      // The oracle's history opens with the setup mappings, at step 0.
+      DaxWorld::HistoryOp h;
+      h.code = workload::OpCode::kMmap;
+      h.actor = static_cast<size_t>(&a - w.actors.data());
+      h.ino = ip->ino();
+      h.map = world->setup_map_ids[a.mm][op.map] = world->next_map_id++;
+      h.offset = op.offset;
+      h.length = op.length;
+      h.shared = proto.shared;
+      h.writable = proto.writable;
+      h.start = 0;
+      h.end = 1;
+      world->history.push_back(std::move(h));
     }
   }
   for (const auto& a : w.actors) {

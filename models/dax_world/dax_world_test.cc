@@ -273,14 +273,29 @@ actor A
 )");
   auto world = BuildDaxWorld(sim, DaxModelConfig{}, w);
   const uint64_t ino = world->fs().Find("f")->ino();
-  world->history = {{0, ino, 0, 1, true, 0x22, {}, 0, 5}, {0, ino, 0, 1, false, 0, {0x00}, 6, 8}};
+  auto op = [ino](workload::OpCode code, uint8_t v, int64_t start, int64_t end) {
+    DaxWorld::HistoryOp h;
+    h.code = code;
+    h.ino = ino;
+    h.length = 1;
+    if (code == workload::OpCode::kWrite) {
+      h.value = v;
+    } else {
+      h.result = {v};
+    }
+    h.start = start;
+    h.end = end;
+    return h;
+  };
+  world->history = {op(workload::OpCode::kWrite, 0x22, 0, 5),
+                    op(workload::OpCode::kRead, 0x00, 6, 8)};
   EXPECT_TRUE(props::CheckLinearizable(*world).has_value());
   world->history[1].result = {0x22};
   EXPECT_FALSE(props::CheckLinearizable(*world).has_value());
-  world->history[1] = {0, ino, 0, 1, false, 0, {0x00}, 3, 8};  // overlaps the write
+  world->history[1] = op(workload::OpCode::kRead, 0x00, 3, 8);  // overlaps the write
   EXPECT_FALSE(props::CheckLinearizable(*world).has_value());
-  world->history_eligible = false;  // outside the model: no verdict
-  world->history[1] = {0, ino, 0, 1, false, 0, {0x00}, 6, 8};
+  world->history[1] = op(workload::OpCode::kRead, 0x00, 6, -1);  // never completed: no result
+  world->history[1].result.clear();
   EXPECT_FALSE(props::CheckLinearizable(*world).has_value());
 }
 

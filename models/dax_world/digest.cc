@@ -75,7 +75,8 @@ uint64_t DaxWorld::WorldDigest() const {
     if (n != 0) h = Mix(Mix(Mix(h, key.first), key.second), static_cast<uint64_t>(n));
   }
   for (const auto& [ino, n] : truncates) h = Mix(Mix(h, ino), n);
-  h = Mix(h, (history_eligible ? 1u : 0u) | (crashed ? 2u : 0u) | (sim_end ? 4u : 0u));
+  h = Mix(h, (crashed ? 2u : 0u) | (sim_end ? 4u : 0u));
+  h = Mix(Mix(h, next_map_id), next_pin_id);
   // Step numbers by rank.
   std::vector<int64_t> steps;
   for (const HistoryOp& op : history) {
@@ -88,8 +89,12 @@ uint64_t DaxWorld::WorldDigest() const {
   for (const HistoryOp& op : history) {
     const auto actor = static_cast<uint64_t>(sim_->CanonActor(static_cast<sim::ActorId>(op.actor)));
     h = Mix(Mix(Mix(Mix(h, actor), op.ino), op.offset), op.length);
-    h = MixBytes(Mix(Mix(h, op.write), op.value), op.result);
-    h = Mix(Mix(h, Rank(steps, op.start)), Rank(steps, op.end));
+    h = Mix(Mix(Mix(h, static_cast<uint64_t>(op.code)), op.map), op.pin);
+    h = Mix(Mix(h, static_cast<uint64_t>(op.ret)),
+            op.signal | (op.shared ? 4u : 0u) | (op.writable ? 8u : 0u) | (op.eof ? 16u : 0u) |
+                (op.excused ? 32u : 0u) | (op.dropped ? 64u : 0u));
+    h = MixBytes(Mix(h, op.value), op.result);
+    h = Mix(Mix(h, Rank(steps, op.start)), op.end < 0 ? ~0ull : Rank(steps, op.end));
   }
   // Each actor's state under its canonical name (Sim::CanonActor; actor ids are workload
   // indices), in canonical order.
@@ -107,6 +112,8 @@ uint64_t DaxWorld::WorldDigest() const {
       h = Mix(Mix(Mix(Mix(h, f.ino), f.offset), f.len), f.generation);
     }
     for (const auto& [name, vma] : st.maps) h = MixVma(MixString(h, name), mm, vma);
+    for (const auto& [name, id] : st.map_ids) h = Mix(MixString(h, name), id);
+    for (const auto& [key, id] : st.pin_ids) h = Mix(Mix(MixString(h, key.first), key.second), id);
     for (const auto& [key, pfn] : st.pinned) h = Mix(Mix(MixString(h, key.first), key.second), pfn);
     h = Mix(h, st.sync_snapshot.size());
     for (const auto& [pg, e] : st.sync_snapshot) h = Mix(Mix(Mix(h, pg), e.generation), e.Digest());

@@ -31,21 +31,142 @@ void Result(DaxWorld* w, DaxWorld::UserResult r) {
   if (w->on_result) w->on_result(r);  // props/dax/results.cc
 }
 
-// Loads or stores [off, off + len) of a mapping, page by page.
-sim::Task<vm::AccessResult> Access_(DaxWorld* w, vm::Mm* mm, vm::Vma* vma, uint64_t off,
-                                    uint64_t len, bool write, uint8_t value,
-                                    std::vector<uint8_t>* out) {
+using HistoryOp = DaxWorld::HistoryOp;
+
+HistoryOp::Signal SignalOf(const vm::AccessResult& r) {
+  return r.kind == vm::AccessResult::kSigbus    ? HistoryOp::kSigbus
+         : r.kind == vm::AccessResult::kSigsegv ? HistoryOp::kSigsegv
+                                                : HistoryOp::kOk;
+}
+
+// Appends a history entry of `code` on `ino` that began at step `start` (still running) and
+// returns its index (entries move as the history grows: callers keep indices).
+size_t Record(DaxWorld* w, const ActorState* st, OpCode code, uint64_t ino, int64_t start) {
+  HistoryOp h;
+  h.code = code;
+  h.actor = st->index;
+  h.ino = ino;
+  h.start = start;
+  w->history.push_back(std::move(h));
+  return w->history.size() - 1;
+}
+
+// The entry ends now: its outcome is known.
+void Finish(DaxWorld* w, size_t i) {
+  HistoryOp& h = w->history[i];
+  h.end = w->Tick();
+  h.excused = w->Excused();
+}
+
+uint64_t FileOffset(const vm::Vma* vma, uint64_t off) {
+  return vma->PgoffOf(vma->start) * vm::PAGE_SIZE + off;
+}
+
+// The file a pin was taken on (its mapping may be gone).
+uint64_t PinIno(const DaxWorld* w, uint64_t pin_id) {
+  for (auto it = w->history.rbegin(); it != w->history.rend(); ++it) {
+    if (it->code == OpCode::kPin && it->pin == pin_id) return it->ino;
+  }
+  return 0;
+}
+
+// fsync(2) / msync(2): only the return value is seen (durability is durability.cc's).
+void RecordSync(DaxWorld* w, const ActorState* st, const fs::Inode* ip, int64_t start, int err) {
+  const size_t h = Record(w, st, OpCode::kFsync, ip->ino(), start);
+  w->history[h].ret = err;
+  Finish(w, h);
+}
+
+// read(2) / write(2) of [off, off + n): one entry per page copied, all with the syscall's
+// interval; a write's entries go in when it starts (running ones may have taken effect when a
+// power failure stops the execution). Returns the index of the first.
+size_t RecordChunks(DaxWorld* w, const ActorState* st, OpCode code, uint64_t ino, uint64_t off,
+                    uint64_t n, uint8_t value, int64_t start) {
+  const size_t first = w->history.size();
+  for (uint64_t p = off; p < off + n;) {
+    const uint64_t len = std::min(off + n, (p & ~(vm::PAGE_SIZE - 1)) + vm::PAGE_SIZE) - p;
+    const size_t h = Record(w, st, code, ino, start);
+    w->history[h].offset = p;
+    w->history[h].length = len;
+    w->history[h].value = value;
+    p += len;
+  }
+  return first;
+}
+
+// A write(2) of `len` bytes returned `n`: its entries (from `first`, one per page) for bytes
+// written end now, the others are dropped (other actors hold indices into the history: nothing
+// moves); an error or a short count adds an entry (ret = n or -1) the oracle must excuse.
+void FinishWrite(DaxWorld* w, const ActorState* st, uint64_t ino, size_t first, uint64_t off,
+                 uint64_t len, int64_t n, int64_t start) {
+  const uint64_t written = n > 0 ? static_cast<uint64_t>(n) : 0;
+  const uint64_t pages = (off + len - 1) / vm::PAGE_SIZE - off / vm::PAGE_SIZE + 1;
+  for (size_t i = first; i < first + pages; ++i) {
+    HistoryOp& h = w->history[i];
+    if (h.offset < off + written) {
+      h.length = std::min(h.length, off + written - h.offset);
+    } else {
+      h.dropped = true;
+    }
+    Finish(w, i);
+  }
+  if (n < static_cast<int64_t>(len)) {
+    const size_t h = Record(w, st, OpCode::kWrite, ino, start);
+    w->history[h].offset = off;
+    w->history[h].ret = n < 0 ? n : -1;
+    Finish(w, h);
+  }
+}
+
+// A read(2) returned `n`: one entry per page copied; the last marked `eof` if the count is
+// short; an error is one entry the oracle must excuse.
+void RecordRead(DaxWorld* w, const ActorState* st, uint64_t ino, const Op& op, int64_t n,
+                const std::vector<uint8_t>& buf) {
+  if (n < 0) {
+    const size_t h = Record(w, st, OpCode::kRead, ino, st->op_start);
+    w->history[h].offset = op.offset;
+    w->history[h].ret = n;
+    Finish(w, h);
+    return;
+  }
+  const size_t first =
+      RecordChunks(w, st, OpCode::kRead, ino, op.offset, static_cast<uint64_t>(n), 0, st->op_start);
+  if (n < static_cast<int64_t>(op.length) && first == w->history.size()) {
+    const size_t h = Record(w, st, OpCode::kRead, ino, st->op_start);  // nothing read: at EOF
+    w->history[h].offset = op.offset;
+  }
+  for (size_t i = first; i < w->history.size(); ++i) {
+    HistoryOp& h = w->history[i];
+    h.result.assign(buf.begin() + static_cast<int64_t>(h.offset - op.offset),
+                    buf.begin() + static_cast<int64_t>(h.offset - op.offset + h.length));
+    Finish(w, i);
+  }
+  if (n < static_cast<int64_t>(op.length)) w->history.back().eof = true;
+}
+
+// Loads or stores [off, off + len) of a mapping, page by page (one history entry each).
+sim::Task<vm::AccessResult> Access_(DaxWorld* w, ActorState* st, vm::Mm* mm, vm::Vma* vma,
+                                    uint64_t map_id, uint64_t off, uint64_t len, bool write,
+                                    uint8_t value, std::vector<uint8_t>* out) {
   vm::AccessResult r;
+  const auto* ip = static_cast<fs::Inode*>(vma->ops);
   for (uint64_t p = off; p < off + len;) {
     const uint64_t n = std::min(off + len, (p & ~(vm::PAGE_SIZE - 1)) + vm::PAGE_SIZE) - p;
     std::vector<uint8_t> buf(n, value);
     // The durability oracle's generations move before and after a write: an fsync snapshot
     // taken around it cannot tell which content must survive.
     const bool touch = write && vma->shared;
-    const auto* ip = static_cast<fs::Inode*>(vma->ops);
     if (touch) w->BeginWrite(ip->ino(), vma->PgoffOf(vma->start + p));
+    const size_t h = Record(w, st, write ? OpCode::kStore : OpCode::kLoad, ip->ino(), w->Tick());
+    w->history[h].map = map_id;
+    w->history[h].offset = FileOffset(vma, p);
+    w->history[h].length = n;
+    w->history[h].value = value;
     r = co_await w->vm().UserAccess(mm, vma->start + p, buf.data(), n, write);
     if (touch) w->EndWrite(ip->ino(), vma->PgoffOf(vma->start + p));
+    Finish(w, h);
+    w->history[h].signal = SignalOf(r);
+    if (!write && r.kind == vm::AccessResult::kOk) w->history[h].result = buf;
     if (r.kind != vm::AccessResult::kOk) co_return r;
     if (write) {  // the block the store reached (through whatever the page tables held)
       const uint64_t addr = vma->start + p;
@@ -127,33 +248,30 @@ sim::Task<void> PowerFailure(sim::Sim& sim, DaxWorld* w) {
 
 sim::Task<void> Execute(sim::Sim& sim, DaxWorld* w, vm::Mm* mm, ActorState* st, const Op& op) {
   fs::Filesystem& fs = w->fs();
-  switch (op.code) {  // operations the sequential byte-array model does not describe
-    case OpCode::kFallocate:
-    case OpCode::kPunchHole:
-    case OpCode::kZeroRange:
-    case OpCode::kTruncate:
-    case OpCode::kPoison:
-    case OpCode::kInjectBadBlock:
-    case OpCode::kUnbind:
-    case OpCode::kCrash:
-    case OpCode::kUnpin:
-      w->history_eligible = false;
-      break;
-    default:
-      break;
-  }
   const std::string line = std::string(workload::OpName(op.code)) + " ";
   switch (op.code) {
     case OpCode::kMmap: {
       auto _ = sim.Enter("sys_mmap");
       fs::Inode* ip = fs.Find(op.file);
       const vm::Vma proto = VmaFor(op, ip);
+      const int64_t start = w->Tick();
       st->maps[op.map] = co_await w->vm().Mmap(mm, proto, op.length);
+      const size_t h = Record(w, st, OpCode::kMmap, ip->ino(), start);
+      st->map_ids[op.map] = w->history[h].map = w->next_map_id++;
+      w->history[h].offset = op.offset;
+      w->history[h].length = op.length;
+      w->history[h].shared = proto.shared;
+      w->history[h].writable = proto.writable;
+      Finish(w, h);
       break;
     }
     case OpCode::kMunmap: {
       auto _ = sim.Enter("sys_munmap");
+      const size_t h = Record(w, st, OpCode::kMunmap,
+                              static_cast<fs::Inode*>(st->maps.at(op.map)->ops)->ino(), w->Tick());
+      w->history[h].map = st->map_ids[op.map];
       co_await w->vm().Munmap(mm, st->maps.at(op.map));
+      Finish(w, h);
       st->maps.erase(op.map);
       break;
     }
@@ -165,22 +283,14 @@ sim::Task<void> Execute(sim::Sim& sim, DaxWorld* w, vm::Mm* mm, ActorState* st, 
       const auto* file = static_cast<fs::Inode*>(vma->ops);
       // Oracle snapshots live in the world (ActorState), not in locals: state caching digests
       // the world, and these are read outside any footprint.
-      st->op_start = sim.step_count();
       st->size_before = file->i_size();
       st->truncates_before = w->truncates[file->ino()];
-      const vm::AccessResult r = co_await Access_(w, mm, vma, op.offset, op.length, write,
-                                                  static_cast<uint8_t>(op.value), &got);
+      const vm::AccessResult r =
+          co_await Access_(w, st, mm, vma, st->map_ids[op.map], op.offset, op.length, write,
+                           static_cast<uint8_t>(op.value), &got);
       const uint64_t last = vma->PgoffOf(vma->start) * vm::PAGE_SIZE + op.offset + op.length - 1;
       const bool inside = st->truncates_before == w->truncates[file->ino()] &&
                           last < std::min(st->size_before, file->i_size());
-      if (!vma->shared || r.kind != vm::AccessResult::kOk) {
-        w->history_eligible = false;
-      } else {
-        w->history.push_back({st->index, file->ino(),
-                              vma->PgoffOf(vma->start) * vm::PAGE_SIZE + op.offset, op.length,
-                              write, static_cast<uint8_t>(op.value), got, st->op_start,
-                              sim.step_count()});
-      }
       sim.Emit(
           line + op.map + " " + Hex(op.offset) + " -> " + Signal(r) +
           (write || r.kind != vm::AccessResult::kOk ? "" : " " + Hex(got.empty() ? 0 : got[0])));
@@ -240,16 +350,24 @@ sim::Task<void> Execute(sim::Sim& sim, DaxWorld* w, vm::Mm* mm, ActorState* st, 
       vm::Vma* vma = st->maps.at(op.map);
       fs::Inode* ip = static_cast<fs::Inode*>(vma->ops);
       const uint64_t fstart = vma->PgoffOf(vma->start + op.offset) << vm::PAGE_SHIFT;
+      const int64_t start = w->Tick();
       const int err = co_await SyncFile(
           w, st, ip, fstart, fstart + op.length - 1,
           w->vm().Msync(mm, vma, vma->start + op.offset, vma->start + op.offset + op.length));
+      RecordSync(w, st, ip, start, err);
       sim.Emit(line + op.map + " -> " + std::to_string(err));
       break;
     }
     case OpCode::kMadviseDontneed: {
       vm::Vma* vma = st->maps.at(op.map);
+      const size_t h = Record(w, st, OpCode::kMadviseDontneed,
+                              static_cast<fs::Inode*>(vma->ops)->ino(), w->Tick());
+      w->history[h].map = st->map_ids[op.map];
+      w->history[h].offset = FileOffset(vma, op.offset);
+      w->history[h].length = op.length;
       co_await w->vm().MadviseDontneed(mm, vma, vma->start + op.offset,
                                        vma->start + op.offset + op.length);
+      Finish(w, h);
       break;
     }
     case OpCode::kPin: {
@@ -257,9 +375,17 @@ sim::Task<void> Execute(sim::Sim& sim, DaxWorld* w, vm::Mm* mm, ActorState* st, 
       for (uint64_t p = op.offset & ~(vm::PAGE_SIZE - 1); p < op.offset + op.length;
            p += vm::PAGE_SIZE) {
         vm::Pfn pfn = 0;
+        const size_t h =
+            Record(w, st, OpCode::kPin, static_cast<fs::Inode*>(vma->ops)->ino(), w->Tick());
+        w->history[h].map = st->map_ids[op.map];
+        w->history[h].offset = FileOffset(vma, p);
+        w->history[h].length = vm::PAGE_SIZE;
         const vm::AccessResult r = co_await w->vm().PinUserPage(mm, vma->start + p, &pfn);
+        Finish(w, h);
+        w->history[h].signal = SignalOf(r);
         sim.Emit(line + op.map + " " + Hex(p) + " -> " + Signal(r));
         if (r.kind != vm::AccessResult::kOk) break;
+        w->history[h].pin = st->pin_ids[{op.map, p}] = w->next_pin_id++;
         st->pinned[{op.map, p}] = pfn;
         if (w->pmem().OwnsPfn(pfn)) {
           fs::Inode* ip = static_cast<fs::Inode*>(vma->ops);
@@ -281,7 +407,13 @@ sim::Task<void> Execute(sim::Sim& sim, DaxWorld* w, vm::Mm* mm, ActorState* st, 
             map == st->maps.end() ? nullptr : static_cast<fs::Inode*>(map->second->ops);
         const uint64_t page = ip ? map->second->PgoffOf(map->second->start + p) : 0;
         if (ip) w->BeginWrite(ip->ino(), page);
+        const uint64_t pin_id = st->pin_ids[{op.map, p}];
+        const size_t h = Record(w, st, OpCode::kUnpin, PinIno(w, pin_id), w->Tick());
+        w->history[h].pin = pin_id;
+        w->history[h].value = static_cast<uint8_t>(op.value);
+        st->pin_ids.erase({op.map, p});
         co_await w->vm().UnpinUserPage(pfn, 0, data.data(), data.size());
+        Finish(w, h);
         if (ip) w->EndWrite(ip->ino(), page);
         auto pin = std::find_if(w->pins.begin(), w->pins.end(),
                                 [pfn](const auto& x) { return x.pfn == pfn; });
@@ -311,12 +443,15 @@ sim::Task<void> Execute(sim::Sim& sim, DaxWorld* w, vm::Mm* mm, ActorState* st, 
     case OpCode::kWrite: {
       fs::Inode* ip = fs.Find(op.file);
       std::vector<uint8_t> buf(op.length, static_cast<uint8_t>(op.value));
-      st->op_start = sim.step_count();
+      st->op_start = w->Tick();
       int64_t n;
       if (op.code == OpCode::kWrite) {
+        const size_t first = RecordChunks(w, st, OpCode::kWrite, ip->ino(), op.offset, op.length,
+                                          static_cast<uint8_t>(op.value), st->op_start);
         TouchRange(w, ip, op.offset, op.length, true);
         n = co_await fs.Write(ip, op.offset, op.length, buf.data());
         TouchRange(w, ip, op.offset, op.length, false);
+        FinishWrite(w, st, ip->ino(), first, op.offset, op.length, n, st->op_start);
         for (uint64_t pg = op.offset / vm::PAGE_SIZE;
              n > 0 && pg <= (op.offset + static_cast<uint64_t>(n) - 1) / vm::PAGE_SIZE; ++pg) {
           if (auto e = ip->Lookup(pg); e && !e->second.unwritten) {
@@ -326,18 +461,11 @@ sim::Task<void> Execute(sim::Sim& sim, DaxWorld* w, vm::Mm* mm, ActorState* st, 
         }
       } else {
         n = co_await fs.Read(ip, op.offset, op.length, buf.data());
+        RecordRead(w, st, ip->ino(), op, n, buf);
         if (n >= 0) {
           buf.resize(static_cast<size_t>(n));
           Result(w, {"read " + op.file, &op, true, false, false, buf});
         }
-      }
-      if (n != static_cast<int64_t>(op.length)) {
-        w->history_eligible = false;
-      } else {
-        w->history.push_back({st->index, ip->ino(), op.offset, op.length, op.code == OpCode::kWrite,
-                              static_cast<uint8_t>(op.value),
-                              op.code == OpCode::kWrite ? std::vector<uint8_t>() : buf,
-                              st->op_start, sim.step_count()});
       }
       sim.Emit(line + op.file + " " + Hex(op.offset) + " -> " + std::to_string(n));
       break;
@@ -351,7 +479,12 @@ sim::Task<void> Execute(sim::Sim& sim, DaxWorld* w, vm::Mm* mm, ActorState* st, 
                                                         : fs::Filesystem::FallocMode::kZeroRange;
       const bool touch = mode != fs::Filesystem::FallocMode::kAllocate;
       if (touch) TouchRange(w, ip, op.offset, op.length, true);
+      const size_t h = Record(w, st, op.code, ip->ino(), w->Tick());
+      w->history[h].offset = op.offset;
+      w->history[h].length = op.length;
       const int err = co_await fs.Fallocate(ip, mode, op.offset, op.length);
+      w->history[h].ret = err;
+      Finish(w, h);
       if (touch) TouchRange(w, ip, op.offset, op.length, false);
       sim.Emit(line + op.file + " -> " + std::to_string(err));
       break;
@@ -362,7 +495,11 @@ sim::Task<void> Execute(sim::Sim& sim, DaxWorld* w, vm::Mm* mm, ActorState* st, 
       const uint64_t from = op.offset & ~(vm::PAGE_SIZE - 1);
       if (old_size > from) TouchRange(w, ip, from, old_size - from, true);
       w->truncates[ip->ino()]++;
+      const size_t h = Record(w, st, op.code, ip->ino(), w->Tick());
+      w->history[h].offset = op.offset;
       const int err = co_await fs.Truncate(ip, op.offset);
+      w->history[h].ret = err;
+      Finish(w, h);
       w->truncates[ip->ino()]++;
       if (old_size > from) TouchRange(w, ip, from, old_size - from, false);
       sim.Emit(line + op.file + " " + Hex(op.offset) + " -> " + std::to_string(err));
@@ -370,8 +507,10 @@ sim::Task<void> Execute(sim::Sim& sim, DaxWorld* w, vm::Mm* mm, ActorState* st, 
     }
     case OpCode::kFsync: {
       fs::Inode* ip = fs.Find(op.file);
+      const int64_t start = w->Tick();
       const int err =
           co_await SyncFile(w, st, ip, 0, UINT64_MAX >> 1, fs.Fsync(ip, 0, UINT64_MAX >> 1));
+      RecordSync(w, st, ip, start, err);
       sim.Emit(line + op.file + " -> " + std::to_string(err));
       break;
     }
@@ -415,6 +554,7 @@ sim::Task<void> RunActor(sim::Sim& sim, DaxWorld* w, size_t index) {
   ActorState& st = w->actor_states.at(index);
   st.index = index;
   st.maps = w->setup_maps[a.mm];
+  st.map_ids = w->setup_map_ids[a.mm];
   // Between operations the actor keeps nothing but `i`: what an operation observed and
   // produced is in the world's ActorState (results, pins, the sync snapshot). For stateful
   // search the history of earlier operations is forgotten.

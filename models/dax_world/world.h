@@ -70,6 +70,8 @@ class DaxWorld : public sim::World, public sim::StateModel {
     };
     std::vector<Flushed> flushed;
     std::map<std::string, vm::Vma*> maps;
+    std::map<std::string, uint64_t> map_ids;                       // the oracle's mapping ids
+    std::map<std::pair<std::string, uint64_t>, uint64_t> pin_ids;  // by (mapping, page offset)
     std::map<std::pair<std::string, uint64_t>, vm::Pfn> pinned;
     // The current load/store/read/write: its first step, and i_size and the file's truncate
     // count when it started (for I9 and the linearizability history).
@@ -86,8 +88,9 @@ class DaxWorld : public sim::World, public sim::StateModel {
   uint64_t ObjectDigest(sim::ObjectId id) const override;
   uint64_t AmbientDigest() const override { return pmem_.AccessDigest(); }
 
-  // Mappings made at setup, by mm then name.
+  // Mappings made at setup, by mm then name, and their oracle ids.
   std::map<std::string, std::map<std::string, vm::Vma*>> setup_maps;
+  std::map<std::string, std::map<std::string, uint64_t>> setup_map_ids;
 
   // GUP pins alive: the page, and which file block it belonged to when pinned (I8).
   struct Pin {
@@ -128,19 +131,37 @@ class DaxWorld : public sim::World, public sim::StateModel {
   }
   // The file page's content as the CPU sees it now (zeros for holes and unwritten extents).
   std::vector<uint8_t> ReadFilePage(const fs::Inode& ip, uint64_t page) const;
-  // History of data operations for the linearizability check (linearizability.cc): every
-  // load/store through a shared mapping and every read/write(2), with the step interval it took.
+  // History for the user-visible oracle (props/dax/results.cc against props/spec): every call
+  // whose outcome a user sees or whose effect a later call can see, with the step interval it
+  // took. Loads and stores are one entry per page; read(2) and write(2) one per page they
+  // copied (the last of a short read marked `eof`). Setup mappings come first, at step 0.
   struct HistoryOp {
-    size_t actor;
-    uint64_t ino;
-    uint64_t offset, length;
-    bool write;
-    uint8_t value;                // written byte
+    workload::OpCode code = workload::OpCode::kLoad;
+    size_t actor = 0;
+    uint64_t ino = 0;
+    uint64_t map = 0;                     // mapping id (map ops)
+    uint64_t pin = 0;                     // pin id (pin, unpin)
+    uint64_t offset = 0, length = 0;      // file offset and bytes; truncate: the new size
+    uint8_t value = 0;                    // written byte
+    bool shared = true, writable = true;  // mmap
+    enum Signal : uint8_t { kOk, kSigbus, kSigsegv };
+    Signal signal = kOk;
+    int64_t ret = 0;              // syscalls: 0 or -errno
     std::vector<uint8_t> result;  // bytes read
-    int64_t start, end;           // steps: first step >= start, last step < end
+    bool eof = false;             // read(2): the short count ends here
+    bool excused = false;         // an error may have a cause the oracle does not track
+    bool dropped = false;         // a write(2) page it did not reach (ignored)
+    int64_t start = 0, end = -1;  // history clock (Tick) at start and end; -1: running
   };
   std::vector<HistoryOp> history;
-  bool history_eligible = true;  // false once an op outside the sequential model ran
+  uint64_t next_map_id = 1, next_pin_id = 1;
+  // The history's clock: a call's start is read before its first step and its end after its
+  // last, so `a.end <= b.start` says a completed before b began. Setup mappings are [0, 1].
+  int64_t history_clock = 2;
+  int64_t Tick() { return history_clock++; }
+  // Errors whose cause the oracle does not track are excused: the workload poisons, injects media
+  // errors or unbinds, or an allocation ran out of space.
+  bool Excused() const { return sigbus_expected || fs_.enospc(); }
   bool crashed = false;
   // Property hooks (props/dax): after a power failure and recovery; on every user-visible
   // result of a load, store or read.

@@ -19,6 +19,7 @@
 #include <string>
 
 #include "models/dax_world/world.h"
+#include "props/spec/linearize.h"
 
 namespace daxsim::props {
 
@@ -76,8 +77,9 @@ void RegisterDurability(DaxWorld* w);
 void RegisterResults(DaxWorld* w);
 void RegisterAll(DaxWorld* w);
 
-// The end-of-execution linearizability check (results.cc): nullopt when the loads and reads are
-// explained by some order of the data operations that respects their real-time order.
+// The end-of-execution linearizability check (results.cc): the world's history against the
+// reference semantics (props/spec); CheckLinearizable is nullopt unless it is a violation.
+spec::Verdict CheckHistory(const DaxWorld& world);
 std::optional<std::string> CheckLinearizable(const DaxWorld& world);
 
 }  // namespace daxsim::props

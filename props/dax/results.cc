@@ -3,13 +3,12 @@
 //      SIGBUS on bytes that stayed inside i_size while it ran, unless the workload poisons pages,
 //      injects media errors or unbinds the device. Catches: faults that fail accesses they must
 //      serve (entry conflicts turned into SIGBUS, ac401cc78242), lost stores (843172978bb9).
-//   linearizability (end): the values every load and read returned are explained by some total
-//      order of the data operations (loads/stores through shared mappings, read/write(2)) that
-//      respects their real-time order, applied to a byte array per file starting from the
-//      workload's setup. Checked when every operation stayed inside that sequential model (no
-//      truncate, punch, crash, poison, SIGBUS, private mapping...); histories are small and a
-//      backtracking search decides. Catches: stale zero pages (13e451fdc1af), lost or torn
-//      stores, writes invisible through mappings.
+//   linearizability (end): every outcome of every call the history records (loads, stores and
+//      pins per page, read(2)/write(2) per page copied, mmap, munmap, MADV_DONTNEED, unpin DMA,
+//      truncate, fallocate, punch, zero-range, fsync/msync return values) is explained by an order
+//      of the calls consistent with real time, under the reference semantics (props/spec).
+//      Catches: stale zero pages (13e451fdc1af), lost or torn stores, writes invisible through
+//      mappings, private copies lost or leaked, wrong SIGBUS/SIGSEGV, short counts.
 #include <map>
 #include <string>
 #include <vector>
@@ -20,82 +19,94 @@ namespace daxsim::props {
 
 namespace {
 
-using Files = std::map<uint64_t, std::map<uint64_t, uint8_t>>;  // ino -> offset -> byte
+spec::Kind KindOf(const DaxWorld::HistoryOp& op) {
+  using models::workload::OpCode;
+  switch (op.code) {
+    case OpCode::kMmap:
+      return spec::Kind::kMmap;
+    case OpCode::kMunmap:
+      return spec::Kind::kMunmap;
+    case OpCode::kMadviseDontneed:
+      return spec::Kind::kDontneed;
+    case OpCode::kLoad:
+      return spec::Kind::kLoad;
+    case OpCode::kStore:
+      return spec::Kind::kStore;
+    case OpCode::kPin:
+      return spec::Kind::kPin;
+    case OpCode::kUnpin:
+      return spec::Kind::kUnpin;
+    case OpCode::kRead:
+      return spec::Kind::kRead;
+    case OpCode::kWrite:
+      return op.ret != 0 ? spec::Kind::kWriteError : spec::Kind::kWrite;
+    case OpCode::kTruncate:
+      return spec::Kind::kTruncate;
+    case OpCode::kFallocate:
+      return spec::Kind::kFallocate;
+    case OpCode::kPunchHole:
+      return spec::Kind::kPunch;
+    case OpCode::kZeroRange:
+      return spec::Kind::kZeroRange;
+    default:
+      return spec::Kind::kSync;  // fsync, msync
+  }
+}
 
-struct Search {
-  const std::vector<DaxWorld::HistoryOp>& ops;
-  std::vector<char> done;
-  int64_t budget = 200000;  // search nodes; beyond it the check is skipped (inconclusive)
+spec::Event EventOf(const DaxWorld::HistoryOp& op) {
+  spec::Event e;
+  e.call.kind = KindOf(op);
+  e.call.ino = op.ino;
+  e.call.map = op.map;
+  e.call.pin = op.pin;
+  e.call.offset = op.offset;
+  e.call.length = op.length;
+  e.call.value = op.value;
+  e.call.shared = op.shared;
+  e.call.writable = op.writable;
+  e.outcome.signal = static_cast<spec::Outcome::Signal>(op.signal);
+  e.outcome.ret = op.ret;
+  e.outcome.bytes = op.result;
+  e.outcome.eof = op.eof;
+  e.outcome.excused = op.excused;
+  e.actor = op.actor;
+  e.start = op.start;
+  e.end = op.end;
+  return e;
+}
 
-  bool Run(Files& files, size_t left) {
-    if (left == 0) return true;
-    if (--budget < 0) return true;
-    for (size_t i = 0; i < ops.size(); ++i) {
-      if (done[i] || !Minimal(i)) continue;
-      const DaxWorld::HistoryOp& op = ops[i];
-      std::map<uint64_t, uint8_t>& f = files[op.ino];
-      std::vector<std::pair<uint64_t, int>> undo;
-      bool ok = true;
-      for (uint64_t b = 0; b < op.length && ok; ++b) {
-        auto it = f.find(op.offset + b);
-        const uint8_t cur = it == f.end() ? 0 : it->second;
-        if (op.write) {
-          undo.push_back({op.offset + b, it == f.end() ? -1 : cur});
-          f[op.offset + b] = op.value;
-        } else if (op.result[b] != cur) {
-          ok = false;
-        }
-      }
-      if (ok) {
-        done[i] = 1;
-        if (Run(files, left - 1)) return true;
-        done[i] = 0;
-      }
-      for (auto it = undo.rbegin(); it != undo.rend(); ++it) {
-        if (it->second < 0) {
-          f.erase(it->first);
-        } else {
-          f[it->first] = static_cast<uint8_t>(it->second);
-        }
+// The files as the workload sets them up (written extents hold their fill, also past EOF in
+// the last page).
+spec::State InitialState(const DaxWorld& w) {
+  spec::State s;
+  for (const auto& f : w.workload().files) {
+    const fs::Inode* ip = const_cast<DaxWorld&>(w).fs().Find(f.name);
+    spec::File& file = s.files[ip->ino()];
+    file.size = f.size;
+    for (const auto& e : f.extents) {
+      if (e.kind == models::workload::FileSetup::Extent::kWritten) {
+        file.bytes.Fill(e.offset, e.offset + e.length, e.fill);
       }
     }
-    return false;
   }
-
-  // No pending op completed before this one started.
-  bool Minimal(size_t i) const {
-    for (size_t j = 0; j < ops.size(); ++j) {
-      if (!done[j] && j != i && ops[j].end <= ops[i].start) return false;
-    }
-    return true;
-  }
-};
+  return s;
+}
 
 }  // namespace
 
-std::optional<std::string> CheckLinearizable(const DaxWorld& w) {
-  if (!w.history_eligible || w.history.size() < 2) return std::nullopt;
-  Files files;
-  for (const auto& f : w.workload().files) {
-    const fs::Inode* ip = const_cast<DaxWorld&>(w).fs().Find(f.name);
-    for (const auto& e : f.extents) {
-      if (e.kind != models::workload::FileSetup::Extent::kWritten || e.fill == 0) continue;
-      for (uint64_t b = e.offset; b < e.offset + e.length; ++b) files[ip->ino()][b] = e.fill;
-    }
-  }
-  Search s{w.history, std::vector<char>(w.history.size(), 0)};
-  if (s.Run(files, w.history.size())) return std::nullopt;
-  std::string why =
-      "no order of the data operations consistent with their real-time order "
-      "explains the values read:";
+spec::Verdict CheckHistory(const DaxWorld& w) {
+  std::vector<spec::Event> events;
+  events.reserve(w.history.size());
   for (const auto& op : w.history) {
-    why += " [" + w.workload().actors[op.actor].name + (op.write ? " writes " : " reads ") +
-           std::to_string(op.length) + "B at " + std::to_string(op.offset) +
-           (op.write ? " = " + std::to_string(op.value)
-                     : " -> " + std::to_string(op.result.empty() ? 0 : op.result[0])) +
-           " in steps " + std::to_string(op.start) + ".." + std::to_string(op.end) + "]";
+    if (!op.dropped) events.push_back(EventOf(op));
   }
-  return why;
+  return spec::Linearize(InitialState(w), events);
+}
+
+std::optional<std::string> CheckLinearizable(const DaxWorld& w) {
+  const spec::Verdict v = CheckHistory(w);
+  if (v.kind != spec::Verdict::kViolation) return std::nullopt;
+  return v.why;
 }
 
 void RegisterResults(DaxWorld* w) {

@@ -41,6 +41,7 @@ uint64_t Filesystem::Digest() const {
   h = sim::Mix(sim::Mix(h, alloc_.Digest()), LogDigest());
   h = sim::Mix(h, journal_handle_.Digest());
   h = MixBitmap(h, initialized_);
+  h = sim::Mix(h, enospc_ ? 1u : 0u);
   h = sim::Mix(h, zero_counts_.size());
   for (const auto& [block, n] : zero_counts_) h = sim::Mix(sim::Mix(h, block), n);
   return h;

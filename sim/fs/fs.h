@@ -171,6 +171,8 @@ class Filesystem {
   // ext4: write faults and transactions hold a jbd2 handle (shared); a commit waits for every
   // open handle (exclusive).
   sim::RwSem& journal_handle() { return journal_handle_; }
+  // An allocation has failed for lack of space (the user-visible oracle excuses errors then).
+  bool enospc() const { return enospc_; }
 
   // For StateModel implementations: every inode in ino order (and the namespace), the
   // allocator, the log (CIL vs durable metadata, pinned inodes), the jbd2 handle rwsem, and the
@@ -211,8 +213,9 @@ class Filesystem {
   FsParams params_;
   BlockAllocator alloc_;
   std::vector<std::unique_ptr<Inode>> inodes_;
-  std::map<uint64_t, Durable> committed_;     // by ino: as of the last transaction commit (CIL)
-  std::map<uint64_t, Durable> durable_;       // by ino: as of the last log force
+  std::map<uint64_t, Durable> committed_;  // by ino: as of the last transaction commit (CIL)
+  std::map<uint64_t, Durable> durable_;    // by ino: as of the last log force
+  bool enospc_ = false;
   Bitmap initialized_;                        // by block
   std::map<uint64_t, uint64_t> zero_counts_;  // by block
   sim::ObjectId log_obj_;

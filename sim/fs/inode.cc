@@ -276,6 +276,7 @@ sim::Task<int> Filesystem::AllocBlocks(Inode* ip, uint64_t fsb, uint64_t count, 
     }
     if (!block) {
       err = -28;  // ENOSPC
+      enospc_ = true;
       break;
     }
     if (zero && !unwritten) co_await ZeroBlocks(*block, n);

@@ -261,8 +261,10 @@ sim::Task<int> Filesystem::Fallocate(Inode* ip, FallocMode mode, uint64_t offset
     sim::CallSummary writeback(sim_, 0xeb1);
     co_await dax_->WritebackMappingRange(*ip, start, end);
     writeback.Returned(0);
+    // truncate_pagecache_range(): without even_cows (6.1 mm/truncate.c: "hole-punching should
+    // not remove private COWed pages from the hole").
     co_await vm_->UnmapMappingPages(&ip->mapping_, start >> PAGE_SHIFT,
-                                    (end >> PAGE_SHIFT) - (start >> PAGE_SHIFT) + 1, true);
+                                    (end >> PAGE_SHIFT) - (start >> PAGE_SHIFT) + 1, false);
     co_await dax_->TruncateInodePagesRange(*ip, start >> PAGE_SHIFT, end >> PAGE_SHIFT);
     co_await FreeFileSpace(ip, offset, len);
   }
@@ -271,7 +273,9 @@ sim::Task<int> Filesystem::Fallocate(Inode* ip, FallocMode mode, uint64_t offset
     const uint64_t fsb = offset >> PAGE_SHIFT;
     const uint64_t end_fsb = (offset + len + PAGE_SIZE - 1) >> PAGE_SHIFT;
     err = co_await AllocBlocks(ip, fsb, end_fsb - fsb, false, /*unwritten=*/true, nullptr);
-    if (err == 0 && offset + len > ip->size_) {
+    // Only mode 0 extends the file: punch and zero-range come with FALLOC_FL_KEEP_SIZE
+    // (xfs_file_fallocate(): `if (!(mode & FALLOC_FL_KEEP_SIZE) && offset + len > i_size_read)`).
+    if (err == 0 && mode == FallocMode::kAllocate && offset + len > ip->size_) {
       co_await sim_->Point("i_size_write", {ip->size_obj_, Access::kWrite});
       ip->size_ = offset + len;
       TransCommit(ip);

@@ -1,0 +1,101 @@
+#include "props/spec/linearize.h"
+
+#include <algorithm>
+#include <map>
+
+namespace daxsim::props::spec {
+
+namespace {
+
+struct Search {
+  const std::vector<const Event*>& events;
+  uint64_t nodes_max;
+  uint64_t nodes = 0;
+  std::vector<char> done;
+  size_t required = 0;  // completed events not yet placed
+  size_t deepest = 0;   // most events placed on one path
+  std::string deepest_why;
+
+  // Event i may come next: no unplaced completed event ended before it began.
+  bool Minimal(size_t i) const {
+    for (size_t j = 0; j < events.size(); ++j) {
+      if (!done[j] && j != i && events[j]->end >= 0 && events[j]->end <= events[i]->start) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  // true: explained (or out of budget); false: no order of the rest works from `s`.
+  bool Run(const State& s, size_t depth) {
+    if (required == 0) return true;
+    if (++nodes > nodes_max) return true;
+    for (size_t i = 0; i < events.size(); ++i) {
+      if (done[i] || !Minimal(i)) continue;
+      State next = s;
+      std::string why;
+      if (!Step(next, events[i]->call, events[i]->outcome, &why)) {
+        if (depth >= deepest) {
+          deepest = depth;
+          deepest_why = Describe(events[i]->call, events[i]->outcome) + ": " + why;
+        }
+        continue;
+      }
+      done[i] = 1;
+      const bool pending = events[i]->end < 0;
+      if (!pending) --required;
+      const bool ok = Run(next, depth + 1);
+      if (!pending) ++required;
+      done[i] = 0;
+      if (ok) return true;
+    }
+    return false;
+  }
+};
+
+std::string Listing(const std::vector<const Event*>& events) {
+  std::string out;
+  for (const Event* e : events) {
+    out += " [T" + std::to_string(e->actor) + " " + Describe(e->call, e->outcome) + " steps " +
+           std::to_string(e->start) + ".." + (e->end < 0 ? "(running)" : std::to_string(e->end)) +
+           "]";
+  }
+  return out;
+}
+
+}  // namespace
+
+Verdict Linearize(const State& initial, const std::vector<Event>& history, uint64_t nodes_max) {
+  std::map<uint64_t, std::vector<const Event*>> by_file;
+  for (const Event& e : history) {
+    const uint64_t ino = e.call.ino;
+    by_file[ino].push_back(&e);
+  }
+  Verdict v;
+  for (const auto& [ino, events] : by_file) {
+    State s;
+    if (auto it = initial.files.find(ino); it != initial.files.end()) s.files[ino] = it->second;
+    Search search{events, nodes_max};
+    search.done.assign(events.size(), 0);
+    for (const Event* e : events) search.required += e->end >= 0 ? 1 : 0;
+    const bool ok = search.Run(s, 0);
+    v.nodes += search.nodes;
+    if (search.nodes > nodes_max) {
+      v.kind = Verdict::kInconclusive;
+      continue;
+    }
+    v.checked += events.size();
+    if (!ok) {
+      v.kind = Verdict::kViolation;
+      v.why = "no order of the calls on inode " + std::to_string(ino) +
+              " consistent with their real-time order explains their results (the longest "
+              "explained prefix has " +
+              std::to_string(search.deepest) + " calls; then " + search.deepest_why +
+              "):" + Listing(events);
+      return v;
+    }
+  }
+  return v;
+}
+
+}  // namespace daxsim::props::spec

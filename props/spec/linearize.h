@@ -1,0 +1,39 @@
+// Linearizability of a concurrent history against the reference semantics (spec.h; Herlihy
+// and Wing 1990): is there a total order of the calls, consistent with their real-time order
+// (a call that ended before another began comes first), in which Step() accepts every outcome?
+// Calls still running when the execution stopped (a power failure killed them) may take effect
+// at any point after they began, or not at all. Files are independent objects, so each file's
+// calls are searched alone (locality). A depth-first search over the calls that may come next,
+// with a node budget; beyond it the verdict is "inconclusive", never a violation.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "props/spec/spec.h"
+
+namespace daxsim::props::spec {
+
+struct Event {
+  Call call;
+  Outcome outcome;
+  size_t actor = 0;
+  int64_t start = 0;  // first step it may take effect at
+  int64_t end = -1;   // it took effect before this step; -1: still running (optional)
+};
+
+struct Verdict {
+  enum Kind { kLinearizable, kViolation, kInconclusive };
+  Kind kind = kLinearizable;
+  std::string why;     // a violation: the calls no order explains
+  uint64_t nodes = 0;  // search nodes visited
+  size_t checked = 0;  // events whose outcome was checked (every event unless inconclusive)
+};
+
+// `initial`: every file's state when the history began; mappings, pins: none (mmap events
+// create them). `nodes_max`: the search budget, per file.
+Verdict Linearize(const State& initial, const std::vector<Event>& history,
+                  uint64_t nodes_max = 200000);
+
+}  // namespace daxsim::props::spec

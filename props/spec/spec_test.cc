@@ -1,0 +1,241 @@
+// One test per rule of the reference semantics (spec.cc), each with an outcome it accepts and
+// one it refuses.
+#include "props/spec/spec.h"
+
+#include <gtest/gtest.h>
+
+namespace daxsim::props::spec {
+namespace {
+
+constexpr uint64_t kIno = 7;
+
+State FileOf(uint64_t size, uint8_t fill = 0) {
+  State s;
+  s.files[kIno].size = size;
+  s.files[kIno].bytes.Fill(0, (size + kPage - 1) / kPage * kPage, fill);
+  return s;
+}
+
+Call Map(Kind k, uint64_t map, uint64_t off, uint64_t len, uint8_t val = 0) {
+  Call c;
+  c.kind = k;
+  c.ino = kIno;
+  c.map = map;
+  c.offset = off;
+  c.length = len;
+  c.value = val;
+  return c;
+}
+
+Call Mmap(uint64_t map, uint64_t off, uint64_t len, bool shared, bool writable = true) {
+  Call c = Map(Kind::kMmap, map, off, len);
+  c.shared = shared;
+  c.writable = writable;
+  return c;
+}
+
+Call FileCall(Kind k, uint64_t off, uint64_t len = 0, uint8_t val = 0) {
+  Call c;
+  c.kind = k;
+  c.ino = kIno;
+  c.offset = off;
+  c.length = len;
+  c.value = val;
+  return c;
+}
+
+Outcome Bytes_(size_t n, uint8_t v) {
+  Outcome o;
+  o.bytes.assign(n, v);
+  return o;
+}
+Outcome Sig(Outcome::Signal s) {
+  Outcome o;
+  o.signal = s;
+  return o;
+}
+Outcome Ret(int64_t r) {
+  Outcome o;
+  o.ret = r;
+  return o;
+}
+
+bool Ok(State& s, const Call& c, const Outcome& o) { return Step(s, c, o); }
+
+TEST(Spec, SharedMappingSeesTheFile) {
+  State s = FileOf(8192, 0xaa);
+  ASSERT_TRUE(Ok(s, Mmap(1, 0, 8192, true), {}));
+  EXPECT_TRUE(Ok(s, Map(Kind::kLoad, 1, 4096, 8), Bytes_(8, 0xaa)));
+  ASSERT_TRUE(Ok(s, FileCall(Kind::kWrite, 4096, 8, 0x11), {}));
+  State t = s;
+  EXPECT_FALSE(Ok(t, Map(Kind::kLoad, 1, 4096, 8), Bytes_(8, 0xaa)));
+  EXPECT_TRUE(Ok(s, Map(Kind::kLoad, 1, 4096, 8), Bytes_(8, 0x11)));
+}
+
+TEST(Spec, PrivateMappingCopiesOnWriteAndKeepsItsCopy) {
+  State s = FileOf(8192, 0xaa);
+  ASSERT_TRUE(Ok(s, Mmap(1, 0, 8192, false), {}));
+  ASSERT_TRUE(Ok(s, Mmap(2, 0, 8192, true), {}));
+  ASSERT_TRUE(Ok(s, Map(Kind::kStore, 1, 8, 1, 0x33), {}));
+  // The shared mapping and the file do not see the private store.
+  EXPECT_TRUE(Ok(s, Map(Kind::kLoad, 2, 8, 1), Bytes_(1, 0xaa)));
+  ASSERT_TRUE(Ok(s, FileCall(Kind::kWrite, 0, 16, 0x44), {}));
+  EXPECT_TRUE(Ok(s, Map(Kind::kLoad, 1, 0, 1), Bytes_(1, 0xaa)));  // the copy's other bytes
+  EXPECT_TRUE(Ok(s, Map(Kind::kLoad, 1, 8, 1), Bytes_(1, 0x33)));
+  // An untouched page of the private mapping still shows the file.
+  EXPECT_TRUE(Ok(s, Map(Kind::kLoad, 1, 4096, 1), Bytes_(1, 0xaa)));
+  ASSERT_TRUE(Ok(s, FileCall(Kind::kWrite, 4096, 1, 0x55), {}));
+  EXPECT_TRUE(Ok(s, Map(Kind::kLoad, 1, 4096, 1), Bytes_(1, 0x55)));
+}
+
+TEST(Spec, PunchKeepsPrivateCopiesTruncateDropsThoseBeyondEof) {
+  State s = FileOf(8192, 0xaa);
+  ASSERT_TRUE(Ok(s, Mmap(1, 0, 8192, false), {}));
+  ASSERT_TRUE(Ok(s, Map(Kind::kStore, 1, 0, 1, 0x33), {}));
+  ASSERT_TRUE(Ok(s, Map(Kind::kStore, 1, 4096, 1, 0x34), {}));
+  ASSERT_TRUE(Ok(s, FileCall(Kind::kPunch, 0, 8192), Ret(0)));
+  EXPECT_TRUE(Ok(s, Map(Kind::kLoad, 1, 0, 1), Bytes_(1, 0x33)));
+  ASSERT_TRUE(Ok(s, FileCall(Kind::kTruncate, 100), Ret(0)));
+  EXPECT_TRUE(Ok(s, Map(Kind::kLoad, 1, 0, 1), Bytes_(1, 0x33)));  // the EOF page keeps it
+  EXPECT_TRUE(Ok(s, Map(Kind::kLoad, 1, 4096, 1), Sig(Outcome::kSigbus)));
+  ASSERT_TRUE(Ok(s, FileCall(Kind::kTruncate, 8192), Ret(0)));
+  State t = s;
+  EXPECT_FALSE(Ok(t, Map(Kind::kLoad, 1, 4096, 1), Bytes_(1, 0x34)));  // the copy is gone
+  EXPECT_TRUE(Ok(s, Map(Kind::kLoad, 1, 4096, 1), Bytes_(1, 0)));
+}
+
+TEST(Spec, SigbusAtPageGranularityBeyondEof) {
+  State s = FileOf(100);
+  ASSERT_TRUE(Ok(s, Mmap(1, 0, 8192, true), {}));
+  State t = s;
+  EXPECT_TRUE(Ok(t, Map(Kind::kStore, 1, 200, 1, 0x1), {}));  // inside the EOF page
+  t = s;
+  EXPECT_FALSE(Ok(t, Map(Kind::kLoad, 1, 0, 1), Sig(Outcome::kSigbus)));
+  t = s;
+  EXPECT_FALSE(Ok(t, Map(Kind::kLoad, 1, 4096, 1), Bytes_(1, 0)));
+  t = s;
+  EXPECT_TRUE(Ok(t, Map(Kind::kLoad, 1, 4096, 1), Sig(Outcome::kSigbus)));
+  Outcome excused = Sig(Outcome::kSigbus);
+  excused.excused = true;  // a poisoned page, a dead device, ENOSPC
+  t = s;
+  EXPECT_TRUE(Ok(t, Map(Kind::kLoad, 1, 0, 1), excused));
+}
+
+TEST(Spec, StoresPastEofInTheEofPageAreZeroedByTruncate) {
+  State s = FileOf(100);
+  ASSERT_TRUE(Ok(s, Mmap(1, 0, 4096, true), {}));
+  ASSERT_TRUE(Ok(s, Map(Kind::kStore, 1, 200, 1, 0x7), {}));
+  State t = s;
+  EXPECT_TRUE(Ok(t, Map(Kind::kLoad, 1, 200, 1), Bytes_(1, 0x7)));
+  ASSERT_TRUE(Ok(s, FileCall(Kind::kTruncate, 50), Ret(0)));
+  ASSERT_TRUE(Ok(s, FileCall(Kind::kTruncate, 300), Ret(0)));
+  t = s;
+  EXPECT_FALSE(Ok(t, Map(Kind::kLoad, 1, 200, 1), Bytes_(1, 0x7)));
+}
+
+TEST(Spec, GrowingLeavesTheOldTailUnknownUntilObserved) {
+  State s = FileOf(100);
+  ASSERT_TRUE(Ok(s, Mmap(1, 0, 4096, true), {}));
+  ASSERT_TRUE(Ok(s, Map(Kind::kStore, 1, 200, 1, 0x7), {}));
+  ASSERT_TRUE(Ok(s, FileCall(Kind::kTruncate, 4096), Ret(0)));
+  State t = s;
+  EXPECT_TRUE(Ok(t, Map(Kind::kLoad, 1, 200, 1), Bytes_(1, 0x7)));  // ext4 keeps it
+  t = s;
+  ASSERT_TRUE(Ok(t, Map(Kind::kLoad, 1, 200, 1), Bytes_(1, 0)));     // xfs zeroes it
+  EXPECT_FALSE(Ok(t, Map(Kind::kLoad, 1, 200, 1), Bytes_(1, 0x7)));  // fixed once seen
+}
+
+TEST(Spec, ReadShortCountsEndAtEof) {
+  State s = FileOf(6000, 0xaa);
+  Outcome full = Bytes_(4096, 0xaa);
+  State t = s;
+  EXPECT_TRUE(Ok(t, FileCall(Kind::kRead, 0, 4096), full));
+  Outcome tail = Bytes_(1904, 0xaa);
+  tail.eof = true;
+  t = s;
+  EXPECT_TRUE(Ok(t, FileCall(Kind::kRead, 4096, 1904), tail));
+  Outcome early = Bytes_(1000, 0xaa);
+  early.eof = true;
+  t = s;
+  EXPECT_FALSE(Ok(t, FileCall(Kind::kRead, 4096, 1000), early));  // short inside EOF
+  Outcome past = Bytes_(4096, 0xaa);
+  t = s;
+  EXPECT_FALSE(Ok(t, FileCall(Kind::kRead, 4096, 4096), past));  // bytes past EOF
+  Outcome none;
+  none.eof = true;
+  t = s;
+  EXPECT_TRUE(Ok(t, FileCall(Kind::kRead, 8192, 0), none));
+}
+
+TEST(Spec, WriteExtendsAndZeroesTheGap) {
+  State s = FileOf(0);
+  ASSERT_TRUE(Ok(s, FileCall(Kind::kWrite, 8192, 10, 0x5), {}));
+  EXPECT_EQ(s.files[kIno].size, 8202u);
+  Outcome zeros = Bytes_(8192, 0);
+  EXPECT_TRUE(Ok(s, FileCall(Kind::kRead, 0, 8192), zeros));
+}
+
+TEST(Spec, FallocateGrowsAndModesMayBeUnsupported) {
+  State s = FileOf(4096, 0xaa);
+  ASSERT_TRUE(Ok(s, FileCall(Kind::kFallocate, 0, 16384), Ret(0)));
+  EXPECT_EQ(s.files[kIno].size, 16384u);
+  State t = s;
+  EXPECT_TRUE(Ok(t, FileCall(Kind::kZeroRange, 0, 4096), Ret(-95)));
+  EXPECT_TRUE(Ok(t, FileCall(Kind::kRead, 0, 1), Bytes_(1, 0xaa)));
+  t = s;
+  EXPECT_FALSE(Ok(t, FileCall(Kind::kTruncate, 0), Ret(-95)));
+  t = s;
+  EXPECT_FALSE(Ok(t, FileCall(Kind::kPunch, 0, 4096), Ret(-28)));  // ENOSPC unexcused
+  ASSERT_TRUE(Ok(s, FileCall(Kind::kZeroRange, 10, 10), Ret(0)));
+  EXPECT_TRUE(Ok(s, FileCall(Kind::kRead, 9, 1), Bytes_(1, 0xaa)));
+  EXPECT_TRUE(Ok(s, FileCall(Kind::kRead, 10, 10), Bytes_(10, 0)));
+}
+
+TEST(Spec, WritesThroughReadOnlyOrDeadMappingsFault) {
+  State s = FileOf(4096);
+  ASSERT_TRUE(Ok(s, Mmap(1, 0, 4096, true, /*writable=*/false), {}));
+  State t = s;
+  EXPECT_FALSE(Ok(t, Map(Kind::kStore, 1, 0, 1, 0x9), {}));
+  t = s;
+  EXPECT_TRUE(Ok(t, Map(Kind::kStore, 1, 0, 1, 0x9), Sig(Outcome::kSigsegv)));
+  t = s;
+  EXPECT_FALSE(Ok(t, Map(Kind::kLoad, 1, 0, 1), Sig(Outcome::kSigsegv)));
+  ASSERT_TRUE(Ok(s, Map(Kind::kMunmap, 1, 0, 0), {}));
+  EXPECT_TRUE(Ok(s, Map(Kind::kLoad, 1, 0, 1), Sig(Outcome::kSigsegv)));
+}
+
+TEST(Spec, DmaLandsInTheFileUnlessTheBlockWasFreed) {
+  State s = FileOf(8192);
+  ASSERT_TRUE(Ok(s, Mmap(1, 0, 8192, true), {}));
+  Call pin = Map(Kind::kPin, 1, 0, kPage);
+  pin.pin = 1;
+  ASSERT_TRUE(Ok(s, pin, {}));
+  Call unpin = Map(Kind::kUnpin, 1, 0, kPage, 0x66);
+  unpin.pin = 1;
+  State t = s;
+  ASSERT_TRUE(Ok(t, unpin, {}));
+  EXPECT_TRUE(Ok(t, FileCall(Kind::kRead, 0, 4), Bytes_(4, 0x66)));
+  ASSERT_TRUE(Ok(s, FileCall(Kind::kPunch, 0, 4096), Ret(0)));
+  ASSERT_TRUE(Ok(s, unpin, {}));
+  EXPECT_TRUE(Ok(s, FileCall(Kind::kRead, 0, 4), Bytes_(4, 0)));
+}
+
+TEST(Spec, DontneedDropsPrivateCopies) {
+  State s = FileOf(4096, 0xaa);
+  ASSERT_TRUE(Ok(s, Mmap(1, 0, 4096, false), {}));
+  ASSERT_TRUE(Ok(s, Map(Kind::kStore, 1, 0, 1, 0x1), {}));
+  ASSERT_TRUE(Ok(s, Map(Kind::kDontneed, 1, 0, 4096), {}));
+  EXPECT_TRUE(Ok(s, Map(Kind::kLoad, 1, 0, 1), Bytes_(1, 0xaa)));
+}
+
+TEST(Spec, SyncFailsOnlyWhenExcused) {
+  State s = FileOf(4096);
+  EXPECT_TRUE(Ok(s, FileCall(Kind::kSync, 0), Ret(0)));
+  EXPECT_FALSE(Ok(s, FileCall(Kind::kSync, 0), Ret(-5)));
+  Outcome eio = Ret(-5);
+  eio.excused = true;
+  EXPECT_TRUE(Ok(s, FileCall(Kind::kSync, 0), eio));
+}
+
+}  // namespace
+}  // namespace daxsim::props::spec
