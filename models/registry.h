@@ -17,6 +17,10 @@ struct ScenarioInfo {
   std::string default_params;  // "k=v,..." ("" if none)
   bool expect_violation;       // planted bug: every strategy must find it
   std::string expected_kind;   // ViolationKindName of the planted bug ("" if none)
+  std::string workload_text;   // a DAX item whose workload is not a library one (generated)
+  // Messages of violations that are known findings of the model (generated items): such a
+  // violation is reported, not failed.
+  std::vector<std::string> tolerated = {};
 };
 
 const std::vector<ScenarioInfo>& Scenarios();

@@ -69,4 +69,24 @@ std::vector<SuiteItem> Suite(const ConfigMember& m, std::vector<std::string>* sk
   return out;
 }
 
+std::vector<KnownFinding> KnownFindings(const std::string& model) {
+  std::vector<KnownFinding> out = {
+      {"I10 mapping outlives the device", "finding: a fault outlives kill_dax (no holder notify)"},
+      {"(another writeback of the file overlapped that fsync)",
+       "finding: concurrent writebacks and the TOWRITE mark (shared writeback path)"},
+      {"(the page received a DMA write through a pin)",
+       "finding: writeback cleans a write-pinned page's entry; DMA data written after it is not "
+       "written back (GUP versus dirty tracking)"},
+      {"[zero page, the file's mappings being unmapped]",
+       "finding: a hole's zero page stays mapped in other processes until write(2)'s "
+       "invalidation reaches them, while the new block is already written through"},
+  };
+  fs::FsKind kind = fs::FsKind::kXfs;
+  fs::ParseFsKind(model, &kind);
+  if (!fs::Traits(kind).break_layouts) {
+    out.push_back({"pinned for DMA", model + " does not break layouts: truncate frees DMA-pinned blocks"});
+  }
+  return out;
+}
+
 }  // namespace daxsim::models

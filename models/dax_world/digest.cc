@@ -66,16 +66,18 @@ uint64_t DaxWorld::WorldDigest() const {
   for (const auto& [key, gen] : page_generation) h = Mix(Mix(Mix(h, key.first), key.second), gen);
   for (const auto& [key, e] : durable) {
     h = Mix(Mix(Mix(Mix(h, key.first), key.second), e.generation), e.Digest());
+    h = Mix(h, e.overlapped ? 1u : 0u);
   }
   for (const DurableRange& r : durable_ranges) {
     h = MixBytes(Mix(Mix(Mix(h, r.ino), r.offset), r.generation), r.bytes);
   }
+  for (const auto& [ino, page] : dma_written) h = Mix(Mix(h, ino), page);
   for (const auto& [block, o] : data_owner) h = Mix(Mix(Mix(h, block), o.ino), o.zero_count);
   for (const auto& [key, n] : page_inflight) {
     if (n != 0) h = Mix(Mix(Mix(h, key.first), key.second), static_cast<uint64_t>(n));
   }
   for (const auto& [ino, n] : truncates) h = Mix(Mix(h, ino), n);
-  h = Mix(h, (crashed ? 2u : 0u) | (sim_end ? 4u : 0u));
+  h = Mix(h, (crashed ? 2u : 0u) | (sim_end ? 4u : 0u) | (unbound ? 8u : 0u));
   h = Mix(Mix(h, next_map_id), next_pin_id);
   // Step numbers by rank.
   std::vector<int64_t> steps;
@@ -92,7 +94,8 @@ uint64_t DaxWorld::WorldDigest() const {
     h = Mix(Mix(Mix(h, static_cast<uint64_t>(op.code)), op.map), op.pin);
     h = Mix(Mix(h, static_cast<uint64_t>(op.ret)),
             op.signal | (op.shared ? 4u : 0u) | (op.writable ? 8u : 0u) | (op.eof ? 16u : 0u) |
-                (op.excused ? 32u : 0u) | (op.dropped ? 64u : 0u));
+                (op.excused ? 32u : 0u) | (op.dropped ? 64u : 0u) | (op.cow ? 128u : 0u) |
+                (op.zero_page_unmapping ? 256u : 0u));
     h = MixBytes(Mix(h, op.value), op.result);
     h = Mix(Mix(h, Rank(steps, op.start)), op.end < 0 ? ~0ull : Rank(steps, op.end));
   }
@@ -115,7 +118,9 @@ uint64_t DaxWorld::WorldDigest() const {
     for (const auto& [name, id] : st.map_ids) h = Mix(MixString(h, name), id);
     for (const auto& [key, id] : st.pin_ids) h = Mix(Mix(MixString(h, key.first), key.second), id);
     for (const auto& [key, pfn] : st.pinned) h = Mix(Mix(MixString(h, key.first), key.second), pfn);
-    h = Mix(h, st.sync_snapshot.size());
+    h = Mix(Mix(h, st.sync_snapshot.size()),
+            (st.sync_running ? 1u : 0u) | (st.sync_overlapped ? 2u : 0u));
+    h = Mix(h, st.sync_ino);
     for (const auto& [pg, e] : st.sync_snapshot) h = Mix(Mix(Mix(h, pg), e.generation), e.Digest());
   }
   return h;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstring>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "models/dax_world/world.h"
@@ -53,6 +54,10 @@ size_t Record(DaxWorld* w, const ActorState* st, OpCode code, uint64_t ino, int6
 
 // The entry ends now: its outcome is known.
 void Finish(DaxWorld* w, size_t i) {
+  if (i > 0 && w->history[i - 1].cow && w->history[i - 1].end < 0 &&
+      w->history[i - 1].actor == w->history[i].actor) {
+    Finish(w, i - 1);  // the copy-on-write fault this call needed
+  }
   HistoryOp& h = w->history[i];
   h.end = w->Tick();
   h.excused = w->Excused();
@@ -144,12 +149,21 @@ void RecordRead(DaxWorld* w, const ActorState* st, uint64_t ino, const Op& op, i
   if (n < static_cast<int64_t>(op.length)) w->history.back().eof = true;
 }
 
+// The copy-on-write fault of a private store or pin (it ends with the call that needs it).
+void RecordCow(DaxWorld* w, const ActorState* st, uint64_t ino, uint64_t map_id, uint64_t off,
+               int64_t start) {
+  const size_t h = Record(w, st, OpCode::kStore, ino, start);
+  w->history[h].cow = true;
+  w->history[h].map = map_id;
+  w->history[h].offset = off;
+}
+
 // Loads or stores [off, off + len) of a mapping, page by page (one history entry each).
 sim::Task<vm::AccessResult> Access_(DaxWorld* w, ActorState* st, vm::Mm* mm, vm::Vma* vma,
                                     uint64_t map_id, uint64_t off, uint64_t len, bool write,
                                     uint8_t value, std::vector<uint8_t>* out) {
   vm::AccessResult r;
-  const auto* ip = static_cast<fs::Inode*>(vma->ops);
+  auto* ip = static_cast<fs::Inode*>(vma->ops);
   for (uint64_t p = off; p < off + len;) {
     const uint64_t n = std::min(off + len, (p & ~(vm::PAGE_SIZE - 1)) + vm::PAGE_SIZE) - p;
     std::vector<uint8_t> buf(n, value);
@@ -157,7 +171,9 @@ sim::Task<vm::AccessResult> Access_(DaxWorld* w, ActorState* st, vm::Mm* mm, vm:
     // taken around it cannot tell which content must survive.
     const bool touch = write && vma->shared;
     if (touch) w->BeginWrite(ip->ino(), vma->PgoffOf(vma->start + p));
-    const size_t h = Record(w, st, write ? OpCode::kStore : OpCode::kLoad, ip->ino(), w->Tick());
+    const int64_t start = w->Tick();
+    if (write && !vma->shared) RecordCow(w, st, ip->ino(), map_id, FileOffset(vma, p), start);
+    const size_t h = Record(w, st, write ? OpCode::kStore : OpCode::kLoad, ip->ino(), start);
     w->history[h].map = map_id;
     w->history[h].offset = FileOffset(vma, p);
     w->history[h].length = n;
@@ -166,7 +182,12 @@ sim::Task<vm::AccessResult> Access_(DaxWorld* w, ActorState* st, vm::Mm* mm, vm:
     if (touch) w->EndWrite(ip->ino(), vma->PgoffOf(vma->start + p));
     Finish(w, h);
     w->history[h].signal = SignalOf(r);
-    if (!write && r.kind == vm::AccessResult::kOk) w->history[h].result = buf;
+    if (!write && r.kind == vm::AccessResult::kOk) {
+      w->history[h].result = buf;
+      const vm::Pte* pte = mm->pt.pte(vma->start + p);
+      w->history[h].zero_page_unmapping = pte != nullptr && vm::IsZeroPfn(pte->pfn) &&
+                                          ip->mapping().i_mmap_rwsem.readers() > 0;
+    }
     if (r.kind != vm::AccessResult::kOk) co_return r;
     if (write) {  // the block the store reached (through whatever the page tables held)
       const uint64_t addr = vma->start + p;
@@ -215,9 +236,21 @@ sim::Task<int> SyncFile(DaxWorld* w, ActorState* st, fs::Inode* ip, uint64_t sta
     snap.emplace(
         pg, DaxWorld::Expectation{w->ReadFilePage(*ip, pg), w->page_generation[{ip->ino(), pg}]});
   }
+  for (ActorState& other : w->actor_states) {
+    if (other.sync_running && other.sync_ino == ip->ino()) {
+      other.sync_overlapped = st->sync_overlapped = true;
+    }
+  }
+  st->sync_running = true;
+  st->sync_ino = ip->ino();
   const int err = co_await std::move(sync);
+  st->sync_running = false;
+  const bool overlapped = std::exchange(st->sync_overlapped, false);
   if (err == 0) {
-    for (auto& [pg, e] : snap) w->durable.insert_or_assign({ip->ino(), pg}, std::move(e));
+    for (auto& [pg, e] : snap) {
+      e.overlapped = overlapped;
+      w->durable.insert_or_assign({ip->ino(), pg}, std::move(e));
+    }
   }
   snap.clear();
   co_return err;
@@ -351,9 +384,12 @@ sim::Task<void> Execute(sim::Sim& sim, DaxWorld* w, vm::Mm* mm, ActorState* st, 
       fs::Inode* ip = static_cast<fs::Inode*>(vma->ops);
       const uint64_t fstart = vma->PgoffOf(vma->start + op.offset) << vm::PAGE_SHIFT;
       const int64_t start = w->Tick();
-      const int err = co_await SyncFile(
-          w, st, ip, fstart, fstart + op.length - 1,
-          w->vm().Msync(mm, vma, vma->start + op.offset, vma->start + op.offset + op.length));
+      sim::Task<int> msync =
+          w->vm().Msync(mm, vma, vma->start + op.offset, vma->start + op.offset + op.length);
+      // MS_SYNC writes back only VM_SHARED mappings (mm/msync.c): a private one promises nothing.
+      const int err = vma->shared ? co_await SyncFile(w, st, ip, fstart, fstart + op.length - 1,
+                                                      std::move(msync))
+                                  : co_await std::move(msync);
       RecordSync(w, st, ip, start, err);
       sim.Emit(line + op.map + " -> " + std::to_string(err));
       break;
@@ -375,8 +411,10 @@ sim::Task<void> Execute(sim::Sim& sim, DaxWorld* w, vm::Mm* mm, ActorState* st, 
       for (uint64_t p = op.offset & ~(vm::PAGE_SIZE - 1); p < op.offset + op.length;
            p += vm::PAGE_SIZE) {
         vm::Pfn pfn = 0;
-        const size_t h =
-            Record(w, st, OpCode::kPin, static_cast<fs::Inode*>(vma->ops)->ino(), w->Tick());
+        const int64_t start = w->Tick();
+        const uint64_t ino = static_cast<fs::Inode*>(vma->ops)->ino();
+        if (!vma->shared) RecordCow(w, st, ino, st->map_ids[op.map], FileOffset(vma, p), start);
+        const size_t h = Record(w, st, OpCode::kPin, ino, start);
         w->history[h].map = st->map_ids[op.map];
         w->history[h].offset = FileOffset(vma, p);
         w->history[h].length = vm::PAGE_SIZE;
@@ -407,6 +445,7 @@ sim::Task<void> Execute(sim::Sim& sim, DaxWorld* w, vm::Mm* mm, ActorState* st, 
             map == st->maps.end() ? nullptr : static_cast<fs::Inode*>(map->second->ops);
         const uint64_t page = ip ? map->second->PgoffOf(map->second->start + p) : 0;
         if (ip) w->BeginWrite(ip->ino(), page);
+        if (ip) w->dma_written.insert({ip->ino(), page});
         const uint64_t pin_id = st->pin_ids[{op.map, p}];
         const size_t h = Record(w, st, OpCode::kUnpin, PinIno(w, pin_id), w->Tick());
         w->history[h].pin = pin_id;
@@ -535,6 +574,7 @@ sim::Task<void> Execute(sim::Sim& sim, DaxWorld* w, vm::Mm* mm, ActorState* st, 
       auto _ = sim.Enter("kill_dax");
       co_await sim.Point("kill_dax", {sim::kAllObjects, Access::kWrite});
       w->pmem().Kill();
+      w->unbound = true;
       for (const auto& ip : w->fs().inodes()) {
         co_await w->vm().UnmapMappingPages(&ip->mapping(), 0, 0, false);
       }

@@ -8,6 +8,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <optional>
 #include <string>
 #include <vector>
@@ -55,6 +56,9 @@ class DaxWorld : public sim::World, public sim::StateModel {
   struct Expectation {
     std::vector<uint8_t> content;
     uint64_t generation;
+    // Another writeback of the file ran during the fsync that made it durable: 6.1's shared
+    // TOWRITE walk lets the later one return before the earlier has flushed (a finding, README).
+    bool overlapped = false;
     uint64_t Digest() const;
     mutable uint64_t digest = 0;
     mutable bool digested = false;
@@ -79,6 +83,9 @@ class DaxWorld : public sim::World, public sim::StateModel {
     uint64_t size_before = 0, truncates_before = 0;
     // The running fsync/msync's snapshot of the file's pages (page -> expectation).
     std::map<uint64_t, Expectation> sync_snapshot;
+    // The running fsync/msync's file, and whether another one of that file ran meanwhile.
+    bool sync_running = false, sync_overlapped = false;
+    uint64_t sync_ino = 0;
   };
   std::vector<ActorState> actor_states;  // by workload actor, sized at construction
 
@@ -102,6 +109,7 @@ class DaxWorld : public sim::World, public sim::StateModel {
 
   std::map<std::pair<uint64_t, uint64_t>, uint64_t> page_generation;  // (ino, page) -> writes
   std::map<std::pair<uint64_t, uint64_t>, Expectation> durable;       // after a completed fsync
+  std::set<std::pair<uint64_t, uint64_t>> dma_written;  // (ino, page): a DMA write reached it
   // Bytes stored through a MAP_SYNC mapping, written back with clwb and fenced with sfence by
   // the storing actor: durable without fsync (PMDK's persist). Valid while the page's generation
   // is unchanged.
@@ -151,6 +159,10 @@ class DaxWorld : public sim::World, public sim::StateModel {
     bool eof = false;             // read(2): the short count ends here
     bool excused = false;         // an error may have a cause the oracle does not track
     bool dropped = false;         // a write(2) page it did not reach (ignored)
+    bool zero_page_unmapping = false;  // a load served by the zero page while a walk of the
+                                       // file's mappings (an unmap) held i_mmap_rwsem
+    bool cow = false;  // the copy-on-write fault a private store or pin needs (it may take its
+                       // copy before the store lands); the next entry is that store or pin
     int64_t start = 0, end = -1;  // history clock (Tick) at start and end; -1: running
   };
   std::vector<HistoryOp> history;
@@ -163,6 +175,7 @@ class DaxWorld : public sim::World, public sim::StateModel {
   // errors or unbinds, or an allocation ran out of space.
   bool Excused() const { return sigbus_expected || fs_.enospc(); }
   bool crashed = false;
+  bool unbound = false;  // an unbind (kill_dax) ran
   // Property hooks (props/dax): after a power failure and recovery; on every user-visible
   // result of a load, store or read.
   std::function<void()> after_recovery;

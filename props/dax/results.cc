@@ -31,7 +31,7 @@ spec::Kind KindOf(const DaxWorld::HistoryOp& op) {
     case OpCode::kLoad:
       return spec::Kind::kLoad;
     case OpCode::kStore:
-      return spec::Kind::kStore;
+      return op.cow ? spec::Kind::kCow : spec::Kind::kStore;
     case OpCode::kPin:
       return spec::Kind::kPin;
     case OpCode::kUnpin:
@@ -69,6 +69,7 @@ spec::Event EventOf(const DaxWorld::HistoryOp& op) {
   e.outcome.bytes = op.result;
   e.outcome.eof = op.eof;
   e.outcome.excused = op.excused;
+  e.outcome.zero_page_unmapping = op.zero_page_unmapping;
   e.actor = op.actor;
   e.start = op.start;
   e.end = op.end;
@@ -97,8 +98,14 @@ spec::State InitialState(const DaxWorld& w) {
 spec::Verdict CheckHistory(const DaxWorld& w) {
   std::vector<spec::Event> events;
   events.reserve(w.history.size());
-  for (const auto& op : w.history) {
-    if (!op.dropped) events.push_back(EventOf(op));
+  for (size_t i = 0; i < w.history.size(); ++i) {
+    const DaxWorld::HistoryOp& op = w.history[i];
+    if (op.dropped) continue;
+    events.push_back(EventOf(op));
+    // A store or pin comes after the copy-on-write fault recorded right before it.
+    if (!op.cow && i > 0 && w.history[i - 1].cow) {
+      events.back().after = static_cast<int64_t>(events.size()) - 2;
+    }
   }
   return spec::Linearize(InitialState(w), events);
 }

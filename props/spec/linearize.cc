@@ -16,8 +16,12 @@ struct Search {
   size_t deepest = 0;   // most events placed on one path
   std::string deepest_why;
 
-  // Event i may come next: no unplaced completed event ended before it began.
+  std::vector<int64_t> after;  // local index of the event that must come first, or -1
+
+  // Event i may come next: its predecessor is placed, and no unplaced completed event ended
+  // before it began.
   bool Minimal(size_t i) const {
+    if (after[i] >= 0 && !done[static_cast<size_t>(after[i])]) return false;
     for (size_t j = 0; j < events.size(); ++j) {
       if (!done[j] && j != i && events[j]->end >= 0 && events[j]->end <= events[i]->start) {
         return false;
@@ -67,9 +71,11 @@ std::string Listing(const std::vector<const Event*>& events) {
 
 Verdict Linearize(const State& initial, const std::vector<Event>& history, uint64_t nodes_max) {
   std::map<uint64_t, std::vector<const Event*>> by_file;
-  for (const Event& e : history) {
-    const uint64_t ino = e.call.ino;
-    by_file[ino].push_back(&e);
+  std::vector<int64_t> local(history.size(), -1);
+  for (size_t i = 0; i < history.size(); ++i) {
+    auto& v = by_file[history[i].call.ino];
+    local[i] = static_cast<int64_t>(v.size());
+    v.push_back(&history[i]);
   }
   Verdict v;
   for (const auto& [ino, events] : by_file) {
@@ -77,6 +83,9 @@ Verdict Linearize(const State& initial, const std::vector<Event>& history, uint6
     if (auto it = initial.files.find(ino); it != initial.files.end()) s.files[ino] = it->second;
     Search search{events, nodes_max};
     search.done.assign(events.size(), 0);
+    for (const Event* e : events) {
+      search.after.push_back(e->after >= 0 ? local[static_cast<size_t>(e->after)] : -1);
+    }
     for (const Event* e : events) search.required += e->end >= 0 ? 1 : 0;
     const bool ok = search.Run(s, 0);
     v.nodes += search.nodes;

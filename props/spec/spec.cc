@@ -67,6 +67,19 @@ Bytes& CowPage(State& s, Mapping& m, uint64_t page) {
   return m.cow.emplace(page, std::move(copy)).first->second;
 }
 
+// The copy is taken by the write fault, before the store that caused it lands: another thread
+// may load the copy in between (mm/memory.c wp_page_copy() installs the copied page; the
+// faulting store is retried after the fault returns). A page beyond EOF is not copied (SIGBUS).
+bool Cow(State& s, const Call& c) {
+  auto it = s.maps.find(c.map);
+  if (it == s.maps.end() || !it->second.live || it->second.shared || !it->second.writable) {
+    return true;
+  }
+  const uint64_t page = c.offset / kPage;
+  if (page < PagesOf(s.files.at(it->second.ino).size)) CowPage(s, it->second, page);
+  return true;
+}
+
 // mmap(2), munmap(2), madvise(MADV_DONTNEED): a private mapping's copies die with the mapping
 // or the zap (mm/madvise.c madvise_dontneed_single_vma() -> zap_page_range()); the pins of
 // those copies then write pages nobody sees.
@@ -216,7 +229,7 @@ bool SizeOp(State& s, const Call& c, const Outcome& out, std::string* why) {
 const char* KindName(Kind k) {
   static constexpr const char* kNames[] = {
       "mmap",  "munmap", "madvise_dontneed", "load",   "store", "pin",        "unpin", "read",
-      "write", "write",  "truncate",         "falloc", "punch", "zero_range", "sync"};
+      "write", "write",  "truncate",         "falloc", "punch", "zero_range", "sync", "cow"};
   return kNames[static_cast<int>(k)];
 }
 
@@ -238,6 +251,8 @@ bool Step(State& s, const Call& c, const Outcome& out, std::string* why) {
       return FileIo(s, c, out, why);
     case Kind::kSync:
       return out.ret == 0 || out.excused ? true : Fail(why, "fsync/msync failed");
+    case Kind::kCow:
+      return Cow(s, c);
     default:
       return SizeOp(s, c, out, why);
   }
@@ -267,6 +282,7 @@ std::string Describe(const Call& c, const Outcome& out) {
     s += " " + std::to_string(out.ret);
   }
   if (out.eof) s += " (EOF)";
+  if (out.zero_page_unmapping) s += " [zero page, the file's mappings being unmapped]";
   return s;
 }
 

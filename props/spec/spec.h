@@ -70,6 +70,8 @@ enum class Kind {
   kPunch,       // ino, offset, length -> ret
   kZeroRange,   // ino, offset, length -> ret
   kSync,        // ino: fsync(2) or msync(2) -> ret
+  kCow,         // map, file offset: the write fault of a private mapping copies the page (if
+                // not yet copied); the store or pin that needed it comes after
 };
 const char* KindName(Kind k);
 
@@ -90,6 +92,8 @@ struct Outcome {
   std::vector<uint8_t> bytes;  // loads and read chunks
   bool eof = false;            // read chunk: the read returned a short count ending here
   bool excused = false;        // errors of untracked causes are allowed (see above)
+  bool zero_page_unmapping = false;  // a load served by the zero page while the file's
+                                     // mappings were being unmapped (for messages)
 };
 
 // Whether `out` is an outcome `call` may have when it takes effect in `s`; if so its effect is

@@ -20,6 +20,9 @@
 #include "models/dax_world/target.h"
 #include "models/registry.h"
 #include "models/workload/library.h"
+#include "props/corpus/corpus.h"
+#include "props/gen/sketch.h"
+#include "sim/rng.h"
 #include "sim/violation.h"
 #include "tools/daxsim/check_report.h"
 #include "tools/daxsim/cli.h"
@@ -35,6 +38,11 @@ constexpr int64_t kDporExecutionsDefault = 200000;
 constexpr int64_t kDaxBoundedExecutionsDefault = 100000;
 constexpr int64_t kDaxExecutionsDefault = 1500000;
 constexpr int64_t kSamplingExecutionsDefault = 20000;
+// The generated phase: how many drawn workloads, from which seed, and each one's budgets.
+constexpr int kGeneratedDefault = 60;
+constexpr uint64_t kGeneratedSeed = 0x6e6e;
+constexpr int64_t kGeneratedDporExecutions = 2000;
+constexpr int64_t kGeneratedPctExecutions = 300;
 
 std::atomic<bool> g_interrupted{false};
 
@@ -76,6 +84,7 @@ struct CheckConfig {
   std::vector<std::string> suites;  // "engine" and library suites; empty: all
   std::string bug_params;           // "bug_NAME=1,..." from --bug
   int jobs = DefaultJobs();         // items checked at once
+  int generated = kGeneratedDefault;  // workloads the generated phase draws
   bool json = false;
   bool help = false;
   std::string junit_path;  // resolved; empty: none
@@ -88,6 +97,7 @@ absl::StatusOr<CheckConfig> ParseConfig(const Args& args) {
       {"json", FlagArg::kNone},         {"junit", FlagArg::kRequired},
       {"failures", FlagArg::kRequired}, {"help", FlagArg::kNone},
       {"models", FlagArg::kRequired},   {"suites", FlagArg::kRequired},
+      {"generated", FlagArg::kRequired},
       {"bug", FlagArg::kRequired}};
   absl::StatusOr<ParsedArgs> a = ParseArgs("check", args, kFlags);
   if (!a.ok()) return a.status();
@@ -109,6 +119,11 @@ absl::StatusOr<CheckConfig> ParseConfig(const Args& args) {
     c.jobs = static_cast<int>(*j);
   }
   if (auto v = a->Get("junit")) c.junit_path = ResolveUserPath(*v);
+  if (auto v = a->Get("generated")) {
+    absl::StatusOr<int64_t> n = ParseIntInRange(*v, "--generated", 0, 1000000);
+    if (!n.ok()) return n.status();
+    c.generated = static_cast<int>(*n);
+  }
   if (auto v = a->Get("models")) {
     c.models = absl::StrSplit(*v, ',', absl::SkipEmpty());
     for (const std::string& m : c.models) {
@@ -123,9 +138,11 @@ absl::StatusOr<CheckConfig> ParseConfig(const Args& args) {
     c.suites = absl::StrSplit(*v, ',', absl::SkipEmpty());
     for (const std::string& s : c.suites) {
       const auto& names = models::workload::SuiteNames();
-      if (s != "engine" && std::find(names.begin(), names.end(), s) == names.end()) {
-        return absl::InvalidArgumentError(
-            "unknown suite '" + s + "' (engine, faults, pmd, truncate, writeback, crash, media)");
+      if (s != "engine" && s != "generated" &&
+          std::find(names.begin(), names.end(), s) == names.end()) {
+        return absl::InvalidArgumentError("unknown suite '" + s +
+                                          "' (engine, faults, pmd, truncate, writeback, crash, "
+                                          "media, scale, generated)");
       }
     }
   }
@@ -195,6 +212,42 @@ struct Progress {
   }
 };
 
+// The generated phase: the seed corpus (props/corpus), then kGeneratedDefault workloads drawn
+// from a fixed seed over the whole language (props/gen/sketch.h), each on every model that can
+// run it. Named MODEL/gen:SOURCE.
+std::vector<models::ScenarioInfo> GeneratedItems(const CheckConfig& c) {
+  std::vector<std::pair<std::string, models::workload::Workload>> workloads;
+  for (const auto& [file, text] : props::SeedCorpus()) {
+    absl::StatusOr<models::workload::Workload> w = models::workload::ParseWorkload(text, file);
+    if (w.ok()) workloads.push_back({file.substr(0, file.rfind('.')), *std::move(w)});
+  }
+  props::GenOptions g;
+  g.max_ops = 4;
+  for (int i = 0; i < c.generated; ++i) {
+    sim::Rng rng(sim::MixSeed(kGeneratedSeed, static_cast<uint64_t>(i)));
+    const std::string name = absl::StrFormat("seed%d", i);
+    workloads.push_back({name, props::DrawWorkload(rng, g, name)});
+  }
+  std::vector<models::ScenarioInfo> items;
+  for (const auto& [name, w] : workloads) {
+    const std::string text = models::workload::FormatWorkload(w);
+    for (const models::ModelInfo& m : models::DaxModels()) {
+      if (!c.models.empty() &&
+          std::find(c.models.begin(), c.models.end(), m.name) == c.models.end()) {
+        continue;
+      }
+      if (!models::MakeDaxTargetFromWorkload(m.name, w, c.bug_params).ok()) continue;
+      std::vector<std::string> tolerated;
+      for (const models::KnownFinding& k : models::KnownFindings(m.name)) {
+        tolerated.push_back(k.signature);
+      }
+      items.push_back(
+          {m.name + "/gen:" + name, "generated", c.bug_params, false, "", text, tolerated});
+    }
+  }
+  return items;
+}
+
 // Everything `check` runs: the engine's scenarios, then every DAX model's suite with the
 // model's default front end (models/dax_world/configs.h: the workloads the filesystem can run,
 // with the findings the model shows listed as expected, each explained in README "Findings").
@@ -217,10 +270,21 @@ std::vector<models::ScenarioInfo> CheckItems(const CheckConfig& c) {
       }
       if (!wanted(c.suites, suite)) continue;
       items.push_back({m.name + "/" + s.workload, s.why.empty() ? s.description : s.why,
-                       c.bug_params, !s.expected.empty(), s.expected});
+                       c.bug_params, !s.expected.empty(), s.expected, ""});
     }
   }
+  if (wanted(c.suites, "generated")) {
+    for (models::ScenarioInfo& g : GeneratedItems(c)) items.push_back(std::move(g));
+  }
   return items;
+}
+
+absl::StatusOr<sim::Target> GeneratedTarget(const models::ScenarioInfo& info) {
+  absl::StatusOr<models::workload::Workload> w =
+      models::workload::ParseWorkload(info.workload_text, info.name);
+  if (!w.ok()) return w.status();
+  return models::MakeDaxTargetFromWorkload(info.name.substr(0, info.name.find('/')), *w,
+                                           info.default_params);
 }
 
 // Runs one scenario's strategies; stops early (interrupted) between runs on Ctrl-C.
@@ -229,10 +293,11 @@ absl::StatusOr<ScenarioOutcome> CheckScenario(const models::ScenarioInfo& info,
                                               Progress* progress) {
   const size_t slash = info.name.find('/');
   absl::StatusOr<sim::Target> target =
-      slash == std::string::npos
-          ? models::MakeScenario(info.name, "")
-          : models::MakeDaxTarget(info.name.substr(0, slash), info.name.substr(slash + 1),
-                                  info.default_params);
+      slash == std::string::npos ? models::MakeScenario(info.name, "")
+      : info.workload_text.empty()
+          ? models::MakeDaxTarget(info.name.substr(0, slash), info.name.substr(slash + 1),
+                                  info.default_params)
+          : GeneratedTarget(info);
   if (!target.ok()) {  // the registry rejects its own defaults: not the user's input
     return absl::InternalError(
         absl::StrCat("registered scenario ", info.name, ": ", target.status().message()));
@@ -241,11 +306,17 @@ absl::StatusOr<ScenarioOutcome> CheckScenario(const models::ScenarioInfo& info,
   const bool dax_world = slash != std::string::npos;
   // DAX worlds: DPOR bounded to 2 preemptions first (the known bugs are shallow, and what it
   // finds is already a minimal-preemption counterexample), then the whole space.
+  // Generated items: DPOR bounded to 1 preemption, then PCT (they are many and small).
+  const bool generated = !info.workload_text.empty();
   std::vector<std::pair<sim::StrategyKind, int>> plan;
-  if (dax_world) plan.push_back({sim::StrategyKind::kDpor, 2});
-  plan.push_back({sim::StrategyKind::kDpor, -1});
-  plan.push_back({sim::StrategyKind::kRandom, -1});
-  plan.push_back({sim::StrategyKind::kPct, -1});
+  if (generated) {
+    plan = {{sim::StrategyKind::kDpor, 1}, {sim::StrategyKind::kPct, -1}};
+  } else {
+    if (dax_world) plan.push_back({sim::StrategyKind::kDpor, 2});
+    plan.push_back({sim::StrategyKind::kDpor, -1});
+    plan.push_back({sim::StrategyKind::kRandom, -1});
+    plan.push_back({sim::StrategyKind::kPct, -1});
+  }
   for (const auto& [k, bound] : plan) {
     if (g_interrupted.load()) {
       s.interrupted = true;
@@ -260,6 +331,10 @@ absl::StatusOr<ScenarioOutcome> CheckScenario(const models::ScenarioInfo& info,
     if (target->steps_max > 0) o.sim.steps_max = target->steps_max;
     o.cancel = &g_interrupted;
     SetBudget(c, progress->total, k, slash != std::string::npos, bound, &o);
+    if (generated && !c.budget) {
+      o.budget_executions = k == sim::StrategyKind::kDpor ? kGeneratedDporExecutions
+                                                          : kGeneratedPctExecutions;
+    }
     s.runs.push_back({k, sim::Explore(*target, o)});
     s.wall_s += s.runs.back().result.wall_s;
     progress->Print(s, s.runs.back(), index);
