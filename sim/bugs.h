@@ -31,6 +31,9 @@ enum class Bug : size_t {
   // dax_lock_page() retry loop that keeps i_pages locked while it sleeps. Bounded DPOR once
   // reported "complete up to 2 preemptions" on poison_shared_mapping with it switched on.
   kTestMfRetryLocked,
+  // Test-only: a write fault on a private mapping's read-only file page makes that page
+  // writable instead of copying it (the class of "Dirty COW"); shows that I11 can fail.
+  kTestCowMapsFile,
   kCount,
 };
 

@@ -84,7 +84,8 @@ std::vector<KnownFinding> KnownFindings(const std::string& model) {
   fs::FsKind kind = fs::FsKind::kXfs;
   fs::ParseFsKind(model, &kind);
   if (!fs::Traits(kind).break_layouts) {
-    out.push_back({"pinned for DMA", model + " does not break layouts: truncate frees DMA-pinned blocks"});
+    out.push_back(
+        {"pinned for DMA", model + " does not break layouts: truncate frees DMA-pinned blocks"});
   }
   return out;
 }

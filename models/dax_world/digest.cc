@@ -72,6 +72,7 @@ uint64_t DaxWorld::WorldDigest() const {
     h = MixBytes(Mix(Mix(Mix(h, r.ino), r.offset), r.generation), r.bytes);
   }
   for (const auto& [ino, page] : dma_written) h = Mix(Mix(h, ino), page);
+  for (const auto& [pfn, why] : forbidden_pins) h = MixString(Mix(h, pfn), why);
   for (const auto& [block, o] : data_owner) h = Mix(Mix(Mix(h, block), o.ino), o.zero_count);
   for (const auto& [key, n] : page_inflight) {
     if (n != 0) h = Mix(Mix(Mix(h, key.first), key.second), static_cast<uint64_t>(n));
@@ -95,7 +96,7 @@ uint64_t DaxWorld::WorldDigest() const {
     h = Mix(Mix(h, static_cast<uint64_t>(op.ret)),
             op.signal | (op.shared ? 4u : 0u) | (op.writable ? 8u : 0u) | (op.eof ? 16u : 0u) |
                 (op.excused ? 32u : 0u) | (op.dropped ? 64u : 0u) | (op.cow ? 128u : 0u) |
-                (op.zero_page_unmapping ? 256u : 0u));
+                (op.zero_page_unmapping ? 256u : 0u) | (op.after_unbind ? 512u : 0u));
     h = MixBytes(Mix(h, op.value), op.result);
     h = Mix(Mix(h, Rank(steps, op.start)), op.end < 0 ? ~0ull : Rank(steps, op.end));
   }

@@ -61,6 +61,7 @@ void Finish(DaxWorld* w, size_t i) {
   HistoryOp& h = w->history[i];
   h.end = w->Tick();
   h.excused = w->Excused();
+  h.after_unbind = w->unbound;
 }
 
 uint64_t FileOffset(const vm::Vma* vma, uint64_t off) {
@@ -185,8 +186,8 @@ sim::Task<vm::AccessResult> Access_(DaxWorld* w, ActorState* st, vm::Mm* mm, vm:
     if (!write && r.kind == vm::AccessResult::kOk) {
       w->history[h].result = buf;
       const vm::Pte* pte = mm->pt.pte(vma->start + p);
-      w->history[h].zero_page_unmapping = pte != nullptr && vm::IsZeroPfn(pte->pfn) &&
-                                          ip->mapping().i_mmap_rwsem.readers() > 0;
+      w->history[h].zero_page_unmapping =
+          pte != nullptr && vm::IsZeroPfn(pte->pfn) && ip->mapping().i_mmap_rwsem.readers() > 0;
     }
     if (r.kind != vm::AccessResult::kOk) co_return r;
     if (write) {  // the block the store reached (through whatever the page tables held)
@@ -451,6 +452,7 @@ sim::Task<void> Execute(sim::Sim& sim, DaxWorld* w, vm::Mm* mm, ActorState* st, 
         w->history[h].pin = pin_id;
         w->history[h].value = static_cast<uint8_t>(op.value);
         st->pin_ids.erase({op.map, p});
+        if (w->on_dma_write) w->on_dma_write(pfn, op.map + " " + Hex(p));
         co_await w->vm().UnpinUserPage(pfn, 0, data.data(), data.size());
         Finish(w, h);
         if (ip) w->EndWrite(ip->ino(), page);

@@ -8,8 +8,8 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <set>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -106,6 +106,10 @@ class DaxWorld : public sim::World, public sim::StateModel {
     uint64_t fsb;
   };
   std::vector<Pin> pins;
+  // Write pins granted where writing was not permitted (page -> why): the DMA through them is
+  // a violation when it happens (props/dax/write_permission.cc).
+  std::map<vm::Pfn, std::string> forbidden_pins;
+  std::function<void(vm::Pfn pfn, const std::string& where)> on_dma_write;
 
   std::map<std::pair<uint64_t, uint64_t>, uint64_t> page_generation;  // (ino, page) -> writes
   std::map<std::pair<uint64_t, uint64_t>, Expectation> durable;       // after a completed fsync
@@ -154,13 +158,14 @@ class DaxWorld : public sim::World, public sim::StateModel {
     bool shared = true, writable = true;  // mmap
     enum Signal : uint8_t { kOk, kSigbus, kSigsegv };
     Signal signal = kOk;
-    int64_t ret = 0;              // syscalls: 0 or -errno
-    std::vector<uint8_t> result;  // bytes read
-    bool eof = false;             // read(2): the short count ends here
-    bool excused = false;         // an error may have a cause the oracle does not track
-    bool dropped = false;         // a write(2) page it did not reach (ignored)
+    int64_t ret = 0;                   // syscalls: 0 or -errno
+    std::vector<uint8_t> result;       // bytes read
+    bool eof = false;                  // read(2): the short count ends here
+    bool excused = false;              // an error may have a cause the oracle does not track
+    bool dropped = false;              // a write(2) page it did not reach (ignored)
     bool zero_page_unmapping = false;  // a load served by the zero page while a walk of the
                                        // file's mappings (an unmap) held i_mmap_rwsem
+    bool after_unbind = false;         // it ended after kill_dax: the data it saw is not judged
     bool cow = false;  // the copy-on-write fault a private store or pin needs (it may take its
                        // copy before the store lands); the next entry is that store or pin
     int64_t start = 0, end = -1;  // history clock (Tick) at start and end; -1: running

@@ -117,14 +117,14 @@ void CheckRecovered(sim::Sim& sim, DaxWorld* w) {
         return;
       }
       if (w->ReadFilePage(*ip, key.second) != e.content) {
-        sim.Report(sim::ViolationKind::kInvariant, "durability: fsynced data lost",
-                   "durability: page " + std::to_string(key.second) + " of " + ip->name() +
-                       " differs after power failure and recovery from its content when a "
-                       "completed fsync started" +
-                       (e.overlapped ? " (another writeback of the file overlapped that fsync)"
-                                     : "") +
-                       (w->dma_written.count(key) ? " (the page received a DMA write through a pin)"
-                                                  : ""));
+        sim.Report(
+            sim::ViolationKind::kInvariant, "durability: fsynced data lost",
+            "durability: page " + std::to_string(key.second) + " of " + ip->name() +
+                " differs after power failure and recovery from its content when a "
+                "completed fsync started" +
+                (e.overlapped ? " (another writeback of the file overlapped that fsync)" : "") +
+                (w->dma_written.count(key) ? " (the page received a DMA write through a pin)"
+                                           : ""));
         return;
       }
     }

@@ -102,6 +102,7 @@ void RegisterAll(DaxWorld* w) {
   RegisterPins(w);
   RegisterDurability(w);
   RegisterResults(w);
+  RegisterWritePermission(w);
 }
 
 }  // namespace daxsim::props

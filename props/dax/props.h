@@ -10,6 +10,7 @@
 //   pins.cc               I8 no pinned block freed or reused
 //   durability.cc         fsync/msync durability and recovery after a power failure
 //   results.cc            I9 user-visible results, no spurious SIGBUS, linearizability
+//   write_permission.cc   I11 no write through a mapping or pin that does not permit it
 // Each family has a test (props/dax/props_test.cc) in which a catalog bug (models/bugs) breaks it
 // and the correct model does not.
 #pragma once
@@ -75,6 +76,9 @@ void RegisterExposure(DaxWorld* w);
 void RegisterPins(DaxWorld* w);
 void RegisterDurability(DaxWorld* w);
 void RegisterResults(DaxWorld* w);
+void RegisterWritePermission(DaxWorld* w);
+// Why a write through `vma` into `pfn` is not permitted (nullopt: it is); write_permission.cc.
+std::optional<std::string> ForbiddenWrite(const vm::Vma* vma, vm::Pfn pfn);
 void RegisterAll(DaxWorld* w);
 
 // The end-of-execution linearizability check (results.cc): the world's history against the

@@ -1,16 +1,16 @@
-// Realization of workload sketches (sketch.h): integer choices (RapidCheck shrinks them towards 0, the
-// simplest option) and the realization of a sketch into a valid workload. Realization runs in
+// Realization of workload sketches (sketch.h): integer choices (RapidCheck shrinks them towards 0,
+// the simplest option) and the realization of a sketch into a valid workload. Realization runs in
 // two passes, as the executor's setup does: first every actor's leading mmaps become setup
 // mappings of its mm (visible to every thread of that mm), then each actor's other ops are
 // resolved in program order against the mappings it can see; an op with nothing to name is
 // dropped. Choices are weighted towards the offsets where the DAX fault path has edges: 0, page
 // boundaries, the last page before EOF, the 2 MiB boundary.
-#include "props/gen/sketch.h"
-
 #include <algorithm>
 #include <cstdint>
 #include <map>
 #include <utility>
+
+#include "props/gen/sketch.h"
 
 namespace daxsim::props {
 namespace {
@@ -128,7 +128,8 @@ struct Builder {
   // Sketch op kinds, weighted; crash and errors only where allowed, minus the swarm's.
   size_t KindOf(const OpSketch& s) const {
     const int err = options.allow_errors ? 1 : 0;
-    std::vector<int> w = {24, 16, 8, 6, 5, 5, 5, 6, 5, 3, 3, 4, 4, options.allow_crash ? 3 : 0,
+    std::vector<int> w = {24, 16, 8,       6,       5,   5,  5,
+                          6,  5,  3,       3,       4,   4,  options.allow_crash ? 3 : 0,
                           3,  3,  2 * err, 2 * err, err, err};
     for (size_t k = 0; k < w.size(); ++k) {
       if (left_out >> k & 1) w[k] = 0;
@@ -235,8 +236,7 @@ struct Builder {
                                       {kPmdSize, 1},
                                       {RandomPage(s.extra, FilePages(file)) * kPageSize, 2},
                                       {100, 1}});  // a partial page
-    op->length =
-        PickValue(s.length, {{kPageSize, 4}, {2 * kPageSize, 2}, {kPmdSize, 2}, {200, 1}});
+    op->length = PickValue(s.length, {{kPageSize, 4}, {2 * kPageSize, 2}, {kPmdSize, 2}, {200, 1}});
   }
 
   static uint64_t TruncateSize(const OpSketch& s, const FileSetup& file) {
@@ -246,8 +246,8 @@ struct Builder {
                                 {2 * kPageSize, 2},
                                 {kPmdSize, 1},
                                 {RandomPage(s.extra, FilePages(file)) * kPageSize, 2},
-                                {100, 1},                              // inside the first page
-                                {file.size + 100, 1},                  // past EOF, partial
+                                {100, 1},              // inside the first page
+                                {file.size + 100, 1},  // past EOF, partial
                                 {file.size > 100 ? file.size - 100 : 0, 1}});
   }
 };
@@ -476,7 +476,6 @@ Workload Realize(const WorkloadSketch& sketch, const GenOptions& options) {
   }
   return w;
 }
-
 
 size_t CountOps(const Workload& w, OpCode code) {
   size_t n = 0;

@@ -24,7 +24,6 @@ rc::Gen<std::vector<T>> VectorOf(size_t lo, size_t hi, rc::Gen<T> element) {
       [lo](const std::vector<T>& v) { return v.size() >= lo; });
 }
 
-
 }  // namespace
 
 rc::Gen<FileSketch> GenFileSketch() {

@@ -19,9 +19,9 @@ struct Event {
   Call call;
   Outcome outcome;
   size_t actor = 0;
-  int64_t start = 0;  // first step it may take effect at
-  int64_t end = -1;   // it took effect before this step; -1: still running (optional)
-  int64_t after = -1; // index (in the history) of an event of the same call that comes first
+  int64_t start = 0;   // first step it may take effect at
+  int64_t end = -1;    // it took effect before this step; -1: still running (optional)
+  int64_t after = -1;  // index (in the history) of an event of the same call that comes first
 };
 
 struct Verdict {

@@ -132,6 +132,7 @@ bool Access(State& s, const Call& c, const Outcome& out, std::string* why) {
   }
   if (beyond) return Fail(why, "an access to a page beyond EOF succeeded (no SIGBUS)");
   if (c.kind == Kind::kLoad) {
+    if (out.dead_device) return true;
     return MatchMapped(s, m, c.offset, out.bytes) ? true : Fail(why, "the bytes loaded");
   }
   if (c.kind == Kind::kPin) {  // GUP with FOLL_WRITE breaks COW (mm/gup.c faultin_page())
@@ -175,6 +176,7 @@ bool FileIo(State& s, const Call& c, const Outcome& out, std::string* why) {
     if (out.eof && !out.excused && f.size > c.offset + c.length) {
       return Fail(why, "a short read(2) inside EOF");
     }
+    if (out.dead_device) return true;
     return f.bytes.Match(c.offset, out.bytes) ? true : Fail(why, "the bytes read");
   }
   if (c.kind == Kind::kWriteError) return out.excused ? true : Fail(why, "write(2) failed");
@@ -229,7 +231,7 @@ bool SizeOp(State& s, const Call& c, const Outcome& out, std::string* why) {
 const char* KindName(Kind k) {
   static constexpr const char* kNames[] = {
       "mmap",  "munmap", "madvise_dontneed", "load",   "store", "pin",        "unpin", "read",
-      "write", "write",  "truncate",         "falloc", "punch", "zero_range", "sync", "cow"};
+      "write", "write",  "truncate",         "falloc", "punch", "zero_range", "sync",  "cow"};
   return kNames[static_cast<int>(k)];
 }
 

@@ -92,6 +92,8 @@ struct Outcome {
   std::vector<uint8_t> bytes;  // loads and read chunks
   bool eof = false;            // read chunk: the read returned a short count ending here
   bool excused = false;        // errors of untracked causes are allowed (see above)
+  bool dead_device = false;    // it ended after the device was unbound: bytes read are not
+                               // judged (leftover mappings of a dead device, a README finding)
   bool zero_page_unmapping = false;  // a load served by the zero page while the file's
                                      // mappings were being unmapped (for messages)
 };

@@ -91,6 +91,12 @@ sim::Task<uint32_t> Vm::DoWpPage(Vma* vma, uint64_t addr, uint32_t flags) {
     phys_->FreeAnon(copy);
     co_return 0;
   }
+  if (bugs_(Bug::kTestCowMapsFile)) {  // test-only: the file's page made writable, no copy
+    pte->write = true;
+    co_await ptl.Unlock();
+    phys_->FreeAnon(copy);
+    co_return 0;
+  }
   phys_->CopyPage(copy, pte->pfn);
   *pte = Pte{copy, true, true, false};
   co_await ptl.Unlock();

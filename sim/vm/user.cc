@@ -70,6 +70,7 @@ sim::Task<AccessResult> Vm::UserAccess(Mm* mm, uint64_t addr, uint8_t* data, uin
       }
       const uint64_t off = addr & (PAGE_SIZE - 1);
       if (write) {
+        if (on_page_write) on_page_write({"user store", mm, mm->FindVma(addr), addr, t.pfn});
         phys_->Store(t.pfn, off, data, len);
         sim_->Observed(t.pfn);
         co_return AccessResult{};
@@ -106,6 +107,7 @@ sim::Task<AccessResult> Vm::PinUserPage(Mm* mm, uint64_t addr, Pfn* pfn) {
       }
       // try_grab_page(): device pages and anonymous (COW) pages alike hold the pin.
       sim_->Observed(t.pfn);
+      if (on_page_write) on_page_write({"write pin", mm, mm->FindVma(addr), addr, t.pfn});
       if (phys_->IsDevicePfn(t.pfn) || IsAnonPfn(t.pfn)) phys_->get_page(t.pfn);
       *pfn = t.pfn;
       co_return AccessResult{};

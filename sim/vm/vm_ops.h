@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,18 @@ class Vm {
   PhysMem& phys() { return *phys_; }
   // A constant: a Vm holds no mutable state (sim, phys and bugs are fixed at construction).
   uint64_t Digest() const { return 0x566d; }
+
+  // Writes through the page tables, for the write-permission invariant (props/dax): a user
+  // store as it lands, a write pin as get_user_pages grants it (the device's DMA writes through
+  // the pin later). Called with the VMA and the page the MMU resolved.
+  struct PageWrite {
+    const char* how;  // "user store", "write pin"
+    const Mm* mm;
+    const Vma* vma;
+    uint64_t addr;
+    Pfn pfn;
+  };
+  std::function<void(const PageWrite&)> on_page_write;
 
   // ---- fault dispatch (caller holds mmap_lock for read) ----
   sim::Task<uint32_t> HandleMmFault(Vma* vma, uint64_t addr, uint32_t flags);

@@ -80,10 +80,10 @@ int DefaultJobs() {
 
 struct CheckConfig {
   std::optional<Budget> budget;
-  std::vector<std::string> models;  // DAX models to run; empty: all
-  std::vector<std::string> suites;  // "engine" and library suites; empty: all
-  std::string bug_params;           // "bug_NAME=1,..." from --bug
-  int jobs = DefaultJobs();         // items checked at once
+  std::vector<std::string> models;    // DAX models to run; empty: all
+  std::vector<std::string> suites;    // "engine" and library suites; empty: all
+  std::string bug_params;             // "bug_NAME=1,..." from --bug
+  int jobs = DefaultJobs();           // items checked at once
   int generated = kGeneratedDefault;  // workloads the generated phase draws
   bool json = false;
   bool help = false;
@@ -93,12 +93,11 @@ struct CheckConfig {
 
 absl::StatusOr<CheckConfig> ParseConfig(const Args& args) {
   static const std::vector<FlagSpec> kFlags = {
-      {"budget", FlagArg::kRequired},   {"jobs", FlagArg::kRequired},
-      {"json", FlagArg::kNone},         {"junit", FlagArg::kRequired},
-      {"failures", FlagArg::kRequired}, {"help", FlagArg::kNone},
-      {"models", FlagArg::kRequired},   {"suites", FlagArg::kRequired},
-      {"generated", FlagArg::kRequired},
-      {"bug", FlagArg::kRequired}};
+      {"budget", FlagArg::kRequired},    {"jobs", FlagArg::kRequired},
+      {"json", FlagArg::kNone},          {"junit", FlagArg::kRequired},
+      {"failures", FlagArg::kRequired},  {"help", FlagArg::kNone},
+      {"models", FlagArg::kRequired},    {"suites", FlagArg::kRequired},
+      {"generated", FlagArg::kRequired}, {"bug", FlagArg::kRequired}};
   absl::StatusOr<ParsedArgs> a = ParseArgs("check", args, kFlags);
   if (!a.ok()) return a.status();
   if (!a->positional().empty()) {
@@ -332,8 +331,8 @@ absl::StatusOr<ScenarioOutcome> CheckScenario(const models::ScenarioInfo& info,
     o.cancel = &g_interrupted;
     SetBudget(c, progress->total, k, slash != std::string::npos, bound, &o);
     if (generated && !c.budget) {
-      o.budget_executions = k == sim::StrategyKind::kDpor ? kGeneratedDporExecutions
-                                                          : kGeneratedPctExecutions;
+      o.budget_executions =
+          k == sim::StrategyKind::kDpor ? kGeneratedDporExecutions : kGeneratedPctExecutions;
     }
     s.runs.push_back({k, sim::Explore(*target, o)});
     s.wall_s += s.runs.back().result.wall_s;
