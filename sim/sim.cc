@@ -31,6 +31,7 @@ void Sim::Reset(const SimOptions& options) {
   last_actor_ = kNoActor;
   enabled_.clear();
   step_count_ = 0;
+  coverage_.clear();
   preemptions_ = 0;
   context_switches_ = 0;
   spurious_left_ = options.spurious_wakeups;
@@ -284,6 +285,11 @@ void Sim::LockdepAcquire(const char* lock_class) {
   }
 }
 
+void Sim::Cover(const char* what, uint64_t detail) {
+  if (!options_.coverage) return;
+  coverage_.push_back(Mix(MixString(0xc0e, what), detail));
+}
+
 void Sim::Emit(std::string text) {
   if (!options_.trace) return;
   trace_.push_back({step_count_ - 1, current_, std::move(text)});
@@ -362,6 +368,10 @@ void Sim::ExecuteStep(ActorId id) {
   if (options_.record_steps) {
     const char* func = a.func_stack_.empty() ? "" : a.func_stack_.back();
     steps_.push_back({id, a.pending_.op, func, a.pending_.fp});
+  }
+  if (options_.coverage) {
+    const char* func = a.func_stack_.empty() ? "" : a.func_stack_.back();
+    coverage_.push_back(MixString(MixString(0x5e9, func), a.pending_.op));
   }
   if (options_.trace) {
     std::string text = a.pending_.op;

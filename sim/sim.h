@@ -131,6 +131,8 @@ struct SimOptions {
                                  // mapping ends the execution as unfair; 0 = never (the kernel
                                  // retries forever): searches that cache states use 0, since
                                  // a retry that changed nothing returns to a state on the stack
+  bool coverage = false;         // collect model coverage points (Cover(), every step's
+                                 // function and label) for coverage-guided fuzzing
 };
 
 class Actor {
@@ -368,6 +370,13 @@ class Sim {
   void PreemptEnable() { self().preempt_count_--; }
   // Appends a trace event to the current step (only kept with options.trace).
   void Emit(std::string text);
+  // Model coverage (options.coverage): a point named by `what` (an event, a kernel function's
+  // branch) and a detail (a return code, a result). coverage() holds this execution's points
+  // (hashes of the names' text, so they do not depend on where the binary is loaded) and, per
+  // step, the innermost function with the step's label.
+  bool covering() const { return options_.coverage; }
+  void Cover(const char* what, uint64_t detail = 0);
+  const std::vector<uint64_t>& coverage() const { return coverage_; }
   bool tracing() const { return options_.trace; }
 
   // Operation stack of every live actor, one per line (for reports).
@@ -444,6 +453,7 @@ class Sim {
   int context_switches_ = 0;
   int spurious_left_ = 0;
   std::vector<StepRecord> steps_;
+  std::vector<uint64_t> coverage_;
   std::vector<Decision> decisions_;
   std::vector<TraceEvent> trace_;
   Violation violation_;

@@ -53,6 +53,15 @@ size_t Record(DaxWorld* w, const ActorState* st, OpCode code, uint64_t ino, int6
 }
 
 // The entry ends now: its outcome is known.
+// Model coverage of the outcome: the call, its signal or return code, whether it read data.
+void CoverOutcome(DaxWorld* w, const HistoryOp& h) {
+  if (!w->sim().covering()) return;
+  const uint64_t ret = h.ret < 0 ? static_cast<uint64_t>(-h.ret) : (h.ret > 0 ? 1000 : 0);
+  w->sim().Cover(workload::OpName(h.code).data(),
+                 sim::Mix(sim::Mix(h.signal, ret),
+                          (h.cow ? 2u : 0u) | (h.eof ? 4u : 0u) | (h.result.empty() ? 0u : 8u)));
+}
+
 void Finish(DaxWorld* w, size_t i) {
   if (i > 0 && w->history[i - 1].cow && w->history[i - 1].end < 0 &&
       w->history[i - 1].actor == w->history[i].actor) {
@@ -62,6 +71,7 @@ void Finish(DaxWorld* w, size_t i) {
   h.end = w->Tick();
   h.excused = w->Excused();
   h.after_unbind = w->unbound;
+  CoverOutcome(w, h);
 }
 
 uint64_t FileOffset(const vm::Vma* vma, uint64_t off) {
@@ -181,7 +191,6 @@ sim::Task<vm::AccessResult> Access_(DaxWorld* w, ActorState* st, vm::Mm* mm, vm:
     w->history[h].value = value;
     r = co_await w->vm().UserAccess(mm, vma->start + p, buf.data(), n, write);
     if (touch) w->EndWrite(ip->ino(), vma->PgoffOf(vma->start + p));
-    Finish(w, h);
     w->history[h].signal = SignalOf(r);
     if (!write && r.kind == vm::AccessResult::kOk) {
       w->history[h].result = buf;
@@ -189,6 +198,7 @@ sim::Task<vm::AccessResult> Access_(DaxWorld* w, ActorState* st, vm::Mm* mm, vm:
       w->history[h].zero_page_unmapping =
           pte != nullptr && vm::IsZeroPfn(pte->pfn) && ip->mapping().i_mmap_rwsem.readers() > 0;
     }
+    Finish(w, h);
     if (r.kind != vm::AccessResult::kOk) co_return r;
     if (write) {  // the block the store reached (through whatever the page tables held)
       const uint64_t addr = vma->start + p;
@@ -420,8 +430,8 @@ sim::Task<void> Execute(sim::Sim& sim, DaxWorld* w, vm::Mm* mm, ActorState* st, 
         w->history[h].offset = FileOffset(vma, p);
         w->history[h].length = vm::PAGE_SIZE;
         const vm::AccessResult r = co_await w->vm().PinUserPage(mm, vma->start + p, &pfn);
-        Finish(w, h);
         w->history[h].signal = SignalOf(r);
+        Finish(w, h);
         sim.Emit(line + op.map + " " + Hex(p) + " -> " + Signal(r));
         if (r.kind != vm::AccessResult::kOk) break;
         w->history[h].pin = st->pin_ids[{op.map, p}] = w->next_pin_id++;

@@ -43,6 +43,7 @@ std::string Head(DaxInode& inode) {
 }  // namespace
 
 void Dax::TracePte(const char* event, DaxInode& inode, const VmFault& vmf, uint32_t result) {
+  sim_->Cover(event, sim::Mix(result, vmf.flags & FAULT_FLAG_WRITE));
   if (!sim_->tracing()) return;
   sim_->Emit(std::string(event) + ": " + Head(inode) + " " +
              (vmf.vma->shared ? "shared" : "private") + " " + FaultFlags(vmf.flags) + " address " +
@@ -51,6 +52,7 @@ void Dax::TracePte(const char* event, DaxInode& inode, const VmFault& vmf, uint3
 
 void Dax::TracePmd(const char* event, DaxInode& inode, const VmFault& vmf, uint64_t max_pgoff,
                    uint32_t result, bool with_result) {
+  sim_->Cover(event, sim::Mix(with_result ? result : 0, vmf.flags & FAULT_FLAG_WRITE));
   if (!sim_->tracing()) return;
   sim_->Emit(std::string(event) + ": " + Head(inode) + " " +
              (vmf.vma->shared ? "shared" : "private") + " " + FaultFlags(vmf.flags) + " address " +
@@ -61,6 +63,7 @@ void Dax::TracePmd(const char* event, DaxInode& inode, const VmFault& vmf, uint6
 
 void Dax::TracePmdHole(const char* event, DaxInode& inode, const VmFault& vmf, bool zero_page,
                        uint64_t entry) {
+  sim_->Cover(event, zero_page);
   if (!sim_->tracing()) return;
   sim_->Emit(std::string(event) + ": " + Head(inode) + " " +
              (vmf.vma->shared ? "shared" : "private") + " address " + Hex(vmf.address) +

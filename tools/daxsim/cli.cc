@@ -28,7 +28,7 @@ commands:
   bench [--quick] [--memory-executions=N] [--json]
       scheduler steps/s, executions/s and memory flatness
   check [--budget=executions:N|seconds:S] [--models=M,...] [--suites=S,...] [--bug=NAME,...]
-        [--jobs=N] [--json] [--junit=FILE] [--failures=FILE]
+        [--generated=N] [--exhaustive] [--jobs=N] [--json] [--junit=FILE] [--failures=FILE]
       run every registered scenario and compare with its expected verdict; --jobs items at once
       (default: one per core)
   matrix [--budget=executions:N|seconds:S] [--configs=A,B] [--params=k=v,...] [--bug=NAME,...] [--out=DIR]
@@ -41,6 +41,10 @@ commands:
       minimal preemptions and steps) and its fixed model clean; --corpus writes a gate corpus
   gate --corpus=DIR [--junit=FILE] [--no-catalog]
       CI regression gate: replay every corpus token (fails / fixed) and re-run the catalog
+  fuzz --corpus=DIR [--runs=N] [--seconds=S] [--jobs=N] [--seed=S] [--shard=i/n] [--models=M,...]
+       [--failures=FILE] [--json]
+      coverage-guided fuzzing: drawn and mutated workloads on every model, kept in DIR when
+      they reach new model coverage; findings shrunk (workload, then schedule) and persisted
   help
 
 exit codes: 0 no violation, 1 violation found (or check failed), 2 bad usage or input,
@@ -95,6 +99,7 @@ int Dispatch(const std::vector<std::string>& args, std::ostream& out, std::ostre
   if (command == "list") return RunList(rest, out, err);
   if (command == "bench") return RunBench(rest, out, err);
   if (command == "check") return RunCheck(rest, out, err);
+  if (command == "fuzz") return RunFuzz(rest, out, err);
   if (command == "matrix") return RunMatrixCmd(rest, out, err);
   if (command == "bugs") return RunBugs(rest, out, err);
   if (command == "gate") return RunGate(rest, out, err);
@@ -106,7 +111,7 @@ int Dispatch(const std::vector<std::string>& args, std::ostream& out, std::ostre
   return ReportError(
       err, absl::InvalidArgumentError(
                absl::StrCat("unknown subcommand '", command,
-                            "' (explore, replay, list, bench, check, matrix, bugs, gate, help)")));
+                            "' (explore, replay, list, bench, check, matrix, bugs, gate, fuzz, help)")));
 }
 
 }  // namespace

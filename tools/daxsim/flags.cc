@@ -3,12 +3,15 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <limits>
 #include <system_error>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "models/bugs/catalog.h"
+#include "tools/daxsim/status_macros.h"
 
 namespace daxsim::cli {
 
@@ -159,6 +162,25 @@ absl::StatusOr<std::string> WithBugs(const std::string& params,
   }
   if (out == params) return absl::InvalidArgumentError("--bug needs a bug name (daxsim list bugs)");
   return out;
+}
+
+// Bazel's sharding protocol: TEST_TOTAL_SHARDS / TEST_SHARD_INDEX choose the part, and touching
+// TEST_SHARD_STATUS_FILE tells Bazel the binary honours them.
+absl::Status ShardFromEnvironment(sim::Partition* partition) {
+  const char* total = std::getenv("TEST_TOTAL_SHARDS");
+  const char* index = std::getenv("TEST_SHARD_INDEX");
+  if (total == nullptr || index == nullptr) return absl::OkStatus();
+  DAXSIM_ASSIGN_OR_RETURN(const uint64_t n, ParseUint64(total, "TEST_TOTAL_SHARDS"));
+  DAXSIM_ASSIGN_OR_RETURN(const uint64_t i, ParseUint64(index, "TEST_SHARD_INDEX"));
+  if (n == 0 || i >= n) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "bad test sharding environment: TEST_SHARD_INDEX=", i, " TEST_TOTAL_SHARDS=", n));
+  }
+  *partition = sim::Partition{i, n};
+  if (const char* status_file = std::getenv("TEST_SHARD_STATUS_FILE")) {
+    if (std::FILE* f = std::fopen(status_file, "a")) std::fclose(f);
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace daxsim::cli

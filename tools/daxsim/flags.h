@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "sim/explore/explorer.h"
 
 namespace daxsim::cli {
 
@@ -72,5 +73,9 @@ struct Shard {
 };
 // `i/n` with 0 <= i < n.
 absl::StatusOr<Shard> ParseShard(const std::string& text);
+
+// Bazel's sharding protocol: TEST_TOTAL_SHARDS / TEST_SHARD_INDEX choose the part (unchanged
+// when they are not set), and touching TEST_SHARD_STATUS_FILE tells Bazel the binary honours them.
+absl::Status ShardFromEnvironment(sim::Partition* partition);
 
 }  // namespace daxsim::cli
