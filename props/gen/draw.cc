@@ -42,6 +42,8 @@ WorkloadSketch DrawSketch(sim::Rng& rng, const GenOptions& options) {
     f.fill = Choice(rng);
     w.files.push_back(f);
   }
+  // Uniform: measured, favouring two or three actors found fewer catalog bugs (more actors
+  // make more contention per workload).
   const size_t actors = Count(rng, o.min_actors, o.max_actors);
   for (size_t i = 0; i < actors; ++i) {
     ActorSketch a;

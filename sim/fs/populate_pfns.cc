@@ -43,6 +43,12 @@ class FsPopulatePfnsOps : public dax::PopulatePfnsOps {
     co_await ip.ilock.DownRead();
     dax::Iomap m = BmbtToIomap(ip, index << PAGE_SHIFT, want << PAGE_SHIFT);
     fs_->sim().Observed(m.Digest());  // of the block map, this lookup reads only its extent
+    // A PMD needs one extent over the whole 2 MiB, a hole as much as blocks: a hole that ends
+    // inside the range would put the huge zero page over data (found by `daxsim fuzz`).
+    if (pmd && (m.length >> PAGE_SHIFT) < nr_pages) {
+      co_await ip.ilock.UpRead();
+      co_return dax::PopulateResult{kEinval, false};
+    }
     if (m.type != dax::IomapType::kMapped && !write) {
       // A hole (or unwritten extent) read: the zero-page entry goes in while the block map lock
       // keeps the hole a hole; a write(2) allocating it later invalidates that entry.

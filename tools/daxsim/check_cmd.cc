@@ -36,10 +36,14 @@ namespace {
 
 constexpr int64_t kDporExecutionsDefault = 200000;
 constexpr int64_t kDaxBoundedExecutionsDefault = 100000;
-constexpr int64_t kDaxExecutionsDefault = 1500000;
+// Unbounded DPOR with the state cache on a DAX item: the default run stops at kDaxExecutions
+// Default (check must stay under 3 minutes); --exhaustive gives every item kDaxExecutions
+// Exhaustive, within which every library item but one finishes (README "Stateful DPOR").
+constexpr int64_t kDaxExecutionsDefault = 20000;
+constexpr int64_t kDaxExecutionsExhaustive = 1500000;
 constexpr int64_t kSamplingExecutionsDefault = 20000;
 // The generated phase: how many drawn workloads, from which seed, and each one's budgets.
-constexpr int kGeneratedDefault = 60;
+constexpr int kGeneratedDefault = 100;
 constexpr uint64_t kGeneratedSeed = 0x6e6e;
 constexpr int64_t kGeneratedDporExecutions = 2000;
 constexpr int64_t kGeneratedPctExecutions = 300;
@@ -85,6 +89,9 @@ struct CheckConfig {
   std::string bug_params;             // "bug_NAME=1,..." from --bug
   int jobs = DefaultJobs();           // items checked at once
   int generated = kGeneratedDefault;  // workloads the generated phase draws
+  bool exhaustive = false;            // unbounded DPOR with kDaxExecutionsExhaustive
+  bool fail_fast = false;             // stop starting items once one has failed
+  bool seed_corpus = true;            // the generated phase runs props/corpus too
   bool json = false;
   bool help = false;
   std::string junit_path;  // resolved; empty: none
@@ -97,7 +104,9 @@ absl::StatusOr<CheckConfig> ParseConfig(const Args& args) {
       {"json", FlagArg::kNone},          {"junit", FlagArg::kRequired},
       {"failures", FlagArg::kRequired},  {"help", FlagArg::kNone},
       {"models", FlagArg::kRequired},    {"suites", FlagArg::kRequired},
-      {"generated", FlagArg::kRequired}, {"bug", FlagArg::kRequired}};
+      {"generated", FlagArg::kRequired}, {"exhaustive", FlagArg::kNone},
+      {"fail-fast", FlagArg::kNone},     {"no-seed-corpus", FlagArg::kNone},
+      {"bug", FlagArg::kRequired}};
   absl::StatusOr<ParsedArgs> a = ParseArgs("check", args, kFlags);
   if (!a.ok()) return a.status();
   if (!a->positional().empty()) {
@@ -118,6 +127,9 @@ absl::StatusOr<CheckConfig> ParseConfig(const Args& args) {
     c.jobs = static_cast<int>(*j);
   }
   if (auto v = a->Get("junit")) c.junit_path = ResolveUserPath(*v);
+  c.exhaustive = a->Has("exhaustive");
+  c.fail_fast = a->Has("fail-fast");
+  c.seed_corpus = !a->Has("no-seed-corpus");
   if (auto v = a->Get("generated")) {
     absl::StatusOr<int64_t> n = ParseIntInRange(*v, "--generated", 0, 1000000);
     if (!n.ok()) return n.status();
@@ -167,7 +179,9 @@ void SetBudget(const CheckConfig& c, size_t scenarios, sim::StrategyKind k, bool
     // DPOR with the state cache: every item but one finishes within 1 500 000 executions (the
     // largest, ext4/fsyncs_wait_vs_truncate, in 1 114 857; README "Stateful DPOR").
     o->budget_executions =
-        dpor ? (dax_world ? (bound >= 0 ? kDaxBoundedExecutionsDefault : kDaxExecutionsDefault)
+        dpor ? (dax_world ? (bound >= 0     ? kDaxBoundedExecutionsDefault
+                             : c.exhaustive ? kDaxExecutionsExhaustive
+                                            : kDaxExecutionsDefault)
                           : kDporExecutionsDefault)
              : (dax_world ? kSamplingExecutionsDefault / 20 : kSamplingExecutionsDefault);
   } else if (c.budget->executions > 0) {
@@ -217,6 +231,7 @@ struct Progress {
 std::vector<models::ScenarioInfo> GeneratedItems(const CheckConfig& c) {
   std::vector<std::pair<std::string, models::workload::Workload>> workloads;
   for (const auto& [file, text] : props::SeedCorpus()) {
+    if (!c.seed_corpus) break;
     absl::StatusOr<models::workload::Workload> w = models::workload::ParseWorkload(text, file);
     if (w.ok()) workloads.push_back({file.substr(0, file.rfind('.')), *std::move(w)});
   }
@@ -351,12 +366,18 @@ absl::StatusOr<std::vector<ScenarioOutcome>> CheckAll(
     const std::vector<models::ScenarioInfo>& scenarios, const CheckConfig& c, Progress* progress) {
   std::vector<std::optional<absl::StatusOr<ScenarioOutcome>>> slots(scenarios.size());
   std::atomic<size_t> next{0};
+  std::atomic<bool> failed{false};
   auto worker = [&] {
     for (;;) {
       const size_t i = next.fetch_add(1);
-      if (i >= scenarios.size() || g_interrupted.load()) return;
+      if (i >= scenarios.size() || g_interrupted.load() || failed.load()) return;
       slots[i] = CheckScenario(scenarios[i], c, i, progress);
       progress->Finished();
+      if (c.fail_fast && slots[i]->ok()) {
+        ScenarioOutcome judged = **slots[i];
+        Judge(&judged);
+        if (!judged.ok) failed.store(true);
+      }
     }
   };
   const int jobs = std::min<int>(c.jobs, static_cast<int>(scenarios.size()));
@@ -412,7 +433,11 @@ int RunCheck(const Args& args, std::ostream& out, std::ostream& err) {
     PrintSummaryTable(summary, c->failures_path, saved.ok(), out);
   }
   out.flush();
-  if (interrupted) err << "daxsim: interrupted\n";
+  if (interrupted) {
+    err << (c->fail_fast && !g_interrupted.load()
+                ? "daxsim: stopped at the first failing item (--fail-fast)\n"
+                : "daxsim: interrupted\n");
+  }
   if (!saved.ok()) return ReportError(err, saved);
   if (!junit.ok()) return ReportError(err, junit);
   return summary.all_ok && !interrupted ? kExitOk : kExitViolation;

@@ -44,6 +44,8 @@ struct CheckSummary {
 
 // Computes every scenario's verdict and the totals.
 CheckSummary Summarize(std::vector<ScenarioOutcome> outcomes);
+// Fills in one outcome's ok/verdict/reason (what Summarize does for each).
+void Judge(ScenarioOutcome* s);
 
 // `failures_written`: whether the tokens reached the failures file.
 void PrintSummaryTable(const CheckSummary& s, const std::string& failures_path,

@@ -28,7 +28,7 @@ commands:
   bench [--quick] [--memory-executions=N] [--json]
       scheduler steps/s, executions/s and memory flatness
   check [--budget=executions:N|seconds:S] [--models=M,...] [--suites=S,...] [--bug=NAME,...]
-        [--generated=N] [--exhaustive] [--jobs=N] [--json] [--junit=FILE] [--failures=FILE]
+        [--generated=N] [--no-seed-corpus] [--exhaustive] [--fail-fast] [--jobs=N] [--json] [--junit=FILE] [--failures=FILE]
       run every registered scenario and compare with its expected verdict; --jobs items at once
       (default: one per core)
   matrix [--budget=executions:N|seconds:S] [--configs=A,B] [--params=k=v,...] [--bug=NAME,...] [--out=DIR]
@@ -109,9 +109,9 @@ int Dispatch(const std::vector<std::string>& args, std::ostream& out, std::ostre
                                                      "' before a command (try 'daxsim help')")));
   }
   return ReportError(
-      err, absl::InvalidArgumentError(
-               absl::StrCat("unknown subcommand '", command,
-                            "' (explore, replay, list, bench, check, matrix, bugs, gate, fuzz, help)")));
+      err, absl::InvalidArgumentError(absl::StrCat(
+               "unknown subcommand '", command,
+               "' (explore, replay, list, bench, check, matrix, bugs, gate, fuzz, help)")));
 }
 
 }  // namespace
