@@ -1,5 +1,5 @@
 // The generated phase end to end (issue 11): `daxsim check --suites=generated` with its
-// defaults (the seed corpus and 60 workloads drawn from a fixed seed, no library workload)
+// defaults (the seed corpus and 100 workloads drawn from a fixed seed, no library workload)
 // comes out clean on the fixed models, and finds each catalog bug listed here when it is
 // switched on (exit 1; --fail-fast stops at the first failing item). The bugs it does not find
 // yet are listed in kNotYet with README "The generated phase" explaining why; the test fails if
@@ -21,7 +21,8 @@ using test_util::Cli;
 using test_util::LastLine;
 using test_util::Outcome;
 
-const std::vector<std::string> kNotYet = {"invalidate_wake_next"};
+const std::vector<std::string> kNotYet = {"invalidate_wake_next", "pmd_pte_collision",
+                                          "populate_hole"};
 
 bool NotYet(const std::string& bug) {
   return std::find(kNotYet.begin(), kNotYet.end(), bug) != kNotYet.end();
