@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -148,8 +149,11 @@ TEST(DaxGenerated, ManyGeneratedWorkloadsAreValidAndSmall) {
     ASSERT_EQ(*parsed, w) << text;
     ASSERT_GE(w.files.size(), 1);
     ASSERT_LE(w.files.size(), 2);
-    ASSERT_GE(w.actors.size(), 2);
-    ASSERT_LE(w.actors.size(), 3);
+    ASSERT_GE(w.actors.size(), 1);
+    ASSERT_LE(w.actors.size(), 5);
+    std::set<std::string> mms;
+    for (const Actor& a : w.actors) mms.insert(a.mm);
+    ASSERT_LE(mms.size(), 3u) << text;
     ASSERT_LE(CountOps(w, OpCode::kCrash), 1) << text;
     std::map<std::string, bool> shared;  // mapping -> MAP_SHARED (names are unique)
     for (const Actor& a : w.actors) {
@@ -165,10 +169,8 @@ TEST(DaxGenerated, ManyGeneratedWorkloadsAreValidAndSmall) {
       for (size_t j = 0; j < a.ops.size(); ++j) {
         const OpCode c = a.ops[j].code;
         seen[c]++;
-        counted += j >= setup && c != OpCode::kUnpin;
-        ASSERT_TRUE(c != OpCode::kPoison && c != OpCode::kInjectBadBlock && c != OpCode::kScrub &&
-                    c != OpCode::kUnbind && c != OpCode::kMunmap)
-            << text;
+        // An unpin pairs with its pin, an sfence with its clwb.
+        counted += j >= setup && c != OpCode::kUnpin && c != OpCode::kSfence;
         if (c == OpCode::kPin) {
           ASSERT_TRUE(shared.at(a.ops[j].map)) << "pin of a private mapping\n" << text;
           ASSERT_LT(j + 1, a.ops.size()) << text;
@@ -183,10 +185,17 @@ TEST(DaxGenerated, ManyGeneratedWorkloadsAreValidAndSmall) {
     }
   }
   // Every op kind the generator promises shows up.
-  for (OpCode c :
-       {OpCode::kMmap, OpCode::kLoad, OpCode::kStore, OpCode::kTruncate, OpCode::kPunchHole,
-        OpCode::kFallocate, OpCode::kZeroRange, OpCode::kFsync, OpCode::kMsync, OpCode::kWrite,
-        OpCode::kRead, OpCode::kPin, OpCode::kUnpin, OpCode::kMadviseDontneed, OpCode::kCrash}) {
+  for (OpCode c : {OpCode::kMmap,      OpCode::kLoad,
+                   OpCode::kStore,     OpCode::kTruncate,
+                   OpCode::kPunchHole, OpCode::kFallocate,
+                   OpCode::kZeroRange, OpCode::kFsync,
+                   OpCode::kMsync,     OpCode::kWrite,
+                   OpCode::kRead,      OpCode::kPin,
+                   OpCode::kUnpin,     OpCode::kMadviseDontneed,
+                   OpCode::kCrash,     OpCode::kMunmap,
+                   OpCode::kClwb,      OpCode::kSfence,
+                   OpCode::kPoison,    OpCode::kInjectBadBlock,
+                   OpCode::kScrub,     OpCode::kUnbind}) {
     EXPECT_GT(seen[c], 0) << models::workload::OpName(c);
   }
   EXPECT_GT(shared_mm, 100);

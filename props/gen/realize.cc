@@ -355,10 +355,12 @@ Workload Realize(const WorkloadSketch& sketch, const GenOptions& options) {
           if (own.empty()) continue;
           const std::string name = own[Norm(o.target) % own.size()];
           own.erase(std::find(own.begin(), own.end(), name));
-          visible.erase(std::find_if(visible.begin(), visible.end(),
-                                     [&](const Mapping& x) { return x.name == name; }));
+          const auto it = std::find_if(visible.begin(), visible.end(),
+                                       [&](const Mapping& x) { return x.name == name; });
           op.code = OpCode::kMunmap;
           op.map = name;
+          op.file = it->file;
+          visible.erase(it);
           a.ops.push_back(op);
           continue;
         }

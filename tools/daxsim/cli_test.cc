@@ -249,8 +249,8 @@ TEST(CliTest, CheckEveryScenarioAsExpected) {
   const std::string failures = TmpPath("check-failures.txt");
   const std::string junit = TmpPath("check.xml");
   std::remove(failures.c_str());
-  const Outcome o = Cli({"check", "--budget=executions:2000", "--json", "--failures=" + failures,
-                         "--junit=" + junit});
+  const Outcome o = Cli({"check", "--budget=executions:2000", "--generated=10", "--json",
+                         "--failures=" + failures, "--junit=" + junit});
   EXPECT_EQ(o.code, 0) << o.out << o.err;
   const std::string json = LastLine(o.out);
   const std::string top = json.substr(0, json.find("\"scenarios\":"));
