@@ -2,8 +2,8 @@
 // defaults (the seed corpus and 100 workloads drawn from a fixed seed, no library workload)
 // comes out clean on the fixed models, and finds each catalog bug listed here when it is
 // switched on (exit 1; --fail-fast stops at the first failing item). The bugs it does not find
-// yet are listed in kNotYet with README "The generated phase" explaining why; the test fails if
-// one of them starts to be found, so the list stays true.
+// yet are listed in kNotYet (README "The generated phase and `daxsim fuzz`" says why); they are
+// skipped, since each would cost a whole generated phase.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -32,12 +32,13 @@ class GeneratedPhase : public ::testing::TestWithParam<models::BugInfo> {};
 
 TEST_P(GeneratedPhase, FindsTheBugWithoutLibraryWorkloads) {
   const models::BugInfo& b = GetParam();
-  const Outcome o = Cli({"check", "--suites=generated", "--bug=" + b.name, "--fail-fast",
-                         "--failures=" + test_util::TmpPath(b.name + ".txt")});
   if (NotYet(b.name)) {
-    EXPECT_EQ(o.code, 0) << b.name << " is now found: take it off kNotYet and the README list\n"
-                         << o.out;
+    // Not run in CI (each costs a whole generated phase, ~90 s on 2 cores); `daxsim check
+    // --suites=generated --bug=NAME` shows whether it is still not found.
+    GTEST_SKIP() << b.name << " is not found by the generated phase yet (README)";
   } else {
+    const Outcome o = Cli({"check", "--suites=generated", "--bug=" + b.name, "--fail-fast",
+                           "--failures=" + test_util::TmpPath(b.name + ".txt")});
     EXPECT_EQ(o.code, 1) << b.name << " not found by the generated phase\n"
                          << LastLine(o.out) << o.err;
   }
