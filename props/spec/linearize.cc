@@ -67,6 +67,23 @@ std::string Listing(const std::vector<const Event*>& events) {
   return out;
 }
 
+// The common case first: the order in which the calls ended (a valid real-time order; a
+// copy-on-write event ends with its store and was recorded before it) explains everything,
+// calls still running left out. One pass on one state, no copies.
+bool EndOrderExplains(const State& initial, const std::vector<const Event*>& events) {
+  std::vector<size_t> order;
+  for (size_t i = 0; i < events.size(); ++i) {
+    if (events[i]->end >= 0) order.push_back(i);
+  }
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return events[a]->end < events[b]->end; });
+  State s = initial;
+  for (size_t i : order) {
+    if (!Step(s, events[i]->call, events[i]->outcome)) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 Verdict Linearize(const State& initial, const std::vector<Event>& history, uint64_t nodes_max) {
@@ -81,6 +98,11 @@ Verdict Linearize(const State& initial, const std::vector<Event>& history, uint6
   for (const auto& [ino, events] : by_file) {
     State s;
     if (auto it = initial.files.find(ino); it != initial.files.end()) s.files[ino] = it->second;
+    if (EndOrderExplains(s, events)) {
+      v.nodes += events.size();
+      v.checked += events.size();
+      continue;
+    }
     Search search{events, nodes_max};
     search.done.assign(events.size(), 0);
     for (const Event* e : events) {
