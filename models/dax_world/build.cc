@@ -32,7 +32,7 @@ std::vector<int> SymmetryClasses(const workload::Workload& w) {
 std::unique_ptr<DaxWorld> BuildDaxWorld(sim::Sim& sim, const DaxModelConfig& config,
                                         const workload::Workload& w) {
   auto world = std::make_unique<DaxWorld>(sim, config, w);
-  world->history.reserve(64);  // one entry per call and page: spare the regrowth
+  world->history.reserve(64);      // one entry per call and page: spare the regrowth
   sim.SetStateModel(world.get());  // used only by stateful search (SimOptions::stateful)
   for (const auto& f : w.files) {
     fs::Inode* ip = world->fs().CreateFile(f.name, f.size);

@@ -90,4 +90,11 @@ std::vector<KnownFinding> KnownFindings(const std::string& model) {
   return out;
 }
 
+bool IsKnownFinding(const std::string& model, const std::string& message) {
+  for (const KnownFinding& k : KnownFindings(model)) {
+    if (message.find(k.signature) != std::string::npos) return true;
+  }
+  return false;
+}
+
 }  // namespace daxsim::models

@@ -46,5 +46,7 @@ struct KnownFinding {
   std::string why;
 };
 std::vector<KnownFinding> KnownFindings(const std::string& model);
+// Whether `message` is one of the model's known findings.
+bool IsKnownFinding(const std::string& model, const std::string& message);
 
 }  // namespace daxsim::models

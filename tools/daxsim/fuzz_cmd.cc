@@ -165,10 +165,7 @@ struct Outcome {
 };
 
 std::optional<sim::Found> Unknown(const std::string& model, std::optional<sim::Found> f) {
-  if (!f) return std::nullopt;
-  for (const models::KnownFinding& k : models::KnownFindings(model)) {
-    if (f->violation.message.find(k.signature) != std::string::npos) return std::nullopt;
-  }
+  if (f && models::IsKnownFinding(model, f->violation.message)) return std::nullopt;
   return f;
 }
 
