@@ -305,6 +305,30 @@ actor A
 namespace daxsim::models {
 namespace {
 
+// A page pinned twice holds two references: one unpin leaves one, and the actor's end releases
+// it, so the truncate that waits for the page to be unpinned (xfs_break_dax_layouts) goes on.
+// Found by `daxsim fuzz`: the executor kept one pin per page, the second pin's reference was
+// never dropped and the truncate slept forever (a false deadlock).
+TEST(DaxWorldTest, PinsOfOnePageAreReleasedOneByOne) {
+  const workload::Workload w = Parse(R"(workload pin_twice
+file f size=8K written=0-8K
+actor T1
+  mmap m f len=8K
+  pin m 0x1000 len=4K
+  pin m 0x1000 len=4K
+  unpin m 0x1000 len=4K val=0x33
+actor T2
+  truncate f 0
+)");
+  absl::StatusOr<sim::Target> t = MakeDaxTargetFromWorkload("xfs", w, "");
+  ASSERT_TRUE(t.ok()) << t.status();
+  sim::ExploreOptions o;
+  o.strategy = sim::StrategyKind::kDpor;
+  const sim::ExploreResult r = sim::Explore(*t, o);
+  EXPECT_FALSE(r.first.has_value()) << r.first->violation.message << "\n" << r.first->token;
+  EXPECT_TRUE(r.complete);
+}
+
 // Workloads whose full space is too large for exhaustive DPOR in a test (fault retries loop):
 // complete up to 2 preemptions (bounded POR), with no violation.
 class DporBounded : public ::testing::TestWithParam<std::string> {};

@@ -434,8 +434,8 @@ sim::Task<void> Execute(sim::Sim& sim, DaxWorld* w, vm::Mm* mm, ActorState* st, 
         Finish(w, h);
         sim.Emit(line + op.map + " " + Hex(p) + " -> " + Signal(r));
         if (r.kind != vm::AccessResult::kOk) break;
-        w->history[h].pin = st->pin_ids[{op.map, p}] = w->next_pin_id++;
-        st->pinned[{op.map, p}] = pfn;
+        w->history[h].pin = w->next_pin_id++;
+        st->pinned.insert({{op.map, p}, {w->history[h].pin, pfn}});
         if (w->pmem().OwnsPfn(pfn)) {
           fs::Inode* ip = static_cast<fs::Inode*>(vma->ops);
           w->pins.push_back({pfn, ip, vma->PgoffOf(vma->start + p)});
@@ -446,9 +446,9 @@ sim::Task<void> Execute(sim::Sim& sim, DaxWorld* w, vm::Mm* mm, ActorState* st, 
     case OpCode::kUnpin: {
       for (uint64_t p = op.offset & ~(vm::PAGE_SIZE - 1); p < op.offset + op.length;
            p += vm::PAGE_SIZE) {
-        auto it = st->pinned.find({op.map, p});
-        if (it == st->pinned.end()) continue;
-        const vm::Pfn pfn = it->second;
+        auto it = st->pinned.lower_bound({op.map, p});  // the oldest pin of the page
+        if (it == st->pinned.end() || it->first != std::pair{op.map, p}) continue;
+        const vm::Pfn pfn = it->second.pfn;
         std::vector<uint8_t> data(vm::PAGE_SIZE, static_cast<uint8_t>(op.value));
         // The device's DMA write is a write to the file page for the durability oracle.
         auto map = st->maps.find(op.map);
@@ -457,11 +457,10 @@ sim::Task<void> Execute(sim::Sim& sim, DaxWorld* w, vm::Mm* mm, ActorState* st, 
         const uint64_t page = ip ? map->second->PgoffOf(map->second->start + p) : 0;
         if (ip) w->BeginWrite(ip->ino(), page);
         if (ip) w->dma_written.insert({ip->ino(), page});
-        const uint64_t pin_id = st->pin_ids[{op.map, p}];
+        const uint64_t pin_id = it->second.id;
         const size_t h = Record(w, st, OpCode::kUnpin, PinIno(w, pin_id), w->Tick());
         w->history[h].pin = pin_id;
         w->history[h].value = static_cast<uint8_t>(op.value);
-        st->pin_ids.erase({op.map, p});
         if (w->on_dma_write) w->on_dma_write(pfn, op.map + " " + Hex(p));
         co_await w->vm().UnpinUserPage(pfn, 0, data.data(), data.size());
         Finish(w, h);
@@ -617,10 +616,11 @@ sim::Task<void> RunActor(sim::Sim& sim, DaxWorld* w, size_t index) {
     if (w->crashed) co_return;
   }
   // Exit: DMA still pinned at exit is released (the process's pins die with it).
-  for (const auto& [key, pfn] : st.pinned) {
+  for (const auto& [key, held] : st.pinned) {
+    const vm::Pfn pfn = held.pfn;
     co_await w->vm().UnpinUserPage(pfn, 0, nullptr, 0);
-    auto pin = std::find_if(w->pins.begin(), w->pins.end(),
-                            [pfn = pfn](const auto& x) { return x.pfn == pfn; });
+    auto pin =
+        std::find_if(w->pins.begin(), w->pins.end(), [pfn](const auto& x) { return x.pfn == pfn; });
     if (pin != w->pins.end()) w->pins.erase(pin);
   }
 }

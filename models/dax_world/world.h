@@ -74,9 +74,14 @@ class DaxWorld : public sim::World, public sim::StateModel {
     };
     std::vector<Flushed> flushed;
     std::map<std::string, vm::Vma*> maps;
-    std::map<std::string, uint64_t> map_ids;                       // the oracle's mapping ids
-    std::map<std::pair<std::string, uint64_t>, uint64_t> pin_ids;  // by (mapping, page offset)
-    std::map<std::pair<std::string, uint64_t>, vm::Pfn> pinned;
+    std::map<std::string, uint64_t> map_ids;  // the oracle's mapping ids
+    // Pins held, by (mapping, page offset); a page pinned twice holds two, oldest first (an
+    // unpin completes the oldest).
+    struct HeldPin {
+      uint64_t id;  // the oracle's pin id
+      vm::Pfn pfn;
+    };
+    std::multimap<std::pair<std::string, uint64_t>, HeldPin> pinned;
     // The current load/store/read/write: its first step, and i_size and the file's truncate
     // count when it started (for I9 and the linearizability history).
     int64_t op_start = 0;

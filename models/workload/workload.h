@@ -41,7 +41,9 @@
 //   pin MAP OFF len=L                   get_user_pages, held (an O_DIRECT read into the mapping)
 //   unpin MAP OFF len=L val=VALUE       the I/O completes: the device writes VALUE into the
 //                                       pages pinned by an earlier pin of the range (wherever
-//                                       their blocks now are), then unpins (pairing unchecked)
+//                                       their blocks now are), then unpins (pairing unchecked;
+//                                       the oldest pin of each page; pins an actor still holds
+//                                       when it ends are released then, without data)
 //   poison MAP OFF                      MADV_HWPOISON on the page holding OFF
 //   read FILE OFF len=L [expect=VALUE]  read(2)
 //   write FILE OFF len=L val=VALUE      write(2)

@@ -4,9 +4,10 @@
 // and then PCT, collecting model coverage (sim::Sim::Cover: kernel function and scheduling
 // label of every step, fs_dax fault results, every call's outcome). A candidate that reaches a
 // point no earlier workload reached joins the corpus (written to DIR). A violation that is not
-// a known finding of the model is shrunk (workload first: actors, then operations, while the
-// same violation shows; the schedule is shrunk by the explorer) and its token appended to the
-// failures file and its workload written to DIR/failures/.
+// a known finding of the model is saved at once (its workload as DIR/failures/MODEL-N.found.wl,
+// its token appended to the failures file), then shrunk (workload first: actors, then
+// operations, while the same violation, not a known finding, shows; the schedule is shrunk by
+// the explorer): the shrunk token is appended too and the workload written as MODEL-N.wl.
 //
 // Deterministic for a given seed, corpus and --runs: candidates are made in rounds of eight
 // from the corpus as it was at the round's start, explored --jobs at a time and merged in
@@ -200,13 +201,16 @@ Outcome Run(const std::string& model, const Workload& w, const std::string& para
   return out;
 }
 
-// Smaller workloads that still show the same violation (kind and key), greedily.
+// Smaller workloads that still show the same violation (kind and key), greedily. A candidate
+// whose violation is a known finding of the model does not count: the invariant's key alone
+// would let the shrink drift from a new violation to a known one.
 Workload ShrinkWorkload(const std::string& model, const std::string& params, Workload w,
                         const sim::Found& found, int64_t* executions) {
   for (int round = 0; round < kShrinkRounds; ++round) {
     bool smaller = false;
     for (const Workload& c : props::ShrinkCandidates(w)) {
-      const Outcome o = Run(model, c, params, false);
+      Outcome o = Run(model, c, params, false);
+      o.found = Unknown(model, o.found);
       *executions += o.executions;
       if (o.found && o.found->violation.kind == found.violation.kind &&
           o.found->violation.key == found.violation.key) {
@@ -254,7 +258,6 @@ struct Campaign {
   std::vector<Workload> corpus;
   std::set<uint64_t> coverage;
   int64_t candidates = 0, executions = 0, added = 0;
-  std::vector<std::string> tokens;
   std::vector<std::string> failures;  // one line each: model, workload name, message
 
   // Merges one explored candidate (in candidate order).
@@ -270,18 +273,23 @@ struct Campaign {
           absl::StrFormat("%s/cov-%06d.wl", c.corpus_dir, cand.number), cand.workload));
     }
     if (!o.found) return absl::OkStatus();
+    // Saved before shrinking (which may take minutes): the workload as found and its token.
+    const std::string dir = c.corpus_dir + "/failures";
+    std::error_code ec;
+    fsys::create_directories(dir, ec);
+    const std::string stem = absl::StrFormat("%s/%s-%06d", dir, cand.model, cand.number);
+    DAXSIM_RETURN_IF_ERROR(WriteWorkload(stem + ".found.wl", cand.workload));
+    DAXSIM_RETURN_IF_ERROR(AppendTokens(c.failures_path, {o.found->token}));
     int64_t used = 0;
     Workload small = ShrinkWorkload(cand.model, c.params, cand.workload, *o.found, &used);
     executions += used;
     Outcome again = Run(cand.model, small, c.params, false);
+    again.found = Unknown(cand.model, again.found);
     const sim::Found& f = again.found ? *again.found : *o.found;
-    tokens.push_back(f.token);
+    if (again.found) DAXSIM_RETURN_IF_ERROR(AppendTokens(c.failures_path, {f.token}));
     failures.push_back(absl::StrCat(cand.model, " ", small.name, ": ",
                                     f.violation.message.substr(0, f.violation.message.find('\n'))));
-    const std::string dir = c.corpus_dir + "/failures";
-    std::error_code ec;
-    fsys::create_directories(dir, ec);
-    return WriteWorkload(absl::StrFormat("%s/%s-%06d.wl", dir, cand.model, cand.number), small);
+    return WriteWorkload(stem + ".wl", again.found ? small : cand.workload);
   }
 };
 
@@ -343,9 +351,7 @@ int RunFuzz(const Args& args, std::ostream& out, std::ostream& err) {
           camp.coverage.size() - initial, camp.failures.size(), elapsed());
     }
   }
-  const absl::Status saved = AppendTokens(c->failures_path, camp.tokens);
   if (!status.ok()) return ReportError(err, status);
-  if (!saved.ok()) return ReportError(err, saved);
   if (c->json) {
     JsonObject j;
     j.Add("workloads", camp.candidates).Add("executions", camp.executions);
@@ -359,7 +365,7 @@ int RunFuzz(const Args& args, std::ostream& out, std::ostream& err) {
         << " added)\ncoverage: " << camp.coverage.size() << " points ("
         << camp.coverage.size() - initial << " new)\nfindings: " << camp.failures.size() << "\n";
     for (const std::string& f : camp.failures) out << "  " << f << "\n";
-    if (!camp.tokens.empty()) out << "failures file: " << c->failures_path << "\n";
+    if (!camp.failures.empty()) out << "failures file: " << c->failures_path << "\n";
   }
   return camp.failures.empty() ? kExitOk : kExitViolation;
 }
