@@ -32,6 +32,7 @@ void Sim::Reset(const SimOptions& options) {
   enabled_.clear();
   step_count_ = 0;
   coverage_.clear();
+  tallies_.clear();
   preemptions_ = 0;
   context_switches_ = 0;
   spurious_left_ = options.spurious_wakeups;
@@ -283,6 +284,10 @@ void Sim::LockdepAcquire(const char* lock_class) {
       lockdep_digest_valid_ = false;
     }
   }
+}
+
+void Sim::Tally(std::string key, int64_t n) {
+  if (options_.tally) tallies_.emplace_back(std::move(key), n);
 }
 
 void Sim::Cover(const char* what, uint64_t detail) {

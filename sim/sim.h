@@ -133,6 +133,7 @@ struct SimOptions {
                                  // a retry that changed nothing returns to a state on the stack
   bool coverage = false;         // collect model coverage points (Cover(), every step's
                                  // function and label) for coverage-guided fuzzing
+  bool tally = false;            // collect the oracles' tallies (Tally()), e.g. for --json
 };
 
 class Actor {
@@ -377,6 +378,11 @@ class Sim {
   bool covering() const { return options_.coverage; }
   void Cover(const char* what, uint64_t detail = 0);
   const std::vector<uint64_t>& coverage() const { return coverage_; }
+  // Oracle tallies (options.tally): counts an oracle adds during an execution, such as the
+  // results it checked by operation; the explorer sums them over the executions it counts.
+  bool tallying() const { return options_.tally; }
+  void Tally(std::string key, int64_t n = 1);
+  const std::vector<std::pair<std::string, int64_t>>& tallies() const { return tallies_; }
   bool tracing() const { return options_.trace; }
 
   // Operation stack of every live actor, one per line (for reports).
@@ -454,6 +460,7 @@ class Sim {
   int spurious_left_ = 0;
   std::vector<StepRecord> steps_;
   std::vector<uint64_t> coverage_;
+  std::vector<std::pair<std::string, int64_t>> tallies_;
   std::vector<Decision> decisions_;
   std::vector<TraceEvent> trace_;
   Violation violation_;

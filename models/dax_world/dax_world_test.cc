@@ -329,6 +329,36 @@ actor T2
   EXPECT_TRUE(r.complete);
 }
 
+// With tallies on, the explorer says what the linearizability oracle judged: one history per
+// counted execution, and by operation the results it checked (with two jobs too: partitioned
+// DPOR may run more executions, each tallied once).
+TEST(Linearizability, TalliesSayWhichResultsWereChecked) {
+  absl::StatusOr<sim::Target> t = MakeDaxTarget("xfs", "write_vs_read_fault_hole", "");
+  ASSERT_TRUE(t.ok()) << t.status();
+  sim::ExploreOptions o;
+  o.strategy = sim::StrategyKind::kDpor;
+  o.preemptions_max = 1;
+  o.budget_executions = 300;
+  o.sim.tally = true;
+  const sim::ExploreResult r = sim::Explore(*t, o);
+  ASSERT_FALSE(r.first.has_value()) << r.first->violation.message;
+  const auto count = [&r](const std::string& k) {
+    auto it = r.tallies.find(k);
+    return it == r.tallies.end() ? int64_t{0} : it->second;
+  };
+  EXPECT_EQ(count("histories.linearizable") + count("histories.inconclusive"), r.executions);
+  EXPECT_GE(count("results.load.checked"), 2 * r.executions);  // two loads per execution
+  EXPECT_GE(count("results.write.checked"), r.executions);
+  EXPECT_EQ(count("results.load.unchecked"), 0);
+  o.jobs = 2;
+  const sim::ExploreResult two = sim::Explore(*t, o);
+  EXPECT_EQ(two.tallies.at("histories.linearizable"), two.executions);
+  EXPECT_EQ(two.tallies.at("results.write.checked"), two.executions);
+  o.jobs = 1;
+  o.sim.tally = false;
+  EXPECT_TRUE(sim::Explore(*t, o).tallies.empty());
+}
+
 // Workloads whose full space is too large for exhaustive DPOR in a test (fault retries loop):
 // complete up to 2 preemptions (bounded POR), with no violation.
 class DporBounded : public ::testing::TestWithParam<std::string> {};

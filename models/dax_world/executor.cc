@@ -110,6 +110,20 @@ size_t RecordChunks(DaxWorld* w, const ActorState* st, OpCode code, uint64_t ino
   return first;
 }
 
+// Whether a write(2) into the file page holding `offset` is running: from its start (it
+// allocates, then invalidate_inode_pages2_range() drops the zero-page entry) until it returns
+// (its unmap_mapping_pages() walk is over by then).
+bool WriteRunning(const DaxWorld* w, uint64_t ino, uint64_t offset) {
+  const uint64_t page = offset / vm::PAGE_SIZE;
+  for (const HistoryOp& h : w->history) {
+    if (h.code == OpCode::kWrite && h.ino == ino && h.end < 0 && !h.dropped &&
+        h.offset / vm::PAGE_SIZE == page) {
+      return true;
+    }
+  }
+  return false;
+}
+
 // A write(2) of `len` bytes returned `n`: its entries (from `first`, one per page) for bytes
 // written end now, the others are dropped (other actors hold indices into the history: nothing
 // moves); an error or a short count adds an entry (ret = n or -1) the oracle must excuse.
@@ -195,8 +209,11 @@ sim::Task<vm::AccessResult> Access_(DaxWorld* w, ActorState* st, vm::Mm* mm, vm:
     if (!write && r.kind == vm::AccessResult::kOk) {
       w->history[h].result = buf;
       const vm::Pte* pte = mm->pt.pte(vma->start + p);
-      w->history[h].zero_page_unmapping =
-          pte != nullptr && vm::IsZeroPfn(pte->pfn) && ip->mapping().i_mmap_rwsem.readers() > 0;
+      // The README finding: write(2) has allocated and dropped the zero-page entry, and its
+      // unmap walk has not reached this mapping yet (or an unmap walk is running).
+      w->history[h].zero_page_unmapping = pte != nullptr && vm::IsZeroPfn(pte->pfn) &&
+                                          (ip->mapping().i_mmap_rwsem.readers() > 0 ||
+                                           WriteRunning(w, ip->ino(), FileOffset(vma, p)));
     }
     Finish(w, h);
     if (r.kind != vm::AccessResult::kOk) co_return r;
@@ -473,11 +490,16 @@ sim::Task<void> Execute(sim::Sim& sim, DaxWorld* w, vm::Mm* mm, ActorState* st, 
       break;
     }
     case OpCode::kPoison: {
-      // madvise(MADV_HWPOISON) -> memory_failure() on the page's pfn: lock its DAX entry,
-      // unmap it from every process, unlock; later accesses machine-check (SIGBUS).
+      // madvise(MADV_HWPOISON) -> madvise_inject_error(): get_user_pages_fast(start, 1, 0) (a
+      // read GUP: a hole's page is the zero page, a private mapping's is not copied), then
+      // memory_failure() on the page's pfn: lock its DAX entry, unmap it from every process,
+      // unlock; later accesses machine-check (SIGBUS). A page that is not pmem (the zero page,
+      // a private copy) is left alone: 6.1 would mark even the shared zero page HWPoison,
+      // which the model does not follow.
       vm::Vma* vma = st->maps.at(op.map);
       vm::Pfn pfn = 0;
-      const vm::AccessResult r = co_await w->vm().PinUserPage(mm, vma->start + op.offset, &pfn);
+      const vm::AccessResult r =
+          co_await w->vm().PinUserPage(mm, vma->start + op.offset, &pfn, /*write=*/false);
       if (r.kind != vm::AccessResult::kOk || !w->pmem().OwnsPfn(pfn)) break;
       w->phys().put_page(pfn);
       auto _ = sim.Enter("memory_failure_dev_pagemap");

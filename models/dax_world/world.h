@@ -39,7 +39,7 @@ class DaxWorld : public sim::World, public sim::StateModel {
 
   DaxWorld(sim::Sim& sim, const DaxModelConfig& config, const workload::Workload& w);
 
-  sim::Sim& sim() { return *sim_; }
+  sim::Sim& sim() const { return *sim_; }  // the scheduler running this world (not its state)
   nvdimm::Pmem& pmem() { return pmem_; }
   vm::PhysMem& phys() { return phys_; }
   vm::Vm& vm() { return vm_; }

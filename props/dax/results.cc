@@ -111,8 +111,38 @@ spec::Verdict CheckHistory(const DaxWorld& w) {
   return spec::Linearize(InitialState(w), events);
 }
 
+namespace {
+
+// What the linearizability check judged, for --json (sim::Sim::Tally): per history, its verdict;
+// per recorded result, by operation: `checked` (its file's calls were judged and it was held
+// to the reference semantics), `excused` (judged, an error of a cause the oracle does not
+// track was allowed), `unjudged` (judged, but it ended after the device was unbound: bytes read
+// are not compared), `unchecked` (its file's search ran out of budget, or came after the file
+// a violation was found on).
+void TallyHistory(const DaxWorld& w, const spec::Verdict& v) {
+  sim::Sim& sim = w.sim();
+  sim.Tally(v.kind == spec::Verdict::kLinearizable ? "histories.linearizable"
+            : v.kind == spec::Verdict::kViolation  ? "histories.violation"
+                                                   : "histories.inconclusive");
+  std::map<std::string, int64_t> counts;
+  for (const DaxWorld::HistoryOp& op : w.history) {
+    if (op.dropped) continue;
+    const spec::Event e = EventOf(op);
+    const std::string kind = spec::KindName(e.call.kind);
+    const char* how = !v.judged.contains(e.call.ino) ? ".unchecked"
+                      : e.outcome.dead_device        ? ".unjudged"
+                      : e.outcome.excused            ? ".excused"
+                                                     : ".checked";
+    counts["results." + kind + how]++;
+  }
+  for (auto& [k, n] : counts) sim.Tally(k, n);
+}
+
+}  // namespace
+
 std::optional<std::string> CheckLinearizable(const DaxWorld& w) {
   const spec::Verdict v = CheckHistory(w);
+  if (w.sim().tallying()) TallyHistory(w, v);
   if (v.kind != spec::Verdict::kViolation) return std::nullopt;
   return v.why;
 }

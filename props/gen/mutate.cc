@@ -18,7 +18,41 @@ using models::workload::Workload;
 
 constexpr int kAttempts = 8;
 
-std::optional<Workload> Valid(const Workload& w) {
+// Each pin directly followed by its unpin, as the generator draws them: the device completes
+// an O_DIRECT read on its own, so an actor must not hold a pin across its later operations (it
+// would make the I/O wait for them: a truncate breaking the layout and that actor's own
+// read(2) then deadlock, which no kernel can). A mutation or a shrink that separated them, or
+// dropped one, is repaired: the pin's first later unpin of the same range is moved up (one is
+// made if there is none) and an unpin without its pin is dropped.
+void PairPins(Workload& w) {
+  for (Actor& a : w.actors) {
+    std::vector<Op> ops;
+    std::vector<bool> used(a.ops.size(), false);  // unpins moved up to their pin
+    for (size_t i = 0; i < a.ops.size(); ++i) {
+      const Op& op = a.ops[i];
+      if (op.code == OpCode::kUnpin) continue;  // paired ones were moved up, others dropped
+      ops.push_back(op);
+      if (op.code != OpCode::kPin) continue;
+      Op unpin = op;
+      unpin.code = OpCode::kUnpin;
+      unpin.value = 0x29;
+      for (size_t j = i + 1; j < a.ops.size(); ++j) {
+        const Op& u = a.ops[j];
+        if (!used[j] && u.code == OpCode::kUnpin && u.map == op.map && u.offset == op.offset &&
+            u.length == op.length) {
+          used[j] = true;
+          unpin = u;
+          break;
+        }
+      }
+      ops.push_back(unpin);
+    }
+    a.ops = std::move(ops);
+  }
+}
+
+std::optional<Workload> Valid(Workload w) {
+  PairPins(w);
   absl::StatusOr<Workload> parsed =
       models::workload::ParseWorkload(models::workload::FormatWorkload(w), w.name);
   if (!parsed.ok()) return std::nullopt;

@@ -61,6 +61,26 @@ bool Optional(size_t kind) { return kind != kStore && kind != kLoad; }
 
 uint64_t Norm(int v) { return static_cast<unsigned>(v) % static_cast<unsigned>(kChoices); }
 
+// Swarm testing of the workload's shape, not only of its operation kinds: a swarm choice also
+// turns each of these features on with probability 1/2, and a feature moves the weights of its
+// choices. A bug that needs several of them at once (threads sharing one huge private mapping,
+// a sparse file read while written) is then drawn in one workload in 2^k instead of in the
+// product of their default weights. Swarm 0 (what shrinking moves towards) has none.
+struct Style {
+  bool threads = false;  // actors join an earlier actor's process (one mm, shared mappings)
+  bool huge = false;     // files of 2 MiB and more, PMD-sized mappings
+  bool priv = false;     // mostly MAP_PRIVATE mappings
+  bool holes = false;    // sparse files: no setup extent
+  bool narrow = false;   // the swarm keeps each optional operation kind with probability 1/4
+};
+
+Style StyleOf(int swarm, const GenOptions& options) {
+  if (!options.allow_swarm || Norm(swarm) == 0) return {};
+  const uint64_t bits = sim::MixSeed(0x57e1, Norm(swarm));
+  return {(bits & 1) != 0, (bits & 2) != 0, options.allow_private && (bits & 4) != 0,
+          (bits & 8) != 0, (bits & 16) != 0};
+}
+
 // The index of the weighted option that choice `v` falls in (options of weight 0 are never
 // picked; at least one weight must be positive). Monotone: a smaller `v` gives a smaller index.
 size_t Pick(int v, const std::vector<int>& weights) {
@@ -108,19 +128,22 @@ struct Mapping {
 
 struct Builder {
   const GenOptions& options;
+  Style style;
   std::vector<FileSetup> files;
   int next_map = 1;
   uint64_t left_out = 0;  // swarm: bit k set = kind k is not drawn
 
   const FileSetup& FileOf(int target) const { return files[Norm(target) % files.size()]; }
 
-  // The kinds a swarm choice leaves out: each optional kind with probability 1/2.
+  // The kinds a swarm choice leaves out: each optional kind with probability 1/2 (3/4 when
+  // the style is narrow).
   static uint64_t LeftOut(int swarm, const GenOptions& options) {
     if (!options.allow_swarm || Norm(swarm) == 0) return 0;
     const uint64_t bits = sim::MixSeed(0x5a4d, Norm(swarm));
+    const uint64_t more = StyleOf(swarm, options).narrow ? sim::MixSeed(0x5a4e, Norm(swarm)) : 0;
     uint64_t out = 0;
     for (size_t k = 0; k < kKinds; ++k) {
-      if (Optional(k) && (bits >> k & 1)) out |= uint64_t{1} << k;
+      if (Optional(k) && ((bits | more) >> k & 1)) out |= uint64_t{1} << k;
     }
     return out;
   }
@@ -146,9 +169,11 @@ struct Builder {
     op.offset = PickValue(s.offset, {{0, 8},
                                      {kPageSize, file.size > kPageSize ? 2 : 0},
                                      {kPmdSize, file.size > kPmdSize ? 1 : 0}});
+    const int huge = style.huge ? 4 : 1;
     op.length = PickValue(
-        s.length, {{4 * kK, 4}, {8 * kK, 4}, {kPmdSize, 4}, {12 * kK, 1}, {2 * kPmdSize, 1}});
-    const int priv = options.allow_private ? 2 : 0;
+        s.length,
+        {{4 * kK, 4}, {8 * kK, 4}, {kPmdSize, 4 * huge}, {12 * kK, 1}, {2 * kPmdSize, huge}});
+    const int priv = !options.allow_private ? 0 : style.priv ? 12 : 2;
     switch (Pick(s.extra, {6, priv, options.allow_sync ? 2 : 0, 1, priv / 2})) {
       case 0:
         break;
@@ -254,23 +279,27 @@ struct Builder {
 
 }  // namespace
 
-FileSetup RealizeFile(const FileSketch& s, const std::string& name, const GenOptions& options) {
+namespace {
+
+FileSetup RealizeFileStyled(const FileSketch& s, const std::string& name, const GenOptions& options,
+                            const Style& style) {
   FileSetup file;
   file.name = name;
+  const int huge = style.huge ? 4 : 1;
   file.size = PickValue(s.size, {
                                     {8 * kK, 14},
                                     {4 * kK, 12},
-                                    {kPmdSize, 14},
+                                    {kPmdSize, 14 * huge},
                                     {12 * kK, 8},
                                     {0, 6},
-                                    {2 * kPmdSize, 5},
-                                    {kPmdSize + 8 * kK, 4},
+                                    {2 * kPmdSize, 5 * huge},
+                                    {kPmdSize + 8 * kK, 4 * huge},
                                     {kM, 3},
                                     {(1 + Norm(s.pages)) * kPageSize, 8},
                                     {1 + Norm(s.pages) * 4201 % (4 * kM), 4},
                                 });
   const uint64_t pages = RoundUpPage(file.size) / kPageSize;
-  const size_t kind = Pick(s.extent, {6, 3, 3});
+  const size_t kind = Pick(s.extent, {style.holes ? 24 : 6, 3, 3});
   if (pages == 0 || kind == 0) return file;
   FileSetup::Extent e;
   const uint64_t start = Norm(s.extent_start) < kChoices / 2 ? 0 : Norm(s.extent_start) % pages;
@@ -285,12 +314,19 @@ FileSetup RealizeFile(const FileSketch& s, const std::string& name, const GenOpt
   return file;
 }
 
+}  // namespace
+
+FileSetup RealizeFile(const FileSketch& s, const std::string& name, const GenOptions& options) {
+  return RealizeFileStyled(s, name, options, Style{});
+}
+
 Workload Realize(const WorkloadSketch& sketch, const GenOptions& options) {
-  Builder b{options, {}, 1, Builder::LeftOut(sketch.swarm, options)};
+  Builder b{
+      options, StyleOf(sketch.swarm, options), {}, 1, Builder::LeftOut(sketch.swarm, options)};
   Workload w;
   w.name = "generated";
   for (size_t i = 0; i < std::min(sketch.files.size(), kFilesMax); ++i) {
-    b.files.push_back(RealizeFile(sketch.files[i], kFileNames[i], options));
+    b.files.push_back(RealizeFileStyled(sketch.files[i], kFileNames[i], options, b.style));
   }
   if (b.files.empty()) b.files.push_back(RealizeFile(FileSketch{}, kFileNames[0], options));
   w.files = b.files;
@@ -311,7 +347,8 @@ Workload Realize(const WorkloadSketch& sketch, const GenOptions& options) {
     for (const Actor& x : w.actors) {
       if (std::find(mms.begin(), mms.end(), x.mm) == mms.end()) mms.push_back(x.mm);
     }
-    const size_t mm = Pick(s.mm, {mms.size() < 3 ? 2 : 0, i > 0 ? 1 : 0, i > 1 ? 1 : 0});
+    const int join = b.style.threads ? 4 : 1;
+    const size_t mm = Pick(s.mm, {mms.size() < 3 ? 2 : 0, i > 0 ? join : 0, i > 1 ? join : 0});
     a.mm = mm == 0 ? a.name : w.actors[mm - 1].mm;
     Mapping m;
     if (Pick(s.setup, {1, 3}) == 1) {

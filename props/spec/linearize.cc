@@ -101,6 +101,7 @@ Verdict Linearize(const State& initial, const std::vector<Event>& history, uint6
     if (EndOrderExplains(s, events)) {
       v.nodes += events.size();
       v.checked += events.size();
+      v.judged.insert(ino);
       continue;
     }
     Search search{events, nodes_max};
@@ -116,6 +117,7 @@ Verdict Linearize(const State& initial, const std::vector<Event>& history, uint6
       continue;
     }
     v.checked += events.size();
+    v.judged.insert(ino);
     if (!ok) {
       v.kind = Verdict::kViolation;
       v.why = "no order of the calls on inode " + std::to_string(ino) +

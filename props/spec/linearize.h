@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,9 @@ struct Verdict {
   std::string why;     // a violation: the calls no order explains
   uint64_t nodes = 0;  // search nodes visited
   size_t checked = 0;  // events whose outcome was checked (every event unless inconclusive)
+  // The files whose calls were all judged: explained, or the file a violation was found on
+  // (the search stops there; files after it and files over the budget are not judged).
+  std::set<uint64_t> judged;
 };
 
 // `initial`: every file's state when the history began; mappings, pins: none (mmap events

@@ -98,7 +98,12 @@ std::unique_ptr<SearchStrategy> MakeStrategy(const ExploreOptions& o, Partition 
 struct KeyStats {
   uint64_t key;
   int64_t executions, steps, redundant, violations;
+  std::map<std::string, int64_t> tallies;  // only with options.sim.tally
 };
+
+void AddTallies(const std::map<std::string, int64_t>& from, std::map<std::string, int64_t>* to) {
+  for (const auto& [k, n] : from) (*to)[k] += n;
+}
 
 struct PartResult {
   KeyStats folded{0, 0, 0, 0, 0};  // entries certain to be counted, summed
@@ -131,6 +136,7 @@ void Fold(Shared* shared, PartResult* out) {
     out->folded.steps += ks.steps;
     out->folded.redundant += ks.redundant;
     out->folded.violations += ks.violations;
+    AddTallies(ks.tallies, &out->folded.tallies);
   }
   out->stats.erase(out->stats.begin(), out->stats.begin() + static_cast<std::ptrdiff_t>(n));
 }
@@ -170,6 +176,7 @@ void RunPart(const Target& target, const ExploreOptions& options, int job, Parti
     ks.executions++;
     ks.steps += sim.step_count();
     ks.redundant += strategy->LastRedundant() ? 1 : 0;
+    for (const auto& [k, n] : sim.tallies()) ks.tallies[k] += n;
     if (o.on_execution) o.on_execution(sim);
     if (sim.violation().found()) {
       ks.violations++;
@@ -235,6 +242,7 @@ ExploreResult ExplorePortfolio(const Target& target, const ExploreOptions& o) {
   r.executions += first.executions;
   r.steps += first.steps;
   r.wall_s += first.wall_s;
+  AddTallies(first.tallies, &r.tallies);
   return r;
 }
 
@@ -293,12 +301,14 @@ ExploreResult Explore(const Target& target, const ExploreOptions& options) {
     r.steps += p.folded.steps;
     r.redundant += p.folded.redundant;
     r.violations += p.folded.violations;
+    AddTallies(p.folded.tallies, &r.tallies);
     for (const KeyStats& ks : p.stats) {
       if (ks.key > cut) continue;
       r.executions += ks.executions;
       r.steps += ks.steps;
       r.redundant += ks.redundant;
       r.violations += ks.violations;
+      AddTallies(ks.tallies, &r.tallies);
     }
     r.complete &= p.exhausted;
     r.states += p.states;

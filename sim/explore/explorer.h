@@ -8,6 +8,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -74,6 +75,8 @@ struct ExploreResult {
   std::optional<Found> original;  // as found, before shrinking
   int64_t shrink_executions = 0;
   double wall_s = 0;
+  // The oracles' tallies (options.sim.tally) summed over the counted executions.
+  std::map<std::string, int64_t> tallies;
 };
 
 ExploreResult Explore(const Target& target, const ExploreOptions& options);

@@ -90,29 +90,31 @@ sim::Task<AccessResult> Vm::UserAccess(Mm* mm, uint64_t addr, uint8_t* data, uin
   co_return AccessResult{AccessResult::kSigbus};
 }
 
-sim::Task<AccessResult> Vm::PinUserPage(Mm* mm, uint64_t addr, Pfn* pfn) {
+sim::Task<AccessResult> Vm::PinUserPage(Mm* mm, uint64_t addr, Pfn* pfn, bool write) {
   auto _ = sim_->Enter("get_user_pages");
   const int64_t retries_max = RetriesMax(*sim_);
   sim::CallSummary retry(sim_, 0x9e9);  // as in UserAccess
   for (int64_t attempt = 0; attempt < retries_max; ++attempt) {
     retry.LoopHead(retries_max == INT64_MAX ? 0 : static_cast<uint64_t>(attempt));
-    const Translation t = Translate(mm, addr, /*write=*/true);
+    const Translation t = Translate(mm, addr, write);
     if (t.ok) {
       co_await sim_->Point(
           "follow_page + try_grab_page",
           {mm->PtObject(addr), Access::kRead, phys_->PageObject(t.pfn), Access::kWrite});
-      if (!(Translate(mm, addr, true) == t)) {
+      if (!(Translate(mm, addr, write) == t)) {
         sim_->Observed(0xc4a9);
         continue;
       }
       // try_grab_page(): device pages and anonymous (COW) pages alike hold the pin.
       sim_->Observed(t.pfn);
-      if (on_page_write) on_page_write({"write pin", mm, mm->FindVma(addr), addr, t.pfn});
+      if (write && on_page_write) {
+        on_page_write({"write pin", mm, mm->FindVma(addr), addr, t.pfn});
+      }
       if (phys_->IsDevicePfn(t.pfn) || IsAnonPfn(t.pfn)) phys_->get_page(t.pfn);
       *pfn = t.pfn;
       co_return AccessResult{};
     }
-    const AccessResult f = co_await FaultIn(mm, addr, /*write=*/true);
+    const AccessResult f = co_await FaultIn(mm, addr, write);
     if (f.kind != AccessResult::kOk) co_return f;
   }
   sim_->AbandonUnfair("get_user_pages at " + std::to_string(addr) + " faulted " +

@@ -70,8 +70,10 @@ class Vm {
   // Within one page. `data` is read (store) or filled (load).
   sim::Task<AccessResult> UserAccess(Mm* mm, uint64_t addr, uint8_t* data, uint64_t len,
                                      bool write);
-  // get_user_pages(FOLL_WRITE) of one page: fault it in writable, take a page reference.
-  sim::Task<AccessResult> PinUserPage(Mm* mm, uint64_t addr, Pfn* pfn);
+  // get_user_pages() of one page, FOLL_WRITE when `write` (a pin the device writes through: an
+  // O_DIRECT read into the mapping), else for reading (madvise_inject_error()'s
+  // get_user_pages_fast(start, 1, 0, &page)): fault it in, take a page reference.
+  sim::Task<AccessResult> PinUserPage(Mm* mm, uint64_t addr, Pfn* pfn, bool write = true);
   // The DMA into a pinned page completes (`data` lands in it) and the pin is released.
   sim::Task<void> UnpinUserPage(Pfn pfn, uint64_t offset, const uint8_t* data, uint64_t len);
 

@@ -344,6 +344,7 @@ absl::StatusOr<ScenarioOutcome> CheckScenario(const models::ScenarioInfo& info,
     o.state_cache = slash != std::string::npos && bound < 0;
     if (target->steps_max > 0) o.sim.steps_max = target->steps_max;
     o.cancel = &g_interrupted;
+    o.sim.tally = c.json;  // each run's JSON says what the oracles checked
     SetBudget(c, progress->total, k, slash != std::string::npos, bound, &o);
     if (generated && !c.budget) {
       o.budget_executions =

@@ -139,6 +139,7 @@ std::string RunJson(const ScenarioOutcome& s, const StrategyRun& run) {
         f ? std::optional<std::string>(sim::ViolationKindName(f->violation.kind)) : std::nullopt);
   j.Add("preemptions", f ? std::optional<int64_t>(f->preemptions) : std::nullopt);
   j.Add("token", f ? std::optional<std::string>(f->token) : std::nullopt);
+  j.AddRaw("oracle", NestedCountsJson(r.tallies));
   j.Add("wall_s", r.wall_s);
   return j.str();
 }

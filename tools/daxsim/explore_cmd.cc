@@ -160,6 +160,7 @@ absl::StatusOr<ExploreRequest> ParseRequest(const Args& args) {
   r.steps_max_given = a.Get("steps-max").has_value();
   r.failures_path = ResolveUserPath(a.Get("failures").value_or(kDefaultFailuresFile));
   r.json = a.Has("json");
+  r.options.sim.tally = r.json;  // the oracles say what they checked
   return r;
 }
 
@@ -248,6 +249,7 @@ std::string JsonSummary(const ExploreRequest& r, const sim::Target& target,
   j.Add("shrink_executions", res.shrink_executions);
   j.Add("failures_file", f ? std::optional<std::string>(r.failures_path) : std::nullopt);
   j.Add("failures_written", f != nullptr && saved.ok());
+  j.AddRaw("oracle", NestedCountsJson(res.tallies));
   j.Add("wall_s", res.wall_s);
   return j.str();
 }

@@ -110,4 +110,33 @@ JsonArray& JsonArray::AddRaw(std::string_view json) {
   return *this;
 }
 
+namespace {
+
+// The counts in [begin, end) whose names all start with `prefix`, as one object.
+std::string NestedRange(std::map<std::string, int64_t>::const_iterator begin,
+                        std::map<std::string, int64_t>::const_iterator end, size_t prefix) {
+  JsonObject j;
+  for (auto it = begin; it != end;) {
+    const std::string_view rest = std::string_view(it->first).substr(prefix);
+    const size_t dot = rest.find('.');
+    if (dot == std::string_view::npos) {
+      j.Add(rest, it->second);
+      ++it;
+      continue;
+    }
+    const std::string head(rest.substr(0, dot + 1));
+    auto last = it;
+    while (last != end && std::string_view(last->first).substr(prefix).starts_with(head)) ++last;
+    j.AddRaw(head.substr(0, dot), NestedRange(it, last, prefix + dot + 1));
+    it = last;
+  }
+  return j.str();
+}
+
+}  // namespace
+
+std::string NestedCountsJson(const std::map<std::string, int64_t>& counts) {
+  return NestedRange(counts.begin(), counts.end(), 0);
+}
+
 }  // namespace daxsim::cli

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -50,5 +51,10 @@ class JsonArray {
  private:
   std::string body_ = "[";
 };
+
+// Counts with dotted names as nested objects: {"a.b": 1, "a.c": 2, "d": 3} gives
+// {"a":{"b":1,"c":2},"d":3} (the explorer's oracle tallies, sim::ExploreResult::tallies). A
+// name that is both a count and a prefix keeps the count under "".
+std::string NestedCountsJson(const std::map<std::string, int64_t>& counts);
 
 }  // namespace daxsim::cli

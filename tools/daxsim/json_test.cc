@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <map>
 
 namespace daxsim::cli {
 namespace {
@@ -22,6 +23,16 @@ TEST(JsonTest, ObjectInInsertionOrder) {
             "\"inf\":null,\"u\":18446744073709551615,\"arr\":[{\"k\":1},2]}");
   EXPECT_EQ(JsonObject().str(), "{}");
   EXPECT_EQ(JsonArray().str(), "[]");
+}
+
+TEST(JsonTest, DottedCountsNest) {
+  const std::map<std::string, int64_t> counts = {
+      {"histories.linearizable", 7}, {"histories.violation", 1},   {"results.load.checked", 12},
+      {"results.load.excused", 2},   {"results.store.checked", 3}, {"top", 4}};
+  EXPECT_EQ(NestedCountsJson(counts),
+            "{\"histories\":{\"linearizable\":7,\"violation\":1},\"results\":{\"load\":"
+            "{\"checked\":12,\"excused\":2},\"store\":{\"checked\":3}},\"top\":4}");
+  EXPECT_EQ(NestedCountsJson({}), "{}");
 }
 
 }  // namespace
