@@ -75,7 +75,7 @@ struct Style {
 };
 
 Style StyleOf(int swarm, const GenOptions& options) {
-  if (!options.allow_swarm || Norm(swarm) == 0) return {};
+  if (!options.allow_swarm || !options.allow_shapes || Norm(swarm) == 0) return {};
   const uint64_t bits = sim::MixSeed(0x57e1, Norm(swarm));
   return {(bits & 1) != 0, (bits & 2) != 0, options.allow_private && (bits & 4) != 0,
           (bits & 8) != 0, (bits & 16) != 0};

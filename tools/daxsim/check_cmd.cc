@@ -237,6 +237,7 @@ std::vector<models::ScenarioInfo> GeneratedItems(const CheckConfig& c) {
   }
   props::GenOptions g;
   g.max_ops = 4;
+  g.allow_shapes = false;  // see sketch.h
   for (int i = 0; i < c.generated; ++i) {
     sim::Rng rng(sim::MixSeed(kGeneratedSeed, static_cast<uint64_t>(i)));
     const std::string name = absl::StrFormat("seed%d", i);
