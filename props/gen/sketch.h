@@ -31,8 +31,7 @@ struct GenOptions {
   bool allow_errors = true;   // poison, media errors, scrub, unbind
   bool allow_swarm = true;    // a sketch's `swarm` choice may leave out operation kinds
   // ... and switch shape features on (threads, huge, private, holes, narrow: realize.cc). Off in
-  // `check`'s generated phase for now: its first 100 workloads without shapes find 14 catalog
-  // bugs, with shapes 12 (two found before are lost, one gained: README).
+  // `check`'s generated phase for now, until per-bug detection rates decide (README).
   bool allow_shapes = true;
   // Pins of MAP_PRIVATE mappings. Off by default (the suites pin shared DAX pages, the case
   // that matters for layouts). This generator found that the model once freed a pinned COW page
