@@ -209,11 +209,12 @@ sim::Task<vm::AccessResult> Access_(DaxWorld* w, ActorState* st, vm::Mm* mm, vm:
     if (!write && r.kind == vm::AccessResult::kOk) {
       w->history[h].result = buf;
       const vm::Pte* pte = mm->pt.pte(vma->start + p);
-      // The README finding: write(2) has allocated and dropped the zero-page entry, and its
-      // unmap walk has not reached this mapping yet (or an unmap walk is running).
-      w->history[h].zero_page_unmapping = pte != nullptr && vm::IsZeroPfn(pte->pfn) &&
-                                          (ip->mapping().i_mmap_rwsem.readers() > 0 ||
-                                           WriteRunning(w, ip->ino(), FileOffset(vma, p)));
+      // The README finding: write(2) (or a populate_pfns write fault) has allocated and its
+      // invalidation has not reached this mapping yet (or an unmap walk is running).
+      w->history[h].zero_page_unmapping =
+          pte != nullptr && vm::IsZeroPfn(pte->pfn) &&
+          (ip->mapping().i_mmap_rwsem.readers() > 0 || ip->new_blocks_invalidating() > 0 ||
+           WriteRunning(w, ip->ino(), FileOffset(vma, p)));
     }
     Finish(w, h);
     if (r.kind != vm::AccessResult::kOk) co_return r;

@@ -72,13 +72,14 @@ struct Style {
   bool priv = false;     // mostly MAP_PRIVATE mappings
   bool holes = false;    // sparse files: no setup extent
   bool narrow = false;   // the swarm keeps each optional operation kind with probability 1/4
+  bool focus = false;    // one file, and offsets mostly at its first page: every op conflicts
 };
 
 Style StyleOf(int swarm, const GenOptions& options) {
   if (!options.allow_swarm || !options.allow_shapes || Norm(swarm) == 0) return {};
   const uint64_t bits = sim::MixSeed(0x57e1, Norm(swarm));
-  return {(bits & 1) != 0, (bits & 2) != 0, options.allow_private && (bits & 4) != 0,
-          (bits & 8) != 0, (bits & 16) != 0};
+  return {(bits & 1) != 0, (bits & 2) != 0,  options.allow_private && (bits & 4) != 0,
+          (bits & 8) != 0, (bits & 16) != 0, (bits & 32) != 0};
 }
 
 // The index of the weighted option that choice `v` falls in (options of weight 0 are never
@@ -133,7 +134,11 @@ struct Builder {
   int next_map = 1;
   uint64_t left_out = 0;  // swarm: bit k set = kind k is not drawn
 
-  const FileSetup& FileOf(int target) const { return files[Norm(target) % files.size()]; }
+  const FileSetup& FileOf(int target) const {
+    return style.focus ? files[0] : files[Norm(target) % files.size()];
+  }
+  // The weight factor of offset 0 (focus: most ops land on the same page and entry).
+  int Hot() const { return style.focus ? 8 : 1; }
 
   // The kinds a swarm choice leaves out: each optional kind with probability 1/2 (3/4 when
   // the style is narrow).
@@ -166,7 +171,7 @@ struct Builder {
     op.code = OpCode::kMmap;
     op.map = "m" + std::to_string(next_map++);
     op.file = file.name;
-    op.offset = PickValue(s.offset, {{0, 8},
+    op.offset = PickValue(s.offset, {{0, 8 * Hot()},
                                      {kPageSize, file.size > kPageSize ? 2 : 0},
                                      {kPmdSize, file.size > kPmdSize ? 1 : 0}});
     const int huge = style.huge ? 4 : 1;
@@ -196,7 +201,7 @@ struct Builder {
   }
 
   // A map op's offset for an access of `n` bytes (n <= 4K <= m.length).
-  static uint64_t AccessOffset(const OpSketch& s, const Mapping& m, uint64_t n) {
+  static uint64_t AccessOffset(const OpSketch& s, const Mapping& m, uint64_t n, int hot) {
     auto fits = [&](uint64_t off, int weight) { return off + n <= m.length ? weight : 0; };
     const uint64_t eof_page = RoundUpPage(m.file_size);
     const bool has_eof = eof_page >= m.offset + kPageSize;
@@ -204,7 +209,7 @@ struct Builder {
     const uint64_t random_page = RandomPage(s.extra, m.length / kPageSize) * kPageSize;
     const uint64_t random_word = Norm(s.extra) * (m.length - n) / kChoices & ~uint64_t{7};
     return PickValue(s.offset, {
-                                   {0, 20},
+                                   {0, 20 * hot},
                                    {kPageSize, fits(kPageSize, 10)},
                                    {eof_rel, has_eof ? fits(eof_rel, 8) : 0},
                                    {kPmdSize, fits(kPmdSize, 4)},
@@ -217,12 +222,13 @@ struct Builder {
   }
 
   // A page-aligned range inside the mapping; `pin` keeps it to one or two pages.
-  static std::pair<uint64_t, uint64_t> PageRange(const OpSketch& s, const Mapping& m, bool pin) {
+  static std::pair<uint64_t, uint64_t> PageRange(const OpSketch& s, const Mapping& m, bool pin,
+                                                 int hot) {
     const uint64_t eof_page = RoundUpPage(m.file_size);
     const bool has_eof = eof_page >= m.offset + kPageSize;
     const uint64_t eof_rel = has_eof ? eof_page - kPageSize - m.offset : 0;
     auto inside = [&](uint64_t off, int weight) { return off < m.length ? weight : 0; };
-    const uint64_t off = PickValue(s.offset, {{0, 6},
+    const uint64_t off = PickValue(s.offset, {{0, 6 * hot},
                                               {kPageSize, inside(kPageSize, 2)},
                                               {kPmdSize, inside(kPmdSize, 1)},
                                               {eof_rel, has_eof ? inside(eof_rel, 1) : 0}});
@@ -242,9 +248,9 @@ struct Builder {
   }
 
   // write/read: a few bytes at an edge of the file (its size at setup).
-  static void FileAccess(const OpSketch& s, const FileSetup& file, Op* op) {
+  static void FileAccess(const OpSketch& s, const FileSetup& file, Op* op, int hot) {
     const uint64_t size = file.size;
-    op->offset = PickValue(s.offset, {{0, 8},
+    op->offset = PickValue(s.offset, {{0, 8 * hot},
                                       {kPageSize, 4},
                                       {size >= 8 ? size - 8 : 0, size >= 8 ? 4 : 0},
                                       {kPmdSize - 8, 2},
@@ -255,8 +261,8 @@ struct Builder {
   }
 
   // punch / falloc / zero_range: page-aligned.
-  static void FileRange(const OpSketch& s, const FileSetup& file, Op* op) {
-    op->offset = PickValue(s.offset, {{0, 4},
+  static void FileRange(const OpSketch& s, const FileSetup& file, Op* op, int hot) {
+    op->offset = PickValue(s.offset, {{0, 4 * hot},
                                       {kPageSize, 3},
                                       {kPmdSize, 1},
                                       {RandomPage(s.extra, FilePages(file)) * kPageSize, 2},
@@ -429,13 +435,13 @@ Workload Realize(const WorkloadSketch& sketch, const GenOptions& options) {
         case kLoad:
           op.code = kind == kStore ? OpCode::kStore : OpCode::kLoad;
           op.length = PickValue(o.length, {{8, 12}, {16, 1}});  // 16 at 4K-8 crosses a page
-          op.offset = Builder::AccessOffset(o, *m, op.length);
+          op.offset = Builder::AccessOffset(o, *m, op.length, b.Hot());
           if (kind == kStore) op.value = Builder::Value(o, i);
           break;
         case kMsync:
         case kMadvise:
           op.code = kind == kMsync ? OpCode::kMsync : OpCode::kMadviseDontneed;
-          std::tie(op.offset, op.length) = Builder::PageRange(o, *m, false);
+          std::tie(op.offset, op.length) = Builder::PageRange(o, *m, false, b.Hot());
           break;
         case kPin: {
           if (!m->shared && !b.options.allow_private_pin) {
@@ -453,7 +459,7 @@ Workload Realize(const WorkloadSketch& sketch, const GenOptions& options) {
             op.file = m->file;
           }
           op.code = OpCode::kPin;
-          std::tie(op.offset, op.length) = Builder::PageRange(o, *m, true);
+          std::tie(op.offset, op.length) = Builder::PageRange(o, *m, true, b.Hot());
           Op unpin = op;
           unpin.code = OpCode::kUnpin;
           unpin.value = Builder::Value(o, i);
@@ -464,7 +470,7 @@ Workload Realize(const WorkloadSketch& sketch, const GenOptions& options) {
         case kWrite:
         case kRead:
           op.code = kind == kWrite ? OpCode::kWrite : OpCode::kRead;
-          Builder::FileAccess(o, file, &op);
+          Builder::FileAccess(o, file, &op, b.Hot());
           if (kind == kWrite) op.value = Builder::Value(o, i);
           break;
         case kFsync:
@@ -472,7 +478,7 @@ Workload Realize(const WorkloadSketch& sketch, const GenOptions& options) {
           break;
         case kClwb: {
           op.code = OpCode::kClwb;
-          std::tie(op.offset, op.length) = Builder::PageRange(o, *m, true);
+          std::tie(op.offset, op.length) = Builder::PageRange(o, *m, true, b.Hot());
           a.ops.push_back(op);
           Op fence;
           fence.code = OpCode::kSfence;
@@ -481,11 +487,11 @@ Workload Realize(const WorkloadSketch& sketch, const GenOptions& options) {
         }
         case kPoison:
           op.code = OpCode::kPoison;
-          op.offset = Builder::AccessOffset(o, *m, 1) & ~(kPageSize - 1);
+          op.offset = Builder::AccessOffset(o, *m, 1, b.Hot()) & ~(kPageSize - 1);
           break;
         case kBadBlock:
           op.code = OpCode::kInjectBadBlock;
-          Builder::FileAccess(o, file, &op);
+          Builder::FileAccess(o, file, &op, b.Hot());
           op.length = 0;
           break;
         case kTruncate:
@@ -496,7 +502,7 @@ Workload Realize(const WorkloadSketch& sketch, const GenOptions& options) {
           op.code = kind == kPunch       ? OpCode::kPunchHole
                     : kind == kFallocate ? OpCode::kFallocate
                                          : OpCode::kZeroRange;
-          Builder::FileRange(o, file, &op);
+          Builder::FileRange(o, file, &op, b.Hot());
           break;
       }
       a.ops.push_back(op);

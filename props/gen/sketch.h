@@ -30,8 +30,7 @@ struct GenOptions {
   bool allow_private = true;  // MAP_PRIVATE mappings
   bool allow_errors = true;   // poison, media errors, scrub, unbind
   bool allow_swarm = true;    // a sketch's `swarm` choice may leave out operation kinds
-  // ... and switch shape features on (threads, huge, private, holes, narrow: realize.cc). Off in
-  // `check`'s generated phase for now, until per-bug detection rates decide (README).
+  // ... and switch shape features on (threads, huge, private, holes, narrow, focus: realize.cc).
   bool allow_shapes = true;
   // Pins of MAP_PRIVATE mappings. Off by default (the suites pin shared DAX pages, the case
   // that matters for layouts). This generator found that the model once freed a pinned COW page

@@ -18,6 +18,20 @@ struct Search {
 
   std::vector<int64_t> after;  // local index of the event that must come first, or -1
 
+  // Configurations known to fail: the placed events and the state they led to (Lowe's
+  // memoisation, "Testing for linearizability", 2017). What may come next and whether it is
+  // accepted depend on nothing else, so a configuration reached again through another order of
+  // the same calls (loads commute with each other) fails again without a search. Off only to
+  // check the reduction against the plain search (linearize_test).
+  bool memo = true;
+  std::map<std::vector<char>, std::vector<State>> failed;
+
+  bool KnownToFail(const State& s) const {
+    const auto it = failed.find(done);
+    return it != failed.end() &&
+           std::find(it->second.begin(), it->second.end(), s) != it->second.end();
+  }
+
   // Event i may come next: its predecessor is placed, and no unplaced completed event ended
   // before it began.
   bool Minimal(size_t i) const {
@@ -48,7 +62,9 @@ struct Search {
       done[i] = 1;
       const bool pending = events[i]->end < 0;
       if (!pending) --required;
-      const bool ok = Run(next, depth + 1);
+      const bool skip = memo && KnownToFail(next);
+      const bool ok = !skip && Run(next, depth + 1);
+      if (memo && !ok && !skip) failed[done].push_back(std::move(next));
       if (!pending) ++required;
       done[i] = 0;
       if (ok) return true;
@@ -86,7 +102,8 @@ bool EndOrderExplains(const State& initial, const std::vector<const Event*>& eve
 
 }  // namespace
 
-Verdict Linearize(const State& initial, const std::vector<Event>& history, uint64_t nodes_max) {
+Verdict Linearize(const State& initial, const std::vector<Event>& history, uint64_t nodes_max,
+                  bool memo) {
   std::map<uint64_t, std::vector<const Event*>> by_file;
   std::vector<int64_t> local(history.size(), -1);
   for (size_t i = 0; i < history.size(); ++i) {
@@ -105,6 +122,7 @@ Verdict Linearize(const State& initial, const std::vector<Event>& history, uint6
       continue;
     }
     Search search{events, nodes_max};
+    search.memo = memo;
     search.done.assign(events.size(), 0);
     for (const Event* e : events) {
       search.after.push_back(e->after >= 0 ? local[static_cast<size_t>(e->after)] : -1);

@@ -4,7 +4,8 @@
 // Calls still running when the execution stopped (a power failure killed them) may take effect
 // at any point after they began, or not at all. Files are independent objects, so each file's
 // calls are searched alone (locality). A depth-first search over the calls that may come next,
-// with a node budget; beyond it the verdict is "inconclusive", never a violation.
+// with a node budget and memoised failed configurations; beyond the budget the verdict is
+// "inconclusive", never a violation.
 #pragma once
 
 #include <cstdint>
@@ -37,8 +38,9 @@ struct Verdict {
 };
 
 // `initial`: every file's state when the history began; mappings, pins: none (mmap events
-// create them). `nodes_max`: the search budget, per file.
+// create them). `nodes_max`: the search budget, per file. `memo`: skip configurations (placed
+// calls, state) already known to fail; off only to test that reduction against the plain search.
 Verdict Linearize(const State& initial, const std::vector<Event>& history,
-                  uint64_t nodes_max = 200000);
+                  uint64_t nodes_max = 200000, bool memo = true);
 
 }  // namespace daxsim::props::spec

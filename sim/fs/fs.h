@@ -79,6 +79,10 @@ class Inode : public dax::DaxInode, public vm::VmOperations {
   // objects via AddressSpace::ObjectDigest; false for any other id.
   bool ObjectDigest(sim::ObjectId id, uint64_t* out) const;
 
+  // populate_pfns write faults that allocated blocks and have not yet finished invalidating the
+  // zero-page entries over them (the oracle's zero-page marker; no code path reads it).
+  int new_blocks_invalidating() const { return new_blocks_invalidating_; }
+
   sim::RwSem i_rwsem;          // IOLOCK / inode_lock
   sim::RwSem invalidate_lock;  // xfs MMAPLOCK, ext4 i_mmap_sem, ext2 dax_sem
   sim::RwSem ilock;            // xfs ILOCK, ext4 i_data_sem, ext2 truncate_mutex
@@ -102,6 +106,7 @@ class Inode : public dax::DaxInode, public vm::VmOperations {
   sim::ObjectId size_obj_;
   ExtentMap extents_;
   bool pinned_ = false;  // in-core metadata newer than the log (ipincount != 0)
+  int new_blocks_invalidating_ = 0;
 };
 
 // The iomap_ops for DAX (inode.cc): xfs_read_iomap_ops and xfs_direct_write_iomap_ops, which

@@ -43,7 +43,7 @@ constexpr int64_t kDaxExecutionsDefault = 20000;
 constexpr int64_t kDaxExecutionsExhaustive = 1500000;
 constexpr int64_t kSamplingExecutionsDefault = 20000;
 // The generated phase: how many drawn workloads, from which seed, and each one's budgets.
-constexpr int kGeneratedDefault = 100;
+constexpr int kGeneratedDefault = 400;
 constexpr uint64_t kGeneratedSeed = 0x6e6e;
 constexpr int64_t kGeneratedDporExecutions = 2000;
 constexpr int64_t kGeneratedPctExecutions = 300;
@@ -225,39 +225,61 @@ struct Progress {
   }
 };
 
-// The generated phase: the seed corpus (props/corpus), then kGeneratedDefault workloads drawn
-// from a fixed seed over the whole language (props/gen/sketch.h), each on every model that can
-// run it. Named MODEL/gen:SOURCE.
+// The models a generated item runs on (those --models leaves, that can run the workload): every
+// one for a corpus seed; for the i-th drawn workload only one, in rotation from model i mod n, so
+// that n models see n times as many distinct workloads for the cost of one round (most of the
+// fault path is shared; a model-specific path still gets every n-th workload).
+std::vector<std::string> GeneratedModels(const CheckConfig& c, const models::workload::Workload& w,
+                                         std::optional<size_t> drawn) {
+  std::vector<std::string> out;
+  for (const models::ModelInfo& m : models::DaxModels()) {
+    if (!c.models.empty() &&
+        std::find(c.models.begin(), c.models.end(), m.name) == c.models.end()) {
+      continue;
+    }
+    if (models::MakeDaxTargetFromWorkload(m.name, w, c.bug_params).ok()) out.push_back(m.name);
+  }
+  if (!drawn || out.empty()) return out;
+  const std::vector<models::ModelInfo> all = models::DaxModels();
+  for (size_t k = 0; k < all.size(); ++k) {
+    const std::string& name = all[(*drawn + k) % all.size()].name;
+    if (std::find(out.begin(), out.end(), name) != out.end()) return {name};
+  }
+  return {};
+}
+
+// The generated phase: the seed corpus (props/corpus) on every model, then kGeneratedDefault
+// workloads drawn from a fixed seed over the whole language (props/gen/sketch.h), each on one
+// model (GeneratedModels). Named MODEL/gen:SOURCE.
 std::vector<models::ScenarioInfo> GeneratedItems(const CheckConfig& c) {
-  std::vector<std::pair<std::string, models::workload::Workload>> workloads;
+  struct Source {
+    std::string name;
+    models::workload::Workload workload;
+    std::optional<size_t> drawn;
+  };
+  std::vector<Source> workloads;
   for (const auto& [file, text] : props::SeedCorpus()) {
     if (!c.seed_corpus) break;
     absl::StatusOr<models::workload::Workload> w = models::workload::ParseWorkload(text, file);
-    if (w.ok()) workloads.push_back({file.substr(0, file.rfind('.')), *std::move(w)});
+    if (w.ok()) workloads.push_back({file.substr(0, file.rfind('.')), *std::move(w), {}});
   }
   props::GenOptions g;
   g.max_ops = 4;
-  g.allow_shapes = false;  // see sketch.h
   for (int i = 0; i < c.generated; ++i) {
     sim::Rng rng(sim::MixSeed(kGeneratedSeed, static_cast<uint64_t>(i)));
     const std::string name = absl::StrFormat("seed%d", i);
-    workloads.push_back({name, props::DrawWorkload(rng, g, name)});
+    workloads.push_back({name, props::DrawWorkload(rng, g, name), static_cast<size_t>(i)});
   }
   std::vector<models::ScenarioInfo> items;
-  for (const auto& [name, w] : workloads) {
-    const std::string text = models::workload::FormatWorkload(w);
-    for (const models::ModelInfo& m : models::DaxModels()) {
-      if (!c.models.empty() &&
-          std::find(c.models.begin(), c.models.end(), m.name) == c.models.end()) {
-        continue;
-      }
-      if (!models::MakeDaxTargetFromWorkload(m.name, w, c.bug_params).ok()) continue;
+  for (const Source& s : workloads) {
+    const std::string text = models::workload::FormatWorkload(s.workload);
+    for (const std::string& model : GeneratedModels(c, s.workload, s.drawn)) {
       std::vector<std::string> tolerated;
-      for (const models::KnownFinding& k : models::KnownFindings(m.name)) {
+      for (const models::KnownFinding& k : models::KnownFindings(model)) {
         tolerated.push_back(k.signature);
       }
       items.push_back(
-          {m.name + "/gen:" + name, "generated", c.bug_params, false, "", text, tolerated});
+          {model + "/gen:" + s.name, "generated", c.bug_params, false, "", text, tolerated});
     }
   }
   return items;
@@ -321,11 +343,14 @@ absl::StatusOr<ScenarioOutcome> CheckScenario(const models::ScenarioInfo& info,
   const bool dax_world = slash != std::string::npos;
   // DAX worlds: DPOR bounded to 2 preemptions first (the known bugs are shallow, and what it
   // finds is already a minimal-preemption counterexample), then the whole space.
-  // Generated items: DPOR bounded to 1 preemption, then PCT (they are many and small).
+  // Generated items: DPOR bounded to 1 preemption, then to 2 if 1 was exhausted within the
+  // budget, then PCT (they are many and small).
   const bool generated = !info.workload_text.empty();
   std::vector<std::pair<sim::StrategyKind, int>> plan;
   if (generated) {
-    plan = {{sim::StrategyKind::kDpor, 1}, {sim::StrategyKind::kPct, -1}};
+    plan = {{sim::StrategyKind::kDpor, 1},
+            {sim::StrategyKind::kDpor, 2},
+            {sim::StrategyKind::kPct, -1}};
   } else {
     if (dax_world) plan.push_back({sim::StrategyKind::kDpor, 2});
     plan.push_back({sim::StrategyKind::kDpor, -1});
@@ -350,6 +375,16 @@ absl::StatusOr<ScenarioOutcome> CheckScenario(const models::ScenarioInfo& info,
     if (generated && !c.budget) {
       o.budget_executions =
           k == sim::StrategyKind::kDpor ? kGeneratedDporExecutions : kGeneratedPctExecutions;
+    }
+    if (generated && bound == 2) {
+      // Iterative preemption bounding: 2 preemptions only after 1 was exhausted, within what
+      // the DPOR budget has left (the runs' executions add up to at most the budget).
+      const sim::ExploreResult& k1 = s.runs.back().result;
+      if (!k1.complete) continue;
+      if (o.budget_executions > 0) {
+        o.budget_executions -= k1.executions;
+        if (o.budget_executions <= 0) continue;
+      }
     }
     s.runs.push_back({k, sim::Explore(*target, o)});
     s.wall_s += s.runs.back().result.wall_s;

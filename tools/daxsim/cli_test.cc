@@ -7,6 +7,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -262,6 +263,27 @@ TEST(CliTest, CheckEveryScenarioAsExpected) {
   EXPECT_NE(xml.find("<testcase classname=\"daxsim.check\" name=\"canary\""), std::string::npos);
   EXPECT_EQ(xml.find("<failure"), std::string::npos) << xml;
   EXPECT_NE(o.err.find("canary dpor:"), std::string::npos) << o.err;
+}
+
+// The generated phase runs each drawn workload once, on the models in rotation (seed i from
+// model i mod n on), and deepens DPOR to 2 preemptions when 1 was exhausted within the budget.
+TEST(CliTest, GeneratedPhaseSpreadsWorkloadsOverModelsAndDeepens) {
+  const Outcome o = Cli({"check", "--suites=generated", "--no-seed-corpus", "--generated=8",
+                         "--json", "--failures=" + TmpPath("spread.txt")});
+  ASSERT_EQ(o.code, 0) << o.out << o.err;
+  const std::string json = LastLine(o.out);
+  std::set<std::string> models;
+  for (int i = 0; i < 8; ++i) {
+    const std::string tail = "/gen:seed" + std::to_string(i) + "\"";
+    const size_t at = json.find(tail);
+    ASSERT_NE(at, std::string::npos) << tail;
+    EXPECT_EQ(json.find(tail, at + 1), std::string::npos) << tail << " checked twice";
+    const size_t name = json.rfind("\"name\":\"", at);
+    models.insert(json.substr(name + 8, at - name - 8));
+  }
+  EXPECT_GE(models.size(), 3u) << json;
+  EXPECT_NE(json.find("\"completeness\":\"complete up to 2 preemptions\""), std::string::npos)
+      << json;
 }
 
 }  // namespace
