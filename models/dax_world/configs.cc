@@ -77,6 +77,9 @@ std::vector<KnownFinding> KnownFindings(const std::string& model) {
       {"(the page received a DMA write through a pin)",
        "finding: writeback cleans a write-pinned page's entry; DMA data written after it is not "
        "written back (GUP versus dirty tracking)"},
+      {"(over an empty entry marked dirty: dax_insert_pfn_mkwrite)",
+       "finding: a MAP_SYNC write fault maps its PFN over an empty entry after write(2)'s "
+       "IOMAP_F_NEW invalidation deleted its entry and a copy-on-write fault left an empty one"},
       {"[zero page, the file's mappings being unmapped]",
        "finding: a hole's zero page stays mapped in other processes until write(2)'s "
        "invalidation reaches them, while the new block is already written through"},

@@ -41,6 +41,36 @@ actor A
   EXPECT_TRUE(r.Emitted("dax_load_hole:"));
 }
 
+// The per-step mapping pass looks block owners up in an index (Filesystem::OwnerIndex); it
+// must answer as the linear Filesystem::BlockOwner() does, for every block of the device, over
+// files with several extents (written, unwritten, PMD-sized, fragmented by a punch).
+TEST(DaxWorldTest, OwnerIndexAnswersAsBlockOwner) {
+  WorldRun r(R"(workload t
+file f size=4M written=0-8K fill=0x11 unwritten=12K-16K
+file g size=4M written=2M-4M fill=0x22
+actor A
+  write f 20K len=4K val=0x33
+  write g 4K len=4K val=0x44
+  punch g 3M len=8K
+  write f 1M len=4K val=0x55
+)");
+  ASSERT_TRUE(r.sim.completed()) << r.sim.violation().message;
+  const fs::Filesystem& fs = r.world->fs();
+  const fs::Filesystem::OwnerIndex index(fs);
+  int owned = 0;
+  for (uint64_t b = 0; b < fs.allocator().blocks() + 16; ++b) {
+    const std::optional<fs::Filesystem::Owner> want = fs.BlockOwner(b);
+    const std::optional<fs::Filesystem::Owner> got = index.Find(b);
+    ASSERT_EQ(want.has_value(), got.has_value()) << "block " << b;
+    if (!want) continue;
+    ++owned;
+    EXPECT_EQ(got->inode, want->inode) << "block " << b;
+    EXPECT_EQ(got->fsb, want->fsb) << "block " << b;
+    EXPECT_EQ(got->unwritten, want->unwritten) << "block " << b;
+  }
+  EXPECT_GT(owned, 512);
+}
+
 TEST(DaxWorldTest, WriteFaultReplacesTheZeroPageInEveryMapping) {
   WorldRun r(R"(workload t
 file f size=4K
@@ -215,6 +245,37 @@ TEST(DaxWorldFinding, ConcurrentFsyncTowriteRace) {
 // write(2) finding: a write(2) into the new block completes while a read fault still maps the
 // zero page. Found by props/gen (a RapidCheck-shrunk workload); the load carries the zero-page
 // marker, so it is the known finding and not a new violation.
+// 6.1's dax_insert_pfn_mkwrite() accepts any PTE-order entry, an empty one too: a MAP_SYNC
+// write fault whose clean entry write(2)'s IOMAP_F_NEW invalidation deleted, and over which a
+// copy-on-write fault left an empty entry, marks that empty entry dirty and maps its PFN over it
+// (found by the first 100 000-workload fuzz campaign; README "Findings"). One preemption.
+TEST(DaxWorldFinding, SyncFaultMkwriteMapsOverAnEmptyEntry) {
+  absl::StatusOr<workload::Workload> w = workload::ParseWorkload(R"(workload sync_mkwrite_empty
+file f size=2M
+actor T1
+  mmap m1 f off=0 len=8K sync
+  store m1 0 len=8 val=0x18
+actor T3 mm=T1
+  mmap m3 f off=0 len=8K private
+  write f 0 len=8 val=0x38
+actor T4 mm=T1
+  store m3 0 len=8 val=0x4a
+)",
+                                                                 "sync_mkwrite_empty");
+  ASSERT_TRUE(w.ok()) << w.status();
+  absl::StatusOr<sim::Target> t = MakeDaxTargetFromWorkload("xfs", *w, "");
+  ASSERT_TRUE(t.ok()) << t.status();
+  sim::ExploreOptions o;
+  o.strategy = sim::StrategyKind::kDpor;
+  o.preemptions_max = 1;
+  const sim::ExploreResult r = sim::Explore(*t, o);
+  ASSERT_TRUE(r.first.has_value());
+  EXPECT_NE(r.first->violation.message.find("I2 mapping without its entry: T1 m1 0"),
+            std::string::npos)
+      << r.first->violation.message;
+  EXPECT_TRUE(IsKnownFinding("xfs", r.first->violation.message)) << r.first->violation.message;
+}
+
 TEST(DaxWorldFinding, PopulatePfnsAllocatingWriteFaultInheritsTheZeroPageWindow) {
   absl::StatusOr<workload::Workload> w = workload::ParseWorkload(R"(workload populate_zero_window
 file f size=8K

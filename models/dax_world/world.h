@@ -204,6 +204,9 @@ class DaxWorld : public sim::World, public sim::StateModel {
   // Per inode: bumped by every truncate, so an access that overlapped one is not judged by size.
   std::map<uint64_t, uint64_t> truncates;
   bool sim_end = false;  // invariants: evaluating the end-of-execution variants
+  // invariants: the block owners of the state the per-step mapping pass is checking (set
+  // during that pass only; CheckMappingCoherence falls back to Filesystem::BlockOwner).
+  const fs::Filesystem::OwnerIndex* owners = nullptr;
 
  private:
   sim::Sim* sim_;

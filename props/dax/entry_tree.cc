@@ -21,8 +21,14 @@ Result CheckEntryOfMapping(DaxWorld* w, const Mapping& m) {
     return std::nullopt;
   }
   if (!m.writable && !w->sim_end) return std::nullopt;
+  // The README finding: a MAP_SYNC write fault's dax_insert_pfn_mkwrite() takes any PTE-order
+  // entry, an empty one too, marks it dirty and maps its PFN over it. Only that function marks
+  // an entry dirty without storing a PFN in it, so an empty dirty entry names it.
+  const bool mkwrite_over_empty =
+      slot && dax::dax_is_empty_entry(slot->value) && xa.GetMark(slot->index, vm::XaMark::kDirty);
   return "I2 mapping without its entry: " + Where(m) + " -> block " +
-         std::to_string(w->pmem().PfnToPgoff(m.pfn));
+         std::to_string(w->pmem().PfnToPgoff(m.pfn)) +
+         (mkwrite_over_empty ? " (over an empty entry marked dirty: dax_insert_pfn_mkwrite)" : "");
 }
 
 void RegisterEntryTree(DaxWorld* w) {

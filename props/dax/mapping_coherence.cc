@@ -11,6 +11,8 @@
 //       COW pages installed after truncate (bc2466e42573), PMD EOF arithmetic (957ac8c421ad).
 // This file also owns the shared per-step pass over the page tables that runs the per-mapping
 // predicates of every family (one walk per step instead of four).
+#include <optional>
+
 #include "props/dax/props.h"
 
 namespace daxsim::props {
@@ -33,19 +35,23 @@ Result CheckMappingCoherence(DaxWorld* w, const Mapping& m) {
   const auto* ip = static_cast<const fs::Inode*>(m.vma.ops);
   const uint64_t page = m.vma.PgoffOf(m.addr);
   const uint64_t block = w->pmem().PfnToPgoff(m.pfn);
-  const std::string where = Where(m) + " -> block " + std::to_string(block);
-  const std::optional<fs::Filesystem::Owner> owner = w->fs().BlockOwner(block);
-  if (!owner) return "I1 stale mapping: " + where + " which is free";
+  // Built only for a message: this runs for every mapped page after every step.
+  auto where = [&] { return Where(m) + " -> block " + std::to_string(block); };
+  auto owner_of = [w](uint64_t b) {
+    return w->owners != nullptr ? w->owners->Find(b) : w->fs().BlockOwner(b);
+  };
+  const std::optional<fs::Filesystem::Owner> owner = owner_of(block);
+  if (!owner) return "I1 stale mapping: " + where() + " which is free";
   if (owner->inode != ip || owner->fsb != page) {
-    return "I1 stale mapping: " + where + " which now belongs to " + owner->inode->name() +
+    return "I1 stale mapping: " + where() + " which now belongs to " + owner->inode->name() +
            " page " + std::to_string(owner->fsb);
   }
   if (m.pmd) {  // the rest of the 2 MiB: one extent, consecutive file pages
     const uint64_t n = vm::PTRS_PER_PMD;
-    const std::optional<fs::Filesystem::Owner> last = w->fs().BlockOwner(block + n - 1);
+    const std::optional<fs::Filesystem::Owner> last = owner_of(block + n - 1);
     if (!last || last->inode != ip || last->fsb != page + n - 1 ||
         ip->Lookup(page)->second.len < n - (page - ip->Lookup(page)->first)) {
-      return "I1 stale mapping: " + where + " whose 2 MiB are no longer this file's extent";
+      return "I1 stale mapping: " + where() + " whose 2 MiB are no longer this file's extent";
     }
   }
   return std::nullopt;
@@ -55,8 +61,10 @@ void RegisterMappingCoherence(DaxWorld* w) {
   sim::Sim& sim = w->sim();
   auto mappings = [w]() -> Result {
     Result bad;
+    std::optional<fs::Filesystem::OwnerIndex> owners;  // built at the first DAX pfn
     ForEachMapping(w, [&](const Mapping& m) {
       if (!w->pmem().OwnsPfn(m.pfn)) return true;  // zero page, anonymous COW page
+      if (!owners) w->owners = &owners.emplace(w->fs());
       for (auto* check :
            {&CheckMappingCoherence, &CheckExposure, &CheckEntryOfMapping, &CheckWriteTracking}) {
         bad = check(w, m);
@@ -64,6 +72,7 @@ void RegisterMappingCoherence(DaxWorld* w) {
       }
       return true;
     });
+    w->owners = nullptr;
     return bad;
   };
   sim.AddInvariant("I1/I2/I5/I6 mappings", mappings);

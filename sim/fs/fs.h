@@ -152,6 +152,25 @@ class Filesystem {
     bool unwritten;
   };
   std::optional<Owner> BlockOwner(uint64_t block) const;
+  // BlockOwner() for many lookups in one state: built in one pass over the extents, each
+  // lookup a binary search (BlockOwner is linear in the extents; the per-step mapping pass asks
+  // once per mapped page). Same answers, the first inode and extent in BlockOwner's order
+  // included when extents overlap.
+  class OwnerIndex {
+   public:
+    explicit OwnerIndex(const Filesystem& fs);
+    std::optional<Owner> Find(uint64_t block) const;
+
+   private:
+    struct Run {
+      uint64_t block, len, fsb;
+      size_t order;  // position in BlockOwner's iteration
+      Inode* inode;
+      bool unwritten;
+    };
+    std::vector<Run> runs_;  // by block
+    uint64_t len_max_ = 0;
+  };
   const BlockAllocator& allocator() const { return alloc_; }
   dax::Dax& dax() { return *dax_; }
   const FsParams& params() const { return params_; }

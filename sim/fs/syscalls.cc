@@ -96,6 +96,31 @@ std::optional<Filesystem::Owner> Filesystem::BlockOwner(uint64_t block) const {
   return std::nullopt;
 }
 
+Filesystem::OwnerIndex::OwnerIndex(const Filesystem& fs) {
+  for (const auto& ip : fs.inodes_) {
+    for (const auto& [fsb, e] : ip->extents_) {
+      runs_.push_back({e.block, e.len, fsb, runs_.size(), ip.get(), e.unwritten});
+      len_max_ = std::max(len_max_, e.len);
+    }
+  }
+  std::stable_sort(runs_.begin(), runs_.end(),
+                   [](const Run& a, const Run& b) { return a.block < b.block; });
+}
+
+std::optional<Filesystem::Owner> Filesystem::OwnerIndex::Find(uint64_t block) const {
+  // Runs starting at or before `block`, back to the longest run's reach.
+  auto it = std::upper_bound(runs_.begin(), runs_.end(), block,
+                             [](uint64_t b, const Run& r) { return b < r.block; });
+  const Run* best = nullptr;
+  while (it != runs_.begin()) {
+    --it;
+    if (it->block + len_max_ <= block) break;
+    if (block < it->block + it->len && (best == nullptr || it->order < best->order)) best = &*it;
+  }
+  if (best == nullptr) return std::nullopt;
+  return Owner{best->inode, best->fsb + (block - best->block), best->unwritten};
+}
+
 sim::Task<void> Filesystem::ZeroBlocks(uint64_t block, uint64_t count) {
   auto _ = sim_->Enter(traits().zero_fn);
   // One step per extent: the blocks are not mapped by anyone yet (their footprint is the first
