@@ -276,6 +276,32 @@ actor T4 mm=T1
   EXPECT_TRUE(IsKnownFinding("xfs", r.first->violation.message)) << r.first->violation.message;
 }
 
+// A bad block injected between a copy-on-write fault's dax_direct_access() and its copy: the
+// fault must fail (SIGBUS, excused by the semantics), not give the process a private copy of
+// zeroes (found by the fuzz campaign as an unexplained load of 0 after write(2) of 0x3a).
+TEST(DaxWorldTest, CowCopyOfAPageThatTurnedBadFailsTheFault) {
+  absl::StatusOr<workload::Workload> w = workload::ParseWorkload(R"(workload cow_badblock
+file f size=4K
+actor T1
+  badblock f 0
+actor T3
+  mmap m3 f off=0 len=4K private
+  write f 0 len=8 val=0x3a
+  store m3 0xff8 len=8 val=0x36
+  load m3 0 len=8
+)",
+                                                                 "cow_badblock");
+  ASSERT_TRUE(w.ok()) << w.status();
+  absl::StatusOr<sim::Target> t = MakeDaxTargetFromWorkload("xfs", *w, "");
+  ASSERT_TRUE(t.ok()) << t.status();
+  sim::ExploreOptions o;
+  o.strategy = sim::StrategyKind::kDpor;
+  o.preemptions_max = 1;
+  const sim::ExploreResult r = sim::Explore(*t, o);
+  EXPECT_TRUE(r.complete);
+  EXPECT_FALSE(r.first.has_value()) << r.first->violation.message;
+}
+
 TEST(DaxWorldFinding, PopulatePfnsAllocatingWriteFaultInheritsTheZeroPageWindow) {
   absl::StatusOr<workload::Workload> w = workload::ParseWorkload(R"(workload populate_zero_window
 file f size=8K

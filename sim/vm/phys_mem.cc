@@ -47,10 +47,11 @@ void PhysMem::Store(Pfn pfn, uint64_t offset, const uint8_t* data, uint64_t len)
   pmem_->Store((pfn << PAGE_SHIFT) + offset, data, len);
 }
 
-void PhysMem::CopyPage(Pfn dst, Pfn src) {
+bool PhysMem::CopyPage(Pfn dst, Pfn src) {
   std::vector<uint8_t> buf(PAGE_SIZE);
-  Load(src, 0, buf.data(), PAGE_SIZE);
+  const bool ok = Load(src, 0, buf.data(), PAGE_SIZE);
   Store(dst, 0, buf.data(), PAGE_SIZE);
+  return ok;
 }
 
 // The lowest free page, as a page allocator hands back what was freed: a COW fault retried

@@ -31,8 +31,10 @@ class PhysMem {
   // Byte accesses within one page. Returns false on a machine check (poison, bad block).
   bool Load(Pfn pfn, uint64_t offset, uint8_t* out, uint64_t len) const;
   void Store(Pfn pfn, uint64_t offset, const uint8_t* data, uint64_t len);
-  void CopyPage(Pfn dst, Pfn src);  // copy_user_highpage / copy_mc_to_kernel
-  Pfn AllocAnon();                  // a zeroed anonymous page
+  // copy_user_highpage / copy_mc_to_kernel; false on a machine check reading `src` (poison, bad
+  // block), `dst` then holds what could be read (zeroes past the error).
+  bool CopyPage(Pfn dst, Pfn src);
+  Pfn AllocAnon();         // a zeroed anonymous page
   void FreeAnon(Pfn pfn);  // drops the mapping's reference: freed now, or at the last unpin
 
   int page_ref_count(Pfn pfn) const;  // device pages: 1 + pins
