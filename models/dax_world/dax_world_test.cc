@@ -302,6 +302,48 @@ actor T3
   EXPECT_FALSE(r.first.has_value()) << r.first->violation.message;
 }
 
+// A private store whose copy-on-write fault failed (SIGBUS: T5's memory failure poisoned the
+// page) made no private copy, so a later load of that mapping reads the file: the recorder
+// leaves such a fault's copy-on-write event running (it may not have happened) instead of
+// asserting the copy (the fuzz campaign's workload, as it shrank it; 0 preemptions).
+TEST(DaxWorldTest, FailedCowStoreLeavesNoPrivateCopyInTheHistory) {
+  absl::StatusOr<workload::Workload> w = workload::ParseWorkload(R"(workload failed_cow
+file f size=4K
+file g size=2M
+actor T1
+  mmap m1 f off=0 len=4M shared ro
+  punch f 0 len=4K
+actor T2 mm=T1
+  mmap m2 f off=0 len=2M private
+  sfence
+  store m3 0 len=8 val=0x23
+actor T3 mm=T1
+  mmap m3 f off=0 len=2M sync
+  load m2 0 len=8
+  load m4 0 len=8
+actor T4 mm=T1
+  mmap m4 f off=0 len=8K shared ro
+  store m2 0 len=8 val=0x45
+  load m2 0 len=8
+  badblock f 0
+actor T5
+  mmap m5 f off=0 len=2M shared
+  store m5 0 len=8 val=0x55
+  store m5 0 len=8 val=0x59
+  poison m5 0
+)",
+                                                                 "failed_cow");
+  ASSERT_TRUE(w.ok()) << w.status();
+  absl::StatusOr<sim::Target> t = MakeDaxTargetFromWorkload("xfs", *w, "");
+  ASSERT_TRUE(t.ok()) << t.status();
+  sim::ExploreOptions o;
+  o.strategy = sim::StrategyKind::kDpor;
+  o.preemptions_max = 0;
+  const sim::ExploreResult r = sim::Explore(*t, o);
+  EXPECT_TRUE(r.complete);
+  EXPECT_FALSE(r.first.has_value()) << r.first->violation.message;
+}
+
 TEST(DaxWorldFinding, PopulatePfnsAllocatingWriteFaultInheritsTheZeroPageWindow) {
   absl::StatusOr<workload::Workload> w = workload::ParseWorkload(R"(workload populate_zero_window
 file f size=8K

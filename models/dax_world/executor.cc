@@ -63,9 +63,12 @@ void CoverOutcome(DaxWorld* w, const HistoryOp& h) {
 }
 
 void Finish(DaxWorld* w, size_t i) {
+  // The copy-on-write fault this call needed took effect if the call did. One that failed
+  // (SIGBUS, SIGSEGV) may have failed before the copy (a media error, EOF) or after it (a retry
+  // after a zap): the fault is left running, so the oracle may place it or not.
   if (i > 0 && w->history[i - 1].cow && w->history[i - 1].end < 0 &&
-      w->history[i - 1].actor == w->history[i].actor) {
-    Finish(w, i - 1);  // the copy-on-write fault this call needed
+      w->history[i - 1].actor == w->history[i].actor && w->history[i].signal == HistoryOp::kOk) {
+    Finish(w, i - 1);
   }
   HistoryOp& h = w->history[i];
   h.end = w->Tick();

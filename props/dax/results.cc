@@ -103,8 +103,9 @@ spec::Verdict CheckHistory(const DaxWorld& w) {
     const DaxWorld::HistoryOp& op = w.history[i];
     if (op.dropped) continue;
     events.push_back(EventOf(op));
-    // A store or pin comes after the copy-on-write fault recorded right before it.
-    if (!op.cow && i > 0 && w.history[i - 1].cow) {
+    // A store or pin comes after the copy-on-write fault recorded right before it, if that
+    // fault ended (one left running by a failed call may not have taken effect at all).
+    if (!op.cow && i > 0 && w.history[i - 1].cow && w.history[i - 1].end >= 0) {
       events.back().after = static_cast<int64_t>(events.size()) - 2;
     }
   }
