@@ -250,7 +250,7 @@ TEST(DaxWorldFinding, ConcurrentFsyncTowriteRace) {
 // copy-on-write fault left an empty entry, marks that empty entry dirty and maps its PFN over it
 // (found by the first 100 000-workload fuzz campaign; README "Findings"). One preemption.
 TEST(DaxWorldFinding, SyncFaultMkwriteMapsOverAnEmptyEntry) {
-  absl::StatusOr<workload::Workload> w = workload::ParseWorkload(R"(workload sync_mkwrite_empty
+  const sim::ExploreResult r = test_world::ExploreDpor("xfs", R"(workload sync_mkwrite_empty
 file f size=2M
 actor T1
   mmap m1 f off=0 len=8K sync
@@ -261,14 +261,7 @@ actor T3 mm=T1
 actor T4 mm=T1
   store m3 0 len=8 val=0x4a
 )",
-                                                                 "sync_mkwrite_empty");
-  ASSERT_TRUE(w.ok()) << w.status();
-  absl::StatusOr<sim::Target> t = MakeDaxTargetFromWorkload("xfs", *w, "");
-  ASSERT_TRUE(t.ok()) << t.status();
-  sim::ExploreOptions o;
-  o.strategy = sim::StrategyKind::kDpor;
-  o.preemptions_max = 1;
-  const sim::ExploreResult r = sim::Explore(*t, o);
+                                                       1, "");
   ASSERT_TRUE(r.first.has_value());
   EXPECT_NE(r.first->violation.message.find("I2 mapping without its entry: T1 m1 0"),
             std::string::npos)
@@ -280,7 +273,7 @@ actor T4 mm=T1
 // fault must fail (SIGBUS, excused by the semantics), not give the process a private copy of
 // zeroes (found by the fuzz campaign as an unexplained load of 0 after write(2) of 0x3a).
 TEST(DaxWorldTest, CowCopyOfAPageThatTurnedBadFailsTheFault) {
-  absl::StatusOr<workload::Workload> w = workload::ParseWorkload(R"(workload cow_badblock
+  const sim::ExploreResult r = test_world::ExploreDpor("xfs", R"(workload cow_badblock
 file f size=4K
 actor T1
   badblock f 0
@@ -290,14 +283,7 @@ actor T3
   store m3 0xff8 len=8 val=0x36
   load m3 0 len=8
 )",
-                                                                 "cow_badblock");
-  ASSERT_TRUE(w.ok()) << w.status();
-  absl::StatusOr<sim::Target> t = MakeDaxTargetFromWorkload("xfs", *w, "");
-  ASSERT_TRUE(t.ok()) << t.status();
-  sim::ExploreOptions o;
-  o.strategy = sim::StrategyKind::kDpor;
-  o.preemptions_max = 1;
-  const sim::ExploreResult r = sim::Explore(*t, o);
+                                                       1, "");
   EXPECT_TRUE(r.complete);
   EXPECT_FALSE(r.first.has_value()) << r.first->violation.message;
 }
@@ -307,7 +293,7 @@ actor T3
 // leaves such a fault's copy-on-write event running (it may not have happened) instead of
 // asserting the copy (the fuzz campaign's workload, as it shrank it; 0 preemptions).
 TEST(DaxWorldTest, FailedCowStoreLeavesNoPrivateCopyInTheHistory) {
-  absl::StatusOr<workload::Workload> w = workload::ParseWorkload(R"(workload failed_cow
+  const sim::ExploreResult r = test_world::ExploreDpor("xfs", R"(workload failed_cow
 file f size=4K
 file g size=2M
 actor T1
@@ -332,20 +318,13 @@ actor T5
   store m5 0 len=8 val=0x59
   poison m5 0
 )",
-                                                                 "failed_cow");
-  ASSERT_TRUE(w.ok()) << w.status();
-  absl::StatusOr<sim::Target> t = MakeDaxTargetFromWorkload("xfs", *w, "");
-  ASSERT_TRUE(t.ok()) << t.status();
-  sim::ExploreOptions o;
-  o.strategy = sim::StrategyKind::kDpor;
-  o.preemptions_max = 0;
-  const sim::ExploreResult r = sim::Explore(*t, o);
+                                                       0, "");
   EXPECT_TRUE(r.complete);
   EXPECT_FALSE(r.first.has_value()) << r.first->violation.message;
 }
 
 TEST(DaxWorldFinding, PopulatePfnsAllocatingWriteFaultInheritsTheZeroPageWindow) {
-  absl::StatusOr<workload::Workload> w = workload::ParseWorkload(R"(workload populate_zero_window
+  const sim::ExploreResult r = test_world::ExploreDpor("xfs", R"(workload populate_zero_window
 file f size=8K
 actor T1
   mmap m1 f off=0 len=4K shared
@@ -356,14 +335,7 @@ actor T2 mm=T1
   falloc f 0 len=4K
   store m1 0 len=8 val=0x22
 )",
-                                                                 "populate_zero_window");
-  ASSERT_TRUE(w.ok()) << w.status();
-  absl::StatusOr<sim::Target> t = MakeDaxTargetFromWorkload("xfs", *w, "api=populate_pfns");
-  ASSERT_TRUE(t.ok()) << t.status();
-  sim::ExploreOptions o;
-  o.strategy = sim::StrategyKind::kDpor;
-  o.preemptions_max = 1;
-  const sim::ExploreResult r = sim::Explore(*t, o);
+                                                       1, "api=populate_pfns");
   ASSERT_TRUE(r.first.has_value());
   EXPECT_NE(r.first->violation.message.find("linearizability"), std::string::npos)
       << r.first->violation.message;

@@ -296,13 +296,13 @@ sim::Task<void> PowerFailure(sim::Sim& sim, DaxWorld* w) {
   w->fs().Recover();
   // Volatile state is gone: page tables, DAX entries, pins.
   for (auto& [name, mm] : w->mutable_mms()) {
-    mm->pt = vm::PageTable();
+    mm->pt.Clear();
     mm->vmas.clear();
   }
   for (const auto& ip : w->fs().inodes()) {
     ip->mapping().i_mmap.clear();
-    for (const auto& [index, slot] :
-         std::map<uint64_t, vm::Xarray::Slot>(ip->mapping().i_pages.slots())) {
+    for (const auto& [index, slot] : std::map<uint64_t, vm::Xarray::Slot>(
+             ip->mapping().i_pages.slots().begin(), ip->mapping().i_pages.slots().end())) {
       ip->mapping().i_pages.Erase(index);
     }
   }

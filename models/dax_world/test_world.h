@@ -7,8 +7,10 @@
 #include <memory>
 #include <string>
 
+#include "models/dax_world/target.h"
 #include "models/dax_world/world.h"
 #include "models/workload/workload.h"
+#include "sim/explore/explorer.h"
 #include "sim/explore/simple.h"
 
 namespace daxsim::models::test_world {
@@ -37,5 +39,19 @@ struct WorldRun {
     return false;
   }
 };
+
+// Bounded DPOR (up to `preemptions`, the explorer's default budget) over a workload text on
+// `model` with `params`; a workload or target error fails the test and gives an empty result.
+inline sim::ExploreResult ExploreDpor(const std::string& model, const std::string& text,
+                                      int preemptions, const std::string& params = "") {
+  const workload::Workload w = Parse(text);
+  absl::StatusOr<sim::Target> t = MakeDaxTargetFromWorkload(model, w, params);
+  EXPECT_TRUE(t.ok()) << t.status();
+  if (!t.ok()) return {};
+  sim::ExploreOptions o;
+  o.strategy = sim::StrategyKind::kDpor;
+  o.preemptions_max = preemptions;
+  return sim::Explore(*t, o);
+}
 
 }  // namespace daxsim::models::test_world

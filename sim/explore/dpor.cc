@@ -221,30 +221,33 @@ void DporStrategy::AnalyzeRaces(const Sim& sim) {
                                                   {sj.fp.object2, sj.fp.access2}};
     const bool single = sj.fp.object2 == kNoObject;
     candidates.clear();
+    // Each source below is in ascending step order: merged as they come (linear), not sorted.
+    auto add = [&candidates](const std::vector<size_t>& run) {
+      const auto mid = static_cast<std::ptrdiff_t>(candidates.size());
+      candidates.insert(candidates.end(), run.begin(), run.end());
+      std::inplace_merge(candidates.begin(), candidates.begin() + mid, candidates.end());
+    };
     const bool is_global = sj.fp.object == kAllObjects;
     if (is_global) {
       for (size_t i = 0; i < j && i < m; ++i) candidates.push_back(i);
     } else if (sj.fp.object != kNoObject || sj.fp.object2 != kNoObject) {
-      candidates.insert(candidates.end(), global.begin(), global.end());
+      add(global);
     }
     for (const auto& [object, access] : parts) {
       if (object == kNoObject || object == kAllObjects) continue;
       Accesses& acc = accesses[object];
       if (bounded) {
-        candidates.insert(candidates.end(), acc.all.begin(), acc.all.end());
+        add(acc.all);
         continue;
       }
       // Shared ones (all after the last exclusive access), then exclusive ones.
-      if (access != Access::kRead)
-        candidates.insert(candidates.end(), acc.reads.begin(), acc.reads.end());
-      if (access != Access::kAcquireShared && access != Access::kReleaseShared) {
-        candidates.insert(candidates.end(), acc.shared.begin(), acc.shared.end());
-      }
-      candidates.insert(candidates.end(), acc.exclusive.begin(), acc.exclusive.end());
+      if (access != Access::kRead) add(acc.reads);
+      if (access != Access::kAcquireShared && access != Access::kReleaseShared) add(acc.shared);
+      add(acc.exclusive);
     }
     if (!candidates.empty()) {
       // Latest first, each once.
-      std::sort(candidates.begin(), candidates.end(), std::greater<size_t>());
+      std::reverse(candidates.begin(), candidates.end());
       candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
       const bool plain =
           single && (sj.fp.access == Access::kRead || sj.fp.access == Access::kWrite);

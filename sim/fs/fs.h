@@ -168,8 +168,8 @@ class Filesystem {
       Inode* inode;
       bool unwritten;
     };
-    std::vector<Run> runs_;  // by block
-    uint64_t len_max_ = 0;
+    std::vector<Run> runs_;        // by block
+    std::vector<uint64_t> reach_;  // reach_[i]: the largest block + len of runs_[0..i]
   };
   const BlockAllocator& allocator() const { return alloc_; }
   dax::Dax& dax() { return *dax_; }
@@ -202,6 +202,13 @@ class Filesystem {
   // allocator, the log (CIL vs durable metadata, pinned inodes), the jbd2 handle rwsem, and the
   // per-block zeroing state.
   uint64_t Digest() const;
+  // What a mapping of a block is checked against (props' per-step mapping pass): each inode's
+  // size, extents and entry XArray (slots and marks), and the per-block zeroing state; no lock,
+  // no log, no allocator (a block is free iff no extent holds it).
+  uint64_t BlockMapDigest() const;
+  // Changes whenever an inode's size or extents or a block's zeroing state may have (never part
+  // of a digest). The entry XArrays have their own (vm::Xarray::version).
+  uint64_t block_map_version() const { return block_map_version_; }
   // The log object -> LogDigest(); "agf" -> the allocator; the jbd2 handle rwsem -> Mix(its
   // digest, LogDigest()); then each inode's objects; false for any other id.
   bool ObjectDigest(sim::ObjectId id, uint64_t* out) const;
@@ -230,6 +237,7 @@ class Filesystem {
     ExtentMap extents;
   };
 
+  uint64_t block_map_version_ = 0;
   sim::Sim* sim_;
   vm::Vm* vm_;
   dax::Dax* dax_;

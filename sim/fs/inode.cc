@@ -40,6 +40,7 @@ void Inode::MapExtent(uint64_t fsb, const Extent& e) {
   std::vector<Extent> none;
   UnmapBlocks(fsb, e.len, &none);
   extents_[fsb] = e;
+  ++fs_->block_map_version_;
 }
 
 // Removes file blocks [fsb, fsb + len) from the map, splitting extents; `freed` gets the
@@ -59,6 +60,7 @@ void Inode::UnmapBlocks(uint64_t fsb, uint64_t len, std::vector<Extent>* freed) 
     freed->push_back(Extent{e.block + (lo - start), hi - lo, e.unwritten});
   }
   extents_ = std::move(out);
+  ++fs_->block_map_version_;
 }
 
 // ---- digests ----

@@ -57,6 +57,7 @@ Inode* Filesystem::CreateFile(const std::string& name, uint64_t size) {
   inodes_.push_back(std::make_unique<Inode>(this, *sim_, name, ino));
   Inode* ip = inodes_.back().get();
   ip->size_ = size;
+  ++block_map_version_;
   durable_[ino] = committed_[ino] = Durable{size, {}};
   return ip;
 }
@@ -72,6 +73,7 @@ void Filesystem::SetupExtent(Inode* ip, uint64_t offset, uint64_t length, bool u
     for (uint64_t b = *block; b < *block + n; ++b) {
       pmem_->WriteClearPoison(b, page.data());
       initialized_.Set(b, true);
+      ++block_map_version_;
     }
     pmem_->Sfence();
   }
@@ -100,22 +102,26 @@ Filesystem::OwnerIndex::OwnerIndex(const Filesystem& fs) {
   for (const auto& ip : fs.inodes_) {
     for (const auto& [fsb, e] : ip->extents_) {
       runs_.push_back({e.block, e.len, fsb, runs_.size(), ip.get(), e.unwritten});
-      len_max_ = std::max(len_max_, e.len);
     }
   }
   std::stable_sort(runs_.begin(), runs_.end(),
                    [](const Run& a, const Run& b) { return a.block < b.block; });
+  reach_.reserve(runs_.size());
+  for (const Run& r : runs_) {
+    reach_.push_back(std::max(reach_.empty() ? 0 : reach_.back(), r.block + r.len));
+  }
 }
 
 std::optional<Filesystem::Owner> Filesystem::OwnerIndex::Find(uint64_t block) const {
-  // Runs starting at or before `block`, back to the longest run's reach.
+  // Runs starting at or before `block`, back to the first whose prefix ends before it (runs
+  // of a consistent block map do not overlap: one or two steps back; overlapping ones, which
+  // only a bug makes, are all visited).
   auto it = std::upper_bound(runs_.begin(), runs_.end(), block,
                              [](uint64_t b, const Run& r) { return b < r.block; });
   const Run* best = nullptr;
-  while (it != runs_.begin()) {
-    --it;
-    if (it->block + len_max_ <= block) break;
-    if (block < it->block + it->len && (best == nullptr || it->order < best->order)) best = &*it;
+  for (size_t i = static_cast<size_t>(it - runs_.begin()); i > 0 && reach_[i - 1] > block; --i) {
+    const Run& r = runs_[i - 1];
+    if (block < r.block + r.len && (best == nullptr || r.order < best->order)) best = &r;
   }
   if (best == nullptr) return std::nullopt;
   return Owner{best->inode, best->fsb + (block - best->block), best->unwritten};
@@ -130,6 +136,7 @@ sim::Task<void> Filesystem::ZeroBlocks(uint64_t block, uint64_t count) {
   pmem_->ZeroPageRange(block, count);
   for (uint64_t b = block; b < block + count; ++b) {
     initialized_.Set(b, true);
+    ++block_map_version_;
     zero_counts_[b]++;
   }
 }
@@ -184,7 +191,9 @@ void Filesystem::Recover() {
   for (auto& ip : inodes_) {
     const Durable& d = durable_[ip->ino()];
     ip->size_ = d.size;
+    ++block_map_version_;
     ip->extents_ = d.extents;
+    ++block_map_version_;
     ip->pinned_ = false;
     for (const auto& [fsb, e] : ip->extents_) alloc_.MarkUsed(e.block, e.len);
   }
@@ -221,6 +230,7 @@ sim::Task<void> Filesystem::FreeFileSpace(Inode* ip, uint64_t offset, uint64_t l
     for (const Extent& e : freed) {
       alloc_.Free(e.block, e.len);
       for (uint64_t b = e.block; b < e.block + e.len; ++b) initialized_.Set(b, false);
+      ++block_map_version_;
     }
     TransCommit(ip);
     co_await ip->ilock.UpWrite();
@@ -247,6 +257,7 @@ sim::Task<int> Filesystem::Truncate(Inode* ip, uint64_t newsize) {
   // truncate_setsize(): i_size, unmap beyond EOF (COW copies too), delete the DAX entries.
   co_await sim_->Point("i_size_write", {ip->size_obj_, Access::kWrite});
   ip->size_ = newsize;
+  ++block_map_version_;
   const uint64_t holebegin = (newsize + PAGE_SIZE - 1) >> PAGE_SHIFT;
   co_await vm_->UnmapMappingPages(&ip->mapping_, holebegin, 0, /*even_cows=*/true);
   co_await dax_->TruncateInodePagesRange(*ip, holebegin, UINT64_MAX >> PAGE_SHIFT);
@@ -303,6 +314,7 @@ sim::Task<int> Filesystem::Fallocate(Inode* ip, FallocMode mode, uint64_t offset
     if (err == 0 && mode == FallocMode::kAllocate && offset + len > ip->size_) {
       co_await sim_->Point("i_size_write", {ip->size_obj_, Access::kWrite});
       ip->size_ = offset + len;
+      ++block_map_version_;
       TransCommit(ip);
     }
   }
@@ -348,6 +360,7 @@ sim::Task<int64_t> Filesystem::Write(Inode* ip, uint64_t pos, uint64_t len, cons
   if (ret > 0 && pos + static_cast<uint64_t>(ret) > ip->size_) {
     co_await sim_->Point("i_size_write + xfs_setfilesize", {ip->size_obj_, Access::kWrite});
     ip->size_ = pos + static_cast<uint64_t>(ret);
+    ++block_map_version_;
     TransCommit(ip);
   }
   co_await ip->i_rwsem.UpWrite();

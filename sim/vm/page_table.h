@@ -43,19 +43,38 @@ class PageTable {
     auto it = pmds_.find(PmdIndex(addr));
     return it == pmds_.end() ? kNonePmd : it->second;
   }
-  Pmd& mutable_pmd(uint64_t addr) { return pmds_[PmdIndex(addr)]; }
+  // Every mutator bumps version() (a pointer or reference it returns is written in the same
+  // step, before the next scheduling point).
+  Pmd& mutable_pmd(uint64_t addr) {
+    ++version_;
+    return pmds_[PmdIndex(addr)];
+  }
   const Pte* pte(uint64_t addr) const {
     auto it = ptes_.find(Vpn(addr));
     return it == ptes_.end() ? nullptr : &it->second;
   }
   Pte* mutable_pte(uint64_t addr) {
     auto it = ptes_.find(Vpn(addr));
-    return it == ptes_.end() ? nullptr : &it->second;
+    if (it == ptes_.end()) return nullptr;
+    ++version_;
+    return &it->second;
   }
-  void SetPte(uint64_t addr, const Pte& pte) { ptes_[Vpn(addr)] = pte; }
-  void ClearPte(uint64_t addr) { ptes_.erase(Vpn(addr)); }
+  void SetPte(uint64_t addr, const Pte& pte) {
+    ++version_;
+    ptes_[Vpn(addr)] = pte;
+  }
+  void ClearPte(uint64_t addr) {
+    ++version_;
+    ptes_.erase(Vpn(addr));
+  }
   // Frees the PTE table under a PMD (free_pgtables on munmap).
   void FreeTable(uint64_t addr);
+  // Every table gone (a power failure); the version moves on.
+  void Clear() {
+    ++version_;
+    pmds_.clear();
+    ptes_.clear();
+  }
 
   const std::map<uint64_t, Pmd>& pmds() const { return pmds_; }
   const std::map<uint64_t, Pte>& ptes() const { return ptes_; }
@@ -63,11 +82,15 @@ class PageTable {
   uint64_t Digest() const;
   // One PMD slot (pmd_slot: PmdIndex(addr), a key of pmds()) and the PTEs under it.
   uint64_t SlotDigest(int pmd_slot) const;
+  // Changes whenever the tables may have (never part of a digest: two equal tables may have
+  // different versions). Lets a check skip work after a step that changed nothing.
+  uint64_t version() const { return version_; }
 
  private:
   static const Pmd kNonePmd;
   std::map<uint64_t, Pmd> pmds_;  // by PMD index
   std::map<uint64_t, Pte> ptes_;  // by virtual page number (present PTEs only)
+  uint64_t version_ = 0;
 };
 
 }  // namespace daxsim::vm

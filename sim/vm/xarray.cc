@@ -5,12 +5,23 @@
 
 namespace daxsim::vm {
 
-std::optional<uint64_t> Xarray::Key(uint64_t index) const {
-  if (slots_.count(index)) return index;
+// The slot covering `index`: an order-0 entry at index, else a PMD entry at the aligned index.
+// One descent in the common case (the greatest key <= index is index itself, or is the PMD).
+absl::btree_map<uint64_t, Xarray::Slot>::const_iterator Xarray::Find(uint64_t index) const {
   const uint64_t aligned = index & ~(PTRS_PER_PMD - 1);
-  auto it = slots_.find(aligned);
-  if (it != slots_.end() && it->second.order == PMD_ORDER) return aligned;
-  return std::nullopt;
+  auto it = slots_.upper_bound(index);
+  if (it == slots_.begin()) return slots_.end();
+  --it;
+  if (it->first == index) return it;
+  if (it->first != aligned) it = slots_.find(aligned);  // a PTE entry inside a PMD's range
+  if (it != slots_.end() && it->first == aligned && it->second.order == PMD_ORDER) return it;
+  return slots_.end();
+}
+
+std::optional<uint64_t> Xarray::Key(uint64_t index) const {
+  auto it = Find(index);
+  if (it == slots_.end()) return std::nullopt;
+  return it->first;
 }
 
 namespace {
@@ -20,13 +31,13 @@ uint64_t MixSlot(uint64_t h, const Xarray::Slot& s) {
 }  // namespace
 
 std::optional<Xarray::Slot> Xarray::Load(uint64_t index) const {
-  const std::optional<uint64_t> k = Key(index);
-  if (!k) {
+  auto it = Find(index);
+  if (it == slots_.end()) {
     sim_->AlsoObserved(0x1d1e);
     return std::nullopt;
   }
-  if (sim_->observing()) sim_->AlsoObserved(MixSlot(0x1d, slots_.at(*k)));
-  return slots_.at(*k);
+  if (sim_->observing()) sim_->AlsoObserved(MixSlot(0x1d, it->second));
+  return it->second;
 }
 
 std::vector<Xarray::Slot> Xarray::Range(uint64_t first, uint64_t last) const {
@@ -56,6 +67,7 @@ std::vector<Xarray::Slot> Xarray::RangeOf(uint64_t first, uint64_t last) const {
 }
 
 void Xarray::Store(uint64_t index, unsigned order, uint64_t value) {
+  ++version_;
   const uint64_t first = order == 0 ? index : index & ~(PTRS_PER_PMD - 1);
   if (order != 0) {
     // A multi-index store replaces every entry in its range (xas_store semantics).
@@ -69,6 +81,7 @@ void Xarray::Store(uint64_t index, unsigned order, uint64_t value) {
 void Xarray::Erase(uint64_t index) {
   const std::optional<uint64_t> k = Key(index);
   if (!k) return;
+  ++version_;
   slots_.erase(*k);
   dirty_.erase(*k);
   towrite_.erase(*k);
@@ -77,12 +90,14 @@ void Xarray::Erase(uint64_t index) {
 void Xarray::SetMark(uint64_t index, XaMark m) {
   const std::optional<uint64_t> k = Key(index);
   DAXSIM_CHECK(k.has_value());
+  ++version_;
   (m == XaMark::kDirty ? dirty_ : towrite_).insert(*k);
 }
 
 void Xarray::ClearMark(uint64_t index, XaMark m) {
   const std::optional<uint64_t> k = Key(index);
   if (!k) return;
+  ++version_;
   (m == XaMark::kDirty ? dirty_ : towrite_).erase(*k);
 }
 
@@ -94,7 +109,7 @@ bool Xarray::GetMark(uint64_t index, XaMark m) const {
 }
 
 std::vector<uint64_t> Xarray::Marked(XaMark m, uint64_t first, uint64_t last) const {
-  const std::set<uint64_t>& set = m == XaMark::kDirty ? dirty_ : towrite_;
+  const absl::btree_set<uint64_t>& set = m == XaMark::kDirty ? dirty_ : towrite_;
   std::vector<uint64_t> out;
   for (auto it = set.lower_bound(first & ~(PTRS_PER_PMD - 1)); it != set.end() && *it <= last;
        ++it) {
@@ -114,7 +129,7 @@ uint64_t Xarray::Digest() const {
   for (const auto& [key, s] : slots_) {
     h = sim::Mix(sim::Mix(sim::Mix(sim::Mix(h, key), s.index), s.order), s.value);
   }
-  for (const std::set<uint64_t>* marks : {&dirty_, &towrite_}) {
+  for (const absl::btree_set<uint64_t>* marks : {&dirty_, &towrite_}) {
     h = sim::Mix(h, marks->size());
     for (uint64_t index : *marks) h = sim::Mix(h, index);
   }

@@ -14,6 +14,8 @@
 #include <set>
 #include <vector>
 
+#include "absl/container/btree_map.h"
+#include "absl/container/btree_set.h"
 #include "sim/digest.h"
 #include "sim/sim.h"
 #include "sim/sync/spinlock.h"
@@ -45,19 +47,24 @@ class Xarray {
   bool GetMark(uint64_t index, XaMark m) const;
   std::vector<uint64_t> Marked(XaMark m, uint64_t first, uint64_t last) const;
   size_t size() const;
+  // Changes whenever the slots or marks may have (never part of a digest).
+  uint64_t version() const { return version_; }
   // Unobserved: for checks and the crash, never for a decision an actor keeps.
-  const std::map<uint64_t, Slot>& slots() const { return slots_; }
+  // A B-tree (cache-friendly lookups: the per-step mapping pass asks once per mapped page).
+  const absl::btree_map<uint64_t, Slot>& slots() const { return slots_; }
   // Every slot (index, order, value) and every DIRTY / TOWRITE mark, in index order; not xa_lock.
   uint64_t Digest() const;
 
   sim::Spinlock xa_lock;
 
  private:
+  absl::btree_map<uint64_t, Slot>::const_iterator Find(uint64_t index) const;
   std::optional<uint64_t> Key(uint64_t index) const;
   std::vector<Slot> RangeOf(uint64_t first, uint64_t last) const;
   sim::Sim* sim_;
-  std::map<uint64_t, Slot> slots_;  // by first index
-  std::set<uint64_t> dirty_, towrite_;
+  absl::btree_map<uint64_t, Slot> slots_;  // by first index
+  absl::btree_set<uint64_t> dirty_, towrite_;
+  uint64_t version_ = 0;
 };
 
 }  // namespace daxsim::vm

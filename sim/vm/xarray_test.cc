@@ -1,0 +1,77 @@
+// Tests the XArray's lookups (Load, GetMark) against a plain reading of its slots: the entry
+// covering an index is the order-0 entry at it, else an order-9 entry at the aligned index.
+// Random stores of both orders, including order-0 stores inside a PMD entry's range (the
+// overlap a buggy model can make, which I3 reports), erases and marks.
+#include "sim/vm/xarray.h"
+
+#include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
+
+#include <cstdint>
+#include <optional>
+
+#include "sim/sim.h"
+#include "sim/vm/vm.h"
+
+namespace daxsim::vm {
+namespace {
+
+std::optional<Xarray::Slot> PlainLoad(const Xarray& xa, uint64_t index) {
+  if (auto it = xa.slots().find(index); it != xa.slots().end()) return it->second;
+  auto it = xa.slots().find(index & ~(PTRS_PER_PMD - 1));
+  if (it != xa.slots().end() && it->second.order == PMD_ORDER) return it->second;
+  return std::nullopt;
+}
+
+RC_GTEST_PROP(XarrayTest, LoadFindsTheEntryAPlainReadingOfTheSlotsFinds, ()) {
+  sim::Sim s;
+  Xarray xa(s, "xa");
+  const uint64_t span = 4 * PTRS_PER_PMD;
+  const int ops = *rc::gen::inRange(0, 60);
+  for (int i = 0; i < ops; ++i) {
+    const uint64_t index = *rc::gen::inRange<uint64_t>(0, span);
+    switch (*rc::gen::inRange(0, 5)) {
+      case 0:
+      case 1:
+        xa.Store(index, 0, index + 1);
+        break;
+      case 2:
+        xa.Store(index, PMD_ORDER, index + 7);
+        break;
+      case 3:
+        xa.Erase(index);
+        break;
+      default:
+        if (PlainLoad(xa, index)) xa.SetMark(index, XaMark::kDirty);
+    }
+  }
+  for (uint64_t index = 0; index < span; ++index) {
+    const std::optional<Xarray::Slot> want = PlainLoad(xa, index);
+    const std::optional<Xarray::Slot> got = xa.Load(index);
+    RC_ASSERT(got.has_value() == want.has_value());
+    if (!want) {
+      RC_ASSERT(!xa.GetMark(index, XaMark::kDirty));
+      continue;
+    }
+    RC_ASSERT(got->index == want->index);
+    RC_ASSERT(got->order == want->order);
+    RC_ASSERT(got->value == want->value);
+  }
+}
+
+TEST(XarrayTest, APteEntryInsideAPmdRangeIsFoundAtItsIndexAndThePmdElsewhere) {
+  sim::Sim s;
+  Xarray xa(s, "xa");
+  xa.Store(PTRS_PER_PMD, PMD_ORDER, 5);
+  xa.Store(PTRS_PER_PMD + 3, 0, 9);
+  EXPECT_EQ(xa.Load(PTRS_PER_PMD + 3)->value, 9u);
+  EXPECT_EQ(xa.Load(PTRS_PER_PMD + 4)->value, 5u);
+  EXPECT_EQ(xa.Load(PTRS_PER_PMD + 2)->index, PTRS_PER_PMD);
+  EXPECT_FALSE(xa.Load(2 * PTRS_PER_PMD).has_value());
+  xa.SetMark(PTRS_PER_PMD + 100, XaMark::kDirty);
+  EXPECT_TRUE(xa.GetMark(PTRS_PER_PMD, XaMark::kDirty));
+  EXPECT_FALSE(xa.GetMark(PTRS_PER_PMD + 3, XaMark::kDirty));
+}
+
+}  // namespace
+}  // namespace daxsim::vm
