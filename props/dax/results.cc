@@ -102,9 +102,17 @@ spec::Verdict CheckHistory(const DaxWorld& w) {
   for (size_t i = 0; i < w.history.size(); ++i) {
     const DaxWorld::HistoryOp& op = w.history[i];
     if (op.dropped) continue;
+    if (op.cow) {  // the fault's copy, then its install (spec.h kCowCopy, kCow)
+      events.push_back(EventOf(op));
+      events.back().call.kind = spec::Kind::kCowCopy;
+      events.push_back(EventOf(op));
+      events.back().after = static_cast<int64_t>(events.size()) - 2;
+      continue;
+    }
     events.push_back(EventOf(op));
-    // A store or pin comes after the copy-on-write fault recorded right before it, if that
-    // fault ended (one left running by a failed call may not have taken effect at all).
+    // A store or pin comes after the copy-on-write fault recorded right before it (its
+    // install), if that fault ended (one left running by a failed call may not have taken
+    // effect at all).
     if (!op.cow && i > 0 && w.history[i - 1].cow && w.history[i - 1].end >= 0) {
       events.back().after = static_cast<int64_t>(events.size()) - 2;
     }

@@ -67,16 +67,47 @@ Bytes& CowPage(State& s, Mapping& m, uint64_t page) {
   return m.cow.emplace(page, std::move(copy)).first->second;
 }
 
-// The copy is taken by the write fault, before the store that caused it lands: another thread
-// may load the copy in between (mm/memory.c wp_page_copy() installs the copied page; the
-// faulting store is retried after the fault returns). A page beyond EOF is not copied (SIGBUS).
-bool Cow(State& s, const Call& c) {
+// The write fault of a private mapping copies the page, then installs the copy; the store
+// that caused it lands after the fault returns, so another thread may load the copy in between
+// (mm/memory.c wp_page_copy(); on DAX dax_fault_cow_page() copies with copy_cow_page_dax() and
+// finish_fault() installs). Copy and install are two points: MADV_DONTNEED runs under
+// mmap_lock for read, as the fault does, and its zap of a still empty PTE does not stop
+// finish_fault() (vmf_pte_changed() only sees the PTE is still none), so a copy taken before a
+// zap may be installed after it. Truncate cannot come in between in the kernel (the fault holds
+// the DAX entry lock from before the copy to after the install); here it drops pending copies
+// beyond the new EOF, and the install checks EOF. A page beyond EOF is not copied (SIGBUS).
+Mapping* CowMapping(State& s, const Call& c) {
   auto it = s.maps.find(c.map);
   if (it == s.maps.end() || !it->second.live || it->second.shared || !it->second.writable) {
-    return true;
+    return nullptr;
   }
+  return &it->second;
+}
+
+bool CowCopy(State& s, const Call& c) {
+  Mapping* m = CowMapping(s, c);
   const uint64_t page = c.offset / kPage;
-  if (page < PagesOf(s.files.at(it->second.ino).size)) CowPage(s, it->second, page);
+  if (m == nullptr || m->cow.count(page) || page >= PagesOf(s.files.at(m->ino).size)) {
+    return true;  // already copied (the PTE is writable: no fault), or SIGBUS
+  }
+  Bytes copy;
+  const std::vector<uint16_t> v = s.files.at(m->ino).bytes.Get(page * kPage, (page + 1) * kPage);
+  for (uint64_t i = 0; i < kPage; ++i) copy.Fill(i, i + 1, v[i]);
+  m->pending_cow[page] = std::move(copy);
+  return true;
+}
+
+bool Cow(State& s, const Call& c) {
+  Mapping* m = CowMapping(s, c);
+  if (m == nullptr) return true;
+  const uint64_t page = c.offset / kPage;
+  auto it = m->pending_cow.find(page);
+  if (it == m->pending_cow.end()) return true;  // nothing copied: the store faults again
+  // finish_fault(): a PTE installed meanwhile (another thread's copy) wins.
+  if (!m->cow.count(page) && page < PagesOf(s.files.at(m->ino).size)) {
+    m->cow.emplace(page, std::move(it->second));
+  }
+  m->pending_cow.erase(it);
   return true;
 }
 
@@ -204,7 +235,9 @@ bool SizeOp(State& s, const Call& c, const Outcome& out, std::string* why) {
         f.bytes.Fill(c.offset, UINT64_MAX, 0);
         const uint64_t first = PagesOf(c.offset);
         for (auto& [id, m] : s.maps) {
-          if (m.ino == c.ino) m.cow.erase(m.cow.lower_bound(first), m.cow.end());
+          if (m.ino != c.ino) continue;
+          m.cow.erase(m.cow.lower_bound(first), m.cow.end());
+          m.pending_cow.erase(m.pending_cow.lower_bound(first), m.pending_cow.end());
         }
         DetachPins(s, c.ino, first, UINT64_MAX, false);
         f.size = c.offset;
@@ -230,8 +263,9 @@ bool SizeOp(State& s, const Call& c, const Outcome& out, std::string* why) {
 
 const char* KindName(Kind k) {
   static constexpr const char* kNames[] = {
-      "mmap",  "munmap", "madvise_dontneed", "load",   "store", "pin",        "unpin", "read",
-      "write", "write",  "truncate",         "falloc", "punch", "zero_range", "sync",  "cow"};
+      "mmap",    "munmap", "madvise_dontneed", "load",   "store", "pin",        "unpin", "read",
+      "write",   "write",  "truncate",         "falloc", "punch", "zero_range", "sync",  "cow",
+      "cow_copy"};
   return kNames[static_cast<int>(k)];
 }
 
@@ -255,6 +289,8 @@ bool Step(State& s, const Call& c, const Outcome& out, std::string* why) {
       return out.ret == 0 || out.excused ? true : Fail(why, "fsync/msync failed");
     case Kind::kCow:
       return Cow(s, c);
+    case Kind::kCowCopy:
+      return CowCopy(s, c);
     default:
       return SizeOp(s, c, out, why);
   }

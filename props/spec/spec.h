@@ -37,6 +37,8 @@ struct Mapping {
   bool shared = true, writable = true;
   bool live = true;
   std::map<uint64_t, Bytes> cow;  // private: file page -> its private copy (page-relative bytes)
+  // Copies a write fault has taken and not yet installed (kCowCopy, then kCow).
+  std::map<uint64_t, Bytes> pending_cow;
   friend bool operator==(const Mapping&, const Mapping&) = default;
 };
 
@@ -70,8 +72,10 @@ enum class Kind {
   kPunch,       // ino, offset, length -> ret
   kZeroRange,   // ino, offset, length -> ret
   kSync,        // ino: fsync(2) or msync(2) -> ret
-  kCow,         // map, file offset: the write fault of a private mapping copies the page (if
-                // not yet copied); the store or pin that needed it comes after
+  kCow,         // map, file offset: the write fault of a private mapping installs the copy its
+                // kCowCopy took (if no copy is there yet and the page is inside EOF); the store
+                // or pin that needed it comes after
+  kCowCopy,     // map, file offset: that fault copies the file's page (comes before its kCow)
 };
 const char* KindName(Kind k);
 

@@ -228,6 +228,38 @@ TEST(Spec, DontneedDropsPrivateCopies) {
   EXPECT_TRUE(Ok(s, Map(Kind::kLoad, 1, 0, 1), Bytes_(1, 0xaa)));
 }
 
+// A write fault's copy taken before a MADV_DONTNEED is installed after it (the zap found an
+// empty PTE); one taken after a write(2) sees it; one whose install finds another copy, or a
+// page truncated away, installs nothing.
+TEST(Spec, CowCopyThenInstallSurvivesAConcurrentDontneed) {
+  State s = FileOf(8192, 0xaa);
+  ASSERT_TRUE(Ok(s, Mmap(1, 0, 8192, false), {}));
+  ASSERT_TRUE(Ok(s, Map(Kind::kCowCopy, 1, 0, 0), {}));
+  ASSERT_TRUE(Ok(s, FileCall(Kind::kWrite, 0, 16, 0x25), {}));
+  ASSERT_TRUE(Ok(s, Map(Kind::kDontneed, 1, 0, 8192), {}));
+  State before_install = s;
+  EXPECT_TRUE(Ok(before_install, Map(Kind::kLoad, 1, 0, 1), Bytes_(1, 0x25)));  // the file
+  ASSERT_TRUE(Ok(s, Map(Kind::kCow, 1, 0, 0), {}));
+  State t = s;
+  EXPECT_FALSE(Ok(t, Map(Kind::kLoad, 1, 8, 1), Bytes_(1, 0x25)));
+  EXPECT_TRUE(Ok(s, Map(Kind::kLoad, 1, 8, 1), Bytes_(1, 0xaa)));  // the copy, taken before
+  ASSERT_TRUE(Ok(s, Map(Kind::kStore, 1, 0, 8, 0x49), {}));
+  EXPECT_TRUE(Ok(s, Map(Kind::kLoad, 1, 0, 1), Bytes_(1, 0x49)));
+  // Truncated away between copy and install: nothing installed, the store copies afresh.
+  ASSERT_TRUE(Ok(s, Map(Kind::kCowCopy, 1, 4096, 0), {}));
+  ASSERT_TRUE(Ok(s, FileCall(Kind::kTruncate, 4096), Ret(0)));
+  ASSERT_TRUE(Ok(s, FileCall(Kind::kTruncate, 8192), Ret(0)));
+  ASSERT_TRUE(Ok(s, Map(Kind::kCow, 1, 4096, 0), {}));
+  EXPECT_TRUE(Ok(s, Map(Kind::kLoad, 1, 4096, 1), Bytes_(1, 0)));
+  // Another copy got there first (finish_fault() sees a PTE): it stays.
+  State u = FileOf(4096, 0xaa);
+  ASSERT_TRUE(Ok(u, Mmap(1, 0, 4096, false), {}));
+  ASSERT_TRUE(Ok(u, Map(Kind::kCowCopy, 1, 0, 0), {}));
+  ASSERT_TRUE(Ok(u, Map(Kind::kStore, 1, 0, 1, 0x77), {}));
+  ASSERT_TRUE(Ok(u, Map(Kind::kCow, 1, 0, 0), {}));
+  EXPECT_TRUE(Ok(u, Map(Kind::kLoad, 1, 0, 1), Bytes_(1, 0x77)));
+}
+
 TEST(Spec, SyncFailsOnlyWhenExcused) {
   State s = FileOf(4096);
   EXPECT_TRUE(Ok(s, FileCall(Kind::kSync, 0), Ret(0)));
