@@ -207,10 +207,10 @@ class DaxWorld : public sim::World, public sim::StateModel {
   // invariants: the block owners of the state the per-step mapping pass is checking (set
   // during that pass only; CheckMappingCoherence falls back to Filesystem::BlockOwner).
   const fs::Filesystem::OwnerIndex* owners = nullptr;
-  // invariants: when the per-step mapping pass runs (props/dax/mapping_coherence.cc). kChanged:
-  // after a step that may have changed its inputs (the versions of the page tables, entry
-  // XArrays and block map, or the VMAs); kEveryStep: after every step; kVerified: as kChanged,
-  // and a skipped step whose input digests did change is a violation (tests).
+  // invariants: how the per-step mapping pass runs (props/dax/mapping_pass.cc). kChanged: only
+  // over the mappings whose inputs a step may have changed; kEveryStep: over every mapping
+  // after every step; kVerified: as kChanged, then as kEveryStep, and a violation only the
+  // second finds is reported as the first's miss (tests).
   enum class MappingPass : uint8_t { kChanged, kEveryStep, kVerified };
   MappingPass mapping_pass = MappingPass::kChanged;
 

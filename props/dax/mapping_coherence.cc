@@ -9,14 +9,10 @@
 //   I2' (end) no page of a file mapping (DAX pfn, zero page or COW copy) lies at or beyond EOF:
 //       faults there get SIGBUS and truncate unmaps even COW copies before it returns. Catches:
 //       COW pages installed after truncate (bc2466e42573), PMD EOF arithmetic (957ac8c421ad).
-// This file also owns the shared per-step pass over the page tables that runs the per-mapping
-// predicates of every family (one walk per step instead of four).
-#include <memory>
+// The per-mapping predicates run in the shared pass of mapping_pass.cc.
 #include <optional>
-#include <vector>
 
 #include "props/dax/props.h"
-#include "sim/digest.h"
 
 namespace daxsim::props {
 
@@ -60,87 +56,9 @@ Result CheckMappingCoherence(DaxWorld* w, const Mapping& m) {
   return std::nullopt;
 }
 
-namespace {
-
-// What the per-step pass reads may have changed iff this changes: the block map's and each
-// entry XArray's version, each page table's version, the VMAs (few; compared as they are) and
-// whether the device is alive. O(inodes + processes + VMAs): no walk of any table.
-std::vector<uint64_t> MappingPassVersion(DaxWorld* w) {
-  std::vector<uint64_t> v{w->fs().block_map_version(), w->pmem().alive() ? 1u : 0u,
-                          w->fs().inodes().size(), w->mms().size()};
-  for (const auto& ip : w->fs().inodes()) v.push_back(ip->mapping().i_pages.version());
-  for (const auto& [name, mm] : w->mms()) {
-    v.push_back(mm->pt.version());
-    v.push_back(mm->VmaListDigest());
-  }
-  return v;
-}
-
-// The same inputs, digested from their contents (a walk of every table): kVerified checks that
-// no step changed them without moving MappingPassVersion.
-uint64_t MappingPassDigest(DaxWorld* w) {
-  uint64_t h = sim::Mix(w->fs().BlockMapDigest(), w->pmem().alive() ? 1 : 0);
-  for (const auto& [name, mm] : w->mms()) {
-    h = sim::Mix(sim::Mix(sim::MixString(h, name), mm->VmaListDigest()), mm->pt.Digest());
-  }
-  return h;
-}
-
-}  // namespace
-
 void RegisterMappingCoherence(DaxWorld* w) {
   sim::Sim& sim = w->sim();
-  auto mappings = [w]() -> Result {
-    Result bad;
-    std::optional<fs::Filesystem::OwnerIndex> owners;  // built at the first DAX pfn
-    ForEachMapping(w, [&](const Mapping& m) {
-      if (!w->pmem().OwnsPfn(m.pfn)) return true;  // zero page, anonymous COW page
-      if (!owners) w->owners = &owners.emplace(w->fs());
-      for (auto* check :
-           {&CheckMappingCoherence, &CheckExposure, &CheckEntryOfMapping, &CheckWriteTracking}) {
-        bad = check(w, m);
-        if (bad) return false;
-      }
-      return true;
-    });
-    w->owners = nullptr;
-    return bad;
-  };
-  // The pass is a function of its inputs (sim_end is false per step), so after a step that
-  // changed none of them it would repeat its last clean answer: skipped. On a workload with
-  // hundreds of PTEs that is most steps, and the pass was most of the time (every PTE's XArray
-  // and block-owner lookups after every step). Tests compare kChanged with kEveryStep and run
-  // kVerified (props/dax/mapping_pass_test.cc).
-  struct Last {
-    std::vector<uint64_t> version;  // at the last clean pass
-    uint64_t digest = 0;
-  };
-  auto last = std::make_shared<std::optional<Last>>();
-  sim.AddInvariant("I1/I2/I5/I6 mappings", [w, mappings, last]() -> Result {
-    if (w->mapping_pass == DaxWorld::MappingPass::kEveryStep) return mappings();
-    const bool verify = w->mapping_pass == DaxWorld::MappingPass::kVerified;
-    std::vector<uint64_t> version = MappingPassVersion(w);
-    if (*last && (*last)->version == version) {
-      if (verify && MappingPassDigest(w) != (*last)->digest) {
-        return "mapping pass skipped a step that changed its inputs without moving their "
-               "versions (a mutator that does not bump vm::PageTable/Xarray::version or "
-               "Filesystem::block_map_version)";
-      }
-      return std::nullopt;
-    }
-    Result r = mappings();
-    if (!r) *last = Last{std::move(version), verify ? MappingPassDigest(w) : 0};
-    return r;
-  });
-  sim.AddInvariant(
-      "mappings at the end (I2, I10)",
-      [w, mappings]() -> Result {
-        w->sim_end = true;
-        Result r = mappings();
-        w->sim_end = false;
-        return r;
-      },
-      /*every_step=*/false);
+  RegisterMappingPass(w);
   sim.AddInvariant(
       "I2 mapping beyond EOF",
       [w]() -> Result {

@@ -1,10 +1,10 @@
-// The per-step mapping pass (I1/I2/I5/I6, props/dax/mapping_coherence.cc) runs only after a step
-// that may have changed its inputs (DaxWorld::MappingPass::kChanged). This test shows that the
-// reduction changes no verdict: on workloads drawn by the generator, correct and with bugs of
-// the families the pass checks switched on, bounded DPOR finds exactly the same first
-// violation (message and token), after exactly as many executions and steps, as with the pass
-// after every step (kEveryStep); and kVerified, which digests the inputs' contents at every
-// skipped step, never finds a change the versions missed.
+// The per-step mapping pass (I1/I2/I5/I6, props/dax/mapping_pass.cc) re-checks only the mappings
+// whose inputs a step may have changed (DaxWorld::MappingPass::kChanged). This test shows that
+// the reduction changes no verdict: on workloads drawn by the generator, correct and with bugs
+// of the families the pass checks switched on, bounded DPOR finds exactly the same first
+// violation (message and token), after exactly as many executions and steps, as with the whole
+// pass after every step (kEveryStep); and kVerified, which runs the whole pass after each
+// incremental one, never finds a violation the incremental one missed.
 #include <gtest/gtest.h>
 
 #include <cstdint>

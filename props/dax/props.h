@@ -2,6 +2,8 @@
 // with the kernel bug class it catches. RegisterAll() installs them on a world: per-step
 // predicates over the page tables (one pass shared by the families that look at each mapping),
 // end-of-execution checks, and the executor's hooks for user-visible results and crash recovery.
+//   mapping_pass.cc       the per-step pass over every mapping (incremental), for the families
+//                         below that check each mapping
 //   mapping_coherence.cc  I1 stale mappings, I10 mappings of a dead device, I2 beyond EOF
 //   entry_tree.cc         I2 every mapping has its entry, I3 no PMD/PTE overlap
 //   locking.cc            I4 entry locks and wake-ups
@@ -15,6 +17,7 @@
 // and the correct model does not.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -41,24 +44,36 @@ struct Mapping {
 std::string Hex(uint64_t v);
 std::string Where(const Mapping& m);  // "mm vma +offset (PMD)"
 
+// The mappings of `vma` that touch virtual pages [vpns.first, vpns.last]: huge PMDs whose
+// 2 MiB do (at their first page, which must lie in the VMA), then PTEs, in address order.
+// False as soon as `f` returns false.
+template <typename F>
+bool ForEachMappingIn(const vm::Mm& mm, const vm::Vma& vma, vm::IndexRange vpns, F&& f) {
+  const auto& pmds = mm.pt.pmds();
+  for (auto it = pmds.lower_bound(vpns.first / vm::PTRS_PER_PMD);
+       it != pmds.end() && it->first <= vpns.last / vm::PTRS_PER_PMD; ++it) {
+    if (it->second.kind != vm::Pmd::Kind::kHuge) continue;
+    const uint64_t addr = it->first << vm::PMD_SHIFT;
+    if (addr < vma.start || addr >= vma.end) continue;
+    if (!f(Mapping{mm, vma, addr, it->second.pfn, it->second.write, true})) return false;
+  }
+  const auto& ptes = mm.pt.ptes();
+  for (auto it = ptes.lower_bound(std::max(vpns.first, vma.start >> vm::PAGE_SHIFT));
+       it != ptes.end() && it->first <= vpns.last && (it->first << vm::PAGE_SHIFT) < vma.end;
+       ++it) {
+    if (!f(Mapping{mm, vma, it->first << vm::PAGE_SHIFT, it->second.pfn, it->second.write,
+                   false})) {
+      return false;
+    }
+  }
+  return true;
+}
+
 template <typename F>
 void ForEachMapping(const DaxWorld* w, F&& f) {
   for (const auto& [name, mm] : w->mms()) {
     for (const auto& vma : mm->vmas) {
-      for (const auto& [idx, pmd] : mm->pt.pmds()) {
-        if (pmd.kind != vm::Pmd::Kind::kHuge) continue;
-        const uint64_t addr = idx << vm::PMD_SHIFT;
-        if (addr < vma->start || addr >= vma->end) continue;
-        if (!f(Mapping{*mm, *vma, addr, pmd.pfn, pmd.write, true})) return;
-      }
-      const auto& ptes = mm->pt.ptes();
-      for (auto it = ptes.lower_bound(vma->start >> vm::PAGE_SHIFT);
-           it != ptes.end() && (it->first << vm::PAGE_SHIFT) < vma->end; ++it) {
-        if (!f(Mapping{*mm, *vma, it->first << vm::PAGE_SHIFT, it->second.pfn, it->second.write,
-                       false})) {
-          return;
-        }
-      }
+      if (!ForEachMappingIn(*mm, *vma, {0, UINT64_MAX}, f)) return;
     }
   }
 }
@@ -69,7 +84,9 @@ Result CheckExposure(DaxWorld* w, const Mapping& m);          // I6
 Result CheckEntryOfMapping(DaxWorld* w, const Mapping& m);    // I2
 Result CheckWriteTracking(DaxWorld* w, const Mapping& m);     // I5
 
-void RegisterMappingCoherence(DaxWorld* w);  // + the shared per-step pass
+void RegisterMappingCoherence(DaxWorld* w);
+// The shared per-step pass that runs the per-mapping predicates above (mapping_pass.cc).
+void RegisterMappingPass(DaxWorld* w);
 void RegisterEntryTree(DaxWorld* w);
 void RegisterLocking(DaxWorld* w);
 void RegisterExposure(DaxWorld* w);

@@ -1,6 +1,7 @@
 #include "sim/explore/dpor.h"
 
 #include <algorithm>
+#include <map>
 #include <unordered_map>
 
 #include "sim/check.h"
@@ -192,6 +193,7 @@ void DporStrategy::AnalyzeRaces(const Sim& sim) {
       events_.push_back({t.actor, "summary", "", t.fp});
     }
   }
+  SwitchPoints();
   const size_t A = static_cast<size_t>(actors_);
   const size_t total = events_.size();
   vc_.assign(total * A, 0);
@@ -366,17 +368,31 @@ void DporStrategy::Reverse(size_t i, size_t j) {
 }
 
 // The latest scheduling node before `ni` at which the running actor changed (the first
-// scheduling node if none), or `ni` if there is none before it.
+// scheduling node if none), or `ni` if there is none before it: the latest k < ni, not a choice
+// node, where the actor running at ni (its `prev`) was switched to, or where nothing ran before.
+// Precomputed for every node in one pass (SwitchPoints); a walk back from each race's node was
+// quadratic in the length of one actor's run.
 size_t DporStrategy::LastSwitchBefore(size_t ni) const {
-  ActorId after = nodes_[ni].prev;
-  size_t k = ni;
-  while (k > 0) {
-    --k;
-    if (nodes_[k].choice) continue;
-    if (nodes_[k].prev != after && nodes_[k].chosen == after) return k;
-    if (nodes_[k].prev == kNoActor) return k;
+  DAXSIM_CHECK(switch_points_.size() == nodes_.size());
+  return switch_points_[ni];
+}
+
+void DporStrategy::SwitchPoints() {
+  switch_points_.assign(nodes_.size(), 0);
+  std::map<ActorId, size_t> switched_to;  // actor -> latest node that switched to it
+  size_t first_step = SIZE_MAX;           // latest node with nothing run before it
+  for (size_t ni = 0; ni < nodes_.size(); ++ni) {
+    const ActorId after = nodes_[ni].prev;
+    size_t k = first_step;
+    if (auto it = switched_to.find(after); it != switched_to.end()) {
+      k = k == SIZE_MAX ? it->second : std::max(k, it->second);
+    }
+    switch_points_[ni] = k == SIZE_MAX ? ni : k;
+    const Node& node = nodes_[ni];
+    if (node.choice) continue;
+    if (node.prev != node.chosen) switched_to[node.chosen] = ni;
+    if (node.prev == kNoActor) first_step = ni;
   }
-  return ni;
 }
 
 // Makes one of `initials` (or, with none given, `want`) explored at node `ni` within the bound;

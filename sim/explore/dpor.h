@@ -112,6 +112,7 @@ class DporStrategy : public SearchStrategy {
   void AnalyzeRaces(const Sim& sim);
   void Reverse(size_t i, size_t j);
   size_t LastSwitchBefore(size_t ni) const;
+  void SwitchPoints();  // fills switch_points_ (LastSwitchBefore) from nodes_
   void BoundedBacktrack(size_t ni, const std::vector<ActorId>& initials, ActorId want);
   bool Stateful(const Sim& sim) const;
   bool PruneAtVisited(const Sim& sim, Node* node);
@@ -130,6 +131,7 @@ class DporStrategy : public SearchStrategy {
   Partition partition_;
   int split_depth_;
   std::vector<Node> nodes_;
+  std::vector<size_t> switch_points_;  // LastSwitchBefore(ni), during AnalyzeRaces
   size_t cursor_ = 0;
   std::vector<SleepEntry> next_sleep_;
   std::vector<size_t> step_node_;

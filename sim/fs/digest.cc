@@ -47,15 +47,6 @@ uint64_t Filesystem::Digest() const {
   return h;
 }
 
-uint64_t Filesystem::BlockMapDigest() const {
-  uint64_t h = sim::Mix(0x626d6170, inodes_.size());
-  for (const auto& ip : inodes_) {
-    h = MixExtents(sim::Mix(sim::Mix(h, ip->ino_), ip->size_), ip->extents_);
-    h = sim::Mix(h, ip->mapping_.i_pages.Digest());
-  }
-  return MixBitmap(h, initialized_);
-}
-
 bool Filesystem::ObjectDigest(sim::ObjectId id, uint64_t* out) const {
   if (id == log_obj_) {
     *out = LogDigest();

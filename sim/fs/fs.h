@@ -202,12 +202,8 @@ class Filesystem {
   // allocator, the log (CIL vs durable metadata, pinned inodes), the jbd2 handle rwsem, and the
   // per-block zeroing state.
   uint64_t Digest() const;
-  // What a mapping of a block is checked against (props' per-step mapping pass): each inode's
-  // size, extents and entry XArray (slots and marks), and the per-block zeroing state; no lock,
-  // no log, no allocator (a block is free iff no extent holds it).
-  uint64_t BlockMapDigest() const;
   // Changes whenever an inode's size or extents or a block's zeroing state may have (never part
-  // of a digest). The entry XArrays have their own (vm::Xarray::version).
+  // of a digest). The entry XArrays note their own changes (vm::Xarray::changes).
   uint64_t block_map_version() const { return block_map_version_; }
   // The log object -> LogDigest(); "agf" -> the allocator; the jbd2 handle rwsem -> Mix(its
   // digest, LogDigest()); then each inode's objects; false for any other id.

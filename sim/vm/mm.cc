@@ -30,7 +30,7 @@ uint64_t MixPte(uint64_t h, const Pte& p) {
 const Pmd PageTable::kNonePmd{};
 
 void PageTable::FreeTable(uint64_t addr) {
-  ++version_;
+  NotePmd(addr);
   const uint64_t first = Vpn(addr & PMD_MASK);
   ptes_.erase(ptes_.lower_bound(first), ptes_.lower_bound(first + PTRS_PER_PMD));
   pmds_.erase(PmdIndex(addr));

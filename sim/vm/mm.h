@@ -120,7 +120,6 @@ class Mm {
   uint64_t Digest() const;
   // A "pt" or "pte_lock" slot, pmd_lock or mmap_lock, with what it protects; false for others.
   bool ObjectDigest(sim::ObjectId id, uint64_t* out) const;
-  uint64_t VmaListDigest() const;  // the VMAs in order and next_addr_ (under mmap_lock)
 
   sim::RwSem mmap_lock;
   sim::Spinlock pmd_lock;  // pmd_lock()
@@ -128,6 +127,7 @@ class Mm {
   std::vector<std::unique_ptr<Vma>> vmas;
 
  private:
+  uint64_t VmaListDigest() const;       // the VMAs in order and next_addr_ (under mmap_lock)
   static int PmdIndexOfSlot(int slot);  // the PageTable PMD index of footprint slot `slot`
 
   sim::Sim* sim_;

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <map>
+#include <vector>
 
 #include "sim/vm/vm.h"
 
@@ -43,10 +44,10 @@ class PageTable {
     auto it = pmds_.find(PmdIndex(addr));
     return it == pmds_.end() ? kNonePmd : it->second;
   }
-  // Every mutator bumps version() (a pointer or reference it returns is written in the same
-  // step, before the next scheduling point).
+  // Every mutator notes what it may change in changes() (a pointer or reference it returns is
+  // written in the same step, before the next scheduling point).
   Pmd& mutable_pmd(uint64_t addr) {
-    ++version_;
+    NotePmd(addr);
     return pmds_[PmdIndex(addr)];
   }
   const Pte* pte(uint64_t addr) const {
@@ -56,22 +57,22 @@ class PageTable {
   Pte* mutable_pte(uint64_t addr) {
     auto it = ptes_.find(Vpn(addr));
     if (it == ptes_.end()) return nullptr;
-    ++version_;
+    NotePte(addr);
     return &it->second;
   }
   void SetPte(uint64_t addr, const Pte& pte) {
-    ++version_;
+    NotePte(addr);
     ptes_[Vpn(addr)] = pte;
   }
   void ClearPte(uint64_t addr) {
-    ++version_;
+    NotePte(addr);
     ptes_.erase(Vpn(addr));
   }
   // Frees the PTE table under a PMD (free_pgtables on munmap).
   void FreeTable(uint64_t addr);
-  // Every table gone (a power failure); the version moves on.
+  // Every table gone (a power failure).
   void Clear() {
-    ++version_;
+    changes_.push_back({0, UINT64_MAX});
     pmds_.clear();
     ptes_.clear();
   }
@@ -82,15 +83,21 @@ class PageTable {
   uint64_t Digest() const;
   // One PMD slot (pmd_slot: PmdIndex(addr), a key of pmds()) and the PTEs under it.
   uint64_t SlotDigest(int pmd_slot) const;
-  // Changes whenever the tables may have (never part of a digest: two equal tables may have
-  // different versions). Lets a check skip work after a step that changed nothing.
-  uint64_t version() const { return version_; }
+  // The virtual page numbers each mutation may have changed, in order (never part of a digest:
+  // two equal tables may have different histories). A check that remembers how many it has
+  // seen re-examines only what changed since (props/dax/mapping_coherence.cc).
+  const std::vector<IndexRange>& changes() const { return changes_; }
 
  private:
   static const Pmd kNonePmd;
   std::map<uint64_t, Pmd> pmds_;  // by PMD index
   std::map<uint64_t, Pte> ptes_;  // by virtual page number (present PTEs only)
-  uint64_t version_ = 0;
+  void NotePte(uint64_t addr) { changes_.push_back({Vpn(addr), Vpn(addr)}); }
+  void NotePmd(uint64_t addr) {
+    const uint64_t first = Vpn(addr & PMD_MASK);
+    changes_.push_back({first, first + PTRS_PER_PMD - 1});
+  }
+  std::vector<IndexRange> changes_;
 };
 
 }  // namespace daxsim::vm

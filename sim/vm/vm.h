@@ -18,6 +18,11 @@ inline constexpr uint64_t PTRS_PER_PMD = 512;  // pages per PMD
 inline constexpr unsigned PMD_ORDER = 9;
 
 using Pfn = uint64_t;
+
+// An inclusive range of page indexes (virtual page numbers or file pages).
+struct IndexRange {
+  uint64_t first = 0, last = 0;
+};
 inline constexpr Pfn kZeroPfn = 0x10;              // ZERO_PAGE(0)
 inline constexpr Pfn kHugeZeroPfn = 0x200;         // the huge zero page (PMD aligned)
 inline constexpr Pfn kAnonPfnBase = Pfn{1} << 32;  // anonymous pages (COW copies)

@@ -67,8 +67,8 @@ std::vector<Xarray::Slot> Xarray::RangeOf(uint64_t first, uint64_t last) const {
 }
 
 void Xarray::Store(uint64_t index, unsigned order, uint64_t value) {
-  ++version_;
   const uint64_t first = order == 0 ? index : index & ~(PTRS_PER_PMD - 1);
+  changes_.push_back({first, first + (uint64_t{1} << order) - 1});
   if (order != 0) {
     // A multi-index store replaces every entry in its range (xas_store semantics).
     for (const Slot& s : RangeOf(first, first + PTRS_PER_PMD - 1)) {
@@ -78,10 +78,14 @@ void Xarray::Store(uint64_t index, unsigned order, uint64_t value) {
   slots_[first] = Slot{first, order, value};
 }
 
+void Xarray::NoteSlot(uint64_t key) {
+  changes_.push_back({key, key + (uint64_t{1} << slots_.at(key).order) - 1});
+}
+
 void Xarray::Erase(uint64_t index) {
   const std::optional<uint64_t> k = Key(index);
   if (!k) return;
-  ++version_;
+  NoteSlot(*k);
   slots_.erase(*k);
   dirty_.erase(*k);
   towrite_.erase(*k);
@@ -90,14 +94,14 @@ void Xarray::Erase(uint64_t index) {
 void Xarray::SetMark(uint64_t index, XaMark m) {
   const std::optional<uint64_t> k = Key(index);
   DAXSIM_CHECK(k.has_value());
-  ++version_;
+  NoteSlot(*k);
   (m == XaMark::kDirty ? dirty_ : towrite_).insert(*k);
 }
 
 void Xarray::ClearMark(uint64_t index, XaMark m) {
   const std::optional<uint64_t> k = Key(index);
   if (!k) return;
-  ++version_;
+  NoteSlot(*k);
   (m == XaMark::kDirty ? dirty_ : towrite_).erase(*k);
 }
 

@@ -19,6 +19,7 @@
 #include "sim/digest.h"
 #include "sim/sim.h"
 #include "sim/sync/spinlock.h"
+#include "sim/vm/vm.h"
 
 namespace daxsim::vm {
 
@@ -47,8 +48,9 @@ class Xarray {
   bool GetMark(uint64_t index, XaMark m) const;
   std::vector<uint64_t> Marked(XaMark m, uint64_t first, uint64_t last) const;
   size_t size() const;
-  // Changes whenever the slots or marks may have (never part of a digest).
-  uint64_t version() const { return version_; }
+  // The indexes each mutation of a slot or mark may have changed, in order (never part of a
+  // digest); see vm::PageTable::changes().
+  const std::vector<IndexRange>& changes() const { return changes_; }
   // Unobserved: for checks and the crash, never for a decision an actor keeps.
   // A B-tree (cache-friendly lookups: the per-step mapping pass asks once per mapped page).
   const absl::btree_map<uint64_t, Slot>& slots() const { return slots_; }
@@ -64,7 +66,8 @@ class Xarray {
   sim::Sim* sim_;
   absl::btree_map<uint64_t, Slot> slots_;  // by first index
   absl::btree_set<uint64_t> dirty_, towrite_;
-  uint64_t version_ = 0;
+  void NoteSlot(uint64_t key);  // the range of the slot at key
+  std::vector<IndexRange> changes_;
 };
 
 }  // namespace daxsim::vm
