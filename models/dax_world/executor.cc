@@ -297,7 +297,7 @@ sim::Task<void> PowerFailure(sim::Sim& sim, DaxWorld* w) {
   // Volatile state is gone: page tables, DAX entries, pins.
   for (auto& [name, mm] : w->mutable_mms()) {
     mm->pt.Clear();
-    mm->vmas.clear();
+    mm->ClearVmas();
   }
   for (const auto& ip : w->fs().inodes()) {
     ip->mapping().i_mmap.clear();

@@ -12,7 +12,6 @@
 // heaviest workloads spent most of their time here). DaxWorld::MappingPass::kEveryStep runs the
 // whole pass after every step; kVerified runs the incremental one and then the whole one, and
 // reports a violation the incremental one missed. props/dax/mapping_pass_test.cc compares them.
-#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -54,34 +53,29 @@ Result FullPass(DaxWorld* w) {
   return CheckEach(w, [w](auto&& f) { ForEachMapping(w, f); });
 }
 
-// What every mapping's verdict depends on: the block map's version, the device's life, and every
-// VMA (few), field by field.
-std::vector<uint64_t> SharedInputs(DaxWorld* w) {
-  std::vector<uint64_t> v{w->fs().block_map_version(), w->pmem().alive() ? 1u : 0u,
-                          w->fs().inodes().size(), w->mms().size()};
-  for (const auto& [name, mm] : w->mms()) {
-    v.push_back(mm->vmas.size());
-    for (const auto& vma : mm->vmas) {
-      v.insert(v.end(), {vma->start, vma->end, vma->pgoff,
-                         uint64_t{vma->shared} | uint64_t{vma->writable} << 1,
-                         vma->mapping != nullptr ? vma->mapping->ino() : 0});
-    }
-  }
-  return v;
+// What every mapping's verdict depends on: the block map's version, the device's life, and each
+// process's VMA list version; into `v` (its capacity is reused: this runs after every step).
+void SharedInputs(DaxWorld* w, std::vector<uint64_t>* v) {
+  v->assign({w->fs().block_map_version(), w->pmem().alive() ? 1u : 0u, w->fs().inodes().size(),
+             w->mms().size()});
+  for (const auto& [name, mm] : w->mms()) v->push_back(mm->vma_version());
 }
 
-// Where the last clean pass left off.
+// Where the last clean pass left off (valid: there was one). The processes and inodes are the
+// same as then whenever `shared` still matches, so their journals are kept by position.
 struct Seen {
-  std::vector<uint64_t> shared;
-  std::map<std::string, size_t> pt;  // by process: page-table changes seen
-  std::map<uint64_t, size_t> xa;     // by inode number: XArray changes seen
+  bool valid = false;
+  std::vector<uint64_t> shared, scratch;
+  std::vector<size_t> pt;  // by process, in mms() order: page-table changes seen
+  std::vector<size_t> xa;  // by inode, in inodes() order: XArray changes seen
 };
 
-Seen Now(DaxWorld* w) {
-  Seen s{SharedInputs(w), {}, {}};
-  for (const auto& [name, mm] : w->mms()) s.pt[name] = mm->pt.changes().size();
-  for (const auto& ip : w->fs().inodes()) s.xa[ip->ino()] = ip->mapping().i_pages.changes().size();
-  return s;
+void Record(DaxWorld* w, Seen* s) {
+  s->valid = true;
+  s->pt.clear();
+  for (const auto& [name, mm] : w->mms()) s->pt.push_back(mm->pt.changes().size());
+  s->xa.clear();
+  for (const auto& ip : w->fs().inodes()) s->xa.push_back(ip->mapping().i_pages.changes().size());
 }
 
 // File pages [pages.first, pages.last] as virtual pages of `vma` (empty: first > last).
@@ -98,25 +92,28 @@ vm::IndexRange VpnsOf(const vm::Vma& vma, vm::IndexRange pages) {
 // may come twice).
 template <typename F>
 void ForEachChangedMapping(DaxWorld* w, const Seen& seen, F&& f) {
+  size_t i = 0;
   for (const auto& [name, mm] : w->mms()) {
     const std::vector<vm::IndexRange>& changes = mm->pt.changes();
-    for (size_t i = seen.pt.at(name); i < changes.size(); ++i) {
+    for (size_t c = seen.pt[i++]; c < changes.size(); ++c) {
       for (const auto& vma : mm->vmas) {
-        if (!ForEachMappingIn(*mm, *vma, changes[i], f)) return;
+        if (!ForEachMappingIn(*mm, *vma, changes[c], f)) return;
       }
     }
   }
+  i = 0;
   for (const auto& ip : w->fs().inodes()) {
     const std::vector<vm::IndexRange>& changes = ip->mapping().i_pages.changes();
-    for (size_t i = seen.xa.at(ip->ino()); i < changes.size(); ++i) {
+    for (size_t c = seen.xa[i]; c < changes.size(); ++c) {
       for (const auto& [name, mm] : w->mms()) {
         for (const auto& vma : mm->vmas) {
           if (vma->mapping != &ip->mapping()) continue;
-          const vm::IndexRange vpns = VpnsOf(*vma, changes[i]);
+          const vm::IndexRange vpns = VpnsOf(*vma, changes[c]);
           if (vpns.first <= vpns.last && !ForEachMappingIn(*mm, *vma, vpns, f)) return;
         }
       }
     }
+    ++i;
   }
 }
 
@@ -124,14 +121,16 @@ void ForEachChangedMapping(DaxWorld* w, const Seen& seen, F&& f) {
 
 void RegisterMappingPass(DaxWorld* w) {
   sim::Sim& sim = w->sim();
-  auto seen = std::make_shared<std::optional<Seen>>();
+  auto seen = std::make_shared<Seen>();
   sim.AddInvariant("I1/I2/I5/I6 mappings", [w, seen]() -> Result {
     if (w->mapping_pass == DaxWorld::MappingPass::kEveryStep) return FullPass(w);
+    SharedInputs(w, &seen->scratch);
     Result r;
-    if (!*seen || (*seen)->shared != SharedInputs(w)) {
+    if (!seen->valid || seen->shared != seen->scratch) {
       r = FullPass(w);
+      if (!r) seen->shared.swap(seen->scratch);
     } else {
-      r = CheckEach(w, [&](auto&& f) { ForEachChangedMapping(w, **seen, f); });
+      r = CheckEach(w, [&](auto&& f) { ForEachChangedMapping(w, *seen, f); });
       if (!r && w->mapping_pass == DaxWorld::MappingPass::kVerified) {
         if (Result missed = FullPass(w)) {
           return "mapping pass: the incremental pass missed " + *missed +
@@ -140,7 +139,7 @@ void RegisterMappingPass(DaxWorld* w) {
         }
       }
     }
-    if (!r) *seen = Now(w);
+    if (!r) Record(w, seen.get());
     return r;
   });
   sim.AddInvariant(

@@ -1,6 +1,7 @@
 #include "sim/explore/dpor.h"
 
 #include <algorithm>
+#include <iterator>
 #include <map>
 #include <unordered_map>
 
@@ -209,8 +210,8 @@ void DporStrategy::AnalyzeRaces(const Sim& sim) {
   const bool bounded = preemptions_max_ >= 0;
   std::unordered_map<ObjectId, Accesses> accesses;
   std::vector<int32_t> covered(A);
-  std::vector<size_t> candidates;
-  std::vector<size_t> global;  // kAllObjects steps so far
+  std::vector<size_t> candidates, merged;  // merged: add()'s buffer, reused
+  std::vector<size_t> global;              // kAllObjects steps so far
   for (size_t j = 0; j < total; ++j) {
     const StepRecord& sj = events_[j];
     const bool pending = j >= m;
@@ -224,10 +225,15 @@ void DporStrategy::AnalyzeRaces(const Sim& sim) {
     const bool single = sj.fp.object2 == kNoObject;
     candidates.clear();
     // Each source below is in ascending step order: merged as they come (linear), not sorted.
-    auto add = [&candidates](const std::vector<size_t>& run) {
-      const auto mid = static_cast<std::ptrdiff_t>(candidates.size());
-      candidates.insert(candidates.end(), run.begin(), run.end());
-      std::inplace_merge(candidates.begin(), candidates.begin() + mid, candidates.end());
+    auto add = [&candidates, &merged](const std::vector<size_t>& run) {
+      if (candidates.empty()) {
+        candidates.assign(run.begin(), run.end());
+        return;
+      }
+      merged.clear();
+      std::merge(candidates.begin(), candidates.end(), run.begin(), run.end(),
+                 std::back_inserter(merged));
+      candidates.swap(merged);
     };
     const bool is_global = sj.fp.object == kAllObjects;
     if (is_global) {

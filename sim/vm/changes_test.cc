@@ -7,6 +7,7 @@
 #include <functional>
 
 #include "sim/sim.h"
+#include "sim/vm/mm.h"
 #include "sim/vm/page_table.h"
 #include "sim/vm/vm.h"
 #include "sim/vm/xarray.h"
@@ -74,6 +75,24 @@ TEST(ChangesTest, EveryXarrayMutatorNotesItsSlotsRange) {
   xa.Erase(3);  // nothing there
   xa.ClearMark(3, XaMark::kDirty);
   EXPECT_EQ(xa.changes().size(), n);
+}
+
+TEST(ChangesTest, EveryVmaListChangeMovesTheVersion) {
+  sim::Sim s;
+  Mm mm(s, "P1");
+  uint64_t v = mm.vma_version();
+  Vma* a = mm.InsertVma(Vma{}, PAGE_SIZE);
+  EXPECT_GT(mm.vma_version(), v);
+  v = mm.vma_version();
+  mm.InsertVma(Vma{}, PAGE_SIZE);
+  EXPECT_GT(mm.vma_version(), v);
+  v = mm.vma_version();
+  mm.RemoveVma(a);
+  EXPECT_GT(mm.vma_version(), v);
+  v = mm.vma_version();
+  mm.ClearVmas();
+  EXPECT_GT(mm.vma_version(), v);
+  EXPECT_TRUE(mm.vmas.empty());
 }
 
 }  // namespace

@@ -67,6 +67,7 @@ Vma* Mm::InsertVma(const Vma& proto, uint64_t len) {
   next_addr_ = ((v->end + PMD_SIZE - 1) & PMD_MASK) + PMD_SIZE;
   DAXSIM_CHECK(PageTable::PmdIndex(next_addr_ - kMmapBase) < static_cast<uint64_t>(kPmdSlots));
   vmas.push_back(std::move(v));
+  ++vma_version_;
   return vmas.back().get();
 }
 
@@ -74,6 +75,12 @@ void Mm::RemoveVma(Vma* vma) {
   vmas.erase(std::remove_if(vmas.begin(), vmas.end(),
                             [vma](const std::unique_ptr<Vma>& v) { return v.get() == vma; }),
              vmas.end());
+  ++vma_version_;
+}
+
+void Mm::ClearVmas() {
+  vmas.clear();
+  ++vma_version_;
 }
 
 sim::ObjectId Mm::PtObject(uint64_t addr) const {

@@ -111,6 +111,10 @@ class Mm {
   // thp_get_unmapped_area alignment) and inserts the VMA (caller holds mmap_lock for write).
   Vma* InsertVma(const Vma& proto, uint64_t len);
   void RemoveVma(Vma* vma);
+  void ClearVmas();  // a power failure
+  // Moves on whenever the VMA list changes (a VMA's fields are fixed once inserted); never part
+  // of a digest.
+  uint64_t vma_version() const { return vma_version_; }
 
   // The footprint object for the page-table entries covering addr (the PMD slot and its PTEs).
   sim::ObjectId PtObject(uint64_t addr) const;
@@ -124,6 +128,7 @@ class Mm {
   sim::RwSem mmap_lock;
   sim::Spinlock pmd_lock;  // pmd_lock()
   PageTable pt;
+  // Changed only by InsertVma, RemoveVma and ClearVmas (vma_version).
   std::vector<std::unique_ptr<Vma>> vmas;
 
  private:
@@ -131,6 +136,7 @@ class Mm {
   static int PmdIndexOfSlot(int slot);  // the PageTable PMD index of footprint slot `slot`
 
   sim::Sim* sim_;
+  uint64_t vma_version_ = 0;
   std::string name_;
   sim::ObjectId pt_first_;
   sim::ObjectId ptl_first_;
