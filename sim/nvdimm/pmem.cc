@@ -152,9 +152,11 @@ Pmem::Line& Pmem::MutableMediaLine(uint64_t line) {
   return it->second;
 }
 
-void Pmem::AppendPiece(uint64_t line, const Piece& piece, bool capture) {
+// The part of a store that falls in one line: one piece per 8-byte word (the unit a crash keeps
+// or loses), with the line looked up once.
+void Pmem::AppendLine(uint64_t line, size_t offset, const uint8_t* data, size_t n, bool capture) {
   if (platform_ == Platform::kEadr) {  // the cache is persistent: the store is guaranteed now
-    std::memcpy(&MutableMediaLine(line)[piece.offset], piece.bytes.data(), piece.len);
+    std::memcpy(&MutableMediaLine(line)[offset], data, n);
     return;
   }
   // A store to a line of a pending fill goes on top of the fill: the line leaves the page unit.
@@ -162,19 +164,24 @@ void Pmem::AppendPiece(uint64_t line, const Piece& piece, bool capture) {
   auto it = cache_.find(line);
   if (it == cache_.end()) it = cache_.emplace(line, CacheLine{GuaranteedLine(line), {}, 0}).first;
   CacheLine& cl = it->second;
-  std::memcpy(&cl.current[piece.offset], piece.bytes.data(), piece.len);
-  cl.pieces.push_back(piece);
+  std::memcpy(&cl.current[offset], data, n);
+  for (size_t done = 0; done < n;) {
+    const size_t at = offset + done;
+    const size_t k = std::min(n - done, (at / kWordSize + 1) * kWordSize - at);
+    Piece p{static_cast<uint8_t>(at), static_cast<uint8_t>(k), {}};
+    std::memcpy(p.bytes.data(), data + done, k);
+    cl.pieces.push_back(p);
+    done += k;
+  }
   if (capture) cl.captured = cl.pieces.size();
 }
 
 void Pmem::AppendStore(uint64_t paddr, const uint8_t* data, size_t len, bool capture) {
   CheckRange(paddr, len);
   while (len > 0) {
-    const uint64_t word_end = (paddr / kWordSize + 1) * kWordSize;
-    const size_t n = static_cast<size_t>(std::min<uint64_t>(len, word_end - paddr));
-    Piece p{static_cast<uint8_t>(paddr % kLineSize), static_cast<uint8_t>(n), {}};
-    std::memcpy(p.bytes.data(), data, n);
-    AppendPiece(paddr >> kLineShift, p, capture);
+    const uint64_t line_end = ((paddr >> kLineShift) + 1) << kLineShift;
+    const size_t n = static_cast<size_t>(std::min<uint64_t>(len, line_end - paddr));
+    AppendLine(paddr >> kLineShift, static_cast<size_t>(paddr % kLineSize), data, n, capture);
     paddr += n;
     data += n;
     len -= n;

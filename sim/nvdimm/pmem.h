@@ -250,7 +250,7 @@ class Pmem {
   // Splits [paddr, paddr + len) into pieces and appends them to their lines' histories;
   // `capture`: also capture the lines for the next fence (an NT store's eviction).
   void AppendStore(uint64_t paddr, const uint8_t* data, size_t len, bool capture);
-  void AppendPiece(uint64_t line, const Piece& piece, bool capture);
+  void AppendLine(uint64_t line, size_t offset, const uint8_t* data, size_t n, bool capture);
   // Applies the first n pieces of `it` to the media and drops them (erasing an emptied line).
   std::map<uint64_t, CacheLine>::iterator Guarantee(std::map<uint64_t, CacheLine>::iterator it,
                                                     size_t n);
