@@ -11,7 +11,7 @@
 #
 # Arguments: the daxsim binary, then `daxsim fuzz` flags. Without a --runs= or --seconds= flag a
 # shard runs 2000 candidates. Examples:
-#   bazel test -c opt //tools/daxsim:fuzz_campaign                        # 16 x 2000 workloads
+#   bazel test -c opt //tools/daxsim:fuzz_campaign                        # 50 x 2000 workloads
 #   bazel test -c opt //tools/daxsim:fuzz_campaign --test_arg=--runs=50000 --test_arg=--seed=7
 set -euo pipefail
 daxsim="$1"
