@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# Boots Debian 12's Linux 6.1 under qemu (TCG) with an emulated pmem region and runs a batch of
+# workloads on ext4 or xfs mounted `-o dax=always`, one boot for the whole batch: before each
+# workload the filesystem is made afresh (so a workload's layout does not depend on the ones
+# before it), mounted, the runner runs it with fs_dax tracing on, and the filesystem is
+# unmounted. The runner's record lines (tools/kernel/result.h) come out on the guest's second
+# serial port, which qemu writes to OUT; the console (first port) goes to OUT.console.
+#
+#   guest.sh --fs=ext4|xfs --kernel-dir=DIR --runner=BIN --out=FILE [--timeout=S] WORKLOAD.wl...
+#
+# DIR is what tools/kernel/setup.sh prepared (vmlinuz, modules/, VERSION). --timeout bounds one
+# workload inside the guest (default 300 s; a workload that runs over gets no end record and
+# comes back as an error). Progress on stderr. Exit 0 when the guest ran the batch to the end.
+set -euo pipefail
+
+fs="" kdir="" runner="" out="" timeout=300
+workloads=()
+for a in "$@"; do
+  case "$a" in
+    --fs=*) fs="${a#--fs=}" ;;
+    --kernel-dir=*) kdir="${a#--kernel-dir=}" ;;
+    --runner=*) runner="${a#--runner=}" ;;
+    --out=*) out="${a#--out=}" ;;
+    --timeout=*) timeout="${a#--timeout=}" ;;
+    --*) echo "guest.sh: unknown flag $a" >&2; exit 2 ;;
+    *) workloads+=("$a") ;;
+  esac
+done
+case "$fs" in
+  ext4) mkfs='/sbin/mke2fs -F -q -t ext4 -b 4096 -E lazy_itable_init=0,lazy_journal_init=0 /dev/pmem0' ;;
+  xfs) mkfs='/sbin/mkfs.xfs -f -q -m reflink=0 /dev/pmem0' ;;
+  *) echo "guest.sh: --fs must be ext4 or xfs" >&2; exit 2 ;;
+esac
+[[ -f "$kdir/vmlinuz" && -d "$kdir/modules" ]] || {
+  echo "guest.sh: no kernel in '$kdir' (run: bash tools/kernel/setup.sh)" >&2; exit 2; }
+[[ -x "$runner" ]] || { echo "guest.sh: no runner '$runner'" >&2; exit 2; }
+[[ -n "$out" ]] || { echo "guest.sh: --out is required" >&2; exit 2; }
+((${#workloads[@]} > 0)) || { echo "guest.sh: no workload" >&2; exit 2; }
+for t in qemu-system-x86_64 cpio gzip; do
+  command -v "$t" >/dev/null || { echo "guest.sh: $t missing (run: bash tools/kernel/setup.sh)" >&2; exit 2; }
+done
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+root="$work/root"
+mkdir -p "$root"/{bin,sbin,proc,sys,dev,mnt,w,lib/modules,lib64,lib/x86_64-linux-gnu,tmp}
+cp /bin/busybox "$root/bin/busybox"
+cp "$runner" "$root/runner"
+
+# Modules, in load order (KERNEL.md).
+MODULES=(drivers/nvdimm/libnvdimm drivers/nvdimm/nd_btt drivers/nvdimm/nd_pmem
+  drivers/nvdimm/nd_e820 lib/crc16 fs/mbcache fs/jbd2/jbd2 crypto/crc32c_generic lib/libcrc32c
+  fs/ext4/ext4 fs/xfs/xfs)
+load=""
+for m in "${MODULES[@]}"; do
+  f=$(ls "$kdir/modules/$m".ko* 2>/dev/null | head -1)
+  [[ -n "$f" ]] || { echo "guest.sh: module $m missing in $kdir/modules" >&2; exit 2; }
+  b=$(basename "$f")
+  case "$b" in
+    *.xz) xz -dc "$f" > "$root/lib/modules/${b%.xz}"; b="${b%.xz}" ;;
+    *) cp "$f" "$root/lib/modules/$b" ;;
+  esac
+  load+="insmod /lib/modules/$b || echo 'insmod $b failed'"$'\n'
+done
+
+# mkfs binaries with the shared libraries they need.
+for bin in /usr/sbin/mke2fs /usr/sbin/mkfs.xfs; do
+  cp "$bin" "$root/sbin/"
+  for lib in $(ldd "$bin" | awk '/=>/ {print $3} /ld-linux/ {print $1}'); do
+    [[ -f "$lib" ]] || continue
+    case "$lib" in
+      */ld-linux*) cp -L "$lib" "$root/lib64/" ;;
+      *) cp -L "$lib" "$root/lib/x86_64-linux-gnu/" ;;
+    esac
+  done
+done
+
+list=""
+for i in "${!workloads[@]}"; do
+  name=$(printf "%05d.wl" "$i")
+  cp "${workloads[$i]}" "$root/w/$name"
+  list+=" /w/$name"
+done
+
+cat > "$root/init" <<EOF
+#!/bin/busybox sh
+/bin/busybox --install -s /bin
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev
+$load
+i=0
+while [ ! -b /dev/pmem0 ] && [ \$i -lt 100 ]; do sleep 0.1; i=\$((i + 1)); done
+mount -t tracefs none /sys/kernel/tracing
+echo 1 > /sys/kernel/tracing/events/fs_dax/enable
+echo "@@guest up \$(uname -r)" > /dev/ttyS1
+for w in $list; do
+  $mkfs > /tmp/mkfs.log 2>&1 || { echo "@@guest mkfs failed: \$(tail -1 /tmp/mkfs.log)" > /dev/ttyS1; }
+  mount -o dax=always /dev/pmem0 /mnt || echo "@@guest mount failed" > /dev/ttyS1
+  timeout $timeout /runner --dir=/mnt --tracefs=/sys/kernel/tracing --require-dax --out=/dev/ttyS1 \$w
+  echo "@@guest ran \$w rc=\$?" > /dev/ttyS1
+  umount /mnt
+done
+echo "@@guest done" > /dev/ttyS1
+poweroff -f
+EOF
+chmod +x "$root/init"
+(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) > "$work/initrd.gz"
+
+: > "$out"
+echo "guest: booting $(cat "$kdir/VERSION") with ${#workloads[@]} workload(s) on $fs" >&2
+qemu-system-x86_64 -accel tcg -cpu max -m 2G -smp 2 -display none -monitor none -no-reboot \
+  -kernel "$kdir/vmlinuz" -initrd "$work/initrd.gz" \
+  -append "console=ttyS0 memmap=512M!1G quiet loglevel=1 panic=-1" \
+  -serial "file:$out.console" -serial "file:$out" &
+qemu=$!
+done_count=0
+while kill -0 "$qemu" 2>/dev/null; do
+  sleep 2
+  n=$(grep -c '^@@guest ran' "$out" 2>/dev/null || true)
+  if ((n != done_count)); then
+    done_count=$n
+    echo "guest: $n/${#workloads[@]} workloads run" >&2
+  fi
+done
+wait "$qemu" || true
+grep -q '^@@guest done' "$out" || { echo "guest: the guest stopped before the end of the batch (console: $out.console)" >&2; exit 1; }

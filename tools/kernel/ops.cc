@@ -1,0 +1,281 @@
+// The runner's operations, one function per family: mapping lifetime (mmap, munmap, madvise,
+// msync, poison), CPU accesses through a mapping (load, store, clwb, sfence), and file system
+// calls (read, write, fallocate modes, truncate, fsync). A CPU access runs under a per-thread
+// sigsetjmp guard, so a SIGBUS or SIGSEGV it raises ends the op with that signal as its result
+// (the bytes a partly done load read are dropped, as the model reports the op's signal only).
+#include "tools/kernel/ops.h"
+
+#include <fcntl.h>
+#include <linux/falloc.h>
+#include <linux/fiemap.h>
+#include <linux/fs.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <vector>
+
+#include "tools/kernel/result.h"
+
+#ifndef MAP_SHARED_VALIDATE
+#define MAP_SHARED_VALIDATE 0x03
+#endif
+#ifndef MAP_SYNC
+#define MAP_SYNC 0x80000
+#endif
+#ifndef MADV_HWPOISON
+#define MADV_HWPOISON 100
+#endif
+
+namespace daxsim::kernel::internal {
+namespace {
+
+using models::workload::Op;
+using models::workload::OpCode;
+
+thread_local sigjmp_buf* guard = nullptr;
+
+void OnFault(int sig, siginfo_t*, void*) {
+  if (guard != nullptr) siglongjmp(*guard, sig);
+  // Not inside an access: an asynchronous memory-failure SIGBUS (BUS_MCEERR_AO) to a process
+  // that opted into early kill; the op that caused it reports its own result.
+}
+
+// Runs `access` with SIGBUS/SIGSEGV caught; returns the signal or 0.
+template <typename F>
+int Guarded(F&& access) {
+  sigjmp_buf env;
+  const int sig = sigsetjmp(env, 1);
+  if (sig != 0) {
+    guard = nullptr;
+    return sig;
+  }
+  guard = &env;
+  access();
+  guard = nullptr;
+  return 0;
+}
+
+void SetSignal(int sig, Slot* slot) { slot->kind = sig == SIGBUS ? Slot::kSigbus : Slot::kSigsegv; }
+
+void SetSyscall(long ret, Slot* slot) {
+  if (ret < 0) {
+    slot->kind = Slot::kErr;
+    slot->value = errno;
+  } else {
+    slot->kind = Slot::kRet;
+    slot->value = ret;
+  }
+}
+
+void SetData(const uint8_t* bytes, size_t n, Slot* slot) {
+  std::string text = EncodeBytes(bytes, n);
+  if (text.size() >= kDataMax) text = text.substr(0, kDataMax - 2) + "!";  // cut: never equal
+  std::memcpy(slot->data, text.c_str(), text.size() + 1);
+}
+
+bool HasClwb() {
+  unsigned a = 7, b = 0, c = 0, d = 0;
+  asm volatile("cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d));
+  return (b >> 24) & 1;
+}
+
+void FlushLine(const uint8_t* p, bool clwb) {
+  if (clwb) {
+    asm volatile(".byte 0x66, 0x0f, 0xae, 0x30" ::"a"(p) : "memory");  // clwb (%rax)
+  } else {
+    asm volatile("clflush (%0)" ::"r"(p) : "memory");
+  }
+}
+
+int FdOf(const ActorContext& ctx, const std::string& file) { return ctx.fds->at(file); }
+
+// ---- mapping lifetime ----
+
+void RunMmap(const Op& op, ActorContext& ctx, Slot* slot) {
+  const int prot = PROT_READ | (op.write_access ? PROT_WRITE : 0);
+  const int flags = op.sync ? MAP_SHARED_VALIDATE | MAP_SYNC : op.shared ? MAP_SHARED : MAP_PRIVATE;
+  void* p = mmap(nullptr, op.length, prot, flags, FdOf(ctx, op.file), static_cast<off_t>(op.offset));
+  if (p == MAP_FAILED) {
+    SetSyscall(-1, slot);
+    return;
+  }
+  ctx.maps[op.map] = MapInfo{static_cast<uint8_t*>(p), op.length, op.file};
+  slot->kind = Slot::kOk;
+  slot->addr = reinterpret_cast<uint64_t>(p);
+}
+
+void RunMappingCall(const Op& op, const MapInfo& m, Slot* slot) {
+  uint8_t* at = m.base + op.offset;
+  switch (op.code) {
+    case OpCode::kMunmap:
+      SetSyscall(munmap(m.base, m.length), slot);
+      break;
+    case OpCode::kMsync:
+      SetSyscall(msync(at, op.length, MS_SYNC), slot);
+      break;
+    case OpCode::kMadviseDontneed:
+      SetSyscall(madvise(at, op.length, MADV_DONTNEED), slot);
+      break;
+    case OpCode::kPoison: {
+      uint8_t* page = m.base + (op.offset & ~uint64_t{4095});
+      SetSyscall(madvise(page, 4096, MADV_HWPOISON), slot);
+      break;
+    }
+    default:
+      break;
+  }
+}
+
+// ---- CPU accesses ----
+
+void RunAccess(const Op& op, const MapInfo& m, Slot* slot) {
+  volatile uint8_t* at = m.base + op.offset;
+  std::vector<uint8_t> bytes(op.code == OpCode::kLoad ? op.length : 0);
+  const int sig = Guarded([&] {
+    switch (op.code) {
+      case OpCode::kLoad:
+        for (uint64_t i = 0; i < op.length; ++i) bytes[i] = at[i];
+        break;
+      case OpCode::kStore:
+        for (uint64_t i = 0; i < op.length; ++i) at[i] = static_cast<uint8_t>(op.value);
+        break;
+      case OpCode::kClwb: {
+        static const bool clwb = HasClwb();
+        const uint64_t first = reinterpret_cast<uint64_t>(at) & ~uint64_t{63};
+        for (uint64_t a = first; a < reinterpret_cast<uint64_t>(at) + op.length; a += 64) {
+          FlushLine(reinterpret_cast<const uint8_t*>(a), clwb);
+        }
+        break;
+      }
+      default:
+        break;
+    }
+  });
+  if (sig != 0) {
+    SetSignal(sig, slot);
+    return;
+  }
+  slot->kind = Slot::kOk;
+  if (op.code == OpCode::kLoad) SetData(bytes.data(), bytes.size(), slot);
+}
+
+void RunMapOp(const Op& op, ActorContext& ctx, Slot* slot) {
+  if (op.code == OpCode::kMmap) return RunMmap(op, ctx, slot);
+  auto it = ctx.maps.find(op.map);
+  if (it == ctx.maps.end()) {  // its mmap failed
+    slot->kind = Slot::kNoMap;
+    return;
+  }
+  const MapInfo m = it->second;
+  if (op.code == OpCode::kMunmap) ctx.maps.erase(it);
+  switch (op.code) {
+    case OpCode::kLoad:
+    case OpCode::kStore:
+    case OpCode::kClwb:
+      RunAccess(op, m, slot);
+      break;
+    default:
+      RunMappingCall(op, m, slot);
+      break;
+  }
+  if (op.code == OpCode::kStore && ctx.fiemap) RecordLayout(FdOf(ctx, m.file), slot);
+}
+
+// ---- file system calls ----
+
+void RunReadWrite(const Op& op, int fd, Slot* slot) {
+  std::vector<uint8_t> buf(op.length, static_cast<uint8_t>(op.value));
+  const off_t off = static_cast<off_t>(op.offset);
+  if (op.code == OpCode::kWrite) {
+    SetSyscall(pwrite(fd, buf.data(), buf.size(), off), slot);
+    return;
+  }
+  const ssize_t n = pread(fd, buf.data(), buf.size(), off);
+  SetSyscall(n, slot);
+  if (n > 0) SetData(buf.data(), static_cast<size_t>(n), slot);
+}
+
+void RunSpaceOp(const Op& op, int fd, Slot* slot) {
+  const off_t off = static_cast<off_t>(op.offset), len = static_cast<off_t>(op.length);
+  switch (op.code) {
+    case OpCode::kFallocate:
+      SetSyscall(fallocate(fd, 0, off, len), slot);
+      break;
+    case OpCode::kPunchHole:
+      SetSyscall(fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, off, len), slot);
+      break;
+    case OpCode::kZeroRange:
+      SetSyscall(fallocate(fd, FALLOC_FL_ZERO_RANGE | FALLOC_FL_KEEP_SIZE, off, len), slot);
+      break;
+    case OpCode::kTruncate:
+      SetSyscall(ftruncate(fd, off), slot);
+      break;
+    case OpCode::kFsync:
+      SetSyscall(fsync(fd), slot);
+      break;
+    default:
+      break;
+  }
+}
+
+void RunFileOp(const Op& op, ActorContext& ctx, Slot* slot) {
+  const int fd = FdOf(ctx, op.file);
+  if (op.code == OpCode::kRead || op.code == OpCode::kWrite) {
+    RunReadWrite(op, fd, slot);
+  } else {
+    RunSpaceOp(op, fd, slot);
+  }
+  if (op.code != OpCode::kRead && op.code != OpCode::kFsync && ctx.fiemap) RecordLayout(fd, slot);
+}
+
+}  // namespace
+
+void InstallSignalHandlers() {
+  struct sigaction sa = {};
+  sa.sa_sigaction = OnFault;
+  sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGBUS, &sa, nullptr);
+  sigaction(SIGSEGV, &sa, nullptr);
+}
+
+bool RecordLayout(int fd, Slot* slot) {
+  std::vector<uint64_t> buf((sizeof(fiemap) + kExtentsMax * sizeof(fiemap_extent)) / 8 + 1, 0);
+  auto* fm = reinterpret_cast<fiemap*>(buf.data());
+  fm->fm_start = 0;
+  fm->fm_length = FIEMAP_MAX_OFFSET;
+  fm->fm_flags = 0;  // not FIEMAP_FLAG_SYNC: no writeback
+  fm->fm_extent_count = kExtentsMax;
+  if (ioctl(fd, FS_IOC_FIEMAP, fm) != 0) return false;
+  slot->layout_extents = static_cast<int32_t>(fm->fm_mapped_extents);
+  for (uint32_t i = 0; i < fm->fm_mapped_extents && i < kExtentsMax; ++i) {
+    const fiemap_extent& e = fm->fm_extents[i];
+    slot->extents[i][0] = e.fe_logical;
+    slot->extents[i][1] = e.fe_physical;
+    slot->extents[i][2] = e.fe_length;
+    slot->extents[i][3] = e.fe_flags;
+  }
+  return true;
+}
+
+void RunOp(const Op& op, ActorContext& ctx, Slot* slot) {
+  switch (models::workload::OpTarget(op.code)) {
+    case models::workload::Target::kMap:
+      RunMapOp(op, ctx, slot);
+      return;
+    case models::workload::Target::kFile:
+      RunFileOp(op, ctx, slot);
+      return;
+    case models::workload::Target::kNone:
+      if (op.code == OpCode::kSfence) asm volatile("sfence" ::: "memory");
+      slot->kind = Slot::kOk;
+      return;
+  }
+}
+
+}  // namespace daxsim::kernel::internal

@@ -1,0 +1,54 @@
+// The runner's operations: each workload op as the system calls and CPU accesses a user
+// program makes, its result written to a slot of memory shared by the runner's processes.
+// Internal to tools/kernel (runner.cc drives it).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "models/workload/workload.h"
+
+namespace daxsim::kernel::internal {
+
+inline constexpr size_t kDataMax = 3072;    // run-length text of a load's or read's bytes
+inline constexpr size_t kExtentsMax = 64;   // FIEMAP extents kept per layout
+
+// One op's result, in MAP_SHARED anonymous memory (written by the actor's process, read by
+// the coordinator after the processes exit). Plain data only.
+struct Slot {
+  enum Kind : int32_t { kNotRun, kOk, kRet, kErr, kSigbus, kSigsegv, kNoMap };
+  Kind kind = kNotRun;
+  int64_t value = 0;  // kRet: the return value; kErr: errno
+  uint64_t addr = 0;  // mmap
+  char data[kDataMax] = {};
+  int32_t layout_extents = -1;  // -1: no layout recorded after this op
+  uint64_t extents[kExtentsMax][4] = {};  // logical, physical, length, flags
+};
+
+struct MapInfo {
+  uint8_t* base = nullptr;
+  uint64_t length = 0;
+  std::string file;
+};
+
+// What one actor's ops see: the workload's files (open O_RDWR, shared by every process) and
+// the mappings it may name (its process's setup mappings, then its own).
+struct ActorContext {
+  const std::map<std::string, int>* fds = nullptr;
+  std::map<std::string, MapInfo> maps;
+  bool fiemap = true;
+};
+
+// Runs `op`, writing its result (and, after an op that may allocate or free, the file's
+// FIEMAP layout) into `slot`.
+void RunOp(const models::workload::Op& op, ActorContext& ctx, Slot* slot);
+
+// Installs the SIGBUS/SIGSEGV handlers the guarded accesses rely on (once per process).
+void InstallSignalHandlers();
+
+// FIEMAP of `fd` into `slot` (flags 0: no writeback is started). False if unsupported.
+bool RecordLayout(int fd, Slot* slot);
+
+}  // namespace daxsim::kernel::internal
