@@ -45,6 +45,9 @@ commands:
        [--failures=FILE] [--json]
       coverage-guided fuzzing: drawn and mutated workloads on every model, kept in DIR when
       they reach new model coverage; findings shrunk (workload, then schedule) and persisted
+  kernel run --fs=ext4|xfs [--kernel-dir=DIR] [--timeout=S] [--keep=FILE] WORKLOAD...
+      run workloads on Debian 12's Linux 6.1 under qemu (pmem, -o dax=always), one boot; one
+      JSON line per workload: each op's result, sizes, FIEMAP layouts, the fs_dax trace
   help
 
 exit codes: 0 no violation, 1 violation found (or check failed), 2 bad usage or input,
@@ -100,6 +103,7 @@ int Dispatch(const std::vector<std::string>& args, std::ostream& out, std::ostre
   if (command == "bench") return RunBench(rest, out, err);
   if (command == "check") return RunCheck(rest, out, err);
   if (command == "fuzz") return RunFuzz(rest, out, err);
+  if (command == "kernel") return RunKernel(rest, out, err);
   if (command == "matrix") return RunMatrixCmd(rest, out, err);
   if (command == "bugs") return RunBugs(rest, out, err);
   if (command == "gate") return RunGate(rest, out, err);
@@ -111,7 +115,7 @@ int Dispatch(const std::vector<std::string>& args, std::ostream& out, std::ostre
   return ReportError(
       err, absl::InvalidArgumentError(absl::StrCat(
                "unknown subcommand '", command,
-               "' (explore, replay, list, bench, check, matrix, bugs, gate, fuzz, help)")));
+               "' (explore, replay, list, bench, check, matrix, bugs, gate, fuzz, kernel, help)")));
 }
 
 }  // namespace

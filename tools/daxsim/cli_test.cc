@@ -227,6 +227,14 @@ TEST(CliTest, BadInputIsOneLineExitTwo) {
   ExpectUsageError({"bench", "--memory-executions=x"});
   ExpectUsageError({"check", "--budget=seconds:-1"});
   ExpectUsageError({"check", "--jobs=300"});
+  ExpectUsageError({"kernel"});
+  ExpectUsageError({"kernel", "boot"});
+  ExpectUsageError({"kernel", "run", "fault_vs_truncate"});
+  ExpectUsageError({"kernel", "run", "--fs=btrfs", "fault_vs_truncate"});
+  ExpectUsageError({"kernel", "run", "--fs=xfs"});
+  ExpectUsageError({"kernel", "run", "--fs=xfs", "--timeout=0", "fault_vs_truncate"});
+  ExpectUsageError({"kernel", "run", "--fs=xfs", "--kernel-dir=/nonexistent", "fault_vs_truncate"});
+  ExpectUsageError({"kernel", "run", "--fs=xfs", "--kernel-dir=/nonexistent", "no_such_workload"});
   // Allowed combinations.
   EXPECT_EQ(Cli({"explore", "--scenario=canary", "--strategy=dpor", "--max-preemptions=2", f}).code,
             1);

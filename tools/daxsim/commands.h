@@ -24,6 +24,7 @@ int RunBugs(const Args& args, std::ostream& out, std::ostream& err);
 int RunGate(const Args& args, std::ostream& out, std::ostream& err);
 int RunMatrixCmd(const Args& args, std::ostream& out, std::ostream& err);
 int RunFuzz(const Args& args, std::ostream& out, std::ostream& err);
+int RunKernel(const Args& args, std::ostream& out, std::ostream& err);
 
 // Prints "daxsim: <message>" as one line on `err`; returns 2 for bad usage or input
 // (InvalidArgument, NotFound, FailedPrecondition), 3 for anything else.

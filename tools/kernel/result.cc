@@ -113,8 +113,14 @@ std::string EncodeBytes(const uint8_t* bytes, size_t n) {
   return out;
 }
 
-std::string EncodeRecords(const WorkloadResult& r) {
-  std::string out = Line(absl::StrCat("W ", r.workload));
+std::string EncodeBegin(absl::string_view workload) {
+  return Line(absl::StrCat("W ", workload));
+}
+
+std::string EncodeRecords(const WorkloadResult& r) { return EncodeBegin(r.workload) + EncodeBody(r); }
+
+std::string EncodeBody(const WorkloadResult& r) {
+  std::string out;
   if (r.status != "ok") out += Line(absl::StrCat("S ", r.status, " ", r.why));
   for (const OpResult& o : r.ops) {
     out += Line(absl::StrFormat("O %s %d %d %s %x %s", o.actor, o.op, o.line, o.what, o.addr,

@@ -58,6 +58,10 @@ struct WorkloadResult {
 // other lines; only these are read back).
 inline constexpr absl::string_view kRecordPrefix = "@@dx ";
 std::string EncodeRecords(const WorkloadResult& result);
+// The same in two parts: the begin record (written before the workload runs, so a runner that
+// dies leaves a workload without an end record) and the rest.
+std::string EncodeBegin(absl::string_view workload);
+std::string EncodeBody(const WorkloadResult& result);
 
 // Every result in `text` (other lines are skipped). A workload whose records stop before its
 // end record (the runner died) comes back with status "error". Malformed records: an error.

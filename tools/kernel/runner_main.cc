@@ -65,6 +65,9 @@ int main(int argc, char** argv) {
   if (out == nullptr) return Usage(absl::StrCat("cannot open ", out_path));
   int rc = 0;
   for (const auto& w : workloads) {
+    const std::string begin = daxsim::kernel::EncodeBegin(w.name);
+    std::fwrite(begin.data(), 1, begin.size(), out);
+    std::fflush(out);
     absl::StatusOr<daxsim::kernel::WorkloadResult> r = daxsim::kernel::RunWorkload(w, o);
     if (!r.ok()) {
       daxsim::kernel::WorkloadResult failed;
@@ -74,7 +77,7 @@ int main(int argc, char** argv) {
       r = failed;
       rc = 1;
     }
-    const std::string text = daxsim::kernel::EncodeRecords(*r);
+    const std::string text = daxsim::kernel::EncodeBody(*r);
     std::fwrite(text.data(), 1, text.size(), out);
     std::fflush(out);
   }
