@@ -34,6 +34,22 @@ void Result(DaxWorld* w, DaxWorld::UserResult r) {
 
 using HistoryOp = DaxWorld::HistoryOp;
 
+// The op log (DaxWorld::op_log): `op`'s result as a user program sees it.
+void LogOp(DaxWorld* w, const ActorState* st, const Op& op, std::string what,
+           std::vector<uint8_t> data = {}, uint64_t addr = 0) {
+  if (w->op_log == nullptr) return;
+  const auto& ops = w->workload().actors[st->index].ops;
+  w->op_log->push_back({st->index, static_cast<size_t>(&op - ops.data()), std::move(what),
+                        std::move(data), addr});
+}
+
+// A system call's result: "ret=N", or "err=ENAME" for -errno.
+std::string RetText(int64_t n) {
+  if (n >= 0) return "ret=" + std::to_string(n);
+  const char* name = strerrorname_np(static_cast<int>(-n));
+  return std::string("err=") + (name != nullptr ? name : std::to_string(-n));
+}
+
 HistoryOp::Signal SignalOf(const vm::AccessResult& r) {
   return r.kind == vm::AccessResult::kSigbus    ? HistoryOp::kSigbus
          : r.kind == vm::AccessResult::kSigsegv ? HistoryOp::kSigsegv
@@ -328,6 +344,7 @@ sim::Task<void> Execute(sim::Sim& sim, DaxWorld* w, vm::Mm* mm, ActorState* st, 
       w->history[h].shared = proto.shared;
       w->history[h].writable = proto.writable;
       Finish(w, h);
+      LogOp(w, st, op, "ok", {}, st->maps[op.map]->start);
       break;
     }
     case OpCode::kMunmap: {
@@ -337,6 +354,7 @@ sim::Task<void> Execute(sim::Sim& sim, DaxWorld* w, vm::Mm* mm, ActorState* st, 
       w->history[h].map = st->map_ids[op.map];
       co_await w->vm().Munmap(mm, st->maps.at(op.map));
       Finish(w, h);
+      LogOp(w, st, op, "ret=0");
       st->maps.erase(op.map);
       break;
     }
@@ -362,6 +380,7 @@ sim::Task<void> Execute(sim::Sim& sim, DaxWorld* w, vm::Mm* mm, ActorState* st, 
       Result(w,
              {line + op.map + " " + Hex(op.offset), &op, r.kind == vm::AccessResult::kOk,
               r.kind == vm::AccessResult::kSigbus, inside, write ? std::vector<uint8_t>{} : got});
+      LogOp(w, st, op, Signal(r), write || r.kind != vm::AccessResult::kOk ? std::vector<uint8_t>{} : got);
       break;
     }
     case OpCode::kClwb: {
@@ -390,6 +409,7 @@ sim::Task<void> Execute(sim::Sim& sim, DaxWorld* w, vm::Mm* mm, ActorState* st, 
           }
         }
       }
+      LogOp(w, st, op, "ok");
       break;
     }
     case OpCode::kSfence:
@@ -410,6 +430,7 @@ sim::Task<void> Execute(sim::Sim& sim, DaxWorld* w, vm::Mm* mm, ActorState* st, 
         }
       }
       st->flushed.clear();
+      LogOp(w, st, op, "ok");
       break;
     case OpCode::kMsync: {
       vm::Vma* vma = st->maps.at(op.map);
@@ -424,6 +445,7 @@ sim::Task<void> Execute(sim::Sim& sim, DaxWorld* w, vm::Mm* mm, ActorState* st, 
                                   : co_await std::move(msync);
       RecordSync(w, st, ip, start, err);
       sim.Emit(line + op.map + " -> " + std::to_string(err));
+      LogOp(w, st, op, RetText(err));
       break;
     }
     case OpCode::kMadviseDontneed: {
@@ -436,6 +458,7 @@ sim::Task<void> Execute(sim::Sim& sim, DaxWorld* w, vm::Mm* mm, ActorState* st, 
       co_await w->vm().MadviseDontneed(mm, vma, vma->start + op.offset,
                                        vma->start + op.offset + op.length);
       Finish(w, h);
+      LogOp(w, st, op, "ret=0");
       break;
     }
     case OpCode::kPin: {
@@ -504,6 +527,8 @@ sim::Task<void> Execute(sim::Sim& sim, DaxWorld* w, vm::Mm* mm, ActorState* st, 
       vm::Pfn pfn = 0;
       const vm::AccessResult r =
           co_await w->vm().PinUserPage(mm, vma->start + op.offset, &pfn, /*write=*/false);
+      // madvise_inject_error() returns what get_user_pages_fast() returned when it fails.
+      LogOp(w, st, op, r.kind == vm::AccessResult::kOk ? "ret=0" : "err=EFAULT");
       if (r.kind != vm::AccessResult::kOk || !w->pmem().OwnsPfn(pfn)) break;
       w->phys().put_page(pfn);
       auto _ = sim.Enter("memory_failure_dev_pagemap");
@@ -544,6 +569,7 @@ sim::Task<void> Execute(sim::Sim& sim, DaxWorld* w, vm::Mm* mm, ActorState* st, 
         }
       }
       sim.Emit(line + op.file + " " + Hex(op.offset) + " -> " + std::to_string(n));
+      LogOp(w, st, op, RetText(n), op.code == OpCode::kRead && n > 0 ? buf : std::vector<uint8_t>{});
       break;
     }
     case OpCode::kFallocate:
@@ -563,6 +589,7 @@ sim::Task<void> Execute(sim::Sim& sim, DaxWorld* w, vm::Mm* mm, ActorState* st, 
       Finish(w, h);
       if (touch) TouchRange(w, ip, op.offset, op.length, false);
       sim.Emit(line + op.file + " -> " + std::to_string(err));
+      LogOp(w, st, op, RetText(err));
       break;
     }
     case OpCode::kTruncate: {
@@ -579,6 +606,7 @@ sim::Task<void> Execute(sim::Sim& sim, DaxWorld* w, vm::Mm* mm, ActorState* st, 
       w->truncates[ip->ino()]++;
       if (old_size > from) TouchRange(w, ip, from, old_size - from, false);
       sim.Emit(line + op.file + " " + Hex(op.offset) + " -> " + std::to_string(err));
+      LogOp(w, st, op, RetText(err));
       break;
     }
     case OpCode::kFsync: {
@@ -588,6 +616,7 @@ sim::Task<void> Execute(sim::Sim& sim, DaxWorld* w, vm::Mm* mm, ActorState* st, 
           co_await SyncFile(w, st, ip, 0, UINT64_MAX >> 1, fs.Fsync(ip, 0, UINT64_MAX >> 1));
       RecordSync(w, st, ip, start, err);
       sim.Emit(line + op.file + " -> " + std::to_string(err));
+      LogOp(w, st, op, RetText(err));
       break;
     }
     case OpCode::kInjectBadBlock: {

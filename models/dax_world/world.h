@@ -198,6 +198,15 @@ class DaxWorld : public sim::World, public sim::StateModel {
     std::vector<uint8_t> got;   // bytes read (ok loads and reads)
   };
   std::function<void(const UserResult&)> on_result;
+  // Every operation's result as the user sees it, for comparison with a real kernel
+  // (tools/kernel/model_run.cc); logged only when set. Not part of the state digest.
+  struct OpLogEntry {
+    size_t actor = 0, op = 0;   // workload actor, index in its ops
+    std::string what;           // "ok", "ret=N", "err=ENAME", "SIGBUS", "SIGSEGV"
+    std::vector<uint8_t> data;  // bytes a load or read(2) returned
+    uint64_t addr = 0;          // mmap: the mapping's start
+  };
+  std::vector<OpLogEntry>* op_log = nullptr;
   // The workload poisons pages, injects media errors or unbinds the device: a SIGBUS inside
   // i_size may be legitimate. Otherwise such a SIGBUS is a violation (I9).
   bool sigbus_expected = false;

@@ -7,7 +7,9 @@
 
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <ostream>
+#include <sstream>
 
 #include "absl/strings/str_cat.h"
 #include "models/workload/library.h"
@@ -16,7 +18,9 @@
 #include "tools/daxsim/commands.h"
 #include "tools/daxsim/flags.h"
 #include "tools/daxsim/json.h"
+#include "tools/kernel/diff.h"
 #include "tools/kernel/guest.h"
+#include "tools/kernel/model_run.h"
 
 namespace daxsim::cli {
 namespace {
@@ -25,7 +29,9 @@ namespace workload = models::workload;
 
 constexpr char kUsage[] =
     "usage: daxsim kernel run --fs=ext4|xfs [--kernel-dir=DIR] [--timeout=S] [--keep=FILE] "
-    "WORKLOAD...\n";
+    "WORKLOAD...\n"
+    "       daxsim kernel diff --fs=ext4|xfs [--kernel-dir=DIR] [--timeout=S] [--keep=FILE]\n"
+    "                          [--records=FILE] [--params=k=v,...] [--json] WORKLOAD...\n";
 
 // A library name or a workload file.
 absl::StatusOr<workload::Workload> Resolve(const std::string& arg) {
@@ -83,21 +89,72 @@ std::string ResultJson(const kernel::WorkloadResult& r, const std::string& fs,
   return j.str();
 }
 
-// The workloads as canonical files in a fresh directory (what the guest copies in).
-absl::StatusOr<std::vector<std::string>> WriteWorkloads(const std::vector<std::string>& args,
-                                                        std::string* dir) {
-  char tmpl[] = "/tmp/daxsim-workloads-XXXXXX";
-  if (mkdtemp(tmpl) == nullptr) return absl::InternalError("mkdtemp failed");
-  *dir = tmpl;
-  std::vector<std::string> paths;
-  for (const std::string& arg : args) {
+// What `kernel run` and `kernel diff` share: flags, the workloads, the guest's results.
+struct KernelJob {
+  kernel::GuestOptions guest;
+  std::string version;
+  std::vector<workload::Workload> workloads;
+  std::vector<kernel::WorkloadResult> results;
+};
+
+absl::Status ParseGuestFlags(const ParsedArgs& a, const std::string& command, KernelJob* job) {
+  kernel::GuestOptions& o = job->guest;
+  o.fs = a.Get("fs").value_or("");
+  if (o.fs != "ext4" && o.fs != "xfs") {
+    return absl::InvalidArgumentError(command + " needs --fs=ext4 or --fs=xfs");
+  }
+  if (a.positional().empty()) {
+    return absl::InvalidArgumentError(command + " needs at least one workload");
+  }
+  if (auto t = a.Get("timeout")) {
+    absl::StatusOr<int64_t> v = ParseIntInRange(*t, "--timeout", 1, 86400);
+    if (!v.ok()) return v.status();
+    o.timeout_s = static_cast<int>(*v);
+  }
+  o.kernel_dir = a.Get("kernel-dir").value_or(kernel::DefaultKernelDir());
+  o.keep = a.Get("keep").value_or("");
+  for (const std::string& arg : a.positional()) {
     absl::StatusOr<workload::Workload> w = Resolve(arg);
     if (!w.ok()) return w.status();
-    const std::string path = absl::StrCat(*dir, "/", paths.size(), ".wl");
-    std::ofstream(path) << workload::FormatWorkload(*w);
-    paths.push_back(path);
+    job->workloads.push_back(*std::move(w));
   }
-  return paths;
+  return absl::OkStatus();
+}
+
+// Boots the guest for the job's workloads (or reads the records a --keep saved).
+absl::Status RunGuest(const std::optional<std::string>& records, KernelJob* job) {
+  if (records.has_value()) {
+    std::ifstream in(*records, std::ios::binary);
+    if (!in) return absl::NotFoundError("cannot read " + *records);
+    std::stringstream text;
+    text << in.rdbuf();
+    absl::StatusOr<std::vector<kernel::WorkloadResult>> r = kernel::DecodeRecords(text.str());
+    if (!r.ok()) return r.status();
+    if (r->size() != job->workloads.size()) {
+      return absl::InvalidArgumentError(absl::StrCat(*records, " holds ", r->size(),
+                                                     " results for ", job->workloads.size(),
+                                                     " workloads"));
+    }
+    job->results = *std::move(r);
+    job->version = "(records " + *records + ")";
+    return absl::OkStatus();
+  }
+  absl::StatusOr<std::string> version = kernel::KernelVersion(job->guest.kernel_dir);
+  if (!version.ok()) return version.status();
+  job->version = *version;
+  char tmpl[] = "/tmp/daxsim-workloads-XXXXXX";
+  if (mkdtemp(tmpl) == nullptr) return absl::InternalError("mkdtemp failed");
+  std::vector<std::string> paths;
+  for (const workload::Workload& w : job->workloads) {
+    paths.push_back(absl::StrCat(tmpl, "/", paths.size(), ".wl"));
+    std::ofstream(paths.back()) << workload::FormatWorkload(w);
+  }
+  absl::StatusOr<std::vector<kernel::WorkloadResult>> r = kernel::RunOnKernel(paths, job->guest);
+  std::error_code ec;
+  std::filesystem::remove_all(tmpl, ec);
+  if (!r.ok()) return r.status();
+  job->results = *std::move(r);
+  return absl::OkStatus();
 }
 
 int KernelRun(const Args& args, std::ostream& out, std::ostream& err) {
@@ -107,43 +164,103 @@ int KernelRun(const Args& args, std::ostream& out, std::ostream& err) {
                                                {"keep", FlagArg::kRequired}};
   absl::StatusOr<ParsedArgs> a = ParseArgs("kernel run", args, kFlags);
   if (!a.ok()) return ReportError(err, a.status());
-  kernel::GuestOptions o;
-  o.fs = a->Get("fs").value_or("");
-  if (o.fs != "ext4" && o.fs != "xfs") {
-    return ReportError(err, absl::InvalidArgumentError("kernel run needs --fs=ext4 or --fs=xfs"));
-  }
-  if (a->positional().empty()) {
-    return ReportError(err, absl::InvalidArgumentError("kernel run needs at least one workload"));
-  }
-  if (auto t = a->Get("timeout")) {
-    absl::StatusOr<int64_t> v = ParseIntInRange(*t, "--timeout", 1, 86400);
-    if (!v.ok()) return ReportError(err, v.status());
-    o.timeout_s = static_cast<int>(*v);
-  }
-  o.kernel_dir = a->Get("kernel-dir").value_or(kernel::DefaultKernelDir());
-  o.keep = a->Get("keep").value_or("");
-  absl::StatusOr<std::string> version = kernel::KernelVersion(o.kernel_dir);
-  if (!version.ok()) return ReportError(err, version.status());
-  std::string dir;
-  absl::StatusOr<std::vector<std::string>> paths = WriteWorkloads(a->positional(), &dir);
-  absl::StatusOr<std::vector<kernel::WorkloadResult>> results =
-      paths.ok() ? kernel::RunOnKernel(*paths, o) : paths.status();
-  std::error_code ec;
-  if (!dir.empty()) std::filesystem::remove_all(dir, ec);
-  if (!results.ok()) return ReportError(err, results.status());
+  KernelJob job;
+  if (absl::Status s = ParseGuestFlags(*a, "kernel run", &job); !s.ok()) return ReportError(err, s);
+  if (absl::Status s = RunGuest(std::nullopt, &job); !s.ok()) return ReportError(err, s);
   bool all = true;
-  for (const kernel::WorkloadResult& r : *results) {
-    out << ResultJson(r, o.fs, *version) << "\n";
+  for (const kernel::WorkloadResult& r : job.results) {
+    out << ResultJson(r, job.guest.fs, job.version) << "\n";
     all &= r.status != "error";
   }
   return all ? kExitOk : kExitInternal;
+}
+
+// One workload's comparison, as text lines or one JSON object.
+struct DiffOutcome {
+  std::string verdict;  // "agree", "differ", "skipped: ..."
+  kernel::DiffReport report;
+};
+
+DiffOutcome DiffOne(const workload::Workload& w, const kernel::WorkloadResult& k,
+                    const kernel::ModelRunOptions& mo) {
+  if (k.status != "ok") return {"skipped: kernel " + k.status + (k.why.empty() ? "" : ": " + k.why), {}};
+  if (w.actors.size() != 1) {
+    return {"skipped: concurrent (several actors): compare outcome sets instead", {}};
+  }
+  absl::StatusOr<kernel::WorkloadResult> m = kernel::RunOnModel(w, mo);
+  if (!m.ok()) return {"skipped: model: " + std::string(m.status().message()), {}};
+  DiffOutcome d{"", kernel::Compare(w, k, *m)};
+  d.verdict = d.report.agree() ? "agree" : "differ";
+  return d;
+}
+
+void PrintDiff(const workload::Workload& w, const DiffOutcome& d, std::ostream& out) {
+  out << w.name << ": " << d.verdict;
+  if (d.verdict == "agree" || d.verdict == "differ") {
+    out << " (" << d.report.kernel_events << " kernel events, " << d.report.model_events
+        << " model events)";
+  }
+  out << "\n";
+  for (const kernel::Difference& x : d.report.ops) {
+    out << "  " << x.where << ": kernel " << x.kernel << ", model " << x.model << "\n";
+  }
+  for (const kernel::Difference& x : d.report.events) {
+    out << "  first different " << x.where << ":\n    kernel: " << x.kernel
+        << "\n    model:  " << x.model << "\n";
+  }
+}
+
+std::string DiffJson(const workload::Workload& w, const DiffOutcome& d, const std::string& fs,
+                     const std::string& version) {
+  auto list = [](const std::vector<kernel::Difference>& xs) {
+    JsonArray arr;
+    for (const kernel::Difference& x : xs) {
+      arr.AddRaw(JsonObject().Add("where", x.where).Add("kernel", x.kernel).Add("model", x.model).str());
+    }
+    return arr.str();
+  };
+  JsonObject j;
+  j.Add("workload", w.name).Add("fs", fs).Add("kernel", version).Add("verdict", d.verdict);
+  j.Add("kernel_events", static_cast<int64_t>(d.report.kernel_events));
+  j.Add("model_events", static_cast<int64_t>(d.report.model_events));
+  j.AddRaw("ops", list(d.report.ops)).AddRaw("events", list(d.report.events));
+  return j.str();
+}
+
+int KernelDiff(const Args& args, std::ostream& out, std::ostream& err) {
+  static const std::vector<FlagSpec> kFlags = {
+      {"fs", FlagArg::kRequired},   {"kernel-dir", FlagArg::kRequired},
+      {"timeout", FlagArg::kRequired}, {"keep", FlagArg::kRequired},
+      {"records", FlagArg::kRequired}, {"params", FlagArg::kRequired},
+      {"json", FlagArg::kNone}};
+  absl::StatusOr<ParsedArgs> a = ParseArgs("kernel diff", args, kFlags);
+  if (!a.ok()) return ReportError(err, a.status());
+  KernelJob job;
+  if (absl::Status s = ParseGuestFlags(*a, "kernel diff", &job); !s.ok()) return ReportError(err, s);
+  const kernel::ModelRunOptions mo{job.guest.fs, a->Get("params").value_or(""), 1};
+  if (absl::Status s = RunGuest(a->Get("records"), &job); !s.ok()) return ReportError(err, s);
+  int agree = 0, differ = 0, skipped = 0;
+  for (size_t i = 0; i < job.workloads.size(); ++i) {
+    const DiffOutcome d = DiffOne(job.workloads[i], job.results[i], mo);
+    agree += d.verdict == "agree";
+    differ += d.verdict == "differ";
+    skipped += d.verdict != "agree" && d.verdict != "differ";
+    if (a->Has("json")) {
+      out << DiffJson(job.workloads[i], d, job.guest.fs, job.version) << "\n";
+    } else {
+      PrintDiff(job.workloads[i], d, out);
+    }
+  }
+  err << "kernel diff (" << job.guest.fs << ", " << job.version << "): " << agree << " agree, "
+      << differ << " differ, " << skipped << " skipped\n";
+  return differ == 0 ? kExitOk : kExitViolation;
 }
 
 }  // namespace
 
 int RunKernel(const Args& args, std::ostream& out, std::ostream& err) {
   if (args.empty()) {
-    return ReportError(err, absl::InvalidArgumentError("kernel needs a command (run)"));
+    return ReportError(err, absl::InvalidArgumentError("kernel needs a command (run, diff)"));
   }
   if (args[0] == "help" || args[0] == "--help") {
     out << kUsage;
@@ -151,8 +268,9 @@ int RunKernel(const Args& args, std::ostream& out, std::ostream& err) {
   }
   const Args rest(args.begin() + 1, args.end());
   if (args[0] == "run") return KernelRun(rest, out, err);
+  if (args[0] == "diff") return KernelDiff(rest, out, err);
   return ReportError(err, absl::InvalidArgumentError("unknown kernel command '" + args[0] +
-                                                     "' (run)"));
+                                                     "' (run, diff)"));
 }
 
 }  // namespace daxsim::cli

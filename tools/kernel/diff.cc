@@ -1,0 +1,148 @@
+#include "tools/kernel/diff.h"
+
+#include <map>
+#include <optional>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+
+namespace daxsim::kernel {
+namespace {
+
+using models::workload::OpCode;
+using models::workload::Workload;
+
+struct Mapping {
+  std::string mm, name;
+  uint64_t start = 0, length = 0;
+};
+
+// Every mapping the run made (mmap results with their addresses), in op order.
+std::vector<Mapping> Mappings(const Workload& w, const WorkloadResult& r) {
+  std::vector<Mapping> out;
+  for (const OpResult& o : r.ops) {
+    for (const auto& a : w.actors) {
+      if (a.name != o.actor || o.op < 0 || static_cast<size_t>(o.op) >= a.ops.size()) continue;
+      const auto& op = a.ops[static_cast<size_t>(o.op)];
+      if (op.code == OpCode::kMmap && o.addr != 0) out.push_back({a.mm, op.map, o.addr, op.length});
+    }
+  }
+  return out;
+}
+
+// The actor a trace line's task column names (the kernel cuts comm at 15 characters).
+const models::workload::Actor* ActorOf(const Workload& w, absl::string_view comm) {
+  for (const auto& a : w.actors) {
+    if (a.name == comm || (comm.size() == 15 && absl::StartsWith(a.name, comm))) return &a;
+  }
+  return nullptr;
+}
+
+std::string Relative(uint64_t addr, const std::string& mm, const std::vector<Mapping>& maps,
+                     bool end) {
+  const uint64_t probe = end ? addr - 1 : addr;
+  for (auto it = maps.rbegin(); it != maps.rend(); ++it) {
+    if (it->mm == mm && probe >= it->start && probe < it->start + it->length) {
+      return absl::StrCat(it->name, "+0x", absl::Hex(addr - it->start));
+    }
+  }
+  return "?";
+}
+
+// The event part of one trace line, masked; nullopt for a line that is not an event.
+std::optional<std::string> MaskLine(const Workload& w, const std::vector<Mapping>& maps,
+                                    absl::string_view line) {
+  // "<comm>-<pid> [<cpu>] <flags> <secs>: <event>: <fields>"
+  line = absl::StripLeadingAsciiWhitespace(line);
+  const size_t bracket = line.find(" [");
+  const size_t colon = line.find(": ");
+  if (bracket == absl::string_view::npos || colon == absl::string_view::npos) return std::nullopt;
+  absl::string_view task = absl::StripTrailingAsciiWhitespace(line.substr(0, bracket));
+  const size_t dash = task.rfind('-');
+  const absl::string_view comm = dash == absl::string_view::npos ? task : task.substr(0, dash);
+  const models::workload::Actor* actor = ActorOf(w, comm);
+  const std::string mm = actor != nullptr ? actor->mm : "";
+  std::vector<std::string> words = absl::StrSplit(line.substr(colon + 2), ' ', absl::SkipEmpty());
+  for (size_t i = 0; i + 1 < words.size(); ++i) {
+    const std::string& key = words[i];
+    uint64_t v = 0;
+    if (key == "dev" || key == "ino" || key == "pfn" || key == "radix_entry" ||
+        key == "zero_page") {
+      words[i + 1].assign(1, '*');  // (not = "*": a GCC 12 -Wrestrict false positive)
+    } else if ((key == "address" || key == "vm_start" || key == "vm_end") &&
+               absl::SimpleHexAtoi(words[i + 1], &v)) {
+      words[i + 1] = Relative(v, mm, maps, key == "vm_end");
+    }
+  }
+  std::string out(comm);
+  if (actor != nullptr) out = actor->name;
+  absl::StrAppend(&out, " ", absl::StrJoin(words, " "));
+  return out;
+}
+
+std::string Describe(const Workload& w, const OpResult& o) {
+  for (const auto& a : w.actors) {
+    if (a.name == o.actor && o.op >= 0 && static_cast<size_t>(o.op) < a.ops.size()) {
+      return absl::StrCat(o.actor, " op ", o.op, " (line ", a.ops[static_cast<size_t>(o.op)].line,
+                          ": ", std::string(models::workload::OpName(a.ops[static_cast<size_t>(o.op)].code)),
+                          ")");
+    }
+  }
+  return absl::StrCat(o.actor, " op ", o.op);
+}
+
+std::string Shown(const OpResult& o) {
+  return o.data.empty() ? o.what : absl::StrCat(o.what, " ", o.data);
+}
+
+void CompareOps(const Workload& w, const WorkloadResult& k, const WorkloadResult& m,
+                DiffReport* d) {
+  std::map<std::pair<std::string, int>, const OpResult*> model;
+  for (const OpResult& o : m.ops) model[{o.actor, o.op}] = &o;
+  for (const OpResult& o : k.ops) {
+    auto it = model.find({o.actor, o.op});
+    const std::string got = it == model.end() ? "(not run)" : Shown(*it->second);
+    if (got != Shown(o)) d->ops.push_back({Describe(w, o), Shown(o), got});
+  }
+  std::map<std::string, uint64_t> sizes(m.sizes.begin(), m.sizes.end());
+  for (const auto& [file, size] : k.sizes) {
+    auto it = sizes.find(file);
+    const std::string got = it == sizes.end() ? "(none)" : absl::StrCat(it->second);
+    if (got != absl::StrCat(size)) d->ops.push_back({"size of " + file, absl::StrCat(size), got});
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> MaskedEvents(const Workload& w, const WorkloadResult& r) {
+  const std::vector<Mapping> maps = Mappings(w, r);
+  std::vector<std::string> out;
+  for (const std::string& line : r.trace) {
+    if (std::optional<std::string> e = MaskLine(w, maps, line)) out.push_back(*std::move(e));
+  }
+  return out;
+}
+
+DiffReport Compare(const Workload& w, const WorkloadResult& kernel, const WorkloadResult& model) {
+  DiffReport d;
+  CompareOps(w, kernel, model, &d);
+  const std::vector<std::string> k = MaskedEvents(w, kernel), m = MaskedEvents(w, model);
+  d.kernel_events = k.size();
+  d.model_events = m.size();
+  for (size_t i = 0; i < std::max(k.size(), m.size()); ++i) {
+    static const std::string kEnd = "(end)";
+    const std::string& ki = i < k.size() ? k[i] : kEnd;
+    const std::string& mi = i < m.size() ? m[i] : kEnd;
+    if (ki != mi) {
+      d.events.push_back({absl::StrCat("event ", i + 1), ki, mi});
+      break;
+    }
+  }
+  return d;
+}
+
+}  // namespace daxsim::kernel
