@@ -157,7 +157,8 @@ struct Builder {
   size_t KindOf(const OpSketch& s) const {
     const int err = options.allow_errors ? 1 : 0;
     std::vector<int> w = {24, 16, 8,       6,       5,   5,  5,
-                          6,  5,  3,       3,       4,   4,  options.allow_crash ? 3 : 0,
+                          6,  5,  3,       3,       4,   options.allow_pins ? 4 : 0,
+                          options.allow_crash ? 3 : 0,
                           3,  3,  2 * err, 2 * err, err, err};
     for (size_t k = 0; k < w.size(); ++k) {
       if (left_out >> k & 1) w[k] = 0;

@@ -29,6 +29,7 @@ struct GenOptions {
   bool allow_sync = true;     // MAP_SYNC mappings
   bool allow_private = true;  // MAP_PRIVATE mappings
   bool allow_errors = true;   // poison, media errors, scrub, unbind
+  bool allow_pins = true;     // pin/unpin pairs (held DMA pins)
   bool allow_swarm = true;    // a sketch's `swarm` choice may leave out operation kinds
   // ... and switch shape features on (threads, huge, private, holes, narrow, focus: realize.cc).
   bool allow_shapes = true;
