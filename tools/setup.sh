@@ -18,21 +18,26 @@ for pkg in "${PACKAGES[@]}"; do
   status=$(dpkg-query -W -f='${db:Status-Abbrev}' "$pkg" 2>/dev/null || true)
   [[ "$status" == ii* ]] || missing+=("$pkg")
 done
-((${#missing[@]} == 0)) && exit 0
+install_missing() {
+  sudo=()
+  if ((EUID != 0)); then
+    command -v sudo >/dev/null 2>&1 || { echo "setup: need root to install: ${missing[*]}" >&2; exit 1; }
+    sudo=(sudo)
+  fi
 
-sudo=()
-if ((EUID != 0)); then
-  command -v sudo >/dev/null 2>&1 || { echo "setup: need root to install: ${missing[*]}" >&2; exit 1; }
-  sudo=(sudo)
-fi
+  echo "setup: installing ${missing[*]}" >&2
+  log=$(mktemp)
+  trap 'rm -f "$log"' EXIT
+  export DEBIAN_FRONTEND=noninteractive
+  if ! { "${sudo[@]}" apt-get update -q &&
+         "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"; } >"$log" 2>&1; then
+    cat "$log" >&2
+    echo "setup: apt-get failed" >&2
+    exit 1
+  fi
+}
+((${#missing[@]} == 0)) || install_missing
 
-echo "setup: installing ${missing[*]}" >&2
-log=$(mktemp)
-trap 'rm -f "$log"' EXIT
-export DEBIAN_FRONTEND=noninteractive
-if ! { "${sudo[@]}" apt-get update -q &&
-       "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"; } >"$log" 2>&1; then
-  cat "$log" >&2
-  echo "setup: apt-get failed" >&2
-  exit 1
-fi
+# The real-kernel harness (daxsim kernel): qemu, busybox, mkfs tools, and Debian's 6.1 kernel
+# image unpacked into ~/.cache/daxsim/kernel (tools/kernel/setup.sh; quiet when present).
+bash "$(dirname "${BASH_SOURCE[0]}")/kernel/setup.sh"

@@ -64,8 +64,15 @@ release=$(ls "$work/x/lib/modules")
 rm -rf "$dir.new"
 mkdir -p "$dir.new"
 cp "$work/x/boot/vmlinuz-$release" "$dir.new/vmlinuz"
-mkdir -p "$dir.new/modules"
-cp -a "$work/x/lib/modules/$release/kernel/." "$dir.new/modules/"
+# Only the modules the guest loads (guest.sh's list), with their paths.
+for m in drivers/nvdimm/libnvdimm drivers/nvdimm/nd_btt drivers/nvdimm/nd_pmem \
+         drivers/nvdimm/nd_e820 lib/crc16 fs/mbcache fs/jbd2/jbd2 crypto/crc32c_generic \
+         lib/libcrc32c fs/ext4/ext4 fs/xfs/xfs; do
+  f=$(ls "$work/x/lib/modules/$release/kernel/$m".ko* 2>/dev/null | head -1)
+  [[ -n "$f" ]] || { echo "kernel setup: $image has no module $m" >&2; exit 1; }
+  mkdir -p "$dir.new/modules/$(dirname "$m")"
+  cp "$f" "$dir.new/modules/$(dirname "$m")/"
+done
 echo "$release" > "$dir.new/RELEASE"
 echo "$want" > "$dir.new/VERSION"
 rm -rf "$dir"
