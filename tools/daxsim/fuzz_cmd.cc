@@ -137,7 +137,7 @@ absl::StatusOr<std::vector<Workload>> LoadCorpus(const std::string& dir) {
     if (w.ok()) out.push_back(*std::move(w));
   }
   std::error_code ec;
-  fsys::create_directories(dir, ec);
+  fsys::create_directories(dir + "/inflight", ec);
   if (ec) return absl::InvalidArgumentError(dir + ": " + ec.message());
   std::vector<std::string> files;
   for (const auto& e : fsys::directory_iterator(dir, ec)) {
@@ -253,6 +253,11 @@ absl::Status WriteWorkload(const std::string& path, const Workload& w) {
   return absl::OkStatus();
 }
 
+// DIR/inflight/MODEL-N.wl: the candidate being explored (removed when its exploration ends).
+std::string InflightPath(const FuzzConfig& c, const Candidate& cand) {
+  return absl::StrCat(c.corpus_dir, "/inflight/", cand.model, "-", cand.number, ".wl");
+}
+
 struct Campaign {
   const FuzzConfig& c;
   std::vector<Workload> corpus;
@@ -333,8 +338,14 @@ int RunFuzz(const Args& args, std::ostream& out, std::ostream& err) {
       threads.emplace_back([&, j] {
         for (size_t k = static_cast<size_t>(j); k < round.size();
              k += static_cast<size_t>(c->jobs)) {
+          // On disk while it runs: a candidate that kills the process (out of memory, a
+          // crash) is not lost.
+          const std::string inflight = InflightPath(*c, round[k]);
+          (void)WriteWorkload(inflight, round[k].workload);
           outcomes[k] = Run(round[k].model, round[k].workload, c->params, true);
           outcomes[k].found = Unknown(round[k].model, outcomes[k].found);
+          std::error_code ec;
+          fsys::remove(inflight, ec);
         }
       });
     }
