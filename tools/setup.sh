@@ -11,6 +11,9 @@ PACKAGES=(
   libgtest-dev       # GoogleTest 1.12     -> @system//:gtest, :gtest_main
   libgmock-dev       # GoogleMock          -> (inside :gtest, :gtest_main)
   libbenchmark-dev   # Google Benchmark 1.7 -> @system//:benchmark, :benchmark_main
+  clang              # the libFuzzer targets (tools/fuzz/run.sh), outside Bazel
+  libclang-rt-14-dev # libFuzzer and the sanitizers' runtimes for clang 14
+  pkg-config         # Abseil's link flags for tools/fuzz/run.sh
 )
 
 missing=()

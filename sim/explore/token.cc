@@ -91,8 +91,20 @@ bool ParseInt(const std::string& s, int64_t* out) {
   return true;
 }
 
+// One line whatever the token held: control and non-ASCII bytes quoted from it print as \xNN
+// (found by tools/fuzz/token_fuzzer.cc: a newline in the format prefix split the message).
 absl::Status Bad(const std::string& why) {
-  return absl::InvalidArgumentError("bad replay token: " + why);
+  std::string line = "bad replay token: ";
+  for (unsigned char c : why) {
+    if (c >= 0x20 && c < 0x7f) {
+      line += static_cast<char>(c);
+    } else {
+      char hex[8];
+      std::snprintf(hex, sizeof(hex), "\\x%02x", c);
+      line += hex;
+    }
+  }
+  return absl::InvalidArgumentError(line);
 }
 
 }  // namespace

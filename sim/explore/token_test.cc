@@ -79,7 +79,9 @@ TEST(TokenTest, RejectsMalformedTokensWithOneLine) {
   flipped[10] = flipped[10] == 'A' ? 'B' : 'A';
   for (const std::string& bad :
        {std::string(""), std::string("hello"), std::string("dx9_abc_00000000"),
-        good.substr(0, good.size() - 3), flipped, std::string("dx1_!!!!_00000000")}) {
+        good.substr(0, good.size() - 3), flipped, std::string("dx1_!!!!_00000000"),
+        // Found by tools/fuzz/token_fuzzer.cc: the format prefix is quoted in the message.
+        std::string("dx1\xff\n\xff_x6_")}) {
     absl::StatusOr<Token> d = DecodeToken(bad);
     ASSERT_FALSE(d.ok()) << bad;
     EXPECT_EQ(d.status().message().find('\n'), std::string::npos);
