@@ -4,6 +4,7 @@
 // which ext4 does not zero but xfs does); the first observation of an unknown byte fixes it.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <vector>
@@ -23,6 +24,7 @@ class Bytes {
   // Copies [lo, hi) of `from` to the same offsets here.
   void CopyFrom(const Bytes& from, uint64_t lo, uint64_t hi);
   bool AllZero() const { return runs_.empty(); }
+  size_t runs() const { return runs_.size(); }  // (for memory estimates)
   friend bool operator==(const Bytes&, const Bytes&) = default;
 
  private:

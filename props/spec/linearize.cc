@@ -24,7 +24,15 @@ struct Search {
   // the same calls (loads commute with each other) fails again without a search. Off only to
   // check the reduction against the plain search (linearize_test).
   bool memo = true;
+  uint64_t memo_bytes = 0, memo_bytes_max = kMemoBytesMax;
   std::map<std::vector<char>, std::vector<State>> failed;
+
+  void Remember(State s) {
+    const uint64_t bytes = ApproxBytes(s) + done.size() + 64;
+    if (memo_bytes + bytes > memo_bytes_max) return;  // full: prune with what it has
+    memo_bytes += bytes;
+    failed[done].push_back(std::move(s));
+  }
 
   bool KnownToFail(const State& s) const {
     const auto it = failed.find(done);
@@ -64,7 +72,7 @@ struct Search {
       if (!pending) --required;
       const bool skip = memo && KnownToFail(next);
       const bool ok = !skip && Run(next, depth + 1);
-      if (memo && !ok && !skip) failed[done].push_back(std::move(next));
+      if (memo && !ok && !skip) Remember(std::move(next));
       if (!pending) ++required;
       done[i] = 0;
       if (ok) return true;
@@ -102,8 +110,20 @@ bool EndOrderExplains(const State& initial, const std::vector<const Event*>& eve
 
 }  // namespace
 
+uint64_t ApproxBytes(const State& s) {
+  constexpr uint64_t kNode = 64, kRun = 48;  // a std::map node; one byte run (its node)
+  uint64_t n = sizeof(State);
+  for (const auto& [ino, f] : s.files) n += kNode + f.bytes.runs() * kRun;
+  for (const auto& [id, m] : s.maps) {
+    n += kNode + sizeof(Mapping);
+    for (const auto& [page, b] : m.cow) n += kNode + b.runs() * kRun;
+    for (const auto& [page, b] : m.pending_cow) n += kNode + b.runs() * kRun;
+  }
+  return n + s.pins.size() * (kNode + sizeof(Pin));
+}
+
 Verdict Linearize(const State& initial, const std::vector<Event>& history, uint64_t nodes_max,
-                  bool memo) {
+                  bool memo, uint64_t memo_bytes_max) {
   std::map<uint64_t, std::vector<const Event*>> by_file;
   std::vector<int64_t> local(history.size(), -1);
   for (size_t i = 0; i < history.size(); ++i) {
@@ -123,6 +143,7 @@ Verdict Linearize(const State& initial, const std::vector<Event>& history, uint6
     }
     Search search{events, nodes_max};
     search.memo = memo;
+    search.memo_bytes_max = memo_bytes_max;
     search.done.assign(events.size(), 0);
     for (const Event* e : events) {
       search.after.push_back(e->after >= 0 ? local[static_cast<size_t>(e->after)] : -1);
@@ -130,6 +151,7 @@ Verdict Linearize(const State& initial, const std::vector<Event>& history, uint6
     for (const Event* e : events) search.required += e->end >= 0 ? 1 : 0;
     const bool ok = search.Run(s, 0);
     v.nodes += search.nodes;
+    v.memo_bytes = std::max(v.memo_bytes, search.memo_bytes);
     if (search.nodes > nodes_max) {
       v.kind = Verdict::kInconclusive;
       continue;

@@ -87,14 +87,15 @@ TEST(Linearize, FilesAreSearchedApart) {
   EXPECT_EQ(v.checked, 2u);
 }
 
-// The memoised search (failed configurations skipped) gives the plain search's verdict on
-// every history: 4 000 random ones over two bytes of one file (writes, reads that see a
+// The memoised search (failed configurations skipped), with its memo unbounded or nearly full,
+// gives the plain search's verdict on every history: 4 000 random ones over two bytes of one file (writes, reads that see a
 // written value or zero, truncates, calls still running); ~550 linearizable, the rest not.
 TEST(Linearize, MemoisationKeepsThePlainSearchsVerdicts) {
   std::mt19937_64 rng(2026);
   auto below = [&](uint64_t n) { return static_cast<int64_t>(rng() % n); };
   int kinds[3] = {0, 0, 0};
   uint64_t memo_nodes = 0, plain_nodes = 0;
+  int capped = 0;  // rounds whose memo outgrew the small budget
   for (int round = 0; round < 4000; ++round) {
     std::vector<Event> h;
     const int64_t n = 4 + below(6);
@@ -118,6 +119,14 @@ TEST(Linearize, MemoisationKeepsThePlainSearchsVerdicts) {
     ASSERT_NE(plain.kind, Verdict::kInconclusive) << round;
     ASSERT_EQ(memo.kind, plain.kind) << "round " << round << ": " << plain.why << memo.why;
     EXPECT_LE(memo.nodes, plain.nodes) << round;
+    // A memo that fills up (here: room for about two states) keeps pruning with what it has:
+    // the same verdict, work between the full memo's and the plain search's.
+    const Verdict small = Linearize(Initial(), h, 1000000, true, 700);
+    ASSERT_EQ(small.kind, plain.kind) << "round " << round;
+    EXPECT_LE(small.memo_bytes, 700u);
+    EXPECT_GE(small.nodes, memo.nodes) << round;
+    EXPECT_LE(small.nodes, plain.nodes) << round;
+    capped += memo.memo_bytes > 700;
     ++kinds[memo.kind];
     memo_nodes += memo.nodes;
     plain_nodes += plain.nodes;
@@ -125,6 +134,8 @@ TEST(Linearize, MemoisationKeepsThePlainSearchsVerdicts) {
   EXPECT_GT(kinds[Verdict::kLinearizable], 400);
   EXPECT_GT(kinds[Verdict::kViolation], 1000);
   EXPECT_LT(memo_nodes, plain_nodes) << memo_nodes << " vs " << plain_nodes;
+  EXPECT_GT(capped, 100);
+  std::printf("rounds past the small memo budget: %d\n", capped);
   std::printf("nodes: memoised %llu, plain %llu\n", static_cast<unsigned long long>(memo_nodes),
               static_cast<unsigned long long>(plain_nodes));
 }
