@@ -48,6 +48,11 @@ commands:
   kernel run --fs=ext4|xfs [--kernel-dir=DIR] [--timeout=S] [--keep=FILE] WORKLOAD...
       run workloads on Debian 12's Linux 6.1 under qemu (pmem, -o dax=always), one boot; one
       JSON line per workload: each op's result, sizes, FIEMAP layouts, the fs_dax trace
+  kernel diff --fs=ext4|xfs [--generated=N] [--repeat=N] [--require=all|ops] WORKLOAD...
+      the same on the model and compared: results and sizes exactly, masked fs_dax events;
+      a concurrent workload runs --repeat times and its outcomes must be ones the model allows
+  outcomes --workload=NAME|FILE [--model=M] [--params=...] [--budget=executions:N]
+      the distinct result vectors the model allows (unbounded DPOR; complete when exhausted)
   help
 
 exit codes: 0 no violation, 1 violation found (or check failed), 2 bad usage or input,
@@ -104,6 +109,7 @@ int Dispatch(const std::vector<std::string>& args, std::ostream& out, std::ostre
   if (command == "check") return RunCheck(rest, out, err);
   if (command == "fuzz") return RunFuzz(rest, out, err);
   if (command == "kernel") return RunKernel(rest, out, err);
+  if (command == "outcomes") return RunOutcomes(rest, out, err);
   if (command == "matrix") return RunMatrixCmd(rest, out, err);
   if (command == "bugs") return RunBugs(rest, out, err);
   if (command == "gate") return RunGate(rest, out, err);
@@ -115,7 +121,7 @@ int Dispatch(const std::vector<std::string>& args, std::ostream& out, std::ostre
   return ReportError(
       err, absl::InvalidArgumentError(absl::StrCat(
                "unknown subcommand '", command,
-               "' (explore, replay, list, bench, check, matrix, bugs, gate, fuzz, kernel, help)")));
+               "' (explore, replay, list, bench, check, matrix, bugs, gate, fuzz, kernel, outcomes, help)")));
 }
 
 }  // namespace

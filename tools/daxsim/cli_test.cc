@@ -235,6 +235,12 @@ TEST(CliTest, BadInputIsOneLineExitTwo) {
   ExpectUsageError({"kernel", "run", "--fs=xfs", "--timeout=0", "fault_vs_truncate"});
   ExpectUsageError({"kernel", "run", "--fs=xfs", "--kernel-dir=/nonexistent", "fault_vs_truncate"});
   ExpectUsageError({"kernel", "run", "--fs=xfs", "--kernel-dir=/nonexistent", "no_such_workload"});
+  ExpectUsageError({"kernel", "diff", "--fs=xfs", "--repeat=0", "fault_vs_truncate"});
+  ExpectUsageError({"kernel", "diff", "--fs=xfs", "--require=events", "fault_vs_truncate"});
+  ExpectUsageError({"outcomes"});
+  ExpectUsageError({"outcomes", "--workload=no_such_workload"});
+  ExpectUsageError({"outcomes", "--workload=fault_vs_truncate", "--budget=seconds:3"});
+  ExpectUsageError({"outcomes", "--workload=fault_vs_truncate", "--model=zfs"});
   // Allowed combinations.
   EXPECT_EQ(Cli({"explore", "--scenario=canary", "--strategy=dpor", "--max-preemptions=2", f}).code,
             1);

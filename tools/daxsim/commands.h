@@ -25,6 +25,7 @@ int RunGate(const Args& args, std::ostream& out, std::ostream& err);
 int RunMatrixCmd(const Args& args, std::ostream& out, std::ostream& err);
 int RunFuzz(const Args& args, std::ostream& out, std::ostream& err);
 int RunKernel(const Args& args, std::ostream& out, std::ostream& err);
+int RunOutcomes(const Args& args, std::ostream& out, std::ostream& err);
 
 // Prints "daxsim: <message>" as one line on `err`; returns 2 for bad usage or input
 // (InvalidArgument, NotFound, FailedPrecondition), 3 for anything else.

@@ -23,6 +23,7 @@
 #include "tools/kernel/diff.h"
 #include "tools/kernel/guest.h"
 #include "tools/kernel/model_run.h"
+#include "tools/kernel/outcomes.h"
 
 namespace daxsim::cli {
 namespace {
@@ -34,6 +35,7 @@ constexpr char kUsage[] =
     "                         [--generated=N [--seed=S]] [--save-workloads=DIR] WORKLOAD...\n"
     "       daxsim kernel diff --fs=ext4|xfs [--kernel-dir=DIR] [--timeout=S] [--keep=FILE]\n"
     "                          [--records=FILE] [--params=k=v,...] [--require=all|ops] [--json]\n"
+    "                          [--repeat=N (runs of a concurrent workload, default 1000)]\n"
     "                          [--generated=N [--seed=S]] [--save-workloads=DIR] WORKLOAD...\n";
 
 // A library name or a workload file.
@@ -111,7 +113,14 @@ struct KernelJob {
   kernel::GuestOptions guest;
   std::string version;
   std::vector<workload::Workload> workloads;
-  std::vector<kernel::WorkloadResult> results;
+  std::vector<int> repeats;  // runs of each workload (concurrent ones: --repeat)
+  std::vector<kernel::WorkloadResult> results;  // every run, in order
+  // The runs of workload i: results[first(i) .. first(i) + repeats[i]).
+  size_t first(size_t i) const {
+    size_t n = 0;
+    for (size_t j = 0; j < i; ++j) n += static_cast<size_t>(repeats[j]);
+    return n;
+  }
 };
 
 absl::Status ParseGuestFlags(const ParsedArgs& a, const std::string& command, KernelJob* job) {
@@ -148,6 +157,15 @@ absl::Status ParseGuestFlags(const ParsedArgs& a, const std::string& command, Ke
     job->workloads.push_back(*std::move(w));
   }
   AddGenerated(generated, seed, &job->workloads);
+  int64_t repeat = 1000;
+  if (auto r = a.Get("repeat")) {
+    absl::StatusOr<int64_t> v = ParseIntInRange(*r, "--repeat", 1, 1000000);
+    if (!v.ok()) return v.status();
+    repeat = *v;
+  }
+  for (const workload::Workload& w : job->workloads) {
+    job->repeats.push_back(w.actors.size() > 1 ? static_cast<int>(repeat) : 1);
+  }
   if (auto dir = a.Get("save-workloads")) {
     std::error_code ec;
     std::filesystem::create_directories(*dir, ec);
@@ -169,10 +187,11 @@ absl::Status RunGuest(const std::optional<std::string>& records, KernelJob* job)
     text << in.rdbuf();
     absl::StatusOr<std::vector<kernel::WorkloadResult>> r = kernel::DecodeRecords(text.str());
     if (!r.ok()) return r.status();
-    if (r->size() != job->workloads.size()) {
-      return absl::InvalidArgumentError(absl::StrCat(*records, " holds ", r->size(),
-                                                     " results for ", job->workloads.size(),
-                                                     " workloads"));
+    size_t runs = 0;
+    for (int n : job->repeats) runs += static_cast<size_t>(n);
+    if (r->size() != runs) {
+      return absl::InvalidArgumentError(absl::StrCat(*records, " holds ", r->size(), " runs for ",
+                                                     runs, " expected"));
     }
     job->results = *std::move(r);
     job->version = "(records " + *records + ")";
@@ -184,9 +203,10 @@ absl::Status RunGuest(const std::optional<std::string>& records, KernelJob* job)
   char tmpl[] = "/tmp/daxsim-workloads-XXXXXX";
   if (mkdtemp(tmpl) == nullptr) return absl::InternalError("mkdtemp failed");
   std::vector<std::string> paths;
-  for (const workload::Workload& w : job->workloads) {
-    paths.push_back(absl::StrCat(tmpl, "/", paths.size(), ".wl"));
-    std::ofstream(paths.back()) << workload::FormatWorkload(w);
+  for (size_t i = 0; i < job->workloads.size(); ++i) {
+    const std::string path = absl::StrCat(tmpl, "/", i, ".wl");
+    std::ofstream(path) << workload::FormatWorkload(job->workloads[i]);
+    paths.push_back(job->repeats[i] == 1 ? path : absl::StrCat(path, "@", job->repeats[i]));
   }
   absl::StatusOr<std::vector<kernel::WorkloadResult>> r = kernel::RunOnKernel(paths, job->guest);
   std::error_code ec;
@@ -203,7 +223,8 @@ int KernelRun(const Args& args, std::ostream& out, std::ostream& err) {
                                                {"keep", FlagArg::kRequired},
                                                {"generated", FlagArg::kRequired},
                                                {"seed", FlagArg::kRequired},
-                                               {"save-workloads", FlagArg::kRequired}};
+                                               {"save-workloads", FlagArg::kRequired},
+                                               {"repeat", FlagArg::kRequired}};
   absl::StatusOr<ParsedArgs> a = ParseArgs("kernel run", args, kFlags);
   if (!a.ok()) return ReportError(err, a.status());
   KernelJob job;
@@ -221,14 +242,48 @@ int KernelRun(const Args& args, std::ostream& out, std::ostream& err) {
 struct DiffOutcome {
   std::string verdict;  // "agree", "differ", "skipped: ..."
   kernel::DiffReport report;
+  // Concurrent workloads: distinct result vectors the kernel showed, the model allows, both.
+  bool outcomes = false;
+  int64_t kernel_vectors = 0, model_vectors = 0, shared_vectors = 0;
+  bool model_complete = false;
 };
 
-DiffOutcome DiffOne(const workload::Workload& w, const kernel::WorkloadResult& k,
-                    const kernel::ModelRunOptions& mo) {
-  if (k.status != "ok") return {"skipped: kernel " + k.status + (k.why.empty() ? "" : ": " + k.why), {}};
-  if (w.actors.size() != 1) {
-    return {"skipped: concurrent (several actors): compare outcome sets instead", {}};
+// A concurrent workload: every vector the kernel showed must be one the model allows.
+DiffOutcome DiffOutcomes(const workload::Workload& w, const kernel::WorkloadResult* runs,
+                         int n, const kernel::ModelRunOptions& mo) {
+  kernel::OutcomeSet seen;
+  for (int i = 0; i < n; ++i) {
+    if (runs[i].status != "ok") {
+      return {"skipped: kernel " + runs[i].status + (runs[i].why.empty() ? "" : ": " + runs[i].why),
+              {}};
+    }
+    ++seen.vectors[kernel::OutcomeVector(runs[i])];
   }
+  absl::StatusOr<kernel::OutcomeSet> allowed =
+      kernel::ModelOutcomes(w, mo.model, mo.params, 200000);
+  if (!allowed.ok()) return {"skipped: model: " + std::string(allowed.status().message()), {}};
+  DiffOutcome d;
+  d.outcomes = true;
+  d.kernel_vectors = static_cast<int64_t>(seen.vectors.size());
+  d.model_vectors = static_cast<int64_t>(allowed->vectors.size());
+  d.model_complete = allowed->complete;
+  for (const auto& [v, count] : seen.vectors) {
+    if (allowed->vectors.count(v)) {
+      ++d.shared_vectors;
+    } else {
+      d.report.ops.push_back({absl::StrCat("outcome seen in ", count, " of ", n, " kernel runs"),
+                              v, "(not allowed by the model)"});
+    }
+  }
+  d.verdict = d.report.ops.empty() ? "agree" : "differ";
+  return d;
+}
+
+DiffOutcome DiffOne(const workload::Workload& w, const kernel::WorkloadResult* runs, int n,
+                    const kernel::ModelRunOptions& mo) {
+  if (w.actors.size() != 1) return DiffOutcomes(w, runs, n, mo);
+  const kernel::WorkloadResult& k = runs[0];
+  if (k.status != "ok") return {"skipped: kernel " + k.status + (k.why.empty() ? "" : ": " + k.why), {}};
   absl::StatusOr<kernel::WorkloadResult> m = kernel::RunOnModel(w, mo);
   if (!m.ok()) return {"skipped: model: " + std::string(m.status().message()), {}};
   DiffOutcome d{"", kernel::Compare(w, k, *m)};
@@ -238,7 +293,11 @@ DiffOutcome DiffOne(const workload::Workload& w, const kernel::WorkloadResult& k
 
 void PrintDiff(const workload::Workload& w, const DiffOutcome& d, std::ostream& out) {
   out << w.name << ": " << d.verdict;
-  if (d.verdict == "agree" || d.verdict == "differ") {
+  if (d.outcomes) {
+    out << " (outcomes: kernel " << d.kernel_vectors << ", model " << d.model_vectors
+        << (d.model_complete ? " (complete)" : " (search incomplete)") << ", "
+        << d.model_vectors - d.shared_vectors << " allowed by the model never seen)";
+  } else if (d.verdict == "agree" || d.verdict == "differ") {
     out << " (" << d.report.kernel_events << " kernel events, " << d.report.model_events
         << " model events)";
   }
@@ -266,6 +325,10 @@ std::string DiffJson(const workload::Workload& w, const DiffOutcome& d, const st
   j.Add("kernel_events", static_cast<int64_t>(d.report.kernel_events));
   j.Add("model_events", static_cast<int64_t>(d.report.model_events));
   j.AddRaw("ops", list(d.report.ops)).AddRaw("events", list(d.report.events));
+  if (d.outcomes) {
+    j.Add("kernel_outcomes", d.kernel_vectors).Add("model_outcomes", d.model_vectors);
+    j.Add("shared_outcomes", d.shared_vectors).Add("model_complete", d.model_complete);
+  }
   return j.str();
 }
 
@@ -276,7 +339,7 @@ int KernelDiff(const Args& args, std::ostream& out, std::ostream& err) {
       {"records", FlagArg::kRequired}, {"params", FlagArg::kRequired},
       {"generated", FlagArg::kRequired}, {"seed", FlagArg::kRequired},
       {"require", FlagArg::kRequired},   {"save-workloads", FlagArg::kRequired},
-      {"json", FlagArg::kNone}};
+      {"repeat", FlagArg::kRequired},    {"json", FlagArg::kNone}};
   absl::StatusOr<ParsedArgs> a = ParseArgs("kernel diff", args, kFlags);
   if (!a.ok()) return ReportError(err, a.status());
   KernelJob job;
@@ -289,7 +352,7 @@ int KernelDiff(const Args& args, std::ostream& out, std::ostream& err) {
   if (absl::Status s = RunGuest(a->Get("records"), &job); !s.ok()) return ReportError(err, s);
   int agree = 0, differ = 0, skipped = 0, ops_differ = 0;
   for (size_t i = 0; i < job.workloads.size(); ++i) {
-    const DiffOutcome d = DiffOne(job.workloads[i], job.results[i], mo);
+    const DiffOutcome d = DiffOne(job.workloads[i], &job.results[job.first(i)], job.repeats[i], mo);
     agree += d.verdict == "agree";
     differ += d.verdict == "differ";
     ops_differ += !d.report.ops.empty();

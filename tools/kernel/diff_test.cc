@@ -9,7 +9,9 @@
 #include <fstream>
 #include <sstream>
 
+#include "models/workload/library.h"
 #include "tools/kernel/model_run.h"
+#include "tools/kernel/outcomes.h"
 
 namespace daxsim::kernel {
 namespace {
@@ -142,6 +144,38 @@ TEST(ConformanceTest, XfsSequentialWorkloadsAgreeWithRecordedKernelResults) {
   EXPECT_EQ(t.workloads, 47);
   EXPECT_EQ(t.ops_agree, 47);
   EXPECT_GE(t.events_agree, 18);
+}
+
+}  // namespace
+}  // namespace daxsim::kernel
+
+namespace daxsim::kernel {
+namespace {
+
+// The model's outcome set of a small race is complete and holds each result the race can give:
+// T1's store and load before the truncate, the load after it (SIGBUS), or both after it.
+TEST(OutcomesTest, FaultVersusTruncateHasEveryOrderAndNothingElse) {
+  auto w = models::workload::FindWorkload("fault_vs_truncate");
+  ASSERT_TRUE(w.ok()) << w.status();
+  auto set = ModelOutcomes(*w, "xfs", "", 100000);
+  ASSERT_TRUE(set.ok()) << set.status();
+  EXPECT_TRUE(set->complete);
+  EXPECT_EQ(set->violations, 0);
+  ASSERT_EQ(set->vectors.size(), 3u);
+  int sigbus_loads = 0, loads_of_data = 0;
+  for (const auto& [v, n] : set->vectors) {
+    sigbus_loads += v.find("T1.2=SIGBUS") != std::string::npos;
+    loads_of_data += v.find("T1.2=ok 0x11*8") != std::string::npos;
+    EXPECT_NE(v.find("size f=0"), std::string::npos) << v;
+  }
+  EXPECT_EQ(sigbus_loads, 2);
+  EXPECT_EQ(loads_of_data, 1);
+  // A vector no interleaving gives (the load saw data after its store got SIGBUS) is not in it.
+  WorkloadResult impossible;
+  impossible.ops = {{"T1", 0, 5, "ok", "", 1}, {"T1", 1, 6, "SIGBUS", "", 0},
+                    {"T1", 2, 7, "ok", "0x11*8", 0}, {"T2", 0, 9, "ret=0", "", 0}};
+  impossible.sizes = {{"f", 0}};
+  EXPECT_EQ(set->vectors.count(OutcomeVector(impossible)), 0u);
 }
 
 }  // namespace

@@ -103,12 +103,17 @@ absl::StatusOr<std::vector<WorkloadResult>> RunOnKernel(const std::vector<std::s
   if (!text.ok()) return text.status();
   absl::StatusOr<std::vector<WorkloadResult>> results = DecodeRecords(*text);
   if (!results.ok()) return results.status();
-  // Workloads the guest never reached.
-  while (results->size() < paths.size()) {
+  // Runs the guest never reached (PATH@N asks for N).
+  size_t expected = 0;
+  for (const std::string& p : paths) {
+    const size_t at = p.rfind('@');
+    expected += at == std::string::npos ? 1 : std::stoul(p.substr(at + 1));
+  }
+  while (results->size() < expected) {
     WorkloadResult missing;
-    missing.workload = paths[results->size()];
+    missing.workload = "(not reached)";
     missing.status = "error";
-    missing.why = "the guest did not reach this workload";
+    missing.why = "the guest did not reach this run";
     results->push_back(missing);
   }
   return results;

@@ -26,9 +26,9 @@ std::string DefaultKernelDir();
 // The kernel's "package version" line (KERNEL_DIR/VERSION), recorded with every result.
 absl::StatusOr<std::string> KernelVersion(const std::string& kernel_dir);
 
-// Boots the guest once for all `workload_paths` (already checked to parse). Progress lines go
-// to stderr. One result per workload, in order; a workload the guest never reached, or whose
-// runner died, comes back with status "error".
+// Boots the guest once for all `workload_paths` (already checked to parse; PATH@N runs that
+// workload N times). Progress lines go to stderr. One result per run, in order; a run the guest
+// never reached, or whose runner died, comes back with status "error".
 absl::StatusOr<std::vector<WorkloadResult>> RunOnKernel(
     const std::vector<std::string>& workload_paths, const GuestOptions& options);
 

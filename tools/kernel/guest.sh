@@ -6,8 +6,10 @@
 # unmounted. The runner's record lines (tools/kernel/result.h) come out on the guest's second
 # serial port, which qemu writes to OUT; the console (first port) goes to OUT.console.
 #
-#   guest.sh --fs=ext4|xfs --kernel-dir=DIR --runner=BIN --out=FILE [--timeout=S] WORKLOAD.wl...
+#   guest.sh --fs=ext4|xfs --kernel-dir=DIR --runner=BIN --out=FILE [--timeout=S] WORKLOAD.wl[@N]...
 #
+# WORKLOAD.wl@N runs that workload N times in a row (one filesystem for the N runs; the runner
+# makes the files afresh each time): a concurrent workload's observed outcomes.
 # DIR is what tools/kernel/setup.sh prepared (vmlinuz, modules/, VERSION). --timeout bounds one
 # workload inside the guest (default 300 s; a workload that runs over gets no end record and
 # comes back as an error). Progress on stderr. Exit 0 when the guest ran the batch to the end.
@@ -77,8 +79,11 @@ done
 
 list=""
 for i in "${!workloads[@]}"; do
-  name=$(printf "%05d.wl" "$i")
-  cp "${workloads[$i]}" "$root/w/$name"
+  path="${workloads[$i]}" repeat=1
+  if [[ "$path" == *@* ]]; then repeat="${path##*@}"; path="${path%@*}"; fi
+  [[ "$repeat" =~ ^[0-9]+$ && "$repeat" -ge 1 ]] || { echo "guest.sh: bad repeat in ${workloads[$i]}" >&2; exit 2; }
+  name=$(printf "%05d.%d.wl" "$i" "$repeat")
+  cp "$path" "$root/w/$name"
   list+=" /w/$name"
 done
 
@@ -97,7 +102,8 @@ echo "@@guest up \$(uname -r)" > /dev/ttyS1
 for w in $list; do
   $mkfs > /tmp/mkfs.log 2>&1 || { echo "@@guest mkfs failed: \$(tail -1 /tmp/mkfs.log)" > /dev/ttyS1; }
   mount -o dax=always /dev/pmem0 /mnt || echo "@@guest mount failed" > /dev/ttyS1
-  timeout $timeout /runner --dir=/mnt --tracefs=/sys/kernel/tracing --require-dax --out=/dev/ttyS1 \$w
+  n=\${w%.wl}; n=\${n##*.}
+  timeout $timeout /runner --dir=/mnt --tracefs=/sys/kernel/tracing --require-dax --repeat=\$n --out=/dev/ttyS1 \$w
   echo "@@guest ran \$w rc=\$?" > /dev/ttyS1
   umount /mnt
 done

@@ -10,7 +10,6 @@
 #include "sim/sim.h"
 
 namespace daxsim::kernel {
-namespace {
 
 using models::DaxWorld;
 using models::workload::Workload;
@@ -43,7 +42,11 @@ void LogOps(const Workload& w, const std::vector<DaxWorld::OpLogEntry>& log, Wor
                    [&](const OpResult& x, const OpResult& y) { return rank(x) < rank(y); });
 }
 
-}  // namespace
+void AddSizes(const Workload& w, DaxWorld& world, WorkloadResult* r) {
+  for (const auto& f : w.files) {
+    if (const auto* ip = world.fs().Find(f.name)) r->sizes.emplace_back(f.name, ip->i_size());
+  }
+}
 
 absl::StatusOr<WorkloadResult> RunOnModel(const Workload& w, const ModelRunOptions& o) {
   absl::StatusOr<sim::Target> target = models::MakeDaxTargetFromWorkload(o.model, w, o.params);
@@ -68,9 +71,7 @@ absl::StatusOr<WorkloadResult> RunOnModel(const Workload& w, const ModelRunOptio
     r.status = "violation";
     r.why = sim.violation().message;
   }
-  for (const auto& f : w.files) {
-    if (const auto* ip = dax->fs().Find(f.name)) r.sizes.emplace_back(f.name, ip->i_size());
-  }
+  AddSizes(w, *dax, &r);
   for (absl::string_view line : absl::StrSplit(sim::FormatFtrace(sim), '\n')) {
     if (!line.empty() && line[0] != '#') r.trace.emplace_back(line);
   }

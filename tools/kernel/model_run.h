@@ -7,6 +7,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "models/dax_world/world.h"
 #include "models/workload/workload.h"
 #include "tools/kernel/result.h"
 
@@ -22,5 +23,14 @@ struct ModelRunOptions {
 // ops after it did not run).
 absl::StatusOr<WorkloadResult> RunOnModel(const models::workload::Workload& w,
                                           const ModelRunOptions& options);
+
+// Pieces of a model result, for callers that drive executions themselves (outcomes.cc):
+// setup mmaps (they run while the world is built), the op log in actor then op order, sizes.
+void LogSetupMappings(const models::workload::Workload& w, const models::DaxWorld& world,
+                      WorkloadResult* r);
+void LogOps(const models::workload::Workload& w,
+            const std::vector<models::DaxWorld::OpLogEntry>& log, WorkloadResult* r);
+void AddSizes(const models::workload::Workload& w, models::DaxWorld& world,
+              WorkloadResult* r);
 
 }  // namespace daxsim::kernel

@@ -5,8 +5,12 @@
 // records then carry status "error").
 //
 //   daxsim-runner --dir=/mnt [--tracefs=/sys/kernel/tracing] [--no-fiemap] [--require-dax]
-//                 [--out=FILE] WORKLOAD.wl...
+//                 [--repeat=N] [--out=FILE] WORKLOAD.wl...
+//
+// --repeat=N runs each workload N times in a row (files made afresh each time), one result
+// each: the runs a concurrent workload's outcome set is observed from.
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -21,7 +25,7 @@ namespace {
 
 int Usage(const std::string& why) {
   std::cerr << "daxsim-runner: " << why << "\nusage: daxsim-runner --dir=DIR [--tracefs=DIR] "
-            << "[--no-fiemap] [--require-dax] [--out=FILE] WORKLOAD.wl...\n";
+            << "[--no-fiemap] [--require-dax] [--repeat=N] [--out=FILE] WORKLOAD.wl...\n";
   return 2;
 }
 
@@ -30,6 +34,7 @@ int Usage(const std::string& why) {
 int main(int argc, char** argv) {
   daxsim::kernel::RunOptions o;
   std::string out_path;
+  int repeat = 1;
   std::vector<std::string> files;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
@@ -41,6 +46,9 @@ int main(int argc, char** argv) {
       o.fiemap = false;
     } else if (a == "--require-dax") {
       o.require_dax = true;
+    } else if (absl::StartsWith(a, "--repeat=")) {
+      repeat = std::atoi(a.c_str() + 9);
+      if (repeat < 1 || repeat > 1000000) return Usage("--repeat must be 1..1000000");
     } else if (absl::StartsWith(a, "--out=")) {
       out_path = a.substr(6);
     } else if (absl::StartsWith(a, "--")) {
@@ -65,21 +73,29 @@ int main(int argc, char** argv) {
   if (out == nullptr) return Usage(absl::StrCat("cannot open ", out_path));
   int rc = 0;
   for (const auto& w : workloads) {
-    const std::string begin = daxsim::kernel::EncodeBegin(w.name);
-    std::fwrite(begin.data(), 1, begin.size(), out);
-    std::fflush(out);
-    absl::StatusOr<daxsim::kernel::WorkloadResult> r = daxsim::kernel::RunWorkload(w, o);
-    if (!r.ok()) {
-      daxsim::kernel::WorkloadResult failed;
-      failed.workload = w.name;
-      failed.status = "error";
-      failed.why = std::string(r.status().message());
-      r = failed;
-      rc = 1;
+    for (int run = 0; run < repeat; ++run) {
+      const std::string begin = daxsim::kernel::EncodeBegin(w.name);
+      std::fwrite(begin.data(), 1, begin.size(), out);
+      std::fflush(out);
+      // Repeated runs are for outcomes: the first one's trace and layouts stand for all.
+      daxsim::kernel::RunOptions ro = o;
+      if (run > 0) {
+        ro.tracefs.clear();
+        ro.fiemap = false;
+      }
+      absl::StatusOr<daxsim::kernel::WorkloadResult> r = daxsim::kernel::RunWorkload(w, ro);
+      if (!r.ok()) {
+        daxsim::kernel::WorkloadResult failed;
+        failed.workload = w.name;
+        failed.status = "error";
+        failed.why = std::string(r.status().message());
+        r = failed;
+        rc = 1;
+      }
+      const std::string text = daxsim::kernel::EncodeBody(*r);
+      std::fwrite(text.data(), 1, text.size(), out);
+      std::fflush(out);
     }
-    const std::string text = daxsim::kernel::EncodeBody(*r);
-    std::fwrite(text.data(), 1, text.size(), out);
-    std::fflush(out);
   }
   return rc;
 }

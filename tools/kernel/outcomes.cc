@@ -1,0 +1,60 @@
+#include "tools/kernel/outcomes.h"
+
+#include "absl/strings/str_cat.h"
+#include "models/dax_world/target.h"
+#include "models/dax_world/world.h"
+#include "sim/explore/dpor.h"
+#include "sim/sim.h"
+#include "tools/kernel/model_run.h"
+
+namespace daxsim::kernel {
+
+std::string OutcomeVector(const WorkloadResult& r) {
+  std::string out;
+  for (const OpResult& o : r.ops) {
+    absl::StrAppend(&out, o.actor, ".", o.op, "=", o.what, o.data.empty() ? "" : " ", o.data,
+                    "\n");
+  }
+  for (const auto& [file, size] : r.sizes) absl::StrAppend(&out, "size ", file, "=", size, "\n");
+  return out;
+}
+
+absl::StatusOr<OutcomeSet> ModelOutcomes(const models::workload::Workload& w,
+                                         const std::string& model, const std::string& params,
+                                         int64_t executions_max) {
+  absl::StatusOr<sim::Target> target = models::MakeDaxTargetFromWorkload(model, w, params);
+  if (!target.ok()) return target.status();
+  sim::SimOptions options;
+  if (target->steps_max > 0) options.steps_max = target->steps_max;
+  sim::DporStrategy dpor(/*preemptions_max=*/-1, sim::Partition{}, /*split_depth=*/0);
+  sim::Sim sim(options);
+  OutcomeSet set;
+  while (set.executions < executions_max) {
+    if (!dpor.BeginExecution()) {
+      set.complete = true;
+      break;
+    }
+    sim.Reset(options);
+    std::unique_ptr<sim::World> world = target->build(sim);
+    auto* dax = dynamic_cast<models::DaxWorld*>(world.get());
+    if (dax == nullptr) return absl::InternalError("not a DAX world");
+    std::vector<models::DaxWorld::OpLogEntry> log;
+    dax->op_log = &log;
+    WorkloadResult r;
+    LogSetupMappings(w, *dax, &r);
+    sim.Run(dpor);
+    dpor.EndExecution(sim);
+    if (dpor.LastRedundant()) continue;  // sleep-set blocked: a class already explored
+    ++set.executions;
+    if (sim.violation().found()) {
+      ++set.violations;
+      continue;
+    }
+    LogOps(w, log, &r);
+    AddSizes(w, *dax, &r);
+    ++set.vectors[OutcomeVector(r)];
+  }
+  return set;
+}
+
+}  // namespace daxsim::kernel

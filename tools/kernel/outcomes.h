@@ -1,0 +1,35 @@
+// Outcome sets: the distinct result vectors a concurrent workload can produce. On the model, the
+// vectors of every execution source-DPOR explores (one per Mazurkiewicz class, and every op's
+// result is fixed by its class: complete when the search is exhausted); on the kernel, the
+// vectors of repeated runs. A kernel vector the model does not allow is a fidelity defect; model
+// vectors the kernel never showed are listed too (rare interleavings, or over-approximation).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "models/workload/workload.h"
+#include "tools/kernel/result.h"
+
+namespace daxsim::kernel {
+
+// One result vector as text: every op's result in actor then op order ("T1.2=ok 0x11*8"), the
+// final sizes ("size f=4096"), one item per line. mmap addresses are left out.
+std::string OutcomeVector(const WorkloadResult& r);
+
+struct OutcomeSet {
+  std::map<std::string, int64_t> vectors;  // vector -> executions (or runs) that gave it
+  int64_t executions = 0;
+  int64_t violations = 0;  // model executions that ended in a violation (not in `vectors`)
+  bool complete = false;   // the model's search was exhausted
+};
+
+// Every vector the model allows: unbounded source-DPOR over the workload, up to
+// `executions_max` executions.
+absl::StatusOr<OutcomeSet> ModelOutcomes(const models::workload::Workload& w,
+                                         const std::string& model, const std::string& params,
+                                         int64_t executions_max);
+
+}  // namespace daxsim::kernel
