@@ -39,8 +39,8 @@ void LogOp(DaxWorld* w, const ActorState* st, const Op& op, std::string what,
            std::vector<uint8_t> data = {}, uint64_t addr = 0) {
   if (w->op_log == nullptr) return;
   const auto& ops = w->workload().actors[st->index].ops;
-  w->op_log->push_back({st->index, static_cast<size_t>(&op - ops.data()), std::move(what),
-                        std::move(data), addr});
+  w->op_log->push_back(
+      {st->index, static_cast<size_t>(&op - ops.data()), std::move(what), std::move(data), addr});
 }
 
 // A system call's result: "ret=N", or "err=ENAME" for -errno.
@@ -380,7 +380,8 @@ sim::Task<void> Execute(sim::Sim& sim, DaxWorld* w, vm::Mm* mm, ActorState* st, 
       Result(w,
              {line + op.map + " " + Hex(op.offset), &op, r.kind == vm::AccessResult::kOk,
               r.kind == vm::AccessResult::kSigbus, inside, write ? std::vector<uint8_t>{} : got});
-      LogOp(w, st, op, Signal(r), write || r.kind != vm::AccessResult::kOk ? std::vector<uint8_t>{} : got);
+      LogOp(w, st, op, Signal(r),
+            write || r.kind != vm::AccessResult::kOk ? std::vector<uint8_t>{} : got);
       break;
     }
     case OpCode::kClwb: {
@@ -569,7 +570,8 @@ sim::Task<void> Execute(sim::Sim& sim, DaxWorld* w, vm::Mm* mm, ActorState* st, 
         }
       }
       sim.Emit(line + op.file + " " + Hex(op.offset) + " -> " + std::to_string(n));
-      LogOp(w, st, op, RetText(n), op.code == OpCode::kRead && n > 0 ? buf : std::vector<uint8_t>{});
+      LogOp(w, st, op, RetText(n),
+            op.code == OpCode::kRead && n > 0 ? buf : std::vector<uint8_t>{});
       break;
     }
     case OpCode::kFallocate:

@@ -156,10 +156,11 @@ struct Builder {
   // Sketch op kinds, weighted; crash and errors only where allowed, minus the swarm's.
   size_t KindOf(const OpSketch& s) const {
     const int err = options.allow_errors ? 1 : 0;
-    std::vector<int> w = {24, 16, 8,       6,       5,   5,  5,
-                          6,  5,  3,       3,       4,   options.allow_pins ? 4 : 0,
-                          options.allow_crash ? 3 : 0,
-                          3,  3,  2 * err, 2 * err, err, err};
+    const int pin = options.allow_pins ? 4 : 0, crash = options.allow_crash ? 3 : 0;
+    // In Kind's order: store, load, mmap, write, read, fsync, msync, truncate, punch,
+    // fallocate, zero-range, madvise, pin, crash, munmap, clwb, poison, badblock, scrub, unbind.
+    std::vector<int> w = {24, 16, 8,   6,     5, 5, 5,       6,       5,   3,
+                          3,  4,  pin, crash, 3, 3, 2 * err, 2 * err, err, err};
     for (size_t k = 0; k < w.size(); ++k) {
       if (left_out >> k & 1) w[k] = 0;
     }

@@ -29,10 +29,10 @@ struct Event {
 struct Verdict {
   enum Kind { kLinearizable, kViolation, kInconclusive };
   Kind kind = kLinearizable;
-  std::string why;     // a violation: the calls no order explains
-  uint64_t nodes = 0;  // search nodes visited
+  std::string why;          // a violation: the calls no order explains
+  uint64_t nodes = 0;       // search nodes visited
   uint64_t memo_bytes = 0;  // the largest memo of one file's search (ApproxBytes of its states)
-  size_t checked = 0;  // events whose outcome was checked (every event unless inconclusive)
+  size_t checked = 0;       // events whose outcome was checked (every event unless inconclusive)
   // The files whose calls were all judged: explained, or the file a violation was found on
   // (the search stops there; files after it and files over the budget are not judged).
   std::set<uint64_t> judged;

@@ -88,8 +88,9 @@ TEST(Linearize, FilesAreSearchedApart) {
 }
 
 // The memoised search (failed configurations skipped), with its memo unbounded or nearly full,
-// gives the plain search's verdict on every history: 4 000 random ones over two bytes of one file (writes, reads that see a
-// written value or zero, truncates, calls still running); ~550 linearizable, the rest not.
+// gives the plain search's verdict on every history: 4 000 random ones over two bytes of one file
+// (writes, reads that see a written value or zero, truncates, calls still running); ~550
+// linearizable, the rest not.
 TEST(Linearize, MemoisationKeepsThePlainSearchsVerdicts) {
   std::mt19937_64 rng(2026);
   auto below = [&](uint64_t n) { return static_cast<int64_t>(rng() % n); };

@@ -118,10 +118,10 @@ int Dispatch(const std::vector<std::string>& args, std::ostream& out, std::ostre
         err, absl::InvalidArgumentError(absl::StrCat("unknown flag '", command,
                                                      "' before a command (try 'daxsim help')")));
   }
-  return ReportError(
-      err, absl::InvalidArgumentError(absl::StrCat(
-               "unknown subcommand '", command,
-               "' (explore, replay, list, bench, check, matrix, bugs, gate, fuzz, kernel, outcomes, help)")));
+  return ReportError(err, absl::InvalidArgumentError(
+                              absl::StrCat("unknown subcommand '", command,
+                                           "' (explore, replay, list, bench, check, matrix, bugs, "
+                                           "gate, fuzz, kernel, outcomes, help)")));
 }
 
 }  // namespace

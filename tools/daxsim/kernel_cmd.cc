@@ -66,8 +66,8 @@ std::string LayoutsJson(const kernel::WorkloadResult& r) {
   for (const kernel::Layout& l : r.layouts) {
     JsonArray extents;
     for (const kernel::Extent& e : l.extents) {
-      extents.AddRaw(absl::StrCat("[", e.logical, ",", e.physical, ",", e.length, ",", e.flags,
-                                  "]"));
+      extents.AddRaw(
+          absl::StrCat("[", e.logical, ",", e.physical, ",", e.length, ",", e.flags, "]"));
     }
     JsonObject j;
     j.Add("actor", l.actor).Add("op", l.op).Add("file", l.file).AddRaw("extents", extents.str());
@@ -113,7 +113,7 @@ struct KernelJob {
   kernel::GuestOptions guest;
   std::string version;
   std::vector<workload::Workload> workloads;
-  std::vector<int> repeats;  // runs of each workload (concurrent ones: --repeat)
+  std::vector<int> repeats;                     // runs of each workload (concurrent ones: --repeat)
   std::vector<kernel::WorkloadResult> results;  // every run, in order
   // The runs of workload i: results[first(i) .. first(i) + repeats[i]).
   size_t first(size_t i) const {
@@ -190,8 +190,8 @@ absl::Status RunGuest(const std::optional<std::string>& records, KernelJob* job)
     size_t runs = 0;
     for (int n : job->repeats) runs += static_cast<size_t>(n);
     if (r->size() != runs) {
-      return absl::InvalidArgumentError(absl::StrCat(*records, " holds ", r->size(), " runs for ",
-                                                     runs, " expected"));
+      return absl::InvalidArgumentError(
+          absl::StrCat(*records, " holds ", r->size(), " runs for ", runs, " expected"));
     }
     job->results = *std::move(r);
     job->version = "(records " + *records + ")";
@@ -249,8 +249,8 @@ struct DiffOutcome {
 };
 
 // A concurrent workload: every vector the kernel showed must be one the model allows.
-DiffOutcome DiffOutcomes(const workload::Workload& w, const kernel::WorkloadResult* runs,
-                         int n, const kernel::ModelRunOptions& mo) {
+DiffOutcome DiffOutcomes(const workload::Workload& w, const kernel::WorkloadResult* runs, int n,
+                         const kernel::ModelRunOptions& mo) {
   kernel::OutcomeSet seen;
   for (int i = 0; i < n; ++i) {
     if (runs[i].status != "ok") {
@@ -271,8 +271,8 @@ DiffOutcome DiffOutcomes(const workload::Workload& w, const kernel::WorkloadResu
     if (allowed->vectors.count(v)) {
       ++d.shared_vectors;
     } else {
-      d.report.ops.push_back({absl::StrCat("outcome seen in ", count, " of ", n, " kernel runs"),
-                              v, "(not allowed by the model)"});
+      d.report.ops.push_back({absl::StrCat("outcome seen in ", count, " of ", n, " kernel runs"), v,
+                              "(not allowed by the model)"});
     }
   }
   d.verdict = d.report.ops.empty() ? "agree" : "differ";
@@ -283,7 +283,8 @@ DiffOutcome DiffOne(const workload::Workload& w, const kernel::WorkloadResult* r
                     const kernel::ModelRunOptions& mo) {
   if (w.actors.size() != 1) return DiffOutcomes(w, runs, n, mo);
   const kernel::WorkloadResult& k = runs[0];
-  if (k.status != "ok") return {"skipped: kernel " + k.status + (k.why.empty() ? "" : ": " + k.why), {}};
+  if (k.status != "ok")
+    return {"skipped: kernel " + k.status + (k.why.empty() ? "" : ": " + k.why), {}};
   absl::StatusOr<kernel::WorkloadResult> m = kernel::RunOnModel(w, mo);
   if (!m.ok()) return {"skipped: model: " + std::string(m.status().message()), {}};
   DiffOutcome d{"", kernel::Compare(w, k, *m)};
@@ -316,7 +317,8 @@ std::string DiffJson(const workload::Workload& w, const DiffOutcome& d, const st
   auto list = [](const std::vector<kernel::Difference>& xs) {
     JsonArray arr;
     for (const kernel::Difference& x : xs) {
-      arr.AddRaw(JsonObject().Add("where", x.where).Add("kernel", x.kernel).Add("model", x.model).str());
+      arr.AddRaw(
+          JsonObject().Add("where", x.where).Add("kernel", x.kernel).Add("model", x.model).str());
     }
     return arr.str();
   };
@@ -334,16 +336,17 @@ std::string DiffJson(const workload::Workload& w, const DiffOutcome& d, const st
 
 int KernelDiff(const Args& args, std::ostream& out, std::ostream& err) {
   static const std::vector<FlagSpec> kFlags = {
-      {"fs", FlagArg::kRequired},   {"kernel-dir", FlagArg::kRequired},
-      {"timeout", FlagArg::kRequired}, {"keep", FlagArg::kRequired},
-      {"records", FlagArg::kRequired}, {"params", FlagArg::kRequired},
+      {"fs", FlagArg::kRequired},        {"kernel-dir", FlagArg::kRequired},
+      {"timeout", FlagArg::kRequired},   {"keep", FlagArg::kRequired},
+      {"records", FlagArg::kRequired},   {"params", FlagArg::kRequired},
       {"generated", FlagArg::kRequired}, {"seed", FlagArg::kRequired},
       {"require", FlagArg::kRequired},   {"save-workloads", FlagArg::kRequired},
       {"repeat", FlagArg::kRequired},    {"json", FlagArg::kNone}};
   absl::StatusOr<ParsedArgs> a = ParseArgs("kernel diff", args, kFlags);
   if (!a.ok()) return ReportError(err, a.status());
   KernelJob job;
-  if (absl::Status s = ParseGuestFlags(*a, "kernel diff", &job); !s.ok()) return ReportError(err, s);
+  if (absl::Status s = ParseGuestFlags(*a, "kernel diff", &job); !s.ok())
+    return ReportError(err, s);
   const std::string require = a->Get("require").value_or("all");
   if (require != "all" && require != "ops") {
     return ReportError(err, absl::InvalidArgumentError("--require must be all or ops"));
@@ -383,8 +386,8 @@ int RunKernel(const Args& args, std::ostream& out, std::ostream& err) {
   const Args rest(args.begin() + 1, args.end());
   if (args[0] == "run") return KernelRun(rest, out, err);
   if (args[0] == "diff") return KernelDiff(rest, out, err);
-  return ReportError(err, absl::InvalidArgumentError("unknown kernel command '" + args[0] +
-                                                     "' (run, diff)"));
+  return ReportError(
+      err, absl::InvalidArgumentError("unknown kernel command '" + args[0] + "' (run, diff)"));
 }
 
 }  // namespace daxsim::cli

@@ -49,9 +49,9 @@ int RunOutcomes(const Args& args, std::ostream& out, std::ostream& err) {
   }
   out << w->name << " on " << model << ": " << set->vectors.size() << " outcomes in "
       << set->executions << " executions"
-      << (set->violations > 0 ? " (" + std::to_string(set->violations) +
-                                    " ended in a violation, not listed)"
-                              : "")
+      << (set->violations > 0
+              ? " (" + std::to_string(set->violations) + " ended in a violation, not listed)"
+              : "")
       << "; "
       << (set->complete ? "complete (the DPOR search was exhausted)"
                         : "incomplete (execution budget)")

@@ -87,9 +87,9 @@ std::optional<std::string> MaskLine(const Workload& w, const std::vector<Mapping
 std::string Describe(const Workload& w, const OpResult& o) {
   for (const auto& a : w.actors) {
     if (a.name == o.actor && o.op >= 0 && static_cast<size_t>(o.op) < a.ops.size()) {
-      return absl::StrCat(o.actor, " op ", o.op, " (line ", a.ops[static_cast<size_t>(o.op)].line,
-                          ": ", std::string(models::workload::OpName(a.ops[static_cast<size_t>(o.op)].code)),
-                          ")");
+      return absl::StrCat(
+          o.actor, " op ", o.op, " (line ", a.ops[static_cast<size_t>(o.op)].line, ": ",
+          std::string(models::workload::OpName(a.ops[static_cast<size_t>(o.op)].code)), ")");
     }
   }
   return absl::StrCat(o.actor, " op ", o.op);

@@ -20,8 +20,8 @@ struct Difference {
 };
 
 struct DiffReport {
-  std::vector<Difference> ops;    // operations and sizes
-  std::vector<Difference> events; // the first diverging event only (streams differ after it)
+  std::vector<Difference> ops;     // operations and sizes
+  std::vector<Difference> events;  // the first diverging event only (streams differ after it)
   size_t kernel_events = 0, model_events = 0;
   bool agree() const { return ops.empty() && events.empty(); }
 };

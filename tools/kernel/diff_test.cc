@@ -172,8 +172,10 @@ TEST(OutcomesTest, FaultVersusTruncateHasEveryOrderAndNothingElse) {
   EXPECT_EQ(loads_of_data, 1);
   // A vector no interleaving gives (the load saw data after its store got SIGBUS) is not in it.
   WorkloadResult impossible;
-  impossible.ops = {{"T1", 0, 5, "ok", "", 1}, {"T1", 1, 6, "SIGBUS", "", 0},
-                    {"T1", 2, 7, "ok", "0x11*8", 0}, {"T2", 0, 9, "ret=0", "", 0}};
+  impossible.ops = {{"T1", 0, 5, "ok", "", 1},
+                    {"T1", 1, 6, "SIGBUS", "", 0},
+                    {"T1", 2, 7, "ok", "0x11*8", 0},
+                    {"T2", 0, 9, "ret=0", "", 0}};
   impossible.sizes = {{"f", 0}};
   EXPECT_EQ(set->vectors.count(OutcomeVector(impossible)), 0u);
 }

@@ -90,9 +90,13 @@ absl::StatusOr<std::vector<WorkloadResult>> RunOnKernel(const std::vector<std::s
   char tmpl[] = "/tmp/daxsim-kernel-XXXXXX";
   if (mkdtemp(tmpl) == nullptr) return absl::InternalError("mkdtemp failed");
   const std::string out = std::string(tmpl) + "/records.txt";
-  std::vector<std::string> argv = {"/bin/bash", *tools + "/guest.sh", "--fs=" + o.fs,
-                                   "--kernel-dir=" + kdir, "--runner=" + *tools + "/daxsim-runner",
-                                   "--out=" + out, absl::StrCat("--timeout=", o.timeout_s)};
+  std::vector<std::string> argv = {"/bin/bash",
+                                   *tools + "/guest.sh",
+                                   "--fs=" + o.fs,
+                                   "--kernel-dir=" + kdir,
+                                   "--runner=" + *tools + "/daxsim-runner",
+                                   "--out=" + out,
+                                   absl::StrCat("--timeout=", o.timeout_s)};
   argv.insert(argv.end(), paths.begin(), paths.end());
   absl::Status ran = Spawn(argv);
   absl::StatusOr<std::string> text = ReadFile(out);

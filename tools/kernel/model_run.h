@@ -30,7 +30,6 @@ void LogSetupMappings(const models::workload::Workload& w, const models::DaxWorl
                       WorkloadResult* r);
 void LogOps(const models::workload::Workload& w,
             const std::vector<models::DaxWorld::OpLogEntry>& log, WorkloadResult* r);
-void AddSizes(const models::workload::Workload& w, models::DaxWorld& world,
-              WorkloadResult* r);
+void AddSizes(const models::workload::Workload& w, models::DaxWorld& world, WorkloadResult* r);
 
 }  // namespace daxsim::kernel

@@ -99,7 +99,8 @@ int FdOf(const ActorContext& ctx, const std::string& file) { return ctx.fds->at(
 void RunMmap(const Op& op, ActorContext& ctx, Slot* slot) {
   const int prot = PROT_READ | (op.write_access ? PROT_WRITE : 0);
   const int flags = op.sync ? MAP_SHARED_VALIDATE | MAP_SYNC : op.shared ? MAP_SHARED : MAP_PRIVATE;
-  void* p = mmap(nullptr, op.length, prot, flags, FdOf(ctx, op.file), static_cast<off_t>(op.offset));
+  void* p =
+      mmap(nullptr, op.length, prot, flags, FdOf(ctx, op.file), static_cast<off_t>(op.offset));
   if (p == MAP_FAILED) {
     SetSyscall(-1, slot);
     return;

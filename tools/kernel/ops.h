@@ -12,8 +12,8 @@
 
 namespace daxsim::kernel::internal {
 
-inline constexpr size_t kDataMax = 3072;    // run-length text of a load's or read's bytes
-inline constexpr size_t kExtentsMax = 64;   // FIEMAP extents kept per layout
+inline constexpr size_t kDataMax = 3072;   // run-length text of a load's or read's bytes
+inline constexpr size_t kExtentsMax = 64;  // FIEMAP extents kept per layout
 
 // One op's result, in MAP_SHARED anonymous memory (written by the actor's process, read by
 // the coordinator after the processes exit). Plain data only.
@@ -23,7 +23,7 @@ struct Slot {
   int64_t value = 0;  // kRet: the return value; kErr: errno
   uint64_t addr = 0;  // mmap
   char data[kDataMax] = {};
-  int32_t layout_extents = -1;  // -1: no layout recorded after this op
+  int32_t layout_extents = -1;            // -1: no layout recorded after this op
   uint64_t extents[kExtentsMax][4] = {};  // logical, physical, length, flags
 };
 

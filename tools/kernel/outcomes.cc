@@ -12,8 +12,7 @@ namespace daxsim::kernel {
 std::string OutcomeVector(const WorkloadResult& r) {
   std::string out;
   for (const OpResult& o : r.ops) {
-    absl::StrAppend(&out, o.actor, ".", o.op, "=", o.what, o.data.empty() ? "" : " ", o.data,
-                    "\n");
+    absl::StrAppend(&out, o.actor, ".", o.op, "=", o.what, o.data.empty() ? "" : " ", o.data, "\n");
   }
   for (const auto& [file, size] : r.sizes) absl::StrAppend(&out, "size ", file, "=", size, "\n");
   return out;

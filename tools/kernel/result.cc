@@ -113,11 +113,11 @@ std::string EncodeBytes(const uint8_t* bytes, size_t n) {
   return out;
 }
 
-std::string EncodeBegin(absl::string_view workload) {
-  return Line(absl::StrCat("W ", workload));
-}
+std::string EncodeBegin(absl::string_view workload) { return Line(absl::StrCat("W ", workload)); }
 
-std::string EncodeRecords(const WorkloadResult& r) { return EncodeBegin(r.workload) + EncodeBody(r); }
+std::string EncodeRecords(const WorkloadResult& r) {
+  return EncodeBegin(r.workload) + EncodeBody(r);
+}
 
 std::string EncodeBody(const WorkloadResult& r) {
   std::string out;

@@ -89,8 +89,7 @@ RC_GTEST_PROP(ResultProperty, AnyResultRoundTrips, ()) {
     const int extents = *rc::gen::inRange(0, 5);
     for (int e = 0; e < extents; ++e) {
       l.extents.push_back(Extent{*rc::gen::arbitrary<uint64_t>(), *rc::gen::arbitrary<uint64_t>(),
-                                 *rc::gen::arbitrary<uint64_t>(),
-                                 *rc::gen::arbitrary<uint32_t>()});
+                                 *rc::gen::arbitrary<uint64_t>(), *rc::gen::arbitrary<uint32_t>()});
     }
     r.layouts.push_back(l);
   }

@@ -88,7 +88,8 @@ absl::Status RequireDax(int fd, const std::string& name) {
 std::vector<std::pair<std::string, std::vector<size_t>>> Processes(const Workload& w) {
   std::vector<std::pair<std::string, std::vector<size_t>>> out;
   for (size_t a = 0; a < w.actors.size(); ++a) {
-    auto it = std::find_if(out.begin(), out.end(), [&](auto& p) { return p.first == w.actors[a].mm; });
+    auto it =
+        std::find_if(out.begin(), out.end(), [&](auto& p) { return p.first == w.actors[a].mm; });
     if (it == out.end()) it = out.insert(out.end(), {w.actors[a].mm, {}});
     it->second.push_back(a);
   }
@@ -150,8 +151,8 @@ void Collect(const Workload& w, const Shared& sh, WorkloadResult* r) {
     const Actor& actor = w.actors[a];
     for (size_t i = 0; i < actor.ops.size(); ++i) {
       const Slot& s = sh.slots[a][i];
-      r->ops.push_back(OpResult{actor.name, static_cast<int>(i), actor.ops[i].line, What(s), s.data,
-                                s.addr});
+      r->ops.push_back(
+          OpResult{actor.name, static_cast<int>(i), actor.ops[i].line, What(s), s.data, s.addr});
       if (s.layout_extents < 0) continue;
       const Op& op = actor.ops[i];
       Layout l{actor.name, static_cast<int>(i), op.file, {}};
@@ -225,8 +226,8 @@ absl::Status Run(const Workload& w, const RunOptions& o, const std::map<std::str
     int status = 0;
     waitpid(pid, &status, 0);
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-      return absl::InternalError(absl::StrCat("runner: a process of the workload died (status ",
-                                              status, ")"));
+      return absl::InternalError(
+          absl::StrCat("runner: a process of the workload died (status ", status, ")"));
     }
   }
   if (!cleared.ok()) return cleared;
@@ -245,13 +246,15 @@ std::string Unsupported(const Workload& w) {
           return absl::StrCat("line ", op.line, ": crash (qemu TCG loses no cache lines)");
         case OpCode::kInjectBadBlock:
         case OpCode::kScrub:
-          return absl::StrCat("line ", op.line, ": ", std::string(models::workload::OpName(op.code)),
+          return absl::StrCat("line ", op.line, ": ",
+                              std::string(models::workload::OpName(op.code)),
                               " (no error injection on an e820 pmem region)");
         case OpCode::kUnbind:
           return absl::StrCat("line ", op.line, ": unbind (not yet run on the kernel)");
         case OpCode::kPin:
         case OpCode::kUnpin:
-          return absl::StrCat("line ", op.line, ": ", std::string(models::workload::OpName(op.code)),
+          return absl::StrCat("line ", op.line, ": ",
+                              std::string(models::workload::OpName(op.code)),
                               " (held DMA pins are not yet run on the kernel)");
         default:
           break;

@@ -24,10 +24,10 @@
 namespace daxsim::kernel {
 
 struct RunOptions {
-  std::string dir;      // where the files are created (the DAX mount)
-  std::string tracefs;  // e.g. "/sys/kernel/tracing": its `trace` is cleared before the actors
-                        // start and read after; "" for no trace
-  bool fiemap = true;   // record layouts (a filesystem without FIEMAP records none)
+  std::string dir;           // where the files are created (the DAX mount)
+  std::string tracefs;       // e.g. "/sys/kernel/tracing": its `trace` is cleared before the actors
+                             // start and read after; "" for no trace
+  bool fiemap = true;        // record layouts (a filesystem without FIEMAP records none)
   bool require_dax = false;  // fail unless statx reports STATX_ATTR_DAX on every file
 };
 
