@@ -15,6 +15,13 @@ void Bytes::Split(uint64_t at) {
   }
 }
 
+uint64_t Bytes::Hash(uint64_t h) const {
+  for (const auto& [start, run] : runs_) {
+    for (uint64_t v : {start, run.end, uint64_t{run.value}}) h = (h ^ v) * 0x100000001b3ULL;
+  }
+  return h;
+}
+
 void Bytes::Fill(uint64_t lo, uint64_t hi, uint16_t value) {
   if (lo >= hi) return;
   Split(lo);

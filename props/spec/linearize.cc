@@ -1,11 +1,27 @@
 #include "props/spec/linearize.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <map>
 
 namespace daxsim::props::spec {
 
 namespace {
+
+uint64_t Mix(uint64_t h, uint64_t v) { return (h ^ v) * 0x100000001b3ULL; }
+
+uint64_t StateHash(const State& s) {
+  uint64_t h = 0xcbf29ce484222325ULL;
+  for (const auto& [ino, f] : s.files) h = f.bytes.Hash(Mix(Mix(h, ino), f.size));
+  for (const auto& [id, m] : s.maps) {
+    h = Mix(Mix(Mix(Mix(h, id), m.ino), m.offset), m.length);
+    h = Mix(h, (m.shared ? 1 : 0) | (m.writable ? 2 : 0) | (m.live ? 4 : 0));
+    for (const auto& [page, b] : m.cow) h = b.Hash(Mix(h, page));
+    for (const auto& [page, b] : m.pending_cow) h = b.Hash(Mix(h, ~page));
+  }
+  for (const auto& [id, p] : s.pins) h = Mix(Mix(Mix(Mix(h, id), p.map), p.page), p.attached);
+  return h;
+}
 
 struct Search {
   const std::vector<const Event*>& events;
@@ -25,39 +41,72 @@ struct Search {
   // check the reduction against the plain search (linearize_test).
   bool memo = true;
   uint64_t memo_bytes = 0, memo_bytes_max = kMemoBytesMax;
-  std::map<std::vector<char>, std::vector<State>> failed;
+  // Each state with its hash: a lookup compares hashes and only equal-hash states in full.
+  std::map<std::vector<char>, std::vector<std::pair<uint64_t, State>>> failed;
+
+  // The work budget: state bytes copied so far; `over` once past it (inconclusive).
+  uint64_t work = 0, work_max = kWorkBytesMax;
+  bool over = false;
 
   void Remember(State s) {
     const uint64_t bytes = ApproxBytes(s) + done.size() + 64;
     if (memo_bytes + bytes > memo_bytes_max) return;  // full: prune with what it has
     memo_bytes += bytes;
-    failed[done].push_back(std::move(s));
+    const uint64_t h = StateHash(s);
+    failed[done].emplace_back(h, std::move(s));
   }
 
   bool KnownToFail(const State& s) const {
     const auto it = failed.find(done);
-    return it != failed.end() &&
-           std::find(it->second.begin(), it->second.end(), s) != it->second.end();
+    if (it == failed.end()) return false;
+    const uint64_t h = StateHash(s);
+    return std::any_of(it->second.begin(), it->second.end(),
+                       [&](const auto& f) { return f.first == h && f.second == s; });
   }
 
-  // Event i may come next: its predecessor is placed, and no unplaced completed event ended
-  // before it began.
-  bool Minimal(size_t i) const {
-    if (after[i] >= 0 && !done[static_cast<size_t>(after[i])]) return false;
+  // The two earliest ends of unplaced completed events (INT64_MAX when none), and the index of
+  // the earliest: what Minimal() needs, found once per node instead of once per candidate (a
+  // history of 500 calls made the search quadratic per node).
+  struct Earliest {
+    int64_t first = INT64_MAX, second = INT64_MAX;
+    size_t at = SIZE_MAX;
+  };
+  Earliest EarliestEnds() const {
+    Earliest e;
     for (size_t j = 0; j < events.size(); ++j) {
-      if (!done[j] && j != i && events[j]->end >= 0 && events[j]->end <= events[i]->start) {
-        return false;
+      const int64_t end = events[j]->end;
+      if (done[j] || end < 0) continue;
+      if (end < e.first) {
+        e.second = e.first;
+        e.first = end;
+        e.at = j;
+      } else if (end < e.second) {
+        e.second = end;
       }
     }
-    return true;
+    return e;
+  }
+
+  // Event i may come next: its predecessor is placed, and no unplaced completed event (other
+  // than i) ended before it began.
+  bool Minimal(size_t i, const Earliest& e) const {
+    if (after[i] >= 0 && !done[static_cast<size_t>(after[i])]) return false;
+    const int64_t end = i == e.at ? e.second : e.first;
+    return end > events[i]->start;
   }
 
   // true: explained (or out of budget); false: no order of the rest works from `s`.
   bool Run(const State& s, size_t depth) {
     if (required == 0) return true;
     if (++nodes > nodes_max) return true;
+    const Earliest earliest = EarliestEnds();
+    const uint64_t copy_bytes = ApproxBytes(s);
     for (size_t i = 0; i < events.size(); ++i) {
-      if (done[i] || !Minimal(i)) continue;
+      if (done[i] || !Minimal(i, earliest)) continue;
+      if ((work += copy_bytes) > work_max) {
+        over = true;
+        return true;
+      }
       State next = s;
       std::string why;
       if (!Step(next, events[i]->call, events[i]->outcome, &why)) {
@@ -123,7 +172,7 @@ uint64_t ApproxBytes(const State& s) {
 }
 
 Verdict Linearize(const State& initial, const std::vector<Event>& history, uint64_t nodes_max,
-                  bool memo, uint64_t memo_bytes_max) {
+                  bool memo, uint64_t memo_bytes_max, uint64_t work_bytes_max) {
   std::map<uint64_t, std::vector<const Event*>> by_file;
   std::vector<int64_t> local(history.size(), -1);
   for (size_t i = 0; i < history.size(); ++i) {
@@ -144,6 +193,7 @@ Verdict Linearize(const State& initial, const std::vector<Event>& history, uint6
     Search search{events, nodes_max};
     search.memo = memo;
     search.memo_bytes_max = memo_bytes_max;
+    search.work_max = work_bytes_max;
     search.done.assign(events.size(), 0);
     for (const Event* e : events) {
       search.after.push_back(e->after >= 0 ? local[static_cast<size_t>(e->after)] : -1);
@@ -152,7 +202,7 @@ Verdict Linearize(const State& initial, const std::vector<Event>& history, uint6
     const bool ok = search.Run(s, 0);
     v.nodes += search.nodes;
     v.memo_bytes = std::max(v.memo_bytes, search.memo_bytes);
-    if (search.nodes > nodes_max) {
+    if (search.nodes > nodes_max || search.over) {
       v.kind = Verdict::kInconclusive;
       continue;
     }

@@ -45,12 +45,17 @@ struct Verdict {
 // (Linearize.MemoBudgetChangesNoVerdict).
 inline constexpr uint64_t kMemoBytesMax = 256ull << 20;
 
+// The search's work budget per file: bytes of state it may copy (ApproxBytes per candidate
+// step). A history of 500 calls over states with hundreds of private pages spent minutes per
+// execution copying states; past the budget the verdict is "inconclusive", never a violation.
+inline constexpr uint64_t kWorkBytesMax = 256ull << 20;
+
 // `initial`: every file's state when the history began; mappings, pins: none (mmap events
 // create them). `nodes_max`: the search budget, per file. `memo`: skip configurations (placed
 // calls, state) already known to fail; off only to test that reduction against the plain search.
 Verdict Linearize(const State& initial, const std::vector<Event>& history,
                   uint64_t nodes_max = 200000, bool memo = true,
-                  uint64_t memo_bytes_max = kMemoBytesMax);
+                  uint64_t memo_bytes_max = kMemoBytesMax, uint64_t work_bytes_max = kWorkBytesMax);
 
 // A rough size in bytes of a state's heap data (its maps' nodes and byte runs).
 uint64_t ApproxBytes(const State& s);

@@ -97,6 +97,7 @@ TEST(Linearize, MemoisationKeepsThePlainSearchsVerdicts) {
   int kinds[3] = {0, 0, 0};
   uint64_t memo_nodes = 0, plain_nodes = 0;
   int capped = 0;  // rounds whose memo outgrew the small budget
+  int starved_rounds = 0;  // rounds a 2 000-byte work budget left inconclusive
   for (int round = 0; round < 4000; ++round) {
     std::vector<Event> h;
     const int64_t n = 4 + below(6);
@@ -128,6 +129,10 @@ TEST(Linearize, MemoisationKeepsThePlainSearchsVerdicts) {
     EXPECT_GE(small.nodes, memo.nodes) << round;
     EXPECT_LE(small.nodes, plain.nodes) << round;
     capped += memo.memo_bytes > 700;
+    // Out of work budget: inconclusive, never a violation; with room, the same verdict.
+    const Verdict starved = Linearize(Initial(), h, 1000000, true, kMemoBytesMax, 2000);
+    ASSERT_TRUE(starved.kind == plain.kind || starved.kind == Verdict::kInconclusive) << round;
+    starved_rounds += starved.kind == Verdict::kInconclusive;
     ++kinds[memo.kind];
     memo_nodes += memo.nodes;
     plain_nodes += plain.nodes;
@@ -136,6 +141,8 @@ TEST(Linearize, MemoisationKeepsThePlainSearchsVerdicts) {
   EXPECT_GT(kinds[Verdict::kViolation], 1000);
   EXPECT_LT(memo_nodes, plain_nodes) << memo_nodes << " vs " << plain_nodes;
   EXPECT_GT(capped, 100);
+  EXPECT_GT(starved_rounds, 100);
+  EXPECT_LT(starved_rounds, 4000);
   std::printf("rounds past the small memo budget: %d\n", capped);
   std::printf("nodes: memoised %llu, plain %llu\n", static_cast<unsigned long long>(memo_nodes),
               static_cast<unsigned long long>(plain_nodes));
