@@ -1,8 +1,10 @@
-// `daxsim kernel run --fs=ext4|xfs WORKLOAD...`: runs workloads (library names or files) on
-// Debian 12's Linux 6.1 under qemu with pmem and the filesystem mounted `-o dax=always`
-// (tools/kernel), all in one boot, and prints one JSON line per workload: its status, every
-// operation's result, the files' sizes at the end, the FIEMAP layout after setup and after each
-// operation that may allocate or free, and the fs_dax trace. Progress on stderr.
+// `daxsim kernel run|diff --fs=ext4|xfs WORKLOAD...`: workloads (library names, files or
+// generated) on Debian 12's Linux 6.1 under qemu with pmem and the filesystem mounted
+// `-o dax=always` (tools/kernel), all in one boot. `run` prints one JSON line per run: its
+// status, every operation's result, the files' sizes at the end, the FIEMAP layout after setup
+// and after each operation that may allocate or free, and the fs_dax trace. `diff` compares
+// with the model: a sequential workload op by op and event by event (tools/kernel/diff.h), a
+// concurrent one by outcome sets (tools/kernel/outcomes.h). Progress on stderr.
 #include <unistd.h>
 
 #include <filesystem>
@@ -32,7 +34,8 @@ namespace workload = models::workload;
 
 constexpr char kUsage[] =
     "usage: daxsim kernel run --fs=ext4|xfs [--kernel-dir=DIR] [--timeout=S] [--keep=FILE]\n"
-    "                         [--generated=N [--seed=S]] [--save-workloads=DIR] WORKLOAD...\n"
+    "                         [--generated=N [--seed=S]] [--save-workloads=DIR] [--repeat=N]\n"
+    "                         WORKLOAD...\n"
     "       daxsim kernel diff --fs=ext4|xfs [--kernel-dir=DIR] [--timeout=S] [--keep=FILE]\n"
     "                          [--records=FILE] [--params=k=v,...] [--require=all|ops] [--json]\n"
     "                          [--repeat=N (runs of a concurrent workload, default 1000)]\n"
@@ -123,7 +126,9 @@ struct KernelJob {
   }
 };
 
-absl::Status ParseGuestFlags(const ParsedArgs& a, const std::string& command, KernelJob* job) {
+// `repeat_default`: runs of a concurrent workload when --repeat is not given.
+absl::Status ParseGuestFlags(const ParsedArgs& a, const std::string& command,
+                             int64_t repeat_default, KernelJob* job) {
   kernel::GuestOptions& o = job->guest;
   o.fs = a.Get("fs").value_or("");
   if (o.fs != "ext4" && o.fs != "xfs") {
@@ -157,7 +162,7 @@ absl::Status ParseGuestFlags(const ParsedArgs& a, const std::string& command, Ke
     job->workloads.push_back(*std::move(w));
   }
   AddGenerated(generated, seed, &job->workloads);
-  int64_t repeat = 1000;
+  int64_t repeat = repeat_default;
   if (auto r = a.Get("repeat")) {
     absl::StatusOr<int64_t> v = ParseIntInRange(*r, "--repeat", 1, 1000000);
     if (!v.ok()) return v.status();
@@ -228,7 +233,8 @@ int KernelRun(const Args& args, std::ostream& out, std::ostream& err) {
   absl::StatusOr<ParsedArgs> a = ParseArgs("kernel run", args, kFlags);
   if (!a.ok()) return ReportError(err, a.status());
   KernelJob job;
-  if (absl::Status s = ParseGuestFlags(*a, "kernel run", &job); !s.ok()) return ReportError(err, s);
+  if (absl::Status s = ParseGuestFlags(*a, "kernel run", 1, &job); !s.ok())
+    return ReportError(err, s);
   if (absl::Status s = RunGuest(std::nullopt, &job); !s.ok()) return ReportError(err, s);
   bool all = true;
   for (const kernel::WorkloadResult& r : job.results) {
@@ -345,7 +351,7 @@ int KernelDiff(const Args& args, std::ostream& out, std::ostream& err) {
   absl::StatusOr<ParsedArgs> a = ParseArgs("kernel diff", args, kFlags);
   if (!a.ok()) return ReportError(err, a.status());
   KernelJob job;
-  if (absl::Status s = ParseGuestFlags(*a, "kernel diff", &job); !s.ok())
+  if (absl::Status s = ParseGuestFlags(*a, "kernel diff", 1000, &job); !s.ok())
     return ReportError(err, s);
   const std::string require = a->Get("require").value_or("all");
   if (require != "all" && require != "ops") {
