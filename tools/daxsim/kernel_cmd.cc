@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "models/workload/library.h"
 #include "models/workload/workload.h"
 #include "props/gen/sketch.h"
@@ -273,15 +274,18 @@ DiffOutcome DiffOutcomes(const workload::Workload& w, const kernel::WorkloadResu
   d.kernel_vectors = static_cast<int64_t>(seen.vectors.size());
   d.model_vectors = static_cast<int64_t>(allowed->vectors.size());
   d.model_complete = allowed->complete;
+  const std::string missing = allowed->complete ? "(not allowed by the model)"
+                                                : "(not found by the model's incomplete search)";
   for (const auto& [v, count] : seen.vectors) {
     if (allowed->vectors.count(v)) {
       ++d.shared_vectors;
     } else {
-      d.report.ops.push_back({absl::StrCat("outcome seen in ", count, " of ", n, " kernel runs"), v,
-                              "(not allowed by the model)"});
+      d.report.ops.push_back(
+          {absl::StrCat("outcome seen in ", count, " of ", n, " kernel runs"), v, missing});
     }
   }
-  d.verdict = d.report.ops.empty() ? "agree" : "differ";
+  // Only a complete search can say an outcome is not allowed.
+  d.verdict = d.report.ops.empty() ? "agree" : allowed->complete ? "differ" : "unconfirmed";
   return d;
 }
 
@@ -310,7 +314,10 @@ void PrintDiff(const workload::Workload& w, const DiffOutcome& d, std::ostream& 
   }
   out << "\n";
   for (const kernel::Difference& x : d.report.ops) {
-    out << "  " << x.where << ": kernel " << x.kernel << ", model " << x.model << "\n";
+    std::string shown = x.kernel;  // an outcome vector is one item per line
+    if (!shown.empty() && shown.back() == '\n') shown.pop_back();
+    absl::StrReplaceAll({{"\n", "; "}}, &shown);
+    out << "  " << x.where << ": kernel " << shown << ", model " << x.model << "\n";
   }
   for (const kernel::Difference& x : d.report.events) {
     out << "  first different " << x.where << ":\n    kernel: " << x.kernel
@@ -359,13 +366,14 @@ int KernelDiff(const Args& args, std::ostream& out, std::ostream& err) {
   }
   const kernel::ModelRunOptions mo{job.guest.fs, a->Get("params").value_or(""), 1};
   if (absl::Status s = RunGuest(a->Get("records"), &job); !s.ok()) return ReportError(err, s);
-  int agree = 0, differ = 0, skipped = 0, ops_differ = 0;
+  int agree = 0, differ = 0, skipped = 0, ops_differ = 0, unconfirmed = 0;
   for (size_t i = 0; i < job.workloads.size(); ++i) {
     const DiffOutcome d = DiffOne(job.workloads[i], &job.results[job.first(i)], job.repeats[i], mo);
     agree += d.verdict == "agree";
     differ += d.verdict == "differ";
-    ops_differ += !d.report.ops.empty();
-    skipped += d.verdict != "agree" && d.verdict != "differ";
+    ops_differ += d.verdict == "differ" && !d.report.ops.empty();
+    unconfirmed += d.verdict == "unconfirmed";
+    skipped += d.verdict.rfind("skipped", 0) == 0;
     if (a->Has("json")) {
       out << DiffJson(job.workloads[i], d, job.guest.fs, job.version) << "\n";
     } else {
@@ -374,7 +382,9 @@ int KernelDiff(const Args& args, std::ostream& out, std::ostream& err) {
   }
   err << "kernel diff (" << job.guest.fs << ", " << job.version << "): " << agree << " agree, "
       << differ << " differ (" << ops_differ << " in results, " << differ - ops_differ
-      << " in events only), " << skipped << " skipped\n";
+      << " in events only), " << unconfirmed
+      << " unconfirmed (kernel outcomes the model's incomplete search did not find), " << skipped
+      << " skipped\n";
   const int failing = require == "ops" ? ops_differ : differ;
   return failing == 0 ? kExitOk : kExitViolation;
 }

@@ -1,7 +1,7 @@
 // `daxsim outcomes --workload=W [--model=xfs] [--params=...] [--budget=executions:N]`: the
 // distinct result vectors a workload can produce on the model (tools/kernel/outcomes.h):
-// unbounded source-DPOR, one vector per explored class, with how many executions gave each and
-// whether the search was exhausted (then the list is complete).
+// source-DPOR bounded to 2 preemptions, then unbounded, one vector per explored class, with how
+// many executions gave each and how complete the search was.
 #include <ostream>
 
 #include "models/workload/library.h"
@@ -53,8 +53,9 @@ int RunOutcomes(const Args& args, std::ostream& out, std::ostream& err) {
               ? " (" + std::to_string(set->violations) + " ended in a violation, not listed)"
               : "")
       << "; "
-      << (set->complete ? "complete (the DPOR search was exhausted)"
-                        : "incomplete (execution budget)")
+      << (set->complete           ? "complete (the DPOR search was exhausted)"
+          : set->bounded_complete ? "complete up to 2 preemptions, incomplete beyond (budget)"
+                                  : "incomplete (execution budget)")
       << "\n";
   return kExitOk;
 }

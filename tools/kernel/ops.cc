@@ -134,16 +134,37 @@ void RunMappingCall(const Op& op, const MapInfo& m, Slot* slot) {
 
 // ---- CPU accesses ----
 
+// A load or store as compiled code makes it: bytes up to an 8-byte boundary, then aligned
+// 8-byte words (each one single-copy atomic on x86-64, as the model takes an access of up to
+// 8 aligned bytes to be), then the tail bytes. In order of address.
+void CopyIn(volatile uint8_t* at, uint64_t n, uint8_t* out) {
+  uint64_t i = 0;
+  for (; i < n && (reinterpret_cast<uintptr_t>(at + i) & 7) != 0; ++i) out[i] = at[i];
+  for (; i + 8 <= n; i += 8) {
+    const uint64_t w = *reinterpret_cast<volatile uint64_t*>(at + i);
+    std::memcpy(out + i, &w, 8);
+  }
+  for (; i < n; ++i) out[i] = at[i];
+}
+
+void Fill(volatile uint8_t* at, uint64_t n, uint8_t value) {
+  const uint64_t word = 0x0101010101010101ull * value;
+  uint64_t i = 0;
+  for (; i < n && (reinterpret_cast<uintptr_t>(at + i) & 7) != 0; ++i) at[i] = value;
+  for (; i + 8 <= n; i += 8) *reinterpret_cast<volatile uint64_t*>(at + i) = word;
+  for (; i < n; ++i) at[i] = value;
+}
+
 void RunAccess(const Op& op, const MapInfo& m, Slot* slot) {
   volatile uint8_t* at = m.base + op.offset;
   std::vector<uint8_t> bytes(op.code == OpCode::kLoad ? op.length : 0);
   const int sig = Guarded([&] {
     switch (op.code) {
       case OpCode::kLoad:
-        for (uint64_t i = 0; i < op.length; ++i) bytes[i] = at[i];
+        CopyIn(at, op.length, bytes.data());
         break;
       case OpCode::kStore:
-        for (uint64_t i = 0; i < op.length; ++i) at[i] = static_cast<uint8_t>(op.value);
+        Fill(at, op.length, static_cast<uint8_t>(op.value));
         break;
       case OpCode::kClwb: {
         static const bool clwb = HasClwb();

@@ -18,23 +18,22 @@ std::string OutcomeVector(const WorkloadResult& r) {
   return out;
 }
 
-absl::StatusOr<OutcomeSet> ModelOutcomes(const models::workload::Workload& w,
-                                         const std::string& model, const std::string& params,
-                                         int64_t executions_max) {
-  absl::StatusOr<sim::Target> target = models::MakeDaxTargetFromWorkload(model, w, params);
-  if (!target.ok()) return target.status();
-  sim::SimOptions options;
-  if (target->steps_max > 0) options.steps_max = target->steps_max;
-  sim::DporStrategy dpor(/*preemptions_max=*/-1, sim::Partition{}, /*split_depth=*/0);
+namespace {
+
+absl::Status Explore(const models::workload::Workload& w, const sim::Target& target,
+                     const sim::SimOptions& options, sim::DporStrategy* strategy,
+                     int64_t executions_max, OutcomeSet* out) {
+  sim::DporStrategy& dpor = *strategy;
+  OutcomeSet& set = *out;
   sim::Sim sim(options);
-  OutcomeSet set;
-  while (set.executions < executions_max) {
+  set.complete = false;
+  for (int64_t n = 0; n < executions_max; ++n) {
     if (!dpor.BeginExecution()) {
       set.complete = true;
       break;
     }
     sim.Reset(options);
-    std::unique_ptr<sim::World> world = target->build(sim);
+    std::unique_ptr<sim::World> world = target.build(sim);
     auto* dax = dynamic_cast<models::DaxWorld*>(world.get());
     if (dax == nullptr) return absl::InternalError("not a DAX world");
     std::vector<models::DaxWorld::OpLogEntry> log;
@@ -53,6 +52,29 @@ absl::StatusOr<OutcomeSet> ModelOutcomes(const models::workload::Workload& w,
     AddSizes(w, *dax, &r);
     ++set.vectors[OutcomeVector(r)];
   }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<OutcomeSet> ModelOutcomes(const models::workload::Workload& w,
+                                         const std::string& model, const std::string& params,
+                                         int64_t executions_max) {
+  absl::StatusOr<sim::Target> target = models::MakeDaxTargetFromWorkload(model, w, params);
+  if (!target.ok()) return target.status();
+  sim::SimOptions options;
+  if (target->steps_max > 0) options.steps_max = target->steps_max;
+  OutcomeSet set;
+  // First every class within 2 preemptions (cheap, and it reaches the orders a bounded budget
+  // of the unbounded search may never get to), then the unbounded search for the rest.
+  sim::DporStrategy bounded(/*preemptions_max=*/2, sim::Partition{}, /*split_depth=*/0);
+  absl::Status s = Explore(w, *target, options, &bounded, executions_max / 2, &set);
+  if (!s.ok()) return s;
+  set.bounded_complete = set.complete;
+  set.complete = false;
+  sim::DporStrategy dpor(/*preemptions_max=*/-1, sim::Partition{}, /*split_depth=*/0);
+  s = Explore(w, *target, options, &dpor, executions_max, &set);
+  if (!s.ok()) return s;
   return set;
 }
 

@@ -23,11 +23,12 @@ struct OutcomeSet {
   std::map<std::string, int64_t> vectors;  // vector -> executions (or runs) that gave it
   int64_t executions = 0;
   int64_t violations = 0;  // model executions that ended in a violation (not in `vectors`)
-  bool complete = false;   // the model's search was exhausted
+  bool complete = false;   // the model's search was exhausted: every class explored
+  bool bounded_complete = false;  // every class within 2 preemptions explored
 };
 
-// Every vector the model allows: unbounded source-DPOR over the workload, up to
-// `executions_max` executions.
+// Every vector the model allows: source-DPOR bounded to 2 preemptions (up to half the budget),
+// then unbounded source-DPOR, up to `executions_max` executions each.
 absl::StatusOr<OutcomeSet> ModelOutcomes(const models::workload::Workload& w,
                                          const std::string& model, const std::string& params,
                                          int64_t executions_max);
