@@ -464,6 +464,7 @@ sim::Task<void> Execute(sim::Sim& sim, DaxWorld* w, vm::Mm* mm, ActorState* st, 
     }
     case OpCode::kPin: {
       vm::Vma* vma = st->maps.at(op.map);
+      const char* pinned = "ok";  // or the signal of the page that failed
       for (uint64_t p = op.offset & ~(vm::PAGE_SIZE - 1); p < op.offset + op.length;
            p += vm::PAGE_SIZE) {
         vm::Pfn pfn = 0;
@@ -478,7 +479,10 @@ sim::Task<void> Execute(sim::Sim& sim, DaxWorld* w, vm::Mm* mm, ActorState* st, 
         w->history[h].signal = SignalOf(r);
         Finish(w, h);
         sim.Emit(line + op.map + " " + Hex(p) + " -> " + Signal(r));
-        if (r.kind != vm::AccessResult::kOk) break;
+        if (r.kind != vm::AccessResult::kOk) {
+          pinned = Signal(r);
+          break;
+        }
         w->history[h].pin = w->next_pin_id++;
         st->pinned.insert({{op.map, p}, {w->history[h].pin, pfn}});
         if (w->pmem().OwnsPfn(pfn)) {
@@ -486,6 +490,7 @@ sim::Task<void> Execute(sim::Sim& sim, DaxWorld* w, vm::Mm* mm, ActorState* st, 
           w->pins.push_back({pfn, ip, vma->PgoffOf(vma->start + p)});
         }
       }
+      LogOp(w, st, op, pinned);
       break;
     }
     case OpCode::kUnpin: {
@@ -515,6 +520,7 @@ sim::Task<void> Execute(sim::Sim& sim, DaxWorld* w, vm::Mm* mm, ActorState* st, 
         if (pin != w->pins.end()) w->pins.erase(pin);
         st->pinned.erase(it);
       }
+      LogOp(w, st, op, "ok");
       break;
     }
     case OpCode::kPoison: {
@@ -629,6 +635,7 @@ sim::Task<void> Execute(sim::Sim& sim, DaxWorld* w, vm::Mm* mm, ActorState* st, 
       if (auto e = ip->Lookup(op.offset >> vm::PAGE_SHIFT)) {
         w->pmem().InjectLatentError(e->second.block + ((op.offset >> vm::PAGE_SHIFT) - e->first));
       }
+      LogOp(w, st, op, "ok");
       break;
     }
     case OpCode::kScrub: {
@@ -636,6 +643,7 @@ sim::Task<void> Execute(sim::Sim& sim, DaxWorld* w, vm::Mm* mm, ActorState* st, 
       // (faults SIGBUS before mapping, read(2) gets EIO).
       co_await sim.Point("ars scrub", {sim::kAllObjects, Access::kWrite});
       sim.Emit("scrub -> " + std::to_string(w->pmem().Scrub()) + " bad blocks");
+      LogOp(w, st, op, "ok");
       break;
     }
     case OpCode::kUnbind: {
@@ -646,6 +654,7 @@ sim::Task<void> Execute(sim::Sim& sim, DaxWorld* w, vm::Mm* mm, ActorState* st, 
       for (const auto& ip : w->fs().inodes()) {
         co_await w->vm().UnmapMappingPages(&ip->mapping(), 0, 0, false);
       }
+      LogOp(w, st, op, "ok");
       break;
     }
     case OpCode::kCrash:

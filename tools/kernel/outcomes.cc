@@ -27,6 +27,10 @@ absl::Status Explore(const models::workload::Workload& w, const sim::Target& tar
   OutcomeSet& set = *out;
   sim::Sim sim(options);
   set.complete = false;
+  size_t ops_after_setup = 0;
+  for (const auto& a : w.actors) {
+    ops_after_setup += a.ops.size() - models::workload::SetupOpCount(a);
+  }
   for (int64_t n = 0; n < executions_max; ++n) {
     if (!dpor.BeginExecution()) {
       set.complete = true;
@@ -46,6 +50,10 @@ absl::Status Explore(const models::workload::Workload& w, const sim::Target& tar
     ++set.executions;
     if (sim.violation().found()) {
       ++set.violations;
+      continue;
+    }
+    if (log.size() != ops_after_setup) {  // an actor did not finish (cut short): no vector
+      ++set.cut_short;
       continue;
     }
     LogOps(w, log, &r);

@@ -22,8 +22,9 @@ std::string OutcomeVector(const WorkloadResult& r);
 struct OutcomeSet {
   std::map<std::string, int64_t> vectors;  // vector -> executions (or runs) that gave it
   int64_t executions = 0;
-  int64_t violations = 0;  // model executions that ended in a violation (not in `vectors`)
-  bool complete = false;   // the model's search was exhausted: every class explored
+  int64_t violations = 0;         // model executions that ended in a violation (not in `vectors`)
+  int64_t cut_short = 0;          // executions in which an actor did not finish its ops (no vector)
+  bool complete = false;          // the model's search was exhausted: every class explored
   bool bounded_complete = false;  // every class within 2 preemptions explored
 };
 
