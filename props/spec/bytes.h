@@ -25,7 +25,7 @@ class Bytes {
   void CopyFrom(const Bytes& from, uint64_t lo, uint64_t hi);
   bool AllZero() const { return runs_.empty(); }
   size_t runs() const { return runs_.size(); }  // (for memory estimates)
-  uint64_t Hash(uint64_t h) const;                // mixes the runs into h
+  uint64_t Hash(uint64_t h) const;              // mixes the runs into h
   friend bool operator==(const Bytes&, const Bytes&) = default;
 
  private:

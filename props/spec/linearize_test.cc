@@ -96,7 +96,7 @@ TEST(Linearize, MemoisationKeepsThePlainSearchsVerdicts) {
   auto below = [&](uint64_t n) { return static_cast<int64_t>(rng() % n); };
   int kinds[3] = {0, 0, 0};
   uint64_t memo_nodes = 0, plain_nodes = 0;
-  int capped = 0;  // rounds whose memo outgrew the small budget
+  int capped = 0;          // rounds whose memo outgrew the small budget
   int starved_rounds = 0;  // rounds a 2 000-byte work budget left inconclusive
   for (int round = 0; round < 4000; ++round) {
     std::vector<Event> h;
