@@ -35,8 +35,7 @@ void RegisterEntryTree(DaxWorld* w) {
   w->sim().AddInvariant("I3 PMD/PTE overlap", [w]() -> Result {
     for (const auto& ip : w->fs().inodes()) {
       const vm::Xarray& xa = ip->mapping().i_pages;
-      for (const auto& [index, slot] : xa.slots()) {
-        if (slot.order == 0) continue;
+      for (const uint64_t index : xa.multi_order()) {
         auto next = xa.slots().upper_bound(index);
         if (next != xa.slots().end() && next->first < index + vm::PTRS_PER_PMD) {
           return "I3 PMD entry at " + std::to_string(index) + " of " + ip->name() +

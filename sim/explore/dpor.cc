@@ -201,11 +201,14 @@ void DporStrategy::AnalyzeRaces(const Sim& sim) {
   index_in_actor_.assign(total, 0);
   std::vector<int32_t> count(A, 0);
   std::vector<int64_t> last(A, -1);
+  position_.assign(A, {});
+  const std::vector<std::vector<size_t>>& position = position_;
   // Per object: non-shared accesses, and the reads / shared acquires since the last of them
   // (earlier ones happen-before it). Lookups only: iteration order never matters.
   struct Accesses {
     std::vector<size_t> exclusive, reads, shared;
-    std::vector<size_t> all;  // bounded: every access, never pruned
+    // Bounded: every access, never pruned, per actor.
+    std::vector<std::vector<size_t>> by_actor;
   };
   const bool bounded = preemptions_max_ >= 0;
   std::unordered_map<ObjectId, Accesses> accesses;
@@ -225,16 +228,17 @@ void DporStrategy::AnalyzeRaces(const Sim& sim) {
     const bool single = sj.fp.object2 == kNoObject;
     candidates.clear();
     // Each source below is in ascending step order: merged as they come (linear), not sorted.
-    auto add = [&candidates, &merged](const std::vector<size_t>& run) {
+    using It = std::vector<size_t>::const_iterator;
+    auto add_range = [&candidates, &merged](It begin, It end) {
       if (candidates.empty()) {
-        candidates.assign(run.begin(), run.end());
+        candidates.assign(begin, end);
         return;
       }
       merged.clear();
-      std::merge(candidates.begin(), candidates.end(), run.begin(), run.end(),
-                 std::back_inserter(merged));
+      std::merge(candidates.begin(), candidates.end(), begin, end, std::back_inserter(merged));
       candidates.swap(merged);
     };
+    auto add = [&add_range](const std::vector<size_t>& run) { add_range(run.begin(), run.end()); };
     const bool is_global = sj.fp.object == kAllObjects;
     if (is_global) {
       for (size_t i = 0; i < j && i < m; ++i) candidates.push_back(i);
@@ -245,7 +249,17 @@ void DporStrategy::AnalyzeRaces(const Sim& sim) {
       if (object == kNoObject || object == kAllObjects) continue;
       Accesses& acc = accesses[object];
       if (bounded) {
-        add(acc.all);
+        // Only other actors' accesses that do not happen-before q's previous step: the rest
+        // neither race with j nor add to its clock (see PastFloor).
+        acc.by_actor.resize(A);
+        for (size_t p = 0; p < A; ++p) {
+          if (p == q) continue;
+          const std::vector<size_t>& run = acc.by_actor[p];
+          const int64_t seen = LatestSeen(last[q], p, position);
+          add_range(seen < 0 ? run.begin()
+                             : std::upper_bound(run.begin(), run.end(), static_cast<size_t>(seen)),
+                    run.end());
+        }
         continue;
       }
       // Shared ones (all after the last exclusive access), then exclusive ones.
@@ -260,10 +274,12 @@ void DporStrategy::AnalyzeRaces(const Sim& sim) {
       const bool plain =
           single && (sj.fp.access == Access::kRead || sj.fp.access == Access::kWrite);
       std::fill(covered.begin(), covered.end(), 0);
+      const int64_t floor = PastFloor(last[q], q, position);
       // i races j unless i happens-before j through program order or through a later
       // co-enabled dependent step. Past a co-enabled plain write to j's only object,
       // everything earlier is ordered before that write: stop there.
       for (const size_t i : candidates) {
+        if (static_cast<int64_t>(i) < floor) break;
         const StepRecord& si = events_[i];
         if (!Dependent(si.fp, sj.fp)) continue;
         if (si.actor != sj.actor) {
@@ -293,7 +309,10 @@ void DporStrategy::AnalyzeRaces(const Sim& sim) {
       for (const auto& [object, access] : parts) {
         if (object == kNoObject || object == kAllObjects) continue;
         Accesses& acc = accesses[object];
-        acc.all.push_back(j);
+        if (bounded) {
+          acc.by_actor.resize(A);
+          acc.by_actor[q].push_back(j);
+        }
         if (access == Access::kRead) {
           acc.reads.push_back(j);
         } else if (access == Access::kAcquireShared || access == Access::kReleaseShared) {
@@ -311,7 +330,34 @@ void DporStrategy::AnalyzeRaces(const Sim& sim) {
     if (pending) continue;
     vj[q] = index_in_actor_[j] + 1;
     last[q] = static_cast<int64_t>(j);
+    position_[q].push_back(j);
   }
+}
+
+// Every step before the returned index happens-before `prev` (actor q's previous step), or is
+// q's own: for each other actor p, the latest of p's steps in prev's past is at or after it.
+// Such a step i is no race with q's next step (i happens-before it), and merging its clock
+// changes nothing (vc[i] <= vc[prev]); so is every earlier step of i's actor, and the plain-write
+// cut-off only stops a scan that would find nothing more. The race scan stops there: without
+// it, every step pays for every earlier access to its object, quadratic in a long execution.
+int64_t DporStrategy::PastFloor(int64_t prev, size_t q,
+                                const std::vector<std::vector<size_t>>& position) const {
+  int64_t floor = INT64_MAX;
+  for (size_t p = 0; p < static_cast<size_t>(actors_); ++p) {
+    if (p == q) continue;
+    const int64_t seen = LatestSeen(prev, p, position);
+    if (seen < 0) return -1;
+    floor = std::min(floor, seen);
+  }
+  return floor == INT64_MAX ? -1 : floor;
+}
+
+// The step index of actor p's latest step that happens-before step `prev`, or -1.
+int64_t DporStrategy::LatestSeen(int64_t prev, size_t p,
+                                 const std::vector<std::vector<size_t>>& position) const {
+  if (prev < 0) return -1;
+  const int32_t seen = vc_[static_cast<size_t>(prev) * static_cast<size_t>(actors_) + p];
+  return seen <= 0 ? -1 : static_cast<int64_t>(position[p][static_cast<size_t>(seen) - 1]);
 }
 
 // Race i -> j: make an initial of notdep(i).j explorable before i.
@@ -323,11 +369,15 @@ void DporStrategy::Reverse(size_t i, size_t j) {
   const size_t A = static_cast<size_t>(actors_);
   const size_t pi = static_cast<size_t>(steps[i].actor);
   const int32_t ii = index_in_actor_[i];
+  // Per actor, its first step after i that does not happen after i: an actor's steps that
+  // happen after i are a suffix of its steps, so that is its first step after i, if any.
   std::vector<int64_t> first(A, -1);
-  for (size_t k = i + 1; k < j && k < executed_; ++k) {
-    if (vc_[k * A + pi] > ii) continue;  // happens after i
-    const size_t b = static_cast<size_t>(steps[k].actor);
-    if (first[b] < 0) first[b] = static_cast<int64_t>(k);
+  for (size_t b = 0; b < A; ++b) {
+    const std::vector<size_t>& run = position_[b];
+    const auto it = std::upper_bound(run.begin(), run.end(), i);
+    if (it == run.end()) continue;
+    const size_t k = *it;
+    if (k < j && k < executed_ && vc_[k * A + pi] <= ii) first[b] = static_cast<int64_t>(k);
   }
   const size_t q = static_cast<size_t>(steps[j].actor);
   // A summary event comes after the prefix, but not necessarily right after it: whether its

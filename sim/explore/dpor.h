@@ -110,6 +110,9 @@ class DporStrategy : public SearchStrategy {
   bool Asleep(const Node& node, ActorId a) const;
   bool AllowedByBound(const Node& node, ActorId a) const;
   void AnalyzeRaces(const Sim& sim);
+  int64_t PastFloor(int64_t prev, size_t q, const std::vector<std::vector<size_t>>& position) const;
+  int64_t LatestSeen(int64_t prev, size_t p,
+                     const std::vector<std::vector<size_t>>& position) const;
   void Reverse(size_t i, size_t j);
   size_t LastSwitchBefore(size_t ni) const;
   void SwitchPoints();  // fills switch_points_ (LastSwitchBefore) from nodes_
@@ -156,6 +159,7 @@ class DporStrategy : public SearchStrategy {
   size_t executed_ = 0;
   std::vector<int32_t> vc_;
   std::vector<int32_t> index_in_actor_;
+  std::vector<std::vector<size_t>> position_;  // actor -> its executed steps, ascending
   int actors_ = 0;
 };
 

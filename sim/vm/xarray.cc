@@ -76,6 +76,11 @@ void Xarray::Store(uint64_t index, unsigned order, uint64_t value) {
     }
   }
   slots_[first] = Slot{first, order, value};
+  if (order != 0) {
+    multi_order_.insert(first);
+  } else {
+    multi_order_.erase(first);
+  }
 }
 
 void Xarray::NoteSlot(uint64_t key) {
@@ -87,6 +92,7 @@ void Xarray::Erase(uint64_t index) {
   if (!k) return;
   NoteSlot(*k);
   slots_.erase(*k);
+  multi_order_.erase(*k);
   dirty_.erase(*k);
   towrite_.erase(*k);
 }

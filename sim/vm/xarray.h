@@ -54,6 +54,8 @@ class Xarray {
   // Unobserved: for checks and the crash, never for a decision an actor keeps.
   // A B-tree (cache-friendly lookups: the per-step mapping pass asks once per mapped page).
   const absl::btree_map<uint64_t, Slot>& slots() const { return slots_; }
+  // The first indexes of the multi-order (PMD) slots: a per-step check walks these, not all.
+  const absl::btree_set<uint64_t>& multi_order() const { return multi_order_; }
   // Every slot (index, order, value) and every DIRTY / TOWRITE mark, in index order; not xa_lock.
   uint64_t Digest() const;
 
@@ -66,7 +68,8 @@ class Xarray {
   sim::Sim* sim_;
   absl::btree_map<uint64_t, Slot> slots_;  // by first index
   absl::btree_set<uint64_t> dirty_, towrite_;
-  void NoteSlot(uint64_t key);  // the range of the slot at key
+  absl::btree_set<uint64_t> multi_order_;  // keys of slots_ with order > 0
+  void NoteSlot(uint64_t key);             // the range of the slot at key
   std::vector<IndexRange> changes_;
 };
 
