@@ -109,6 +109,7 @@ class DaxWorld : public sim::World, public sim::StateModel {
     vm::Pfn pfn;
     const fs::Inode* inode;
     uint64_t fsb;
+    friend bool operator==(const Pin&, const Pin&) = default;
   };
   std::vector<Pin> pins;
   // Write pins granted where writing was not permitted (page -> why): the DMA through them is
