@@ -623,3 +623,51 @@ actor A
 
 }  // namespace
 }  // namespace daxsim::models
+
+namespace daxsim::models {
+namespace {
+
+// Expected results (`expect=SIGBUS`, `expect=ERRNO|ok`, `ret=N`, `size f expect=N`): met ones
+// pass, and each kind unmet is an I9 violation naming the op's line.
+TEST(DaxWorldTest, ExpectedResultsThatHoldPass) {
+  WorldRun r(R"(workload t
+file f size=8K written=0-8K fill=0x11
+actor A
+  mmap m f len=8K
+  size f expect=8K
+  truncate f 4K expect=ok
+  size f expect=4K
+  store m 0x1000 len=8 val=0x33 expect=SIGBUS
+  load m 0 len=8 expect=ok
+  read f 0 len=8K expect=0x11 ret=4K
+  write f 4K len=4K val=0x22 ret=4K
+  size f expect=8K
+  fsync f expect=ok
+)");
+  ASSERT_TRUE(r.sim.completed()) << r.sim.violation().message;
+  EXPECT_TRUE(r.Emitted("size f -> 4096"));
+}
+
+TEST(DaxWorldTest, EachUnmetExpectedResultIsAViolation) {
+  const char* kHead =
+      "workload t\nfile f size=8K written=0-8K fill=0x11\nactor A\n"
+      "  mmap m f len=8K\n  truncate f 4K\n";
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"  store m 0x1000 len=8 val=0x33 expect=ok\n", "store m got SIGBUS, expected ok"},
+      {"  load m 0 len=8 expect=SIGBUS\n", "load m got ok, expected SIGBUS"},
+      {"  size f expect=8K\n", "size f got size=4096, expected size=8192"},
+      {"  read f 0 len=8K ret=8K\n", "read f got ret=4096, expected ret=8192"},
+      {"  fsync f expect=EIO\n", "fsync f got ret=0, expected err=EIO"},
+  };
+  for (const auto& [op, message] : cases) {
+    WorldRun r(std::string(kHead) + op);
+    ASSERT_FALSE(r.sim.completed()) << op;
+    EXPECT_NE(r.sim.violation().message.find(message), std::string::npos)
+        << op << r.sim.violation().message;
+    EXPECT_NE(r.sim.violation().message.find("(workload line 6)"), std::string::npos)
+        << r.sim.violation().message;
+  }
+}
+
+}  // namespace
+}  // namespace daxsim::models

@@ -34,9 +34,17 @@ void Result(DaxWorld* w, DaxWorld::UserResult r) {
 
 using HistoryOp = DaxWorld::HistoryOp;
 
-// The op log (DaxWorld::op_log): `op`'s result as a user program sees it.
+// The op log (DaxWorld::op_log): `op`'s result as a user program sees it. Every result passes
+// here, so an expected result (`expect=SIGBUS`, `expect=EIO`, `ret=N`, `size f expect=N`) is
+// checked here too: one that is not met is an I9 violation.
 void LogOp(DaxWorld* w, const ActorState* st, const Op& op, std::string what,
            std::vector<uint8_t> data = {}, uint64_t addr = 0) {
+  if (!op.result.empty() && !workload::ResultMatches(op.result, what) && !w->crashed) {
+    w->sim().Report(sim::ViolationKind::kInvariant, "I9 user-visible result",
+                    "I9 user-visible result: " + std::string(workload::OpName(op.code)) + " " +
+                        (op.map.empty() ? op.file : op.map) + " got " + what + ", expected " +
+                        op.result + " (workload line " + std::to_string(op.line) + ")");
+  }
   if (w->op_log == nullptr) return;
   const auto& ops = w->workload().actors[st->index].ops;
   w->op_log->push_back(
@@ -625,6 +633,18 @@ sim::Task<void> Execute(sim::Sim& sim, DaxWorld* w, vm::Mm* mm, ActorState* st, 
       RecordSync(w, st, ip, start, err);
       sim.Emit(line + op.file + " -> " + std::to_string(err));
       LogOp(w, st, op, RetText(err));
+      break;
+    }
+    case OpCode::kSize: {
+      // fstat(2) -> vfs_getattr() -> generic_fillattr(): st_size = i_size_read(inode).
+      fs::Inode* ip = fs.Find(op.file);
+      auto _ = sim.Enter("vfs_getattr");
+      const size_t h = Record(w, st, op.code, ip->ino(), w->Tick());
+      co_await sim.Point("i_size_read", {ip->size_object(), Access::kRead});
+      w->history[h].ret = static_cast<int64_t>(ip->i_size());
+      Finish(w, h);
+      sim.Emit(line + op.file + " -> " + std::to_string(ip->i_size()));
+      LogOp(w, st, op, "size=" + std::to_string(ip->i_size()));
       break;
     }
     case OpCode::kInjectBadBlock: {

@@ -2,6 +2,7 @@
 // canonical form (sizes as 4K/2M, offsets as hex), one op per line indented under its actor.
 #include <string>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "models/workload/text_internal.h"
@@ -33,6 +34,18 @@ std::string FormatFile(const FileSetup& file) {
   return out;
 }
 
+// An expected result: " expect=SIGBUS", " expect=EIO", " expect=ok", " ret=N", " expect=N"
+// (size); "" for none.
+std::string FormatResult(const std::string& result) {
+  if (result.empty()) return "";
+  if (absl::StartsWith(result, "ret=")) return " " + result;
+  if (absl::StartsWith(result, "err=")) return " expect=" + result.substr(4);
+  if (absl::StartsWith(result, "size=")) {
+    return " expect=" + text_internal::FormatNumber(std::stoull(result.substr(5)));
+  }
+  return " expect=" + result;
+}
+
 std::string FormatOp(const Op& op) {
   const text_internal::OpSyntax& syntax = text_internal::SyntaxOf(op.code);
   std::string out(syntax.name);
@@ -41,7 +54,7 @@ std::string FormatOp(const Op& op) {
                     " len=", FormatNumber(op.length));
     absl::StrAppend(&out, op.sync ? " sync" : op.shared ? " shared" : " private");
     if (!op.write_access) absl::StrAppend(&out, " ro");
-    return out;
+    return out + FormatResult(op.result);
   }
   switch (syntax.target) {
     case Target::kNone:
@@ -60,7 +73,8 @@ std::string FormatOp(const Op& op) {
   }
   if (syntax.len) absl::StrAppend(&out, " len=", FormatNumber(op.length));
   if (syntax.val) absl::StrAppend(&out, " val=", FormatByte(op.value));
-  if (syntax.expect && op.expect) absl::StrAppend(&out, " expect=", FormatByte(op.value));
+  if (op.expect) absl::StrAppend(&out, " expect=", FormatByte(op.value));
+  absl::StrAppend(&out, FormatResult(op.result));
   return out;
 }
 

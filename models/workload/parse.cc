@@ -134,6 +134,7 @@ class Parser {
   absl::Status Keys(const OpSyntax& syntax,
                     const std::map<absl::string_view, absl::string_view>& keys, Op* op);
   absl::Status CheckRange(const OpSyntax& syntax, const Op& op);
+  absl::Status Expect(const OpSyntax& syntax, absl::string_view value, Op* op);
   absl::Status Number(absl::string_view text, absl::string_view key, uint64_t* out) const;
   absl::Status Byte(absl::string_view text, absl::string_view key, uint64_t* out) const;
   absl::Status CheckFile(absl::string_view name) const;
@@ -432,9 +433,15 @@ absl::Status Parser::Keys(const OpSyntax& syntax,
       if (op->length == 0) return Error("len=0 is not allowed");
     } else if (key == "val" && syntax.val) {
       WORKLOAD_RETURN_IF_ERROR(Byte(value, key, &op->value));
-    } else if (key == "expect" && syntax.expect) {
-      WORKLOAD_RETURN_IF_ERROR(Byte(value, key, &op->value));
-      op->expect = true;
+    } else if (key == "expect" && syntax.expect != 0) {
+      WORKLOAD_RETURN_IF_ERROR(Expect(syntax, value, op));
+    } else if (key == "ret" && (syntax.expect & text_internal::kExpectRet) != 0) {
+      uint64_t n = 0;
+      WORKLOAD_RETURN_IF_ERROR(Number(value, key, &n));
+      if (keys.count("expect") != 0 && !op->expect && keys.at("expect") != "ok") {
+        return Error(absl::StrCat("ret= and expect=", keys.at("expect"), " contradict"));
+      }
+      op->result = absl::StrCat("ret=", n);
     } else if (key == "off" && is_mmap) {
       WORKLOAD_RETURN_IF_ERROR(Number(value, key, &op->offset));
     } else {
@@ -448,6 +455,39 @@ absl::Status Parser::Keys(const OpSyntax& syntax,
     }
   }
   return absl::OkStatus();
+}
+
+// expect=VALUE (bytes read), =SIGBUS|SIGSEGV, =ERRNO, =ok, or =N (size), as the op allows.
+absl::Status Parser::Expect(const OpSyntax& syntax, absl::string_view value, Op* op) {
+  using namespace text_internal;  // the kExpect* forms
+  const auto forms = syntax.expect;
+  if ((forms & kExpectSize) != 0) {
+    uint64_t n = 0;
+    WORKLOAD_RETURN_IF_ERROR(Number(value, "expect", &n));
+    op->result = absl::StrCat("size=", n);
+    return absl::OkStatus();
+  }
+  if (value == "ok" && (forms & (kExpectSignal | kExpectErrno)) != 0) {
+    if (op->result.empty()) op->result = "ok";  // a ret=N says more
+    return absl::OkStatus();
+  }
+  if ((value == "SIGBUS" || value == "SIGSEGV") && (forms & kExpectSignal) != 0) {
+    op->result = std::string(value);
+    return absl::OkStatus();
+  }
+  if (!value.empty() && value[0] == 'E' && (forms & kExpectErrno) != 0) {
+    const std::string name = ErrnoName(value);
+    if (name.empty()) return Error(absl::StrCat("expect=", value, ": no such errno name"));
+    op->result = "err=" + name;
+    return absl::OkStatus();
+  }
+  if ((forms & kExpectByte) != 0 && ParseNumber(value)) {
+    WORKLOAD_RETURN_IF_ERROR(Byte(value, "expect", &op->value));
+    op->expect = true;
+    return absl::OkStatus();
+  }
+  return Error(absl::StrCat("expect=", value, " is not a result '", syntax.name,
+                            "' can have; usage: ", syntax.usage));
 }
 
 // Limits that need no other statement: mmap alignment, and every file range within 64M.

@@ -3,6 +3,7 @@
 
 #include <array>
 #include <cstdlib>
+#include <cstring>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
@@ -13,33 +14,44 @@ namespace {
 
 constexpr Target kN = Target::kNone, kM = Target::kMap, kF = Target::kFile;
 
+constexpr uint8_t kB = kExpectByte, kS = kExpectSignal, kE = kExpectErrno, kR = kExpectRet;
+
 // Indexed by OpCode: the rows are in enum order (checked by SyntaxOf).
-constexpr std::array<OpSyntax, 22> kOps = {{
-    // code, keyword, operand, positional OFF, len= required, val= required, expect= allowed
-    {OpCode::kMmap, "mmap", kM, false, true, false, false,
-     "mmap MAP [FILE] [off=OFF] len=L [shared|private] [sync] [ro|rw]"},
-    {OpCode::kMunmap, "munmap", kM, false, false, false, false, "munmap MAP"},
-    {OpCode::kLoad, "load", kM, true, true, false, true, "load MAP OFF len=L [expect=VALUE]"},
-    {OpCode::kStore, "store", kM, true, true, true, false, "store MAP OFF len=L val=VALUE"},
-    {OpCode::kClwb, "clwb", kM, true, true, false, false, "clwb MAP OFF len=L"},
-    {OpCode::kSfence, "sfence", kN, false, false, false, false, "sfence"},
-    {OpCode::kMsync, "msync", kM, true, true, false, false, "msync MAP OFF len=L"},
-    {OpCode::kMadviseDontneed, "madvise_dontneed", kM, true, true, false, false,
-     "madvise_dontneed MAP OFF len=L"},
-    {OpCode::kPin, "pin", kM, true, true, false, false, "pin MAP OFF len=L"},
-    {OpCode::kUnpin, "unpin", kM, true, true, true, false, "unpin MAP OFF len=L val=VALUE"},
-    {OpCode::kPoison, "poison", kM, true, false, false, false, "poison MAP OFF"},
-    {OpCode::kRead, "read", kF, true, true, false, true, "read [FILE] OFF len=L [expect=VALUE]"},
-    {OpCode::kWrite, "write", kF, true, true, true, false, "write [FILE] OFF len=L val=VALUE"},
-    {OpCode::kFallocate, "falloc", kF, true, true, false, false, "falloc [FILE] OFF len=L"},
-    {OpCode::kPunchHole, "punch", kF, true, true, false, false, "punch [FILE] OFF len=L"},
-    {OpCode::kZeroRange, "zero_range", kF, true, true, false, false, "zero_range [FILE] OFF len=L"},
-    {OpCode::kTruncate, "truncate", kF, true, false, false, false, "truncate [FILE] SIZE"},
-    {OpCode::kFsync, "fsync", kF, false, false, false, false, "fsync [FILE]"},
-    {OpCode::kInjectBadBlock, "badblock", kF, true, false, false, false, "badblock [FILE] OFF"},
-    {OpCode::kScrub, "scrub", kN, false, false, false, false, "scrub"},
-    {OpCode::kUnbind, "unbind", kN, false, false, false, false, "unbind"},
-    {OpCode::kCrash, "crash", kN, false, false, false, false, "crash"},
+constexpr std::array<OpSyntax, 23> kOps = {{
+    // code, keyword, operand, positional OFF, len= required, val= required, expect= forms
+    {OpCode::kMmap, "mmap", kM, false, true, false, kE,
+     "mmap MAP [FILE] [off=OFF] len=L [shared|private] [sync] [ro|rw] [expect=ERRNO|ok]"},
+    {OpCode::kMunmap, "munmap", kM, false, false, false, kE, "munmap MAP [expect=ERRNO|ok]"},
+    {OpCode::kLoad, "load", kM, true, true, false, kB | kS,
+     "load MAP OFF len=L [expect=VALUE|SIGBUS|SIGSEGV|ok]"},
+    {OpCode::kStore, "store", kM, true, true, true, kS,
+     "store MAP OFF len=L val=VALUE [expect=SIGBUS|SIGSEGV|ok]"},
+    {OpCode::kClwb, "clwb", kM, true, true, false, kS, "clwb MAP OFF len=L [expect=SIGNAL|ok]"},
+    {OpCode::kSfence, "sfence", kN, false, false, false, 0, "sfence"},
+    {OpCode::kMsync, "msync", kM, true, true, false, kE, "msync MAP OFF len=L [expect=ERRNO|ok]"},
+    {OpCode::kMadviseDontneed, "madvise_dontneed", kM, true, true, false, kE,
+     "madvise_dontneed MAP OFF len=L [expect=ERRNO|ok]"},
+    {OpCode::kPin, "pin", kM, true, true, false, kS, "pin MAP OFF len=L [expect=SIGNAL|ok]"},
+    {OpCode::kUnpin, "unpin", kM, true, true, true, 0, "unpin MAP OFF len=L val=VALUE"},
+    {OpCode::kPoison, "poison", kM, true, false, false, kE, "poison MAP OFF [expect=ERRNO|ok]"},
+    {OpCode::kRead, "read", kF, true, true, false, kB | kE | kR,
+     "read [FILE] OFF len=L [expect=VALUE|ERRNO|ok] [ret=N]"},
+    {OpCode::kWrite, "write", kF, true, true, true, kE | kR,
+     "write [FILE] OFF len=L val=VALUE [expect=ERRNO|ok] [ret=N]"},
+    {OpCode::kFallocate, "falloc", kF, true, true, false, kE,
+     "falloc [FILE] OFF len=L [expect=ERRNO|ok]"},
+    {OpCode::kPunchHole, "punch", kF, true, true, false, kE,
+     "punch [FILE] OFF len=L [expect=ERRNO|ok]"},
+    {OpCode::kZeroRange, "zero_range", kF, true, true, false, kE,
+     "zero_range [FILE] OFF len=L [expect=ERRNO|ok]"},
+    {OpCode::kTruncate, "truncate", kF, true, false, false, kE,
+     "truncate [FILE] SIZE [expect=ERRNO|ok]"},
+    {OpCode::kFsync, "fsync", kF, false, false, false, kE, "fsync [FILE] [expect=ERRNO|ok]"},
+    {OpCode::kSize, "size", kF, false, false, false, kExpectSize, "size [FILE] [expect=N]"},
+    {OpCode::kInjectBadBlock, "badblock", kF, true, false, false, 0, "badblock [FILE] OFF"},
+    {OpCode::kScrub, "scrub", kN, false, false, false, 0, "scrub"},
+    {OpCode::kUnbind, "unbind", kN, false, false, false, 0, "unbind"},
+    {OpCode::kCrash, "crash", kN, false, false, false, 0, "crash"},
 }};
 
 constexpr uint64_t kKiB = 1024, kMiB = 1024 * 1024;
@@ -102,6 +114,15 @@ std::string FormatOffset(uint64_t value) {
 }
 
 std::string FormatByte(uint64_t value) { return absl::StrFormat("0x%02x", value); }
+
+std::string ErrnoName(absl::string_view name) {
+  if (name.size() < 2 || name[0] != 'E') return "";
+  for (int e = 1; e < 256; ++e) {
+    const char* n = strerrorname_np(e);
+    if (n != nullptr && name == n) return n;
+  }
+  return "";
+}
 
 bool IsFlagWord(absl::string_view text) {
   return text == "shared" || text == "private" || text == "sync" || text == "ro" || text == "rw";

@@ -20,9 +20,19 @@ struct OpSyntax {
   bool offset;        // a positional OFF (SIZE for truncate) follows the operand
   bool len;           // len= required (and nonzero)
   bool val;           // val= required
-  bool expect;        // expect= allowed
+  uint8_t expect;     // what expect= may say: a mask of kExpect* (0: no expect=)
   const char* usage;  // for "wrong operands" messages
 };
+
+// What an op's expect= may name.
+inline constexpr uint8_t kExpectByte = 1;    // VALUE: every byte read
+inline constexpr uint8_t kExpectSignal = 2;  // SIGBUS, SIGSEGV, ok
+inline constexpr uint8_t kExpectErrno = 4;   // an errno name, ok
+inline constexpr uint8_t kExpectRet = 8;     // ret=N allowed too (read, write)
+inline constexpr uint8_t kExpectSize = 16;   // NUMBER: size's st_size
+
+// The canonical errno name of `name` ("EIO"), or "" if glibc names no errno so.
+std::string ErrnoName(absl::string_view name);
 
 inline constexpr char kDefaultFile[] = "f";
 

@@ -18,7 +18,13 @@ Target OpTarget(OpCode code) { return text_internal::SyntaxOf(code).target; }
 bool operator==(const Op& a, const Op& b) {
   return a.code == b.code && a.map == b.map && a.file == b.file && a.offset == b.offset &&
          a.length == b.length && a.value == b.value && a.expect == b.expect &&
-         a.shared == b.shared && a.sync == b.sync && a.write_access == b.write_access;
+         a.result == b.result && a.shared == b.shared && a.sync == b.sync &&
+         a.write_access == b.write_access;
+}
+
+bool ResultMatches(std::string_view expected, std::string_view what) {
+  if (expected == what) return true;
+  return expected == "ok" && what.substr(0, 4) == "ret=";
 }
 
 size_t SetupOpCount(const Actor& actor) {

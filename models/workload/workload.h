@@ -32,8 +32,9 @@
 //                          OFF and L page aligned, OFF+L <= 64M; default shared, rw;
 //                          sync = MAP_SHARED_VALIDATE|MAP_SYNC (implies shared)
 //   munmap MAP
-//   load MAP OFF len=L [expect=VALUE]   read L bytes; with expect, each must equal VALUE
-//   store MAP OFF len=L val=VALUE       write L bytes of VALUE
+//   load MAP OFF len=L [expect=VALUE|SIGNAL|ok]
+//                                       read L bytes; with expect=VALUE, each must equal VALUE
+//   store MAP OFF len=L val=VALUE [expect=SIGNAL|ok]   write L bytes of VALUE
 //   clwb MAP OFF len=L                  write back the cache lines of the range
 //   sfence
 //   msync MAP OFF len=L                 MS_SYNC
@@ -45,17 +46,23 @@
 //                                       the oldest pin of each page; pins an actor still holds
 //                                       when it ends are released then, without data)
 //   poison MAP OFF                      MADV_HWPOISON on the page holding OFF
-//   read FILE OFF len=L [expect=VALUE]  read(2)
-//   write FILE OFF len=L val=VALUE      write(2)
+//   read FILE OFF len=L [expect=VALUE|ERRNO|ok] [ret=N]   pread(2)
+//   write FILE OFF len=L val=VALUE [expect=ERRNO|ok] [ret=N]   pwrite(2)
 //   falloc FILE OFF len=L               fallocate(mode 0): allocate, may extend i_size
 //   punch FILE OFF len=L                FALLOC_FL_PUNCH_HOLE|FALLOC_FL_KEEP_SIZE
 //   zero_range FILE OFF len=L           FALLOC_FL_ZERO_RANGE|FALLOC_FL_KEEP_SIZE
 //   truncate FILE SIZE                  ftruncate to SIZE (0 allowed)
 //   fsync FILE
+//   size FILE [expect=N]                fstat(2): with expect, st_size must be N
 //   badblock FILE OFF                   media error under the file block holding OFF (if any)
 //   scrub                               ARS scrub: clear known-bad blocks by rewriting them
 //   unbind                              device unbind (kill_dax): later direct access fails
 //   crash                               power failure, then recovery
+// Expected results (checked by the model, where an unmet one is an I9 violation, and by the
+// real-kernel runner): SIGNAL is SIGBUS or SIGSEGV, on load, store, clwb and pin; ERRNO is an
+// errno name (EIO, ENOSPC, EINVAL, ...), and `ok` success without error or signal, on every op
+// that has a result but sfence, badblock, scrub, unbind and crash; ret=N is the byte count
+// read(2) or write(2) returns (not with expect=ERRNO).
 // For a map op, OFF+L must lie inside the mapping; for a file op, OFF+L <= 64M. A map op names
 // a mapping that this actor mmapped earlier and has not munmapped, or a *setup mapping* of its
 // mm (below). An mmap may not reuse the name of a live mapping.
@@ -123,6 +130,7 @@ enum class OpCode {
   kZeroRange,
   kTruncate,
   kFsync,
+  kSize,  // fstat(2): the file's i_size
   kInjectBadBlock,
   // Whole-machine ops: no operand.
   kScrub,
@@ -147,8 +155,11 @@ struct Op {
   uint64_t length = 0;  // bytes (len=); 0 for ops without len (munmap, poison, badblock, ...)
   uint64_t value = 0;   // store/write/unpin byte (val=); expected byte for load/read if expect
   bool expect = false;  // load/read: check every byte read equals `value`
-  bool shared = true;   // mmap: MAP_SHARED (else MAP_PRIVATE)
-  bool sync = false;    // mmap: MAP_SYNC (implies shared)
+  // The result the op must have, in the op log's words (ResultMatches): "SIGBUS", "SIGSEGV",
+  // "ok", "err=ENAME", "ret=N" (read/write count), "size=N" (size); "" for none.
+  std::string result;
+  bool shared = true;        // mmap: MAP_SHARED (else MAP_PRIVATE)
+  bool sync = false;         // mmap: MAP_SYNC (implies shared)
   bool write_access = true;  // mmap: PROT_READ|PROT_WRITE (else PROT_READ)
 
   friend bool operator==(const Op& a, const Op& b);  // every field but `line`
@@ -160,6 +171,11 @@ struct Actor {
   std::vector<Op> ops;  // in program order, 1..kOpsPerActorMax
   friend bool operator==(const Actor&, const Actor&) = default;
 };
+
+// Whether an op whose result reads `what` ("ok", "ret=N", "err=ENAME", "SIGBUS", "SIGSEGV",
+// "size=N": the op log's words, the model's and the real kernel's alike) meets `expected`
+// (Op::result): equal, or `expected` is "ok" and the call returned without error or signal.
+bool ResultMatches(std::string_view expected, std::string_view what);
 
 // Leading mmaps of `actor` (performed during setup; see the execution model above).
 size_t SetupOpCount(const Actor& actor);

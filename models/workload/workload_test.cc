@@ -351,7 +351,47 @@ std::vector<BadCase> BadCases() {
       {"flag word as a name", "workload w\nfile sync size=1\n", 2, "usage: file NAME"},
       {"bad key=value", kHead + "  load m 0 len=\n", 5, "bad key=value 'len='"},
       {"control character", "workload w\x01\n", 1, "control character"},
+      {"unknown errno", kHead + "  fsync f expect=EBOGUS\n", 5, "EBOGUS: no such errno name"},
+      {"signal on a syscall", kHead + "  read f 0 len=8 expect=SIGBUS\n", 5,
+       "expect=SIGBUS is not a result 'read' can have"},
+      {"errno on an access", kHead + "  load m 0 len=8 expect=EIO\n", 5,
+       "expect=EIO is not a result 'load' can have"},
+      {"ret= contradicts expect=ERRNO", kHead + "  write f 0 len=8 val=1 expect=EIO ret=8\n", 5,
+       "ret= and expect=EIO contradict"},
+      {"ret= on fsync", kHead + "  fsync f ret=0\n", 5, "unknown key 'ret' for 'fsync'"},
+      {"size expects a number", kHead + "  size f expect=ok\n", 5, "bad number 'ok' in expect="},
+      {"expect= on scrub", kHead + "  scrub expect=ok\n", 5, "unknown key 'expect' for 'scrub'"},
   };
+}
+
+TEST(ParseWorkload, ExpectedResults) {
+  const absl::StatusOr<Workload> w = ParseWorkload(
+      kHead +
+          "  store m 0 len=8 val=1 expect=SIGBUS\n  load m 0 len=8 expect=ok\n"
+          "  read f 0 len=8K expect=0x11 ret=4K\n  write f 0 len=8 val=2 expect=ENOSPC\n"
+          "  size f expect=4K\n  fsync f expect=ok\n  read f 0 len=4 expect=ok ret=4\n",
+      "t.wl");
+  ASSERT_TRUE(w.ok()) << w.status();
+  const std::vector<Op>& ops = w->actors[0].ops;
+  EXPECT_EQ(ops[1].result, "SIGBUS");
+  EXPECT_EQ(ops[2].result, "ok");
+  EXPECT_TRUE(ops[3].expect);
+  EXPECT_EQ(ops[3].value, 0x11);
+  EXPECT_EQ(ops[3].result, "ret=4096");
+  EXPECT_EQ(ops[4].result, "err=ENOSPC");
+  EXPECT_EQ(ops[5].code, OpCode::kSize);
+  EXPECT_EQ(ops[5].result, "size=4096");
+  EXPECT_EQ(ops[6].result, "ok");
+  EXPECT_EQ(ops[7].result, "ret=4");  // ok is implied by a count
+  EXPECT_TRUE(ResultMatches("ok", "ret=7"));
+  EXPECT_TRUE(ResultMatches("ok", "ok"));
+  EXPECT_FALSE(ResultMatches("ok", "err=EIO"));
+  EXPECT_FALSE(ResultMatches("ok", "SIGBUS"));
+  EXPECT_FALSE(ResultMatches("ret=4", "ret=40"));
+  EXPECT_EQ(FormatWorkload(*w).find("  size f expect=4K\n") != std::string::npos, true);
+  EXPECT_EQ(
+      FormatWorkload(*w).find("  write f 0 len=8 val=0x02 expect=ENOSPC\n") != std::string::npos,
+      true);
 }
 
 TEST(ParseWorkload, ErrorsAreOneLineWithTheRightLine) {
@@ -537,9 +577,14 @@ class Generator {
     op.file = (*files_)[*rc::gen::inRange<size_t>(0, files_->size())].name;
     switch (op.code) {
       case OpCode::kFsync:
+        FillResult(&op);
+        return op;
+      case OpCode::kSize:
+        if (*rc::gen::arbitrary<bool>()) op.result = "size=" + std::to_string(Size(kFileSizeMax));
         return op;
       case OpCode::kTruncate:
         op.offset = Size(kFileSizeMax);
+        FillResult(&op);
         return op;
       case OpCode::kInjectBadBlock:
         op.offset = Size(kFileSizeMax - 1);
@@ -561,6 +606,25 @@ class Generator {
       op->expect = true;
       op->value = Byte();
     }
+    FillResult(op);
+  }
+
+  // An expected result of a form the grammar allows the op (or none).
+  static void FillResult(Op* op) {
+    const OpCode c = op->code;
+    const bool access =
+        c == OpCode::kLoad || c == OpCode::kStore || c == OpCode::kClwb || c == OpCode::kPin;
+    const bool call = !access && c != OpCode::kSfence && c != OpCode::kUnpin &&
+                      c != OpCode::kInjectBadBlock && OpTarget(c) != Target::kNone;
+    std::vector<std::string> forms = {""};
+    if (access) forms.insert(forms.end(), {"SIGBUS", "SIGSEGV", "ok"});
+    if (call) forms.insert(forms.end(), {"err=EIO", "err=ENOSPC", "err=EFAULT", "ok"});
+    if ((c == OpCode::kRead || c == OpCode::kWrite) && *rc::gen::arbitrary<bool>()) {
+      op->result = "ret=" + std::to_string(*rc::gen::inRange<uint64_t>(0, op->length + 1));
+      return;
+    }
+    op->result = *rc::gen::elementOf(forms);
+    if (op->expect) op->result = "";  // one expect= key: the bytes
   }
 
   const std::vector<FileSetup>* files_ = nullptr;

@@ -5,10 +5,11 @@
 //      serve (entry conflicts turned into SIGBUS, ac401cc78242), lost stores (843172978bb9).
 //   linearizability (end): every outcome of every call the history records (loads, stores and
 //      pins per page, read(2)/write(2) per page copied, mmap, munmap, MADV_DONTNEED, unpin DMA,
-//      truncate, fallocate, punch, zero-range, fsync/msync return values) is explained by an order
-//      of the calls consistent with real time, under the reference semantics (props/spec).
-//      Catches: stale zero pages (13e451fdc1af), lost or torn stores, writes invisible through
-//      mappings, private copies lost or leaked, wrong SIGBUS/SIGSEGV, short counts.
+//      truncate, fallocate, punch, zero-range, fsync/msync return values, fstat sizes) is explained
+//      by an order of the calls consistent with real time, under the reference semantics
+//      (props/spec). Catches: stale zero pages (13e451fdc1af), lost or torn stores, writes
+//      invisible through mappings, private copies lost or leaked, wrong SIGBUS/SIGSEGV, short
+//      counts.
 #include <map>
 #include <string>
 #include <vector>
@@ -48,6 +49,8 @@ spec::Kind KindOf(const DaxWorld::HistoryOp& op) {
       return spec::Kind::kPunch;
     case OpCode::kZeroRange:
       return spec::Kind::kZeroRange;
+    case OpCode::kSize:
+      return spec::Kind::kStat;
     default:
       return spec::Kind::kSync;  // fsync, msync
   }

@@ -263,9 +263,9 @@ bool SizeOp(State& s, const Call& c, const Outcome& out, std::string* why) {
 
 const char* KindName(Kind k) {
   static constexpr const char* kNames[] = {
-      "mmap",    "munmap", "madvise_dontneed", "load",   "store", "pin",        "unpin", "read",
-      "write",   "write",  "truncate",         "falloc", "punch", "zero_range", "sync",  "cow",
-      "cow_copy"};
+      "mmap",     "munmap", "madvise_dontneed", "load",   "store", "pin",        "unpin", "read",
+      "write",    "write",  "truncate",         "falloc", "punch", "zero_range", "sync",  "cow",
+      "cow_copy", "stat"};
   return kNames[static_cast<int>(k)];
 }
 
@@ -291,6 +291,12 @@ bool Step(State& s, const Call& c, const Outcome& out, std::string* why) {
       return Cow(s, c);
     case Kind::kCowCopy:
       return CowCopy(s, c);
+    case Kind::kStat:
+      // fstat(2): st_size is the file's size (generic_fillattr(): stat->size =
+      // i_size_read(inode), which ext4 and xfs getattr report).
+      return out.ret == static_cast<int64_t>(s.files[c.ino].size)
+                 ? true
+                 : Fail(why, "st_size is not i_size");
     default:
       return SizeOp(s, c, out, why);
   }

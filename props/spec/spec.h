@@ -76,6 +76,7 @@ enum class Kind {
                 // kCowCopy took (if no copy is there yet and the page is inside EOF); the store
                 // or pin that needed it comes after
   kCowCopy,     // map, file offset: that fault copies the file's page (comes before its kCow)
+  kStat,        // ino -> ret = st_size
 };
 const char* KindName(Kind k);
 

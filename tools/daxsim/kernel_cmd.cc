@@ -81,7 +81,7 @@ std::string LayoutsJson(const kernel::WorkloadResult& r) {
 }
 
 std::string ResultJson(const kernel::WorkloadResult& r, const std::string& fs,
-                       const std::string& version) {
+                       const std::string& version, const std::vector<std::string>& unmet) {
   JsonObject sizes;
   for (const auto& [file, size] : r.sizes) sizes.Add(file, size);
   JsonArray trace;
@@ -95,6 +95,13 @@ std::string ResultJson(const kernel::WorkloadResult& r, const std::string& fs,
   if (!r.why.empty()) j.Add("why", r.why);
   j.AddRaw("ops", OpsJson(r)).AddRaw("sizes", sizes.str()).AddRaw("layouts", LayoutsJson(r));
   j.AddRaw("trace", trace.str());
+  JsonArray u;
+  for (const std::string& line : unmet) {
+    std::string text;
+    AppendJsonString(&text, line);
+    u.AddRaw(text);
+  }
+  j.AddRaw("unmet_expectations", u.str());
   return j.str();
 }
 
@@ -238,11 +245,22 @@ int KernelRun(const Args& args, std::ostream& out, std::ostream& err) {
     return ReportError(err, s);
   if (absl::Status s = RunGuest(std::nullopt, &job); !s.ok()) return ReportError(err, s);
   bool all = true;
-  for (const kernel::WorkloadResult& r : job.results) {
-    out << ResultJson(r, job.guest.fs, job.version) << "\n";
-    all &= r.status != "error";
+  int64_t unmet_total = 0;
+  for (size_t i = 0; i < job.workloads.size(); ++i) {
+    const size_t end = std::min(job.results.size(), job.first(i) + job.repeats[i]);
+    for (size_t k = job.first(i); k < end; ++k) {
+      const kernel::WorkloadResult& r = job.results[k];
+      const std::vector<std::string> unmet = r.status == "ok"
+                                                 ? kernel::UnmetExpectations(job.workloads[i], r)
+                                                 : std::vector<std::string>{};
+      for (const std::string& line : unmet) err << r.workload << ": " << line << "\n";
+      unmet_total += static_cast<int64_t>(unmet.size());
+      out << ResultJson(r, job.guest.fs, job.version, unmet) << "\n";
+      all &= r.status != "error";
+    }
   }
-  return all ? kExitOk : kExitInternal;
+  if (!all) return kExitInternal;
+  return unmet_total > 0 ? kExitViolation : kExitOk;
 }
 
 // One workload's comparison, as text lines or one JSON object.

@@ -145,4 +145,44 @@ DiffReport Compare(const Workload& w, const WorkloadResult& kernel, const Worklo
   return d;
 }
 
+namespace {
+
+// Whether every byte of run-length text "0x11*8,0x00*4088" is `value` (false for a cut text).
+bool AllBytesAre(const std::string& data, uint8_t value) {
+  if (data.empty() || absl::EndsWith(data, "!")) return false;
+  for (absl::string_view run : absl::StrSplit(data, ',')) {
+    uint32_t byte = 0;
+    const absl::string_view head = run.substr(0, run.find('*'));
+    if (!absl::SimpleHexAtoi(head, &byte) || byte != value) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::vector<std::string> UnmetExpectations(const models::workload::Workload& w,
+                                           const WorkloadResult& r) {
+  std::vector<std::string> unmet;
+  for (const OpResult& o : r.ops) {
+    const models::workload::Actor* actor = nullptr;
+    for (const auto& a : w.actors) {
+      if (a.name == o.actor) actor = &a;
+    }
+    if (actor == nullptr || o.op < 0 || static_cast<size_t>(o.op) >= actor->ops.size()) continue;
+    if (o.what == "notrun") continue;
+    const models::workload::Op& op = actor->ops[static_cast<size_t>(o.op)];
+    const std::string where = absl::StrCat(o.actor, " op ", o.op, " (line ", op.line, "): ");
+    if (!op.result.empty() && !models::workload::ResultMatches(op.result, o.what)) {
+      unmet.push_back(absl::StrCat(where, "got ", o.what, ", expected ", op.result));
+    } else if (op.expect && !(o.data.empty() && models::workload::ResultMatches("ok", o.what)) &&
+               !AllBytesAre(o.data, static_cast<uint8_t>(op.value))) {
+      // (a read that returned 0 bytes has nothing to judge, as in the model)
+      unmet.push_back(absl::StrCat(where, "got ", o.what, o.data.empty() ? "" : " ", o.data,
+                                   ", expected every byte 0x",
+                                   absl::Hex(op.value, absl::kZeroPad2)));
+    }
+  }
+  return unmet;
+}
+
 }  // namespace daxsim::kernel

@@ -32,4 +32,10 @@ std::vector<std::string> MaskedEvents(const models::workload::Workload& w, const
 DiffReport Compare(const models::workload::Workload& w, const WorkloadResult& kernel,
                    const WorkloadResult& model);
 
+// The workload's expectations a run did not meet (expect=VALUE on the bytes a load or read
+// returned, expect=SIGBUS|ERRNO|ok, ret=N, size's expect=N), one line each:
+// "T1 op 3 (line 9): got SIGBUS, expected ok". Ops that did not run are not judged.
+std::vector<std::string> UnmetExpectations(const models::workload::Workload& w,
+                                           const WorkloadResult& r);
+
 }  // namespace daxsim::kernel

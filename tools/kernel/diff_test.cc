@@ -182,3 +182,38 @@ TEST(OutcomesTest, FaultVersusTruncateHasEveryOrderAndNothingElse) {
 
 }  // namespace
 }  // namespace daxsim::kernel
+
+namespace daxsim::kernel {
+namespace {
+
+// A real kernel's run is held to the workload's expectations as the model's is.
+TEST(DiffTest, UnmetExpectationsNameTheOpAndWhatItGot) {
+  const auto w = models::workload::ParseWorkload(R"(workload e
+file f size=8K
+actor A
+  mmap m f len=12K
+  load m 0 len=8 expect=0x00
+  load m 0x2000 len=8 expect=SIGBUS
+  read f 0 len=8 expect=0x11 ret=8
+  size f expect=8K
+  fsync f expect=EIO
+)",
+                                                 "e.wl");
+  ASSERT_TRUE(w.ok()) << w.status();
+  WorkloadResult r;
+  r.ops = {{"A", 0, 4, "ok", "", 0x7f0000000000}, {"A", 1, 5, "ok", "0x00*8", 0},
+           {"A", 2, 6, "SIGBUS", "", 0},          {"A", 3, 7, "ret=8", "0x11*4,0x12*4", 0},
+           {"A", 4, 8, "size=8192", "", 0},       {"A", 5, 9, "ret=0", "", 0}};
+  const std::vector<std::string> unmet = UnmetExpectations(*w, r);
+  ASSERT_EQ(unmet.size(), 2u);
+  EXPECT_EQ(unmet[0], "A op 3 (line 7): got ret=8 0x11*4,0x12*4, expected every byte 0x11");
+  EXPECT_EQ(unmet[1], "A op 5 (line 9): got ret=0, expected err=EIO");
+  r.ops[3].data = "0x11*8";
+  r.ops[5].what = "err=EIO";
+  EXPECT_TRUE(UnmetExpectations(*w, r).empty());
+  r.ops[4].what = "size=4096";
+  EXPECT_EQ(UnmetExpectations(*w, r).size(), 1u);
+}
+
+}  // namespace
+}  // namespace daxsim::kernel

@@ -1,8 +1,9 @@
 // The runner's operations, one function per family: mapping lifetime (mmap, munmap, madvise,
 // msync, poison), CPU accesses through a mapping (load, store, clwb, sfence), and file system
-// calls (read, write, fallocate modes, truncate, fsync). A CPU access runs under a per-thread
-// sigsetjmp guard, so a SIGBUS or SIGSEGV it raises ends the op with that signal as its result
-// (the bytes a partly done load read are dropped, as the model reports the op's signal only).
+// calls (read, write, fallocate modes, truncate, fsync, fstat). A CPU access runs under a
+// per-thread sigsetjmp guard, so a SIGBUS or SIGSEGV it raises ends the op with that signal as its
+// result (the bytes a partly done load read are dropped, as the model reports the op's signal
+// only).
 #include "tools/kernel/ops.h"
 
 #include <fcntl.h>
@@ -13,6 +14,7 @@
 #include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -245,10 +247,23 @@ void RunSpaceOp(const Op& op, int fd, Slot* slot) {
   }
 }
 
+void RunSize(int fd, Slot* slot) {
+  struct stat st = {};
+  if (fstat(fd, &st) != 0) {
+    SetSyscall(-1, slot);
+    return;
+  }
+  slot->kind = Slot::kSize;
+  slot->value = st.st_size;
+}
+
 void RunFileOp(const Op& op, ActorContext& ctx, Slot* slot) {
   const int fd = FdOf(ctx, op.file);
   if (op.code == OpCode::kRead || op.code == OpCode::kWrite) {
     RunReadWrite(op, fd, slot);
+  } else if (op.code == OpCode::kSize) {
+    RunSize(fd, slot);
+    return;
   } else {
     RunSpaceOp(op, fd, slot);
   }

@@ -18,9 +18,9 @@ inline constexpr size_t kExtentsMax = 64;  // FIEMAP extents kept per layout
 // One op's result, in MAP_SHARED anonymous memory (written by the actor's process, read by
 // the coordinator after the processes exit). Plain data only.
 struct Slot {
-  enum Kind : int32_t { kNotRun, kOk, kRet, kErr, kSigbus, kSigsegv, kNoMap };
+  enum Kind : int32_t { kNotRun, kOk, kRet, kErr, kSigbus, kSigsegv, kNoMap, kSize };
   Kind kind = kNotRun;
-  int64_t value = 0;  // kRet: the return value; kErr: errno
+  int64_t value = 0;  // kRet: the return value; kErr: errno; kSize: st_size
   uint64_t addr = 0;  // mmap
   char data[kDataMax] = {};
   int32_t layout_extents = -1;            // -1: no layout recorded after this op

@@ -142,6 +142,8 @@ std::string What(const Slot& s) {
       return "SIGSEGV";
     case Slot::kNoMap:
       return "nomap";
+    case Slot::kSize:
+      return absl::StrCat("size=", s.value);
   }
   return "?";
 }

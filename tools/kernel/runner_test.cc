@@ -136,3 +136,22 @@ actor A
 
 }  // namespace
 }  // namespace daxsim::kernel
+
+namespace daxsim::kernel {
+namespace {
+
+TEST(RunnerTest, SizeIsFstatsStSize) {
+  const WorkloadResult r = RunText(R"(workload size
+file f size=8K
+actor A
+  size f
+  truncate f 5000
+  size f expect=5000
+)");
+  ASSERT_EQ(r.status, "ok") << r.why;
+  EXPECT_EQ(Op(r, "A", 0).what, "size=8192");
+  EXPECT_EQ(Op(r, "A", 2).what, "size=5000");
+}
+
+}  // namespace
+}  // namespace daxsim::kernel
