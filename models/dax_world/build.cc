@@ -27,6 +27,31 @@ std::vector<int> SymmetryClasses(const workload::Workload& w) {
   return classes;
 }
 
+// The files: extents pinned by phys= first (so the allocator's first fit cannot take their
+// blocks), then the rest in workload order; the place= allocation lists.
+void SetupFiles(const workload::Workload& w, DaxWorld* world) {
+  std::vector<fs::Inode*> inodes;
+  for (const auto& f : w.files) inodes.push_back(world->fs().CreateFile(f.name, f.size));
+  for (const bool pinned : {true, false}) {
+    for (size_t i = 0; i < w.files.size(); ++i) {
+      for (const auto& e : w.files[i].extents) {
+        if (e.phys.has_value() != pinned) continue;
+        world->fs().SetupExtent(
+            inodes[i], e.offset, e.length, e.kind == workload::FileSetup::Extent::kUnwritten,
+            e.fill, e.phys ? std::optional<uint64_t>(*e.phys >> vm::PAGE_SHIFT) : std::nullopt);
+      }
+    }
+  }
+  for (size_t i = 0; i < w.files.size(); ++i) {
+    std::vector<fs::Filesystem::Place> places;
+    for (const auto& p : w.files[i].places) {
+      places.push_back(
+          {p.offset >> vm::PAGE_SHIFT, p.length >> vm::PAGE_SHIFT, p.phys >> vm::PAGE_SHIFT});
+    }
+    if (!places.empty()) world->fs().SetPlaces(inodes[i], std::move(places));
+  }
+}
+
 }  // namespace
 
 std::unique_ptr<DaxWorld> BuildDaxWorld(sim::Sim& sim, const DaxModelConfig& config,
@@ -34,13 +59,7 @@ std::unique_ptr<DaxWorld> BuildDaxWorld(sim::Sim& sim, const DaxModelConfig& con
   auto world = std::make_unique<DaxWorld>(sim, config, w);
   world->history.reserve(64);      // one entry per call and page: spare the regrowth
   sim.SetStateModel(world.get());  // used only by stateful search (SimOptions::stateful)
-  for (const auto& f : w.files) {
-    fs::Inode* ip = world->fs().CreateFile(f.name, f.size);
-    for (const auto& e : f.extents) {
-      world->fs().SetupExtent(ip, e.offset, e.length,
-                              e.kind == workload::FileSetup::Extent::kUnwritten, e.fill);
-    }
-  }
+  SetupFiles(w, world.get());
   // Address spaces, and the mappings every thread of an mm shares (leading mmaps).
   std::map<std::string, std::unique_ptr<vm::Mm>>& mms = world->mutable_mms();
   for (const auto& a : w.actors) {

@@ -671,3 +671,47 @@ TEST(DaxWorldTest, EachUnmetExpectedResultIsAViolation) {
 
 }  // namespace
 }  // namespace daxsim::models
+
+namespace daxsim::models {
+namespace {
+
+// A pinned layout decides PMD versus PTE as the kernel's layout did: a 2 MiB extent at a
+// 2 MiB-aligned device offset maps a huge page, the same extent one page off falls back.
+TEST(DaxWorldTest, PhysPinsASetupExtentAndDecidesThePmdFault) {
+  for (const auto& [phys, huge] :
+       std::vector<std::pair<std::string, bool>>{{"0x400000", true}, {"0x401000", false}}) {
+    WorldRun r("workload t\nfile f size=2M written=0-2M fill=0x11 phys=" + phys +
+               "\nactor B\n  mmap m f len=2M\n  load m 0x1000 len=8 expect=0x11\n");
+    ASSERT_TRUE(r.sim.completed()) << r.sim.violation().message;
+    const auto e = r.world->fs().Find("f")->Lookup(0);
+    ASSERT_TRUE(e.has_value());
+    EXPECT_EQ(e->second.block, std::stoull(phys, nullptr, 16) / vm::PAGE_SIZE);
+    const vm::Mm* mm = r.world->mm("B");
+    EXPECT_EQ(mm->pt.pmd(mm->vmas[0]->start).kind == vm::Pmd::Kind::kHuge, huge) << phys;
+  }
+}
+
+// place=: blocks allocated during the run come from the recorded list, where free; a placed
+// run that is taken already falls back to the allocator.
+TEST(DaxWorldTest, PlaceDecidesWhereRunTimeAllocationsGo) {
+  WorldRun r(R"(workload t
+file f size=4M place=0-2M@0x801000 place=2M-4M@0x1000000
+file g size=4K written=0-4K phys=0x1000000
+actor B
+  falloc f 0 len=4M
+)");
+  ASSERT_TRUE(r.sim.completed()) << r.sim.violation().message;
+  const fs::Inode* f = r.world->fs().Find("f");
+  auto block = [f](uint64_t fsb) {
+    const auto e = f->Lookup(fsb);
+    return e ? e->second.block + (fsb - e->first) : 0;
+  };
+  EXPECT_EQ(block(0), 0x801000 / vm::PAGE_SIZE);
+  EXPECT_EQ(block(511), 0x801000 / vm::PAGE_SIZE + 511);
+  const uint64_t second = block(512);
+  EXPECT_NE(second, 0x1000000 / vm::PAGE_SIZE);  // g holds it: the allocator chose
+  EXPECT_EQ(r.world->fs().Find("g")->Lookup(0)->second.block, 0x1000000 / vm::PAGE_SIZE);
+}
+
+}  // namespace
+}  // namespace daxsim::models

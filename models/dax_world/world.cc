@@ -12,6 +12,17 @@ uint64_t DevicePages(const workload::Workload& w, const DaxModelConfig& c) {
   uint64_t total = 0;
   for (const auto& f : w.files) total += (f.size + vm::PAGE_SIZE - 1) / vm::PAGE_SIZE;
   uint64_t pages = c.fs.data_start + 2 * total + 2048;
+  // Pinned layouts (phys=, place=) lie where the kernel put them: the device reaches past them,
+  // with the same room again for the allocator.
+  uint64_t pinned_end = 0;
+  for (const auto& f : w.files) {
+    for (const auto& e : f.extents) {
+      if (e.phys) pinned_end = std::max(pinned_end, (*e.phys + e.length) / vm::PAGE_SIZE);
+    }
+    for (const auto& p : f.places)
+      pinned_end = std::max(pinned_end, (p.phys + p.length) / vm::PAGE_SIZE);
+  }
+  if (pinned_end > 0) pages = std::max(pages, pinned_end + 2 * total + 2048);
   return (pages + 511) / 512 * 512;
 }
 

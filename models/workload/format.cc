@@ -30,6 +30,11 @@ std::string FormatFile(const FileSetup& file) {
     absl::StrAppend(&out, written ? " written=" : " unwritten=", FormatNumber(e.offset), "-",
                     FormatNumber(e.offset + e.length));
     if (written && e.fill != 0) absl::StrAppend(&out, " fill=", FormatByte(e.fill));
+    if (e.phys) absl::StrAppend(&out, " phys=", FormatNumber(*e.phys));
+  }
+  for (const FileSetup::Place& p : file.places) {
+    absl::StrAppend(&out, " place=", FormatNumber(p.offset), "-", FormatNumber(p.offset + p.length),
+                    "@", FormatNumber(p.phys));
   }
   return out;
 }

@@ -123,8 +123,10 @@ class Parser {
   absl::Status Header(const std::vector<Word>& words);
   absl::Status Description(const std::vector<Word>& words);
   absl::Status File(const std::vector<Word>& words);
-  absl::Status FileKey(absl::string_view key, absl::string_view value, bool* after_written,
+  absl::Status FileKey(absl::string_view key, absl::string_view value, bool* after_extent,
                        FileSetup* file, bool* has_size);
+  absl::Status Phys(absl::string_view text, uint64_t length, uint64_t* out);
+  absl::Status Place(absl::string_view value, FileSetup* file);
   absl::Status CheckExtents(const FileSetup& file);
   absl::Status ActorStatement(const std::vector<Word>& words);
   absl::Status Operation(const OpSyntax& syntax, const std::vector<Word>& words);
@@ -230,14 +232,16 @@ absl::Status Parser::File(const std::vector<Word>& words) {
   if (!w_.actors.empty()) return Error("files must be declared before the first actor");
   if (w_.files.size() == kFilesMax) return Error(absl::StrCat("more than ", kFilesMax, " files"));
   if (words.size() < 2 || words[1].quoted || !IsName(words[1].text)) {
-    return Error("usage: file NAME size=N [written=RANGE [fill=VALUE]]... [unwritten=RANGE]...");
+    return Error(
+        "usage: file NAME size=N [written=RANGE [fill=VALUE] [phys=P]]... "
+        "[unwritten=RANGE [phys=P]]... [place=RANGE@P]...");
   }
   FileSetup file;
   file.name = words[1].text;
   for (const FileSetup& f : w_.files) {
     if (f.name == file.name) return Error(absl::StrCat("duplicate file '", file.name, "'"));
   }
-  bool has_size = false, after_written = false;
+  bool has_size = false, after_extent = false;
   for (size_t i = 2; i < words.size(); ++i) {
     const size_t eq = words[i].text.find('=');
     if (words[i].quoted || eq == std::string::npos || eq == 0) {
@@ -245,7 +249,7 @@ absl::Status Parser::File(const std::vector<Word>& words) {
     }
     const absl::string_view word = words[i].text;
     WORKLOAD_RETURN_IF_ERROR(
-        FileKey(word.substr(0, eq), word.substr(eq + 1), &after_written, &file, &has_size));
+        FileKey(word.substr(0, eq), word.substr(eq + 1), &after_extent, &file, &has_size));
   }
   if (!has_size) return Error("missing key size=");
   if (file.size > kFileSizeMax) {
@@ -257,20 +261,35 @@ absl::Status Parser::File(const std::vector<Word>& words) {
   return absl::OkStatus();
 }
 
-absl::Status Parser::FileKey(absl::string_view key, absl::string_view value, bool* after_written,
+absl::Status Parser::FileKey(absl::string_view key, absl::string_view value, bool* after_extent,
                              FileSetup* file, bool* has_size) {
-  const bool fill_allowed = *after_written;
-  *after_written = false;
+  const bool attach = *after_extent;  // fill= and phys= attach to the extent right before
+  *after_extent = false;
+  if (key == "phys") {
+    if (!attach || file->extents.back().phys) {
+      return Error("phys= must follow a written= or unwritten= range (once)");
+    }
+    uint64_t phys = 0;
+    WORKLOAD_RETURN_IF_ERROR(Phys(value, file->extents.back().length, &phys));
+    file->extents.back().phys = phys;
+    *after_extent = true;
+    return absl::OkStatus();
+  }
+  if (key == "place") return Place(value, file);
   if (key == "size") {
     if (*has_size) return Error("duplicate key 'size'");
     *has_size = true;
     return Number(value, key, &file->size);
   }
   if (key == "fill") {
-    if (!fill_allowed) return Error("fill= must directly follow a written= range");
+    if (!attach || file->extents.back().kind != FileSetup::Extent::kWritten ||
+        file->extents.back().fill != 0) {
+      return Error("fill= must directly follow a written= range");
+    }
     uint64_t fill;
     WORKLOAD_RETURN_IF_ERROR(Byte(value, key, &fill));
     file->extents.back().fill = static_cast<uint8_t>(fill);
+    *after_extent = true;
     return absl::OkStatus();
   }
   if (key != "written" && key != "unwritten") {
@@ -287,7 +306,45 @@ absl::Status Parser::FileKey(absl::string_view key, absl::string_view value, boo
   extent.length = end - start;
   extent.kind = key == "written" ? FileSetup::Extent::kWritten : FileSetup::Extent::kUnwritten;
   file->extents.push_back(extent);
-  *after_written = extent.kind == FileSetup::Extent::kWritten;
+  *after_extent = true;
+  return absl::OkStatus();
+}
+
+// A device byte offset for `length` bytes: page aligned, the run inside kPhysMax.
+absl::Status Parser::Phys(absl::string_view text, uint64_t length, uint64_t* out) {
+  WORKLOAD_RETURN_IF_ERROR(Number(text, "phys", out));
+  if (*out % kPageSize != 0) return Error(absl::StrCat("phys=", text, " is not page aligned"));
+  if (*out > kPhysMax || length > kPhysMax - *out) {
+    return Error(
+        absl::StrCat("phys=", text, " runs past the ", FormatNumber(kPhysMax), " device limit"));
+  }
+  return absl::OkStatus();
+}
+
+// place=START-END@PHYS.
+absl::Status Parser::Place(absl::string_view value, FileSetup* file) {
+  const size_t at = value.find('@');
+  if (at == absl::string_view::npos) {
+    return Error(absl::StrCat("bad place '", value, "' (want START-END@PHYS)"));
+  }
+  const std::vector<absl::string_view> ends = absl::StrSplit(value.substr(0, at), '-');
+  uint64_t start = 0, end = 0;
+  if (ends.size() != 2) return Error(absl::StrCat("bad place '", value, "' (want START-END@PHYS)"));
+  WORKLOAD_RETURN_IF_ERROR(Number(ends[0], "place", &start));
+  WORKLOAD_RETURN_IF_ERROR(Number(ends[1], "place", &end));
+  if (start >= end) return Error(absl::StrCat("empty range in place=", value));
+  if (start % kPageSize != 0 || end % kPageSize != 0) {
+    return Error(absl::StrCat("place=", value, " is not page aligned"));
+  }
+  if (end > kFileSizeMax) {
+    return Error(absl::StrCat("place=", value, " lies beyond ", FormatNumber(kFileSizeMax)));
+  }
+  if (!file->places.empty() && start < file->places.back().offset + file->places.back().length) {
+    return Error("place= ranges must be ascending and disjoint");
+  }
+  FileSetup::Place place{start, end - start, 0};
+  WORKLOAD_RETURN_IF_ERROR(Phys(value.substr(at + 1), place.length, &place.phys));
+  file->places.push_back(place);
   return absl::OkStatus();
 }
 

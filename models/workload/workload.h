@@ -16,11 +16,16 @@
 //   description "TEXT"            optional, once, before files and actors; escapes `\"` `\\`
 //   params KEY=VALUE...           optional, once, before files and actors: model parameters the
 //                                 workload needs (e.g. `wait_bits=1`); `--params` overrides them
-//   file NAME size=N [written=RANGE [fill=VALUE]]... [unwritten=RANGE]...
+//   file NAME size=N [written=RANGE [fill=VALUE] [phys=P]]... [unwritten=RANGE [phys=P]]...
+//             [place=RANGE@P]...
 //                                 N <= 64M. Extents: page aligned, ascending, disjoint, inside
 //                                 the file's pages; written = allocated and holding `fill` on
 //                                 media (default 0); unwritten = allocated, reads as zeroes;
-//                                 elsewhere a hole. `fill=` applies to the `written=` before it.
+//                                 elsewhere a hole. `fill=` and `phys=` apply to the extent
+//                                 before them: phys= pins it at device byte offset P (page
+//                                 aligned, below 1G). place= pins the blocks allocated during the
+//                                 run for file RANGE at P onwards (ascending, disjoint ranges;
+//                                 the model's allocator is used where the blocks are taken).
 //                                 All files come before the first actor (at most 8 files).
 //   actor NAME [mm=NAME]          starts an actor; the ops below belong to it. 1..8 actors,
 //                                 1..64 ops each. Actors with the same mm are threads of one
@@ -94,6 +99,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -104,7 +110,8 @@ namespace daxsim::models::workload {
 
 inline constexpr uint64_t kPageSize = 4096;
 inline constexpr uint64_t kPmdSize = 2 << 20;
-inline constexpr uint64_t kFileSizeMax = 64 << 20;  // also bounds every file op's OFF+L
+inline constexpr uint64_t kFileSizeMax = 64 << 20;       // also bounds every file op's OFF+L
+inline constexpr uint64_t kPhysMax = uint64_t{1} << 30;  // phys= and place= device offsets
 inline constexpr size_t kFilesMax = 8;
 inline constexpr size_t kActorsMax = 8;
 inline constexpr size_t kOpsPerActorMax = 64;
@@ -186,11 +193,22 @@ struct FileSetup {
     uint64_t offset = 0, length = 0;  // page aligned, length > 0
     Kind kind = kWritten;
     uint8_t fill = 0;  // every byte of a written extent; 0 for unwritten
+    // phys=: where on the device the extent lies (byte offset, page aligned, as FIEMAP's
+    // fe_physical), or nullopt: the model's allocator places it.
+    std::optional<uint64_t> phys;
     friend bool operator==(const Extent&, const Extent&) = default;
+  };
+  // place=START-END@PHYS: blocks the filesystem allocates during the run for file bytes
+  // [offset, offset + length) come from the device at phys + (file offset - offset) (a recorded
+  // allocation list, keyed by file offset: the layout a real kernel chose), when free.
+  struct Place {
+    uint64_t offset = 0, length = 0, phys = 0;  // page aligned, length > 0
+    friend bool operator==(const Place&, const Place&) = default;
   };
   std::string name;             // unique in the workload
   uint64_t size = 0;            // i_size in bytes, <= kFileSizeMax
   std::vector<Extent> extents;  // ascending, disjoint, inside the file's pages; rest is holes
+  std::vector<Place> places;    // ascending, disjoint, within kFileSizeMax
   friend bool operator==(const FileSetup&, const FileSetup&) = default;
 };
 

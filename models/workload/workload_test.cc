@@ -327,6 +327,16 @@ std::vector<BadCase> BadCases() {
       {"file after actor", kHead + "file g size=1\n", 5, "files must be declared before"},
       {"fill without written", "workload w\nfile f size=8K unwritten=0-4K fill=1\n", 2,
        "fill= must directly follow a written= range"},
+      {"phys without an extent", "workload w\nfile f size=8K phys=2M\n", 2,
+       "phys= must follow a written= or unwritten= range"},
+      {"phys unaligned", "workload w\nfile f size=8K written=0-4K phys=0x1001\n", 2,
+       "phys=0x1001 is not page aligned"},
+      {"phys past the device", "workload w\nfile f size=8K written=0-8K phys=0x3ffff000\n", 2,
+       "runs past the 1024M device limit"},
+      {"place without @", "workload w\nfile f size=8K place=0-4K\n", 2,
+       "bad place '0-4K' (want START-END@PHYS)"},
+      {"places overlap", "workload w\nfile f size=8K place=0-8K@0 place=4K-8K@2M\n", 2,
+       "place= ranges must be ascending and disjoint"},
       {"overlapping extents", "workload w\nfile f size=8K written=0-8K unwritten=4K-8K\n", 2,
        "extents must be ascending and disjoint"},
       {"extent beyond size", "workload w\nfile f size=5000 written=0-12K\n", 2,
@@ -510,7 +520,19 @@ class Generator {
       f.extents.push_back({start * kPageSize, (end - start) * kPageSize,
                            written ? FileSetup::Extent::kWritten : FileSetup::Extent::kUnwritten,
                            static_cast<uint8_t>(written ? Byte() : 0)});
+      if (*rc::gen::arbitrary<bool>()) {
+        f.extents.back().phys = *rc::gen::inRange<uint64_t>(0, 1000) * kPmdSize / 2;
+      }
       cursor = end;
+    }
+    uint64_t place = 0;
+    const int places = *rc::gen::inRange(0, 3);
+    for (int i = 0; i < places; ++i) {
+      const uint64_t start = place + *rc::gen::inRange<uint64_t>(0, 600) * kPageSize;
+      const uint64_t len = *rc::gen::inRange<uint64_t>(1, 600) * kPageSize;
+      if (start + len > kFileSizeMax) break;
+      f.places.push_back({start, len, *rc::gen::inRange<uint64_t>(0, 100000) * kPageSize});
+      place = start + len;
     }
     return f;
   }

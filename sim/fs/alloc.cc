@@ -46,6 +46,15 @@ std::optional<uint64_t> BlockAllocator::Alloc(uint64_t len) {
   return std::nullopt;
 }
 
+bool BlockAllocator::AllocAt(uint64_t block, uint64_t len) {
+  if (block < first_ || block > used_.size() || len > used_.size() - block) return false;
+  for (uint64_t b = block; b < block + len; ++b) {
+    if (used_[b] || busy_[b]) return false;
+  }
+  MarkUsed(block, len);
+  return true;
+}
+
 void BlockAllocator::Free(uint64_t block, uint64_t len) {
   for (uint64_t b = block; b < block + len; ++b) {
     DAXSIM_CHECK_MSG(used_[b], "double free of a block");

@@ -50,6 +50,9 @@ class BlockAllocator {
   // A free, not busy, contiguous run of `len` blocks; aligned to 512 blocks when `len` is a
   // multiple of 512 and alignment is on. nullopt: -ENOSPC, or only busy space (see busy()).
   std::optional<uint64_t> Alloc(uint64_t len);
+  // The run [block, block + len) if every block of it is a data block, free and not busy (a
+  // layout pinned by the workload: Filesystem::SetPlaces); false (nothing taken) otherwise.
+  bool AllocAt(uint64_t block, uint64_t len);
   void Free(uint64_t block, uint64_t len);  // the blocks become busy
   bool busy() const { return busy_count_ > 0; }
   // Only a journalling filesystem keeps freed blocks busy; without a journal (ext2) or with

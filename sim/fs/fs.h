@@ -128,7 +128,17 @@ class Filesystem {
   // Setup (no scheduling): a file with size and extents; written extents get `fill` bytes
   // (durably), unwritten ones nothing. The state is committed to the log.
   Inode* CreateFile(const std::string& name, uint64_t size);
-  void SetupExtent(Inode* ip, uint64_t offset, uint64_t length, bool unwritten, uint8_t fill);
+  // `block`: where the extent must lie (phys=), if those blocks are free; else (or nullopt) the
+  // allocator places it.
+  void SetupExtent(Inode* ip, uint64_t offset, uint64_t length, bool unwritten, uint8_t fill,
+                   std::optional<uint64_t> block = std::nullopt);
+  // A recorded allocation list (place=): blocks allocated for the file's blocks
+  // [fsb, fsb + len) come from `block` onwards where those are free, as a real kernel placed
+  // them. Static configuration, not state.
+  struct Place {
+    uint64_t fsb, len, block;
+  };
+  void SetPlaces(Inode* ip, std::vector<Place> places);
   Inode* Find(const std::string& name);
   const std::vector<std::unique_ptr<Inode>>& inodes() const { return inodes_; }
 
@@ -240,6 +250,11 @@ class Filesystem {
   nvdimm::Pmem* pmem_;
   FsParams params_;
   BlockAllocator alloc_;
+  std::map<const Inode*, std::vector<Place>> places_;  // by inode; each ascending by fsb
+  // Where the allocation for blocks [f, f + n) of ip goes: the placed blocks, if a place covers
+  // f and they are free (*n shrinks to that place's end), else the allocator's choice (*n
+  // shrinks to before the next place, so that its blocks are tried when the loop gets there).
+  std::optional<uint64_t> AllocPlaced(const Inode* ip, uint64_t f, uint64_t* n);
   std::vector<std::unique_ptr<Inode>> inodes_;
   std::map<uint64_t, Durable> committed_;  // by ino: as of the last transaction commit (CIL)
   std::map<uint64_t, Durable> durable_;    // by ino: as of the last log force

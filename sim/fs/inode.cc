@@ -250,6 +250,31 @@ std::unique_ptr<dax::IomapOps> MakeXfsWriteIomapOps(Filesystem* fs) {
 
 // with `zero` the new or converted blocks are zeroed before they enter the extent map
 // (xfs_bmapi_allocate / xfs_bmapi_convert_unwritten with XFS_BMAPI_ZERO), and so before the commit.
+void Filesystem::SetPlaces(Inode* ip, std::vector<Place> places) {
+  places_[ip] = std::move(places);
+}
+
+std::optional<uint64_t> Filesystem::AllocPlaced(const Inode* ip, uint64_t f, uint64_t* n) {
+  auto it = places_.find(ip);
+  if (it != places_.end()) {
+    for (const Place& p : it->second) {
+      if (p.fsb + p.len <= f) continue;
+      if (p.fsb > f) {  // the next place starts inside the run: stop the run there
+        *n = std::min(*n, p.fsb - f);
+        break;
+      }
+      const uint64_t m = std::min(*n, p.fsb + p.len - f);
+      if (alloc_.AllocAt(p.block + (f - p.fsb), m)) {
+        *n = m;
+        return p.block + (f - p.fsb);
+      }
+      *n = m;
+      break;
+    }
+  }
+  return alloc_.Alloc(*n);
+}
+
 sim::Task<int> Filesystem::AllocBlocks(Inode* ip, uint64_t fsb, uint64_t count, bool zero,
                                        bool unwritten, Extent* out) {
   auto _ = sim_->Enter(traits().alloc_fn);
@@ -268,9 +293,9 @@ sim::Task<int> Filesystem::AllocBlocks(Inode* ip, uint64_t fsb, uint64_t count, 
       f += n;
       continue;
     }
-    const uint64_t n = std::min(ip->NextMapped(f), fsb + count) - f;
+    uint64_t n = std::min(ip->NextMapped(f), fsb + count) - f;
     co_await sim_->Point("xfs_bmapi_write (allocate)", {alloc_.object(), Access::kWrite});
-    std::optional<uint64_t> block = alloc_.Alloc(n);
+    std::optional<uint64_t> block = AllocPlaced(ip, f, &n);
     if (!block && alloc_.busy()) {
       // xfs_extent_busy_flush(): only busy space is left; commit the frees and retry.
       co_await LogForce();

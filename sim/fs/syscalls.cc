@@ -63,9 +63,9 @@ Inode* Filesystem::CreateFile(const std::string& name, uint64_t size) {
 }
 
 void Filesystem::SetupExtent(Inode* ip, uint64_t offset, uint64_t length, bool unwritten,
-                             uint8_t fill) {
+                             uint8_t fill, std::optional<uint64_t> at) {
   const uint64_t fsb = offset >> PAGE_SHIFT, n = length >> PAGE_SHIFT;
-  const std::optional<uint64_t> block = alloc_.Alloc(n);
+  const std::optional<uint64_t> block = at && alloc_.AllocAt(*at, n) ? at : alloc_.Alloc(n);
   DAXSIM_CHECK_MSG(block.has_value(), "setup: device too small for the workload's extents");
   ip->MapExtent(fsb, Extent{*block, n, unwritten});
   if (!unwritten) {

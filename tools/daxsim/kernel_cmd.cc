@@ -313,7 +313,9 @@ DiffOutcome DiffOne(const workload::Workload& w, const kernel::WorkloadResult* r
   const kernel::WorkloadResult& k = runs[0];
   if (k.status != "ok")
     return {"skipped: kernel " + k.status + (k.why.empty() ? "" : ": " + k.why), {}};
-  absl::StatusOr<kernel::WorkloadResult> m = kernel::RunOnModel(w, mo);
+  // The model runs on the layout the kernel chose (phys=, place=), so PMD-versus-PTE decisions
+  // that depend on where the blocks are come out as the kernel's.
+  absl::StatusOr<kernel::WorkloadResult> m = kernel::RunOnModel(kernel::PinLayout(w, k), mo);
   if (!m.ok()) return {"skipped: model: " + std::string(m.status().message()), {}};
   DiffOutcome d{"", kernel::Compare(w, k, *m)};
   d.verdict = d.report.agree() ? "agree" : "differ";

@@ -185,4 +185,76 @@ std::vector<std::string> UnmetExpectations(const models::workload::Workload& w,
   return unmet;
 }
 
+namespace {
+
+using models::workload::FileSetup;
+
+// File page -> device page, from the layouts in order (first shown wins).
+using PageMap = std::map<uint64_t, uint64_t>;
+
+void AddExtents(const std::vector<Extent>& extents, PageMap* pages) {
+  constexpr uint64_t kPage = models::workload::kPageSize;
+  for (const Extent& e : extents) {
+    if (e.logical % kPage != 0 || e.physical % kPage != 0) continue;
+    for (uint64_t off = 0; off < e.length; off += kPage) {
+      const uint64_t file = e.logical + off, dev = e.physical + off;
+      if (file >= models::workload::kFileSizeMax || dev >= models::workload::kPhysMax) break;
+      pages->emplace(file / kPage, dev / kPage);
+    }
+  }
+}
+
+// Runs of pages contiguous in the file and on the device, within [first, end).
+std::vector<FileSetup::Place> Runs(const PageMap& pages, uint64_t first, uint64_t end) {
+  constexpr uint64_t kPage = models::workload::kPageSize;
+  std::vector<FileSetup::Place> out;
+  for (auto it = pages.lower_bound(first); it != pages.end() && it->first < end; ++it) {
+    if (!out.empty() && out.back().offset / kPage + out.back().length / kPage == it->first &&
+        out.back().phys / kPage + out.back().length / kPage == it->second) {
+      out.back().length += kPage;
+    } else {
+      out.push_back({it->first * kPage, kPage, it->second * kPage});
+    }
+  }
+  return out;
+}
+
+// A setup extent split where the kernel's pages are not contiguous, each piece pinned (pieces
+// the kernel does not show stay unpinned).
+std::vector<FileSetup::Extent> PinExtent(const FileSetup::Extent& e, const PageMap& pages) {
+  constexpr uint64_t kPage = models::workload::kPageSize;
+  std::vector<FileSetup::Extent> out;
+  uint64_t at = e.offset;
+  for (const FileSetup::Place& r : Runs(pages, e.offset / kPage, (e.offset + e.length) / kPage)) {
+    if (r.offset > at) out.push_back({at, r.offset - at, e.kind, e.fill, std::nullopt});
+    out.push_back({r.offset, r.length, e.kind, e.fill, r.phys});
+    at = r.offset + r.length;
+  }
+  if (at < e.offset + e.length)
+    out.push_back({at, e.offset + e.length - at, e.kind, e.fill, e.phys});
+  return out;
+}
+
+}  // namespace
+
+models::workload::Workload PinLayout(const models::workload::Workload& w,
+                                     const WorkloadResult& kernel) {
+  models::workload::Workload out = w;
+  for (FileSetup& f : out.files) {
+    PageMap setup, later;
+    for (const Layout& l : kernel.layouts) {
+      if (l.file != f.name) continue;
+      AddExtents(l.extents, l.op < 0 ? &setup : &later);
+    }
+    std::vector<FileSetup::Extent> extents;
+    for (const FileSetup::Extent& e : f.extents) {
+      for (FileSetup::Extent& piece : PinExtent(e, setup)) extents.push_back(piece);
+    }
+    f.extents = std::move(extents);
+    for (const auto& [page, dev] : setup) later.erase(page);  // the setup extents' own pages
+    f.places = Runs(later, 0, UINT64_MAX);
+  }
+  return out;
+}
+
 }  // namespace daxsim::kernel

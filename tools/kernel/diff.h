@@ -32,6 +32,13 @@ std::vector<std::string> MaskedEvents(const models::workload::Workload& w, const
 DiffReport Compare(const models::workload::Workload& w, const WorkloadResult& kernel,
                    const WorkloadResult& model);
 
+// `w` with the physical layout the kernel run shows pinned (result.h's FIEMAP layouts): each
+// setup extent split where the kernel's after-setup layout splits it and pinned with phys=;
+// every other extent any later layout shows becomes a place= of its file (the first layout to
+// show a file page decides it). Device offsets past workload::kPhysMax are left to the model.
+models::workload::Workload PinLayout(const models::workload::Workload& w,
+                                     const WorkloadResult& kernel);
+
 // The workload's expectations a run did not meet (expect=VALUE on the bytes a load or read
 // returned, expect=SIGBUS|ERRNO|ok, ret=N, size's expect=N), one line each:
 // "T1 op 3 (line 9): got SIGBUS, expected ok". Ops that did not run are not judged.
