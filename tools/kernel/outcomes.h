@@ -26,10 +26,12 @@ struct OutcomeSet {
   int64_t cut_short = 0;          // executions in which an actor did not finish its ops (no vector)
   bool complete = false;          // the model's search was exhausted: every class explored
   bool bounded_complete = false;  // every class within 2 preemptions explored
+  bool op_orders_complete = false;  // every interleaving of whole operations explored
 };
 
-// Every vector the model allows: source-DPOR bounded to 2 preemptions (up to half the budget),
-// then unbounded source-DPOR, up to `executions_max` executions each.
+// Every vector the model allows: every interleaving of whole operations (up to a quarter of
+// the budget), source-DPOR bounded to 2 preemptions (up to half), then unbounded source-DPOR
+// (up to `executions_max`). Only the last can make the set complete.
 absl::StatusOr<OutcomeSet> ModelOutcomes(const models::workload::Workload& w,
                                          const std::string& model, const std::string& params,
                                          int64_t executions_max);
