@@ -55,7 +55,9 @@ int RunOutcomes(const Args& args, std::ostream& out, std::ostream& err) {
       << "; "
       << (set->complete           ? "complete (the DPOR search was exhausted)"
           : set->bounded_complete ? "complete up to 2 preemptions, incomplete beyond (budget)"
-                                  : "incomplete (execution budget)")
+          : set->op_orders_complete
+              ? "every interleaving of whole operations, incomplete beyond (budget)"
+              : "incomplete (execution budget)")
       << "\n";
   return kExitOk;
 }
