@@ -78,6 +78,7 @@ uint64_t DaxWorld::WorldDigest() const {
     if (n != 0) h = Mix(Mix(Mix(h, key.first), key.second), static_cast<uint64_t>(n));
   }
   for (const auto& [ino, n] : truncates) h = Mix(Mix(h, ino), n);
+  for (const auto& [name, b] : barriers) h = Mix(MixString(h, name), b->arrived());
   h = Mix(h, (crashed ? 2u : 0u) | (sim_end ? 4u : 0u) | (unbound ? 8u : 0u));
   h = Mix(Mix(h, next_map_id), next_pin_id);
   // Step numbers by rank.

@@ -680,6 +680,10 @@ sim::Task<void> Execute(sim::Sim& sim, DaxWorld* w, vm::Mm* mm, ActorState* st, 
     case OpCode::kCrash:
       co_await PowerFailure(sim, w);
       break;
+    case OpCode::kBarrier:
+      co_await w->barriers.at(op.barrier)->ArriveAndWait();
+      LogOp(w, st, op, "ok");
+      break;
   }
 }
 

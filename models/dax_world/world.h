@@ -18,6 +18,7 @@
 #include "sim/fs/fs.h"
 #include "sim/nvdimm/pmem.h"
 #include "sim/sim.h"
+#include "sim/sync/barrier.h"
 #include "sim/vm/mm.h"
 #include "sim/vm/phys_mem.h"
 #include "sim/vm/vm_ops.h"
@@ -112,6 +113,8 @@ class DaxWorld : public sim::World, public sim::StateModel {
     friend bool operator==(const Pin&, const Pin&) = default;
   };
   std::vector<Pin> pins;
+  // The workload's barriers by name (`barrier NAME`), each for the actors that name it.
+  std::map<std::string, std::unique_ptr<sim::Barrier>> barriers;
   // Write pins granted where writing was not permitted (page -> why): the DMA through them is
   // a violation when it happens (props/dax/write_permission.cc).
   std::map<vm::Pfn, std::string> forbidden_pins;

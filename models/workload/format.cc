@@ -70,6 +70,8 @@ std::string FormatOp(const Op& op) {
     case Target::kFile:
       absl::StrAppend(&out, " ", op.file);
       break;
+    case Target::kBarrier:
+      return out + " " + op.barrier;
   }
   if (syntax.offset) {
     const bool size = op.code == OpCode::kTruncate;

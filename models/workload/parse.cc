@@ -1,8 +1,10 @@
 // The workload parser: one pass over the lines builds the AST and checks each statement on its
 // own (syntax, keys, numbers, limits, files); a final pass checks what spans actors: every
 // map op names a live mapping (its own mmap or a setup mapping of its mm) and stays inside it.
+#include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -143,6 +145,7 @@ class Parser {
   absl::Status Finish();
   absl::Status Params(const std::vector<Word>& words);
   absl::Status CheckMappings();
+  absl::Status CheckBarriers();
 
   absl::string_view source_;
   int line_ = 0;
@@ -446,6 +449,10 @@ absl::Status Parser::Operands(const OpSyntax& syntax,
       if (names.size() > 1) return usage;
       op->file = names.empty() ? text_internal::kDefaultFile : std::string(names[0]);
       return CheckFile(op->file);
+    case Target::kBarrier:
+      if (names.size() != 1) return usage;
+      op->barrier = std::string(names[0]);
+      return absl::OkStatus();
     case Target::kMap:
       break;
   }
@@ -584,7 +591,63 @@ absl::Status Parser::Finish() {
                      absl::StrCat("actor '", w_.actors[i].name, "' has no operations"));
     }
   }
+  WORKLOAD_RETURN_IF_ERROR(CheckBarriers());
   return CheckMappings();
+}
+
+// Every barrier is named once by each actor that meets it, by two actors at least, and the
+// actors meet their barriers in one order: no cycle in "met right before" (else the workload
+// itself deadlocks).
+absl::Status Parser::CheckBarriers() {
+  std::map<std::string, int> parties, first_line;
+  std::map<std::string, std::set<std::string>> next;  // barrier -> barriers met right after it
+  for (const Actor& actor : w_.actors) {
+    std::set<std::string> met;
+    const Op* previous = nullptr;
+    for (const Op& op : actor.ops) {
+      if (op.code != OpCode::kBarrier) continue;
+      if (!met.insert(op.barrier).second) {
+        return ErrorAt(op.line, absl::StrCat("actor '", actor.name, "' meets barrier '", op.barrier,
+                                             "' twice"));
+      }
+      if (previous != nullptr) next[previous->barrier].insert(op.barrier);
+      previous = &op;
+      ++parties[op.barrier];
+      first_line.emplace(op.barrier, op.line);
+    }
+  }
+  if (parties.size() > kBarriersMax) {
+    return ErrorAt(first_line.rbegin()->second,
+                   absl::StrCat("more than ", kBarriersMax, " barriers"));
+  }
+  for (const auto& [name, n] : parties) {
+    if (n < 2) {
+      return ErrorAt(first_line[name],
+                     absl::StrCat("barrier '", name, "' is met by one actor only"));
+    }
+  }
+  // Depth-first search for a cycle (0 unseen, 1 on the path, 2 done).
+  std::map<std::string, int> color;
+  std::function<const std::string*(const std::string&)> cycle_from =
+      [&](const std::string& b) -> const std::string* {
+    color[b] = 1;
+    for (const std::string& n : next[b]) {
+      if (color[n] == 1) return &n;
+      if (color[n] == 0) {
+        if (const std::string* c = cycle_from(n)) return c;
+      }
+    }
+    color[b] = 2;
+    return nullptr;
+  };
+  for (const auto& [name, n] : parties) {
+    if (color[name] != 0) continue;
+    if (const std::string* c = cycle_from(name)) {
+      return ErrorAt(first_line[*c],
+                     absl::StrCat("barrier '", *c, "' is met in orders that deadlock"));
+    }
+  }
+  return absl::OkStatus();
 }
 
 // Scopes mapping names: an actor sees its mm's setup mappings (every same-mm actor's leading

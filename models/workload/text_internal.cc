@@ -17,7 +17,7 @@ constexpr Target kN = Target::kNone, kM = Target::kMap, kF = Target::kFile;
 constexpr uint8_t kB = kExpectByte, kS = kExpectSignal, kE = kExpectErrno, kR = kExpectRet;
 
 // Indexed by OpCode: the rows are in enum order (checked by SyntaxOf).
-constexpr std::array<OpSyntax, 23> kOps = {{
+constexpr std::array<OpSyntax, 24> kOps = {{
     // code, keyword, operand, positional OFF, len= required, val= required, expect= forms
     {OpCode::kMmap, "mmap", kM, false, true, false, kE,
      "mmap MAP [FILE] [off=OFF] len=L [shared|private] [sync] [ro|rw] [expect=ERRNO|ok]"},
@@ -52,6 +52,7 @@ constexpr std::array<OpSyntax, 23> kOps = {{
     {OpCode::kScrub, "scrub", kN, false, false, false, 0, "scrub"},
     {OpCode::kUnbind, "unbind", kN, false, false, false, 0, "unbind"},
     {OpCode::kCrash, "crash", kN, false, false, false, 0, "crash"},
+    {OpCode::kBarrier, "barrier", Target::kBarrier, false, false, false, 0, "barrier NAME"},
 }};
 
 constexpr uint64_t kKiB = 1024, kMiB = 1024 * 1024;

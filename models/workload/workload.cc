@@ -16,9 +16,9 @@ std::string_view OpName(OpCode code) { return text_internal::SyntaxOf(code).name
 Target OpTarget(OpCode code) { return text_internal::SyntaxOf(code).target; }
 
 bool operator==(const Op& a, const Op& b) {
-  return a.code == b.code && a.map == b.map && a.file == b.file && a.offset == b.offset &&
-         a.length == b.length && a.value == b.value && a.expect == b.expect &&
-         a.result == b.result && a.shared == b.shared && a.sync == b.sync &&
+  return a.code == b.code && a.map == b.map && a.file == b.file && a.barrier == b.barrier &&
+         a.offset == b.offset && a.length == b.length && a.value == b.value &&
+         a.expect == b.expect && a.result == b.result && a.shared == b.shared && a.sync == b.sync &&
          a.write_access == b.write_access;
 }
 

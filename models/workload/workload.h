@@ -63,6 +63,11 @@
 //   scrub                               ARS scrub: clear known-bad blocks by rewriting them
 //   unbind                              device unbind (kill_dax): later direct access fails
 //   crash                               power failure, then recovery
+//   barrier NAME                        wait until every actor that names barrier NAME has
+//                                       reached it (pthread_barrier_wait in the real-kernel
+//                                       runner). Each such actor names it once; at least two
+//                                       actors do; the actors meet their barriers in one order;
+//                                       at most 32 barriers
 // Expected results (checked by the model, where an unmet one is an I9 violation, and by the
 // real-kernel runner): SIGNAL is SIGBUS or SIGSEGV, on load, store, clwb and pin; ERRNO is an
 // errno name (EIO, ENOSPC, EINVAL, ...), and `ok` success without error or signal, on every op
@@ -115,6 +120,7 @@ inline constexpr uint64_t kPhysMax = uint64_t{1} << 30;  // phys= and place= dev
 inline constexpr size_t kFilesMax = 8;
 inline constexpr size_t kActorsMax = 8;
 inline constexpr size_t kOpsPerActorMax = 64;
+inline constexpr size_t kBarriersMax = 32;
 
 enum class OpCode {
   // Map ops: the operand is a mapping (mmap also names a file).
@@ -143,10 +149,12 @@ enum class OpCode {
   kScrub,
   kUnbind,
   kCrash,
+  // User synchronisation: the operand is a barrier name.
+  kBarrier,
 };
 
 // What an op's operand names.
-enum class Target { kNone, kMap, kFile };
+enum class Target { kNone, kMap, kFile, kBarrier };
 
 std::string_view OpName(OpCode code);  // its text keyword: "madvise_dontneed", "punch", ...
 Target OpTarget(OpCode code);          // kMmap is kMap (it also names a file)
@@ -156,7 +164,8 @@ struct Op {
   int line = 0;         // source line (1-based) for messages; 0 if built in code. Not compared.
   std::string map;      // mapping name (map ops, mmap included); "" otherwise
   std::string file;     // file name: file ops, mmap, and map ops (resolved by the parser to the
-                        // mapping's file); "" for sfence/scrub/unbind/crash
+                        // mapping's file); "" for sfence/scrub/unbind/crash/barrier
+  std::string barrier;  // barrier: its name; "" otherwise
   uint64_t offset = 0;  // bytes; mapping-relative for map ops, file offset for mmap (off=) and
                         // file ops; new i_size for truncate; 0 for munmap and operand-less ops
   uint64_t length = 0;  // bytes (len=); 0 for ops without len (munmap, poison, badblock, ...)

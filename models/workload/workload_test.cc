@@ -368,10 +368,33 @@ std::vector<BadCase> BadCases() {
        "expect=EIO is not a result 'load' can have"},
       {"ret= contradicts expect=ERRNO", kHead + "  write f 0 len=8 val=1 expect=EIO ret=8\n", 5,
        "ret= and expect=EIO contradict"},
+      {"barrier met once", "workload w\nactor A\n  barrier x\nactor B\n  sfence\n", 3,
+       "barrier 'x' is met by one actor only"},
+      {"barrier twice", "workload w\nactor A\n  barrier x\n  barrier x\nactor B\n  barrier x\n", 4,
+       "actor 'A' meets barrier 'x' twice"},
+      {"barriers deadlock",
+       "workload w\nactor A\n  barrier x\n  barrier y\nactor B\n  barrier y\n  barrier z\n"
+       "actor C\n  barrier z\n  barrier x\n",
+       3, "is met in orders that deadlock"},
+      {"barrier without a name", "workload w\nactor A\n  barrier\n", 3,
+       "wrong operands for 'barrier'; usage: barrier NAME"},
       {"ret= on fsync", kHead + "  fsync f ret=0\n", 5, "unknown key 'ret' for 'fsync'"},
       {"size expects a number", kHead + "  size f expect=ok\n", 5, "bad number 'ok' in expect="},
       {"expect= on scrub", kHead + "  scrub expect=ok\n", 5, "unknown key 'expect' for 'scrub'"},
   };
+}
+
+TEST(ParseWorkload, Barriers) {
+  const absl::StatusOr<Workload> w = ParseWorkload(
+      "workload b\nactor A\n  sfence\n  barrier one\n  barrier two\nactor B\n  barrier one\n"
+      "actor C\n  barrier two\n",
+      "b.wl");
+  ASSERT_TRUE(w.ok()) << w.status();
+  EXPECT_EQ(w->actors[0].ops[1].code, OpCode::kBarrier);
+  EXPECT_EQ(w->actors[0].ops[1].barrier, "one");
+  EXPECT_EQ(w->actors[2].ops[0].barrier, "two");
+  EXPECT_NE(FormatWorkload(*w).find("  barrier two\n"), std::string::npos);
+  EXPECT_EQ(*ParseWorkload(FormatWorkload(*w), "again"), *w);
 }
 
 TEST(ParseWorkload, ExpectedResults) {
@@ -564,6 +587,7 @@ class Generator {
     op.code = *rc::gen::elementOf(codes);
     switch (OpTarget(op.code)) {
       case Target::kNone:
+      case Target::kBarrier:  // not drawn: barriers need every party's ops to agree
         return op;
       case Target::kFile:
         return DrawFileOp(op);

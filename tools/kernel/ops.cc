@@ -312,6 +312,10 @@ void RunOp(const Op& op, ActorContext& ctx, Slot* slot) {
       if (op.code == OpCode::kSfence) asm volatile("sfence" ::: "memory");
       slot->kind = Slot::kOk;
       return;
+    case models::workload::Target::kBarrier:
+      pthread_barrier_wait(ctx.barriers.at(op.barrier));
+      slot->kind = Slot::kOk;
+      return;
   }
 }
 

@@ -3,6 +3,8 @@
 // Internal to tools/kernel (runner.cc drives it).
 #pragma once
 
+#include <pthread.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -39,6 +41,8 @@ struct ActorContext {
   const std::map<std::string, int>* fds = nullptr;
   std::map<std::string, MapInfo> maps;
   bool fiemap = true;
+  // The workload's barriers (process-shared pthread barriers in the runner's shared memory).
+  std::map<std::string, pthread_barrier_t*> barriers;
 };
 
 // Runs `op`, writing its result (and, after an op that may allocate or free, the file's

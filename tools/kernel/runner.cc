@@ -35,6 +35,7 @@ using models::workload::Workload;
 struct Shared {
   pthread_barrier_t ready;  // each process's main thread + the coordinator
   pthread_barrier_t start;  // every actor thread + the coordinator
+  pthread_barrier_t user[models::workload::kBarriersMax];  // the workload's, by name order
   Slot slots[models::workload::kActorsMax][models::workload::kOpsPerActorMax];
 };
 
@@ -101,7 +102,15 @@ std::vector<std::pair<std::string, std::vector<size_t>>> Processes(const Workloa
                              const std::map<std::string, int>& fds, bool fiemap, Shared* sh) {
   internal::InstallSignalHandlers();
   pthread_setname_np(pthread_self(), w.actors[actors[0]].mm.substr(0, 15).c_str());
-  ActorContext setup{&fds, {}, fiemap};
+  ActorContext setup{&fds, {}, fiemap, {}};
+  std::map<std::string, int> parties;
+  for (const Actor& a : w.actors) {
+    for (const auto& op : a.ops) {
+      if (op.code == OpCode::kBarrier) ++parties[op.barrier];
+    }
+  }
+  size_t b = 0;
+  for (const auto& [name, n] : parties) setup.barriers[name] = &sh->user[b++];
   for (size_t a : actors) {
     const size_t n = models::workload::SetupOpCount(w.actors[a]);
     for (size_t i = 0; i < n; ++i) internal::RunOp(w.actors[a].ops[i], setup, &sh->slots[a][i]);
@@ -214,6 +223,14 @@ absl::Status Run(const Workload& w, const RunOptions& o, const std::map<std::str
   pthread_barrierattr_setpshared(&attr, PTHREAD_PROCESS_SHARED);
   pthread_barrier_init(&sh->ready, &attr, static_cast<unsigned>(procs.size() + 1));
   pthread_barrier_init(&sh->start, &attr, static_cast<unsigned>(w.actors.size() + 1));
+  std::map<std::string, unsigned> parties;  // the workload's barriers (RunProcess: same order)
+  for (const Actor& a : w.actors) {
+    for (const auto& op : a.ops) {
+      if (op.code == OpCode::kBarrier) ++parties[op.barrier];
+    }
+  }
+  size_t b = 0;
+  for (const auto& [name, n] : parties) pthread_barrier_init(&sh->user[b++], &attr, n);
   std::vector<pid_t> pids;
   for (const auto& [mm, actors] : procs) {
     const pid_t pid = fork();

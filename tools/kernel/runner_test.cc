@@ -155,3 +155,26 @@ actor A
 
 }  // namespace
 }  // namespace daxsim::kernel
+
+namespace daxsim::kernel {
+namespace {
+
+// A barrier between processes: B's read comes after A's write, every time.
+TEST(RunnerTest, BarriersOrderActorsAcrossProcesses) {
+  for (int run = 0; run < 20; ++run) {
+    const WorkloadResult r = RunText(R"(workload barrier
+file f size=4K written=0-4K
+actor A
+  write f 0 len=8 val=0x11
+  barrier x
+actor B
+  barrier x
+  read f 0 len=8 expect=0x11
+)");
+    ASSERT_EQ(r.status, "ok") << r.why;
+    EXPECT_EQ(Op(r, "B", 1).data, "0x11*8");
+  }
+}
+
+}  // namespace
+}  // namespace daxsim::kernel
