@@ -99,11 +99,17 @@ while [ ! -b /dev/pmem0 ] && [ \$i -lt 100 ]; do sleep 0.1; i=\$((i + 1)); done
 mount -t tracefs none /sys/kernel/tracing
 echo 1 > /sys/kernel/tracing/events/fs_dax/enable
 echo "@@guest up \$(uname -r)" > /dev/ttyS1
+ns=\$(basename \$(readlink /sys/block/pmem0/device))
 for w in $list; do
+  if [ ! -b /dev/pmem0 ]; then  # the last workload unbound it
+    echo \$ns > /sys/bus/nd/drivers/nd_pmem/bind
+    i=0
+    while [ ! -b /dev/pmem0 ] && [ \$i -lt 100 ]; do sleep 0.1; i=\$((i + 1)); done
+  fi
   $mkfs > /tmp/mkfs.log 2>&1 || { echo "@@guest mkfs failed: \$(tail -1 /tmp/mkfs.log)" > /dev/ttyS1; }
   mount -o dax=always /dev/pmem0 /mnt || echo "@@guest mount failed" > /dev/ttyS1
   n=\${w%.wl}; n=\${n##*.}
-  timeout $timeout /runner --dir=/mnt --tracefs=/sys/kernel/tracing --require-dax --repeat=\$n --out=/dev/ttyS1 \$w
+  timeout $timeout /runner --dir=/mnt --tracefs=/sys/kernel/tracing --require-dax --unbind=\$ns --repeat=\$n --out=/dev/ttyS1 \$w
   echo "@@guest ran \$w rc=\$?" > /dev/ttyS1
   umount /mnt
 done
@@ -121,8 +127,14 @@ qemu-system-x86_64 -accel tcg -cpu max -m 2G -smp 2 -display none -monitor none 
   -serial "file:$out.console" -serial "file:$out" &
 qemu=$!
 done_count=0
+done_at=0
 while kill -0 "$qemu" 2>/dev/null; do
   sleep 2
+  # A guest whose kernel oopsed may hang in poweroff: the batch is over once it says so.
+  if grep -q '^@@guest done' "$out" 2>/dev/null; then
+    done_at=$((done_at + 1))
+    if ((done_at > 3)); then kill "$qemu" 2>/dev/null || true; fi
+  fi
   n=$(grep -c '^@@guest ran' "$out" 2>/dev/null || true)
   if ((n != done_count)); then
     done_count=$n
@@ -130,4 +142,7 @@ while kill -0 "$qemu" 2>/dev/null; do
   fi
 done
 wait "$qemu" || true
+if grep -qE '(BUG:|Oops:|WARNING:|kernel BUG)' "$out.console" 2>/dev/null; then
+  echo "guest: the kernel reported: $(grep -m1 -E '(BUG:|Oops:|WARNING:|kernel BUG)' "$out.console" | sed 's/^\[[^]]*\] //') (console: $out.console)" >&2
+fi
 grep -q '^@@guest done' "$out" || { echo "guest: the guest stopped before the end of the batch (console: $out.console)" >&2; exit 1; }

@@ -270,6 +270,22 @@ void RunFileOp(const Op& op, ActorContext& ctx, Slot* slot) {
   if (op.code != OpCode::kRead && op.code != OpCode::kFsync && ctx.fiemap) RecordLayout(fd, slot);
 }
 
+// Device unbind: the nd_pmem driver lets go of the namespace (pmem_remove -> kill_dax, the
+// disk deleted under the mounted filesystem), as `echo namespace0.0 > .../unbind` does.
+void Unbind(const std::string& ns, Slot* slot) {
+  const int fd = open("/sys/bus/nd/drivers/nd_pmem/unbind", O_WRONLY);
+  if (fd < 0) {
+    SetSyscall(-1, slot);
+    return;
+  }
+  const ssize_t n = write(fd, ns.data(), ns.size());
+  const int saved = errno;
+  close(fd);
+  errno = saved;
+  slot->kind = n == static_cast<ssize_t>(ns.size()) ? Slot::kOk : Slot::kErr;
+  if (n < 0) slot->value = errno;
+}
+
 }  // namespace
 
 void InstallSignalHandlers() {
@@ -310,6 +326,10 @@ void RunOp(const Op& op, ActorContext& ctx, Slot* slot) {
       return;
     case models::workload::Target::kNone:
       if (op.code == OpCode::kSfence) asm volatile("sfence" ::: "memory");
+      if (op.code == OpCode::kUnbind) {
+        Unbind(ctx.unbind, slot);
+        return;
+      }
       slot->kind = Slot::kOk;
       return;
     case models::workload::Target::kBarrier:

@@ -43,6 +43,7 @@ struct ActorContext {
   bool fiemap = true;
   // The workload's barriers (process-shared pthread barriers in the runner's shared memory).
   std::map<std::string, pthread_barrier_t*> barriers;
+  std::string unbind;  // RunOptions::unbind
 };
 
 // Runs `op`, writing its result (and, after an op that may allocate or free, the file's

@@ -99,10 +99,11 @@ std::vector<std::pair<std::string, std::vector<size_t>>> Processes(const Workloa
 
 // A forked process: setup mmaps, then its actors as threads released by the start barrier.
 [[noreturn]] void RunProcess(const Workload& w, const std::vector<size_t>& actors,
-                             const std::map<std::string, int>& fds, bool fiemap, Shared* sh) {
+                             const std::map<std::string, int>& fds, bool fiemap,
+                             const std::string& unbind, Shared* sh) {
   internal::InstallSignalHandlers();
   pthread_setname_np(pthread_self(), w.actors[actors[0]].mm.substr(0, 15).c_str());
-  ActorContext setup{&fds, {}, fiemap, {}};
+  ActorContext setup{&fds, {}, fiemap, {}, unbind};
   std::map<std::string, int> parties;
   for (const Actor& a : w.actors) {
     for (const auto& op : a.ops) {
@@ -235,7 +236,7 @@ absl::Status Run(const Workload& w, const RunOptions& o, const std::map<std::str
   for (const auto& [mm, actors] : procs) {
     const pid_t pid = fork();
     if (pid < 0) return Errno("fork");
-    if (pid == 0) RunProcess(w, actors, fds, o.fiemap, sh);
+    if (pid == 0) RunProcess(w, actors, fds, o.fiemap, o.unbind, sh);
     pids.push_back(pid);
   }
   pthread_barrier_wait(&sh->ready);
@@ -257,7 +258,7 @@ absl::Status Run(const Workload& w, const RunOptions& o, const std::map<std::str
 
 }  // namespace
 
-std::string Unsupported(const Workload& w) {
+std::string Unsupported(const Workload& w, const RunOptions& o) {
   for (const Actor& a : w.actors) {
     for (const Op& op : a.ops) {
       switch (op.code) {
@@ -269,7 +270,8 @@ std::string Unsupported(const Workload& w) {
                               std::string(models::workload::OpName(op.code)),
                               " (no error injection on an e820 pmem region)");
         case OpCode::kUnbind:
-          return absl::StrCat("line ", op.line, ": unbind (not yet run on the kernel)");
+          if (!o.unbind.empty()) break;
+          return absl::StrCat("line ", op.line, ": unbind (no pmem namespace to unbind here)");
         case OpCode::kPin:
         case OpCode::kUnpin:
           return absl::StrCat("line ", op.line, ": ",
@@ -286,7 +288,7 @@ std::string Unsupported(const Workload& w) {
 absl::StatusOr<WorkloadResult> RunWorkload(const Workload& w, const RunOptions& o) {
   WorkloadResult r;
   r.workload = w.name;
-  if (std::string why = Unsupported(w); !why.empty()) {
+  if (std::string why = Unsupported(w, o); !why.empty()) {
     r.status = "unsupported";
     r.why = why;
     return r;

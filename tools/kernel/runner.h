@@ -29,10 +29,13 @@ struct RunOptions {
                              // start and read after; "" for no trace
   bool fiemap = true;        // record layouts (a filesystem without FIEMAP records none)
   bool require_dax = false;  // fail unless statx reports STATX_ATTR_DAX on every file
+  // The pmem namespace whose nd_pmem driver `unbind` detaches ("namespace0.0": written to
+  // /sys/bus/nd/drivers/nd_pmem/unbind); "" makes unbind unsupported (the host, tests).
+  std::string unbind;
 };
 
 // Why the runner cannot run `w` here ("" if it can): its first unsupported op.
-std::string Unsupported(const models::workload::Workload& w);
+std::string Unsupported(const models::workload::Workload& w, const RunOptions& options = {});
 
 // Runs `w`. Errors are the runner's own failures (cannot create a file, fork, ...); what the
 // workload's operations return, signals included, are results.

@@ -5,7 +5,9 @@
 // records then carry status "error").
 //
 //   daxsim-runner --dir=/mnt [--tracefs=/sys/kernel/tracing] [--no-fiemap] [--require-dax]
-//                 [--repeat=N] [--out=FILE] WORKLOAD.wl...
+//                 [--unbind=NAMESPACE] [--repeat=N] [--out=FILE] WORKLOAD.wl...
+// --unbind=namespace0.0 lets `unbind` detach that namespace from nd_pmem (once per workload:
+// its repeated runs report unbind unsupported).
 //
 // --repeat=N runs each workload N times in a row (files made afresh each time), one result
 // each: the runs a concurrent workload's outcome set is observed from.
@@ -23,9 +25,19 @@
 
 namespace {
 
+bool HasUnbind(const daxsim::models::workload::Workload& w) {
+  for (const auto& a : w.actors) {
+    for (const auto& op : a.ops) {
+      if (op.code == daxsim::models::workload::OpCode::kUnbind) return true;
+    }
+  }
+  return false;
+}
+
 int Usage(const std::string& why) {
   std::cerr << "daxsim-runner: " << why << "\nusage: daxsim-runner --dir=DIR [--tracefs=DIR] "
-            << "[--no-fiemap] [--require-dax] [--repeat=N] [--out=FILE] WORKLOAD.wl...\n";
+            << "[--no-fiemap] [--require-dax] [--unbind=NAMESPACE] [--repeat=N] [--out=FILE] "
+               "WORKLOAD.wl...\n";
   return 2;
 }
 
@@ -44,6 +56,8 @@ int main(int argc, char** argv) {
       o.tracefs = a.substr(10);
     } else if (a == "--no-fiemap") {
       o.fiemap = false;
+    } else if (absl::StartsWith(a, "--unbind=")) {
+      o.unbind = a.substr(9);
     } else if (a == "--require-dax") {
       o.require_dax = true;
     } else if (absl::StartsWith(a, "--repeat=")) {
@@ -83,6 +97,9 @@ int main(int argc, char** argv) {
         ro.tracefs.clear();
         ro.fiemap = false;
       }
+      // A run that unbinds the device leaves it unbound: the guest rebinds it and makes the
+      // filesystem afresh between workloads, not between runs.
+      if (run > 0 && HasUnbind(w)) ro.unbind.clear();
       absl::StatusOr<daxsim::kernel::WorkloadResult> r = daxsim::kernel::RunWorkload(w, ro);
       if (!r.ok()) {
         daxsim::kernel::WorkloadResult failed;
