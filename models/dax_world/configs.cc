@@ -59,7 +59,7 @@ std::vector<SuiteItem> Suite(const ConfigMember& m, std::vector<std::string>* sk
       item.why = "finding: concurrent writebacks and the TOWRITE mark (shared writeback path)";
     } else if (w.name == "unbind_vs_fault") {
       item.expected = "invariant";
-      item.why = "finding: a fault outlives kill_dax (no holder notify)";
+      item.why = "finding: 6.1 leaves every mapping after kill_dax (no holder notify until v6.8)";
     } else if (w.name == "pin_vs_truncate" && !t.break_layouts) {
       item.expected = "invariant";
       item.why = std::string(t.name) + " does not break layouts: truncate frees DMA-pinned blocks";
@@ -71,7 +71,8 @@ std::vector<SuiteItem> Suite(const ConfigMember& m, std::vector<std::string>* sk
 
 std::vector<KnownFinding> KnownFindings(const std::string& model) {
   std::vector<KnownFinding> out = {
-      {"I10 mapping outlives the device", "finding: a fault outlives kill_dax (no holder notify)"},
+      {"I10 mapping outlives the device",
+       "finding: 6.1 leaves every mapping after kill_dax (no holder notify until v6.8)"},
       {"(another writeback of the file overlapped that fsync)",
        "finding: concurrent writebacks and the TOWRITE mark (shared writeback path)"},
       {"(the page received a DMA write through a pin)",
