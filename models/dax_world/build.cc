@@ -60,14 +60,8 @@ std::unique_ptr<DaxWorld> BuildDaxWorld(sim::Sim& sim, const DaxModelConfig& con
   world->history.reserve(64);      // one entry per call and page: spare the regrowth
   sim.SetStateModel(world.get());  // used only by stateful search (SimOptions::stateful)
   SetupFiles(w, world.get());
-  std::map<std::string, int> parties;
-  for (const auto& a : w.actors) {
-    for (const auto& op : a.ops) {
-      if (op.code == workload::OpCode::kBarrier) ++parties[op.barrier];
-    }
-  }
   int index = 0;
-  for (const auto& [name, n] : parties) {
+  for (const auto& [name, n] : workload::BarrierParties(w)) {
     world->barriers[name] = std::make_unique<sim::Barrier>(sim, name, index++, n);
   }
   // Address spaces, and the mappings every thread of an mm shares (leading mmaps).

@@ -27,6 +27,16 @@ bool ResultMatches(std::string_view expected, std::string_view what) {
   return expected == "ok" && what.substr(0, 4) == "ret=";
 }
 
+std::map<std::string, int> BarrierParties(const Workload& w) {
+  std::map<std::string, int> parties;
+  for (const Actor& a : w.actors) {
+    for (const Op& op : a.ops) {
+      if (op.code == OpCode::kBarrier) ++parties[op.barrier];
+    }
+  }
+  return parties;
+}
+
 size_t SetupOpCount(const Actor& actor) {
   size_t n = 0;
   while (n < actor.ops.size() && actor.ops[n].code == OpCode::kMmap) ++n;

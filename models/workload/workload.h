@@ -104,6 +104,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -229,6 +230,9 @@ struct Workload {
   std::vector<Actor> actors;     // 1..kActorsMax
   friend bool operator==(const Workload&, const Workload&) = default;
 };
+
+// Each barrier the workload names, with the number of actors that meet it, by name.
+std::map<std::string, int> BarrierParties(const Workload& w);
 
 // Parses and checks the text form. Errors: InvalidArgument, one line,
 // "<source_name>:<line>: <what is wrong>".

@@ -104,14 +104,10 @@ std::vector<std::pair<std::string, std::vector<size_t>>> Processes(const Workloa
   internal::InstallSignalHandlers();
   pthread_setname_np(pthread_self(), w.actors[actors[0]].mm.substr(0, 15).c_str());
   ActorContext setup{&fds, {}, fiemap, {}, unbind};
-  std::map<std::string, int> parties;
-  for (const Actor& a : w.actors) {
-    for (const auto& op : a.ops) {
-      if (op.code == OpCode::kBarrier) ++parties[op.barrier];
-    }
+  size_t b = 0;  // Run() initialises sh->user in the same (name) order
+  for (const auto& [name, n] : models::workload::BarrierParties(w)) {
+    setup.barriers[name] = &sh->user[b++];
   }
-  size_t b = 0;
-  for (const auto& [name, n] : parties) setup.barriers[name] = &sh->user[b++];
   for (size_t a : actors) {
     const size_t n = models::workload::SetupOpCount(w.actors[a]);
     for (size_t i = 0; i < n; ++i) internal::RunOp(w.actors[a].ops[i], setup, &sh->slots[a][i]);
@@ -224,14 +220,10 @@ absl::Status Run(const Workload& w, const RunOptions& o, const std::map<std::str
   pthread_barrierattr_setpshared(&attr, PTHREAD_PROCESS_SHARED);
   pthread_barrier_init(&sh->ready, &attr, static_cast<unsigned>(procs.size() + 1));
   pthread_barrier_init(&sh->start, &attr, static_cast<unsigned>(w.actors.size() + 1));
-  std::map<std::string, unsigned> parties;  // the workload's barriers (RunProcess: same order)
-  for (const Actor& a : w.actors) {
-    for (const auto& op : a.ops) {
-      if (op.code == OpCode::kBarrier) ++parties[op.barrier];
-    }
+  size_t b = 0;  // the workload's barriers, by name (RunProcess: same order)
+  for (const auto& [name, n] : models::workload::BarrierParties(w)) {
+    pthread_barrier_init(&sh->user[b++], &attr, static_cast<unsigned>(n));
   }
-  size_t b = 0;
-  for (const auto& [name, n] : parties) pthread_barrier_init(&sh->user[b++], &attr, n);
   std::vector<pid_t> pids;
   for (const auto& [mm, actors] : procs) {
     const pid_t pid = fork();
