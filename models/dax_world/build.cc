@@ -94,8 +94,7 @@ std::unique_ptr<DaxWorld> BuildDaxWorld(sim::Sim& sim, const DaxModelConfig& con
   }
   for (const auto& a : w.actors) {
     for (const auto& op : a.ops) {
-      world->sigbus_expected |= op.code == workload::OpCode::kPoison ||
-                                op.code == workload::OpCode::kInjectBadBlock ||
+      world->sigbus_expected |= op.code == workload::OpCode::kInjectBadBlock ||
                                 op.code == workload::OpCode::kUnbind;
     }
   }

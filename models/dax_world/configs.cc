@@ -82,8 +82,9 @@ std::vector<KnownFinding> KnownFindings(const std::string& model) {
        "finding: a MAP_SYNC write fault maps its PFN over an empty entry after write(2)'s "
        "IOMAP_F_NEW invalidation deleted its entry and a copy-on-write fault left an empty one"},
       {"[zero page, the file's mappings being unmapped]",
-       "finding: a hole's zero page stays mapped in other processes until write(2)'s "
-       "invalidation reaches them, while the new block is already written through"},
+       "finding: a hole's zero page stays mapped until write(2)'s invalidation (or the "
+       "allocating write fault's dax_insert_entry) unmaps it, while the new block is already "
+       "written through"},
   };
   fs::FsKind kind = fs::FsKind::kXfs;
   fs::ParseFsKind(model, &kind);

@@ -8,8 +8,10 @@
 #include <utility>
 #include <vector>
 
+#include "models/dax_world/memory_failure.h"
 #include "models/dax_world/world.h"
 #include "sim/check.h"
+#include "sim/dax/entry.h"
 
 namespace daxsim::models {
 
@@ -236,12 +238,20 @@ sim::Task<vm::AccessResult> Access_(DaxWorld* w, ActorState* st, vm::Mm* mm, vm:
     if (!write && r.kind == vm::AccessResult::kOk) {
       w->history[h].result = buf;
       const vm::Pte* pte = mm->pt.pte(vma->start + p);
+      const vm::Pmd& pmd = mm->pt.pmd(vma->start + p);
+      const bool zero_page =
+          pmd.kind == vm::Pmd::Kind::kHuge ? pmd.zero : pte != nullptr && vm::IsZeroPfn(pte->pfn);
       // The README finding: write(2) (or a populate_pfns write fault) has allocated and its
-      // invalidation has not reached this mapping yet (or an unmap walk is running).
+      // invalidation has not reached this mapping yet (or an unmap walk is running), or a write
+      // fault holds the zero entry locked, has allocated, and its dax_insert_entry() has not
+      // unmapped the zero page yet; whether the mapping holds the zero page or the huge one.
+      const auto entry = ip->mapping().i_pages.Load(vma->PgoffOf(vma->start + p));
+      const bool zero_entry_locked =
+          entry && dax::dax_is_zero_entry(entry->value) && dax::dax_is_locked(entry->value);
       w->history[h].zero_page_unmapping =
-          pte != nullptr && vm::IsZeroPfn(pte->pfn) &&
+          zero_page &&
           (ip->mapping().i_mmap_rwsem.readers() > 0 || ip->new_blocks_invalidating() > 0 ||
-           WriteRunning(w, ip->ino(), FileOffset(vma, p)));
+           zero_entry_locked || WriteRunning(w, ip->ino(), FileOffset(vma, p)));
     }
     Finish(w, h);
     if (r.kind != vm::AccessResult::kOk) co_return r;
@@ -534,25 +544,23 @@ sim::Task<void> Execute(sim::Sim& sim, DaxWorld* w, vm::Mm* mm, ActorState* st, 
     case OpCode::kPoison: {
       // madvise(MADV_HWPOISON) -> madvise_inject_error(): get_user_pages_fast(start, 1, 0) (a
       // read GUP: a hole's page is the zero page, a private mapping's is not copied), then
-      // memory_failure() on the page's pfn: lock its DAX entry, unmap it from every process,
-      // unlock; later accesses machine-check (SIGBUS). A page that is not pmem (the zero page,
-      // a private copy) is left alone: 6.1 would mark even the shared zero page HWPoison,
-      // which the model does not follow.
+      // memory_failure() of the page's pfn. A page that is not pmem (the zero page, a COW copy)
+      // is left alone: 6.1 would poison it as RAM (README, "Differences from 6.1").
       vm::Vma* vma = st->maps.at(op.map);
       vm::Pfn pfn = 0;
       const vm::AccessResult r =
           co_await w->vm().PinUserPage(mm, vma->start + op.offset, &pfn, /*write=*/false);
-      // madvise_inject_error() returns what get_user_pages_fast() returned when it fails.
-      LogOp(w, st, op, r.kind == vm::AccessResult::kOk ? "ret=0" : "err=EFAULT");
-      if (r.kind != vm::AccessResult::kOk || !w->pmem().OwnsPfn(pfn)) break;
-      w->phys().put_page(pfn);
-      auto _ = sim.Enter("memory_failure_dev_pagemap");
-      w->pmem().Poison(pfn);
-      fs::Inode* ip = static_cast<fs::Inode*>(vma->ops);
-      const uint64_t index = vma->PgoffOf(vma->start + op.offset);
-      const uint64_t entry = co_await w->dax().LockEntryForMemoryFailure(*ip, index);
-      co_await w->vm().UnmapMappingPages(&ip->mapping(), index, 1, false);
-      co_await w->dax().UnlockEntry(*ip, index, entry & ~dax::DAX_LOCKED);
+      int ret = 0;
+      if (r.kind != vm::AccessResult::kOk) {
+        ret = -14;  // madvise_inject_error() returns get_user_pages_fast()'s failure
+      } else if (w->pmem().OwnsPfn(pfn)) {
+        fs::Inode* ip = static_cast<fs::Inode*>(vma->ops);
+        ret = co_await MemoryFailureDevPagemap(sim, w->vm(), w->dax(), w->pmem(), *ip,
+                                               vma->PgoffOf(vma->start + op.offset), pfn);
+      } else if (vm::IsAnonPfn(pfn)) {
+        w->phys().put_page(pfn);  // GUP's reference (the zero page takes none)
+      }
+      LogOp(w, st, op, RetText(ret));
       break;
     }
     case OpCode::kRead:

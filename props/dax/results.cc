@@ -1,7 +1,7 @@
 // User-visible results.
 //   I9 every load and read(2) marked expect= returns the expected bytes; no load or store gets
-//      SIGBUS on bytes that stayed inside i_size while it ran, unless the workload poisons pages,
-//      injects media errors or unbinds the device. Catches: faults that fail accesses they must
+//      SIGBUS on bytes that stayed inside i_size while it ran, unless the workload injects media
+//      errors or unbinds the device. Catches: faults that fail accesses they must
 //      serve (entry conflicts turned into SIGBUS, ac401cc78242), lost stores (843172978bb9).
 //   linearizability (end): every outcome of every call the history records (loads, stores and
 //      pins per page, read(2)/write(2) per page copied, mmap, munmap, MADV_DONTNEED, unpin DMA,

@@ -9,9 +9,10 @@
 // read(2) and write(2) are one call per page they copy (a syscall is not atomic with respect to
 // loads and stores through mappings), the last one carrying the short count's reason (EOF).
 // Where the semantics leaves a choice to the filesystem, the bytes are unknown (bytes.h).
-// Errors that depend on what the semantics does not track (ENOSPC, a poisoned or bad block, a
-// dead device) are accepted when the call is *excused*: the recorder marks a call excused when
-// the model ran out of space during it or the workload poisons, injects media errors or unbinds.
+// Errors that depend on what the semantics does not track (ENOSPC, a bad block, a dead device)
+// are accepted when the call is *excused*: the recorder marks a call excused when the model ran
+// out of space during it or the workload injects media errors or unbinds. A memory failure
+// (madvise(MADV_HWPOISON)) changes nothing a user observes afterwards on 6.1 and excuses nothing.
 #pragma once
 
 #include <cstdint>

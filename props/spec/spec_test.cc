@@ -116,7 +116,7 @@ TEST(Spec, SigbusAtPageGranularityBeyondEof) {
   t = s;
   EXPECT_TRUE(Ok(t, Map(Kind::kLoad, 1, 4096, 1), Sig(Outcome::kSigbus)));
   Outcome excused = Sig(Outcome::kSigbus);
-  excused.excused = true;  // a poisoned page, a dead device, ENOSPC
+  excused.excused = true;  // a bad block, a dead device, ENOSPC
   t = s;
   EXPECT_TRUE(Ok(t, Map(Kind::kLoad, 1, 0, 1), excused));
 }

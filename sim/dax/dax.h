@@ -87,9 +87,10 @@ class Dax {
   // done or -errno.
   sim::Task<int64_t> IomapRw(DaxInode& inode, IomapOps& ops, uint64_t pos, uint64_t len, bool write,
                              uint8_t* buf);
-  // dax_lock_page()/dax_unlock_page() of the entry at (inode, index) for memory failure: returns
-  // the locked entry (0 if none).
-  sim::Task<uint64_t> LockEntryForMemoryFailure(DaxInode& inode, uint64_t index);
+  // dax_lock_page()/dax_unlock_page() of the entry at (inode, index) for memory failure of `pfn`:
+  // returns the locked entry, or 0 when no entry there maps pfn (dax_lock_page() finds
+  // page->mapping NULL once truncate's dax_disassociate_entry() ran).
+  sim::Task<uint64_t> LockEntryForMemoryFailure(DaxInode& inode, uint64_t index, vm::Pfn pfn);
   sim::Task<void> UnlockEntry(DaxInode& inode, uint64_t index, uint64_t entry);
 
   sim::WaitTable& wait_table() { return wait_table_; }

@@ -139,7 +139,7 @@ sim::Task<int> Dax::InvalidateInodePages2Range(DaxInode& inode, uint64_t first, 
   co_return ret;
 }
 
-sim::Task<uint64_t> Dax::LockEntryForMemoryFailure(DaxInode& inode, uint64_t index) {
+sim::Task<uint64_t> Dax::LockEntryForMemoryFailure(DaxInode& inode, uint64_t index, vm::Pfn pfn) {
   auto _ = sim_->Enter("dax_lock_page");
   vm::Xarray& xa = inode.mapping().i_pages;
   co_await xa.xa_lock.Lock();
@@ -147,7 +147,11 @@ sim::Task<uint64_t> Dax::LockEntryForMemoryFailure(DaxInode& inode, uint64_t ind
   for (;;) {
     retry.Head();
     const Found f = Lookup(xa, index, 0);
-    if (!f.entry) {
+    const bool associated = f.entry && !dax_is_zero_entry(*f.entry) &&
+                            !dax_is_empty_entry(*f.entry) && pfn >= dax_to_pfn(*f.entry) &&
+                            pfn < dax_to_pfn(*f.entry) + (uint64_t{1} << dax_entry_order(*f.entry));
+    sim_->Observed(associated);
+    if (!associated) {
       co_await xa.xa_lock.Unlock();
       co_return 0;
     }

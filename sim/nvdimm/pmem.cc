@@ -251,7 +251,7 @@ void Pmem::LoadInPage(uint64_t pgoff, uint64_t off, uint8_t* out, size_t len) co
 }
 
 bool Pmem::PageHasError(uint64_t pfn) const {
-  return IsPoisoned(pfn) || IsBadBlock(pfn - base_pfn_) || HasLatentError(pfn - base_pfn_);
+  return IsBadBlock(pfn - base_pfn_) || HasLatentError(pfn - base_pfn_);
 }
 
 int Pmem::Scrub() {

@@ -165,7 +165,10 @@ class Pmem {
   // Mirrors: drivers/nvdimm/pmem.c pmem_dax_zero_page_range(): WriteClearPoison() of the zero
   // page over [pgoff, pgoff + nr_pages). Returns 0 or the first error.
   int ZeroPageRange(uint64_t pgoff, uint64_t nr_pages);
-  // Memory failure (mm/memory-failure.c memory_failure() sets PageHWPoison): loads machine-check.
+  // SetPageHWPoison() of a pmem page (mm/memory-failure.c mf_generic_kill_procs(), 6.1). A page
+  // flag only: nothing on 6.1's DAX paths reads it (the fault path and dax_direct_access() check
+  // badblocks), and an injected failure (madvise(MADV_HWPOISON)) leaves the media good, so loads
+  // do not machine-check. Media errors are bad blocks (InjectBadBlock) and latent errors.
   void Poison(uint64_t pfn);
   bool IsPoisoned(uint64_t pfn) const { return poisoned_.count(pfn) != 0; }
 

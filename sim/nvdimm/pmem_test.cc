@@ -510,12 +510,16 @@ TEST(DirectAccess, BadBlocksAreSortedAndClearable) {
   EXPECT_TRUE(p.Durable(kBase + 8 * Pmem::kPageSize, 2 * Pmem::kPageSize));
 }
 
-TEST(Poison, PoisonedPageMachineChecksButDirectAccessWorks) {
+TEST(Poison, SoftwarePoisonIsAPageFlagThatNeitherLoadsNorDirectAccessCheck) {
   Pmem p(kBasePfn, 4);
   p.Poison(kBasePfn + 1);
   EXPECT_TRUE(p.IsPoisoned(kBasePfn + 1));
   uint8_t buf[16];
-  EXPECT_FALSE(p.LoadChecked(kBase + Pmem::kPageSize - 8, buf, 16));  // straddles into page 1
+  EXPECT_TRUE(p.LoadChecked(kBase + Pmem::kPageSize - 8, buf, 16));  // straddles into page 1
+  p.InjectBadBlock(1);
+  EXPECT_FALSE(p.LoadChecked(kBase + Pmem::kPageSize - 8, buf, 16));  // a media error does
+  p.ClearBadBlock(1);
+  p.Poison(kBasePfn + 1);
   EXPECT_TRUE(p.LoadChecked(kBase, buf, 16));
   EXPECT_EQ(p.DirectAccess(1, 1).err, 0);  // software poison is not a badblock
   std::array<uint8_t, Pmem::kPageSize> page{};
@@ -741,15 +745,13 @@ TEST(PageFill, ClflushGuaranteesTheFlushedLinesOfAPendingFill) {
   EXPECT_TRUE(p.Durable(kBase, 2 * Pmem::kPageSize));
 }
 
-TEST(PageFill, GuaranteedFillIsDurableAndPoisonStillMachineChecks) {
+TEST(PageFill, GuaranteedFillIsDurableAndABadBlockStillMachineChecks) {
   Pmem p(kBasePfn, 4);
   p.ZeroPageRange(0, 2);
   p.NvdimmFlush();
   EXPECT_TRUE(p.Durable(kBase, 2 * Pmem::kPageSize));
   EXPECT_FALSE(p.LineDirty(kBase + Pmem::kPageSize));
-  p.Poison(kBasePfn + 1);
   uint8_t buf[8];
-  EXPECT_FALSE(p.LoadChecked(kBase + Pmem::kPageSize, buf, 8));
   ASSERT_TRUE(p.LoadChecked(kBase, buf, 8));
   EXPECT_EQ(buf[0], 0);
   p.InjectBadBlock(0);
