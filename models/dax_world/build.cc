@@ -94,10 +94,19 @@ std::unique_ptr<DaxWorld> BuildDaxWorld(sim::Sim& sim, const DaxModelConfig& con
   }
   for (const auto& a : w.actors) {
     for (const auto& op : a.ops) {
-      world->sigbus_expected |= op.code == workload::OpCode::kInjectBadBlock ||
-                                op.code == workload::OpCode::kUnbind;
+      world->sigbus_expected |=
+          op.code == workload::OpCode::kInjectBadBlock || op.code == workload::OpCode::kUnbind;
     }
   }
+  // The copy-on-write the faulting actor's store or pin opened (RecordCow) was zero-filled.
+  world->vm().on_cow_copy_zero_filled = [w = world.get()] {
+    for (auto it = w->history.rbegin(); it != w->history.rend(); ++it) {
+      if (it->cow && it->end < 0 && it->actor == static_cast<size_t>(w->sim().self_id())) {
+        it->cow_zero_filled = true;
+        return;
+      }
+    }
+  };
   props::RegisterAll(world.get());
   for (size_t i = 0; i < w.actors.size(); ++i) {
     const sim::ActorId id = sim.Spawn(w.actors[i].name, RunActor(sim, world.get(), i));

@@ -81,6 +81,9 @@ std::vector<KnownFinding> KnownFindings(const std::string& model) {
       {"(over an empty entry marked dirty: dax_insert_pfn_mkwrite)",
        "finding: a MAP_SYNC write fault maps its PFN over an empty entry after write(2)'s "
        "IOMAP_F_NEW invalidation deleted its entry and a copy-on-write fault left an empty one"},
+      {"[copy-on-write of a page with a media error, zero-filled]",
+       "finding: wp_page_copy() of a DAX page with a media error gives the process a page of "
+       "zeroes (__wp_page_copy_user's best effort for PFN mappings), not SIGBUS"},
       {"[zero page, the file's mappings being unmapped]",
        "finding: a hole's zero page stays mapped until write(2)'s invalidation (or the "
        "allocating write fault's dax_insert_entry) unmaps it, while the new block is already "

@@ -697,6 +697,30 @@ actor T
       << r2.first->violation.message;
 }
 
+// A private store to a DAX page already mapped read-only whose block then got a media error:
+// wp_page_copy() copies from the user address (vm_normal_page() is NULL for a devmap PTE), the
+// copy faults, and 6.1's __wp_page_copy_user() warns and zero-fills it; the process reads
+// zeroes where the file had data, without SIGBUS. Found by the 2026-12-06 campaign
+// (xfs-061360); a known finding, marked in the linearizability message.
+TEST(DaxWorldFinding, CowCopyOfAPageWithAMediaErrorIsZeroFilled) {
+  WorldRun r(R"(workload t
+file f size=4K written=0-4K fill=0x11
+actor A
+  mmap p f len=4K private
+  load p 0 len=8
+  badblock f 0
+  store p 0x10 len=8 val=0x22
+  load p 0 len=8
+)");
+  ASSERT_FALSE(r.sim.completed());
+  EXPECT_TRUE(r.Emitted("WARNING: __wp_page_copy_user: the copy faulted; zero-filled"));
+  EXPECT_TRUE(r.Emitted("load p 0 -> ok 0"));
+  const std::string& m = r.sim.violation().message;
+  EXPECT_NE(m.find("[copy-on-write of a page with a media error, zero-filled]"), std::string::npos)
+      << m;
+  EXPECT_TRUE(IsKnownFinding("xfs", m)) << m;
+}
+
 TEST(DaxWorldTest, ExpectedResultsThatHoldPass) {
   WorldRun r(R"(workload t
 file f size=8K written=0-8K fill=0x11

@@ -97,7 +97,8 @@ uint64_t DaxWorld::WorldDigest() const {
     h = Mix(Mix(h, static_cast<uint64_t>(op.ret)),
             op.signal | (op.shared ? 4u : 0u) | (op.writable ? 8u : 0u) | (op.eof ? 16u : 0u) |
                 (op.excused ? 32u : 0u) | (op.dropped ? 64u : 0u) | (op.cow ? 128u : 0u) |
-                (op.zero_page_unmapping ? 256u : 0u) | (op.after_unbind ? 512u : 0u));
+                (op.zero_page_unmapping ? 256u : 0u) | (op.after_unbind ? 512u : 0u) |
+                (op.cow_zero_filled ? 1024u : 0u));
     h = MixBytes(Mix(h, op.value), op.result);
     h = Mix(Mix(h, Rank(steps, op.start)), op.end < 0 ? ~0ull : Rank(steps, op.end));
   }

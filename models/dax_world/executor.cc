@@ -545,7 +545,7 @@ sim::Task<void> Execute(sim::Sim& sim, DaxWorld* w, vm::Mm* mm, ActorState* st, 
       // madvise(MADV_HWPOISON) -> madvise_inject_error(): get_user_pages_fast(start, 1, 0) (a
       // read GUP: a hole's page is the zero page, a private mapping's is not copied), then
       // memory_failure() of the page's pfn. A page that is not pmem (the zero page, a COW copy)
-      // is left alone: 6.1 would poison it as RAM (README, "Differences from 6.1").
+      // is left alone: 6.1 would poison it as RAM (README, "Known differences from Linux 6.1").
       vm::Vma* vma = st->maps.at(op.map);
       vm::Pfn pfn = 0;
       const vm::AccessResult r =

@@ -172,6 +172,7 @@ class DaxWorld : public sim::World, public sim::StateModel {
     bool eof = false;                  // read(2): the short count ends here
     bool excused = false;              // an error may have a cause the oracle does not track
     bool dropped = false;              // a write(2) page it did not reach (ignored)
+    bool cow_zero_filled = false;      // a COW whose copy faulted and was zero-filled (6.1)
     bool zero_page_unmapping = false;  // a load served by the zero page while a walk of the
                                        // file's mappings (an unmap) held i_mmap_rwsem
     bool after_unbind = false;         // it ended after kill_dax: the data it saw is not judged
@@ -227,6 +228,9 @@ class DaxWorld : public sim::World, public sim::StateModel {
   // second finds is reported as the first's miss (tests).
   enum class MappingPass : uint8_t { kChanged, kEveryStep, kVerified };
   MappingPass mapping_pass = MappingPass::kChanged;
+  // invariants: I8 (props/dax/pins.cc) re-checks the pins only after a step that changed them or
+  // the block map; true: after every step (tests compare the two).
+  bool pin_check_every_step = false;
 
  private:
   sim::Sim* sim_;

@@ -30,8 +30,8 @@ constexpr size_t kPinsForIndex = 8;
 void RegisterPins(DaxWorld* w) {
   auto last = std::make_shared<LastClean>();
   w->sim().AddInvariant("I8 pinned block", [w, last]() -> Result {
-    if (last->valid && last->block_map_version == w->fs().block_map_version() &&
-        last->pins == w->pins) {
+    if (!w->pin_check_every_step && last->valid &&
+        last->block_map_version == w->fs().block_map_version() && last->pins == w->pins) {
       return std::nullopt;
     }
     std::optional<fs::Filesystem::OwnerIndex> index;

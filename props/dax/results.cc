@@ -73,6 +73,7 @@ spec::Event EventOf(const DaxWorld::HistoryOp& op) {
   e.outcome.eof = op.eof;
   e.outcome.excused = op.excused;
   e.outcome.zero_page_unmapping = op.zero_page_unmapping;
+  e.outcome.cow_zero_filled = op.cow_zero_filled;
   e.outcome.dead_device = op.after_unbind;
   e.actor = op.actor;
   e.start = op.start;

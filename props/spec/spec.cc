@@ -327,6 +327,7 @@ std::string Describe(const Call& c, const Outcome& out) {
   }
   if (out.eof) s += " (EOF)";
   if (out.zero_page_unmapping) s += " [zero page, the file's mappings being unmapped]";
+  if (out.cow_zero_filled) s += " [copy-on-write of a page with a media error, zero-filled]";
   return s;
 }
 

@@ -94,12 +94,14 @@ struct Call {
 struct Outcome {
   enum Signal { kOk, kSigbus, kSigsegv };
   Signal signal = kOk;
-  int64_t ret = 0;             // syscalls: 0 or -errno
-  std::vector<uint8_t> bytes;  // loads and read chunks
-  bool eof = false;            // read chunk: the read returned a short count ending here
-  bool excused = false;        // errors of untracked causes are allowed (see above)
-  bool dead_device = false;    // it ended after the device was unbound: bytes read are not
-                               // judged (leftover mappings of a dead device, a README finding)
+  int64_t ret = 0;               // syscalls: 0 or -errno
+  std::vector<uint8_t> bytes;    // loads and read chunks
+  bool eof = false;              // read chunk: the read returned a short count ending here
+  bool excused = false;          // errors of untracked causes are allowed (see above)
+  bool dead_device = false;      // it ended after the device was unbound: bytes read are not
+                                 // judged (leftover mappings of a dead device, a README finding)
+  bool cow_zero_filled = false;  // a copy-on-write whose copy faulted on a media error and was
+                                 // zero-filled (6.1 __wp_page_copy_user; for messages)
   bool zero_page_unmapping = false;  // a load served by the zero page while the file's
                                      // mappings were being unmapped (for messages)
 };

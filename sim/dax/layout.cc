@@ -150,7 +150,6 @@ sim::Task<uint64_t> Dax::LockEntryForMemoryFailure(DaxInode& inode, uint64_t ind
     const bool associated = f.entry && !dax_is_zero_entry(*f.entry) &&
                             !dax_is_empty_entry(*f.entry) && pfn >= dax_to_pfn(*f.entry) &&
                             pfn < dax_to_pfn(*f.entry) + (uint64_t{1} << dax_entry_order(*f.entry));
-    sim_->Observed(associated);
     if (!associated) {
       co_await xa.xa_lock.Unlock();
       co_return 0;

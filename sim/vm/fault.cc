@@ -97,7 +97,13 @@ sim::Task<uint32_t> Vm::DoWpPage(Vma* vma, uint64_t addr, uint32_t flags) {
     phys_->FreeAnon(copy);
     co_return 0;
   }
-  phys_->CopyPage(copy, pte->pfn);
+  // __wp_page_copy_user(): vm_normal_page() is NULL for a DAX PTE (devmap), so the copy is
+  // made from the user address; if it faults (a media error under the page) twice, 6.1 warns
+  // and clears the page: the process gets zeroes, not SIGBUS ("Live with it").
+  if (!phys_->CopyPage(copy, pte->pfn)) {
+    sim_->Emit("WARNING: __wp_page_copy_user: the copy faulted; zero-filled");
+    if (on_cow_copy_zero_filled) on_cow_copy_zero_filled();
+  }
   *pte = Pte{copy, true, true, false};
   co_await ptl.Unlock();
   co_return 0;

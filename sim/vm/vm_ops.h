@@ -43,6 +43,10 @@ class Vm {
     Pfn pfn;
   };
   std::function<void(const PageWrite&)> on_page_write;
+  // wp_page_copy()'s copy of a DAX page machine-checked and __wp_page_copy_user() zero-filled
+  // it (6.1: a PFN mapping is copied from the user address, then WARN_ON_ONCE + clear_page);
+  // called in the faulting actor, for the oracle's messages.
+  std::function<void()> on_cow_copy_zero_filled;
 
   // ---- fault dispatch (caller holds mmap_lock for read) ----
   sim::Task<uint32_t> HandleMmFault(Vma* vma, uint64_t addr, uint32_t flags);
