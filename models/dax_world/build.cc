@@ -68,6 +68,13 @@ std::unique_ptr<DaxWorld> BuildDaxWorld(sim::Sim& sim, const DaxModelConfig& con
   std::map<std::string, std::unique_ptr<vm::Mm>>& mms = world->mutable_mms();
   for (const auto& a : w.actors) {
     if (!mms.count(a.mm)) mms[a.mm] = std::make_unique<vm::Mm>(sim, a.mm);
+    for (const workload::Op& op : a.ops) {  // fixed addresses (addr=): never picked by the mm
+      if (op.code == workload::OpCode::kMmap && op.addr != 0) {
+        mms[a.mm]->Reserve(op.addr, op.addr + op.length);
+      }
+    }
+  }
+  for (const auto& a : w.actors) {
     vm::Mm* mm = mms[a.mm].get();
     for (size_t i = 0; i < workload::SetupOpCount(a); ++i) {
       const workload::Op& op = a.ops[i];

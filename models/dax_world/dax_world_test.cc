@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <string>
+
+#include "absl/strings/str_format.h"
 #include <set>
 
 #include "models/dax_world/configs.h"
@@ -139,6 +142,36 @@ actor B
   const vm::Pmd& pmd = mm->pt.pmd(mm->vmas[0]->start);
   EXPECT_EQ(pmd.kind, vm::Pmd::Kind::kHuge);
   EXPECT_TRUE(pmd.write);
+}
+
+// 6.1's thp_get_unmapped_area(): a mapping at file offset 4K that covers the aligned 2 MiB at
+// file offset 2M is placed at an address congruent to 4K modulo 2 MiB, so that 2 MiB is one
+// PMD. With addr= (MAP_FIXED_NOREPLACE) at an address of another colour, the same fault finds
+// the file offset and the address misaligned and falls back to PTEs.
+TEST(DaxWorldTest, PlacementFollowsTheFileOffsetAndAddrOverridesIt) {
+  const char* kText = R"(workload t
+file f size=4M written=0-4M fill=0x11 phys=0
+actor B
+  mmap m f off=4K len=4092K%s
+  load m 0x1ff000 len=8 expect=0x11
+)";
+  const std::string placed = absl::StrFormat(kText, "");
+  WorldRun r(placed);
+  ASSERT_TRUE(r.sim.completed()) << r.sim.violation().message;
+  const vm::Mm* mm = r.world->mm("B");
+  const uint64_t start = mm->vmas[0]->start;
+  EXPECT_EQ(start % vm::PMD_SIZE, 0x1000u);
+  EXPECT_EQ(mm->pt.pmd(start + 0x1ff000).kind, vm::Pmd::Kind::kHuge);
+  EXPECT_TRUE(r.Emitted("dax_pmd_fault_done"));
+  EXPECT_FALSE(r.Emitted("FALLBACK"));
+
+  WorldRun fixed(absl::StrFormat(kText, " addr=0x40200000"));
+  ASSERT_TRUE(fixed.sim.completed()) << fixed.sim.violation().message;
+  const vm::Mm* fm = fixed.world->mm("B");
+  EXPECT_EQ(fm->vmas[0]->start, 0x40200000u);
+  EXPECT_NE(fm->pt.pmd(0x40400000).kind, vm::Pmd::Kind::kHuge);
+  EXPECT_NE(fm->pt.pmd(0x40200000).kind, vm::Pmd::Kind::kHuge);
+  EXPECT_TRUE(fixed.Emitted("FALLBACK"));
 }
 
 TEST(DaxWorldTest, FsyncThenPowerFailureKeepsTheData) {

@@ -48,9 +48,15 @@ std::vector<uint8_t> DaxWorld::ReadFilePage(const fs::Inode& ip, uint64_t page) 
   return out;
 }
 
+// The workload's window for fixed addresses is the model's whole mmap area.
+static_assert(workload::kFixedAddrMin == vm::Mm::kMmapBase);
+static_assert(workload::kFixedAddrEnd ==
+              vm::Mm::kMmapBase + uint64_t{vm::Mm::kPmdSlots} * vm::PMD_SIZE);
+
 vm::Vma VmaFor(const workload::Op& op, fs::Inode* ip) {
   vm::Vma proto;
   proto.pgoff = op.offset >> vm::PAGE_SHIFT;
+  proto.start = op.addr;  // 0: Mm::InsertVma picks it
   proto.shared = op.shared || op.sync;
   proto.writable = op.write_access;
   proto.sync = op.sync;

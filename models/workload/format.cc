@@ -4,6 +4,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_replace.h"
 #include "models/workload/text_internal.h"
 #include "models/workload/workload.h"
@@ -59,6 +60,7 @@ std::string FormatOp(const Op& op) {
                     " len=", FormatNumber(op.length));
     absl::StrAppend(&out, op.sync ? " sync" : op.shared ? " shared" : " private");
     if (!op.write_access) absl::StrAppend(&out, " ro");
+    if (op.addr != 0) absl::StrAppend(&out, " addr=", absl::StrFormat("%#llx", op.addr));
     return out + FormatResult(op.result);
   }
   switch (syntax.target) {

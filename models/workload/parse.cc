@@ -2,6 +2,7 @@
 // own (syntax, keys, numbers, limits, files); a final pass checks what spans actors: every
 // map op names a live mapping (its own mmap or a setup mapping of its mm) and stays inside it.
 #include <functional>
+#include <iterator>
 #include <map>
 #include <optional>
 #include <set>
@@ -10,6 +11,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "models/workload/text_internal.h"
@@ -508,6 +510,9 @@ absl::Status Parser::Keys(const OpSyntax& syntax,
       op->result = absl::StrCat("ret=", n);
     } else if (key == "off" && is_mmap) {
       WORKLOAD_RETURN_IF_ERROR(Number(value, key, &op->offset));
+    } else if (key == "addr" && is_mmap) {
+      WORKLOAD_RETURN_IF_ERROR(Number(value, key, &op->addr));
+      if (op->addr == 0) return Error("addr=0 is not allowed (leave addr= out for any address)");
     } else {
       return Error(absl::StrCat("unknown key '", key, "' for '", syntax.name, "'"));
     }
@@ -564,6 +569,14 @@ absl::Status Parser::CheckRange(const OpSyntax& syntax, const Op& op) {
     }
     if (op.length % kPageSize != 0) {
       return Error(absl::StrCat("mmap len=", FormatNumber(op.length), " is not page aligned"));
+    }
+    if (op.addr % kPageSize != 0) {
+      return Error(absl::StrFormat("mmap addr=%#llx is not page aligned", op.addr));
+    }
+    if (op.addr != 0 && (op.addr < kFixedAddrMin || op.addr > kFixedAddrEnd ||
+                         op.length > kFixedAddrEnd - op.addr)) {
+      return Error(absl::StrFormat("mmap addr=%#llx len=%s is outside [%#llx, %#llx)", op.addr,
+                                   FormatNumber(op.length), kFixedAddrMin, kFixedAddrEnd));
     }
   } else if (syntax.target != Target::kFile) {
     return absl::OkStatus();
@@ -658,6 +671,29 @@ absl::Status Parser::CheckMappings() {
     uint64_t length;
   };
   std::map<std::string, std::map<std::string, Mapping>> setup;  // mm -> name -> mapping
+  // Fixed addresses (addr=) of one mm never overlap, whatever munmaps run in between: the model
+  // keeps them reserved, so a mapping it places itself never takes one (no EEXIST).
+  std::map<std::string, std::map<uint64_t, const Op*>> fixed;  // mm -> addr -> mmap
+  for (const Actor& actor : w_.actors) {
+    for (const Op& op : actor.ops) {
+      if (op.code != OpCode::kMmap || op.addr == 0) continue;
+      std::map<uint64_t, const Op*>& ranges = fixed[actor.mm];
+      auto next = ranges.lower_bound(op.addr);
+      const Op* clash = next != ranges.end() && next->first < op.addr + op.length ? next->second
+                        : next != ranges.begin() && std::prev(next)->first +
+                                                            std::prev(next)->second->length >
+                                                        op.addr
+                            ? std::prev(next)->second
+                            : nullptr;
+      if (clash != nullptr) {
+        return ErrorAt(op.line, absl::StrFormat("mmap %s addr=%#llx overlaps mmap %s addr=%#llx "
+                                                "(line %d) in mm '%s'",
+                                                op.map, op.addr, clash->map, clash->addr,
+                                                clash->line, actor.mm));
+      }
+      ranges.emplace(op.addr, &op);
+    }
+  }
   for (const Actor& actor : w_.actors) {
     for (size_t i = 0; i < SetupOpCount(actor); ++i) {
       const Op& op = actor.ops[i];

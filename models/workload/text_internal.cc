@@ -20,7 +20,7 @@ constexpr uint8_t kB = kExpectByte, kS = kExpectSignal, kE = kExpectErrno, kR = 
 constexpr std::array<OpSyntax, 24> kOps = {{
     // code, keyword, operand, positional OFF, len= required, val= required, expect= forms
     {OpCode::kMmap, "mmap", kM, false, true, false, kE,
-     "mmap MAP [FILE] [off=OFF] len=L [shared|private] [sync] [ro|rw] [expect=ERRNO|ok]"},
+     "mmap MAP [FILE] [off=OFF] len=L [shared|private] [sync] [ro|rw] [addr=A] [expect=ERRNO|ok]"},
     {OpCode::kMunmap, "munmap", kM, false, false, false, kE, "munmap MAP [expect=ERRNO|ok]"},
     {OpCode::kLoad, "load", kM, true, true, false, kB | kS,
      "load MAP OFF len=L [expect=VALUE|SIGBUS|SIGSEGV|ok]"},

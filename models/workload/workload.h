@@ -33,9 +33,12 @@
 //
 // Operations (FILE may be omitted and defaults to `f`; MAP names a mapping; OFF and L are
 // NUMBERs; len=0 is never allowed):
-//   mmap MAP [FILE] [off=OFF] len=L [shared|private] [sync] [ro|rw]
+//   mmap MAP [FILE] [off=OFF] len=L [shared|private] [sync] [ro|rw] [addr=A]
 //                          OFF and L page aligned, OFF+L <= 64M; default shared, rw;
-//                          sync = MAP_SHARED_VALIDATE|MAP_SYNC (implies shared)
+//                          sync = MAP_SHARED_VALIDATE|MAP_SYNC (implies shared);
+//                          addr = MAP_FIXED_NOREPLACE at A (page aligned, the mapping inside
+//                          [0x40000000, 0x60000000), never overlapping another addr= of the
+//                          mm); without it the address is the kernel's thp_get_unmapped_area()
 //   munmap MAP
 //   load MAP OFF len=L [expect=VALUE|SIGNAL|ok]
 //                                       read L bytes; with expect=VALUE, each must equal VALUE
@@ -160,6 +163,11 @@ enum class Target { kNone, kMap, kFile, kBarrier };
 std::string_view OpName(OpCode code);  // its text keyword: "madvise_dontneed", "punch", ...
 Target OpTarget(OpCode code);          // kMmap is kMap (it also names a file)
 
+// The window fixed mapping addresses (addr=) must lie in: the model's whole mmap area (1 GiB to
+// 1.5 GiB, sim/vm Mm), free in a static runner's address space too.
+inline constexpr uint64_t kFixedAddrMin = uint64_t{1} << 30;
+inline constexpr uint64_t kFixedAddrEnd = kFixedAddrMin + (uint64_t{512} << 20);
+
 struct Op {
   OpCode code = OpCode::kSfence;
   int line = 0;         // source line (1-based) for messages; 0 if built in code. Not compared.
@@ -178,6 +186,9 @@ struct Op {
   bool shared = true;        // mmap: MAP_SHARED (else MAP_PRIVATE)
   bool sync = false;         // mmap: MAP_SYNC (implies shared)
   bool write_access = true;  // mmap: PROT_READ|PROT_WRITE (else PROT_READ)
+  // mmap: the fixed address (addr=, MAP_FIXED_NOREPLACE), page aligned, the mapping inside
+  // [kFixedAddrMin, kFixedAddrEnd); 0: the kernel's choice (thp_get_unmapped_area()).
+  uint64_t addr = 0;
 
   friend bool operator==(const Op& a, const Op& b);  // every field but `line`
 };

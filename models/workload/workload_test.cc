@@ -291,6 +291,17 @@ std::vector<BadCase> BadCases() {
       {"expect > 255", kHead + "  load m 0 len=8 expect=0x100\n", 5,
        "expect=0x100 is out of range"},
       {"len 0", kHead + "  load m 0 len=0\n", 5, "len=0 is not allowed"},
+      {"addr unaligned", kHead + "  mmap n f len=4K addr=0x40000800\n", 5,
+       "mmap addr=0x40000800 is not page aligned"},
+      {"addr below the window", kHead + "  mmap n f len=4K addr=0x1000\n", 5,
+       "is outside [0x40000000, 0x60000000)"},
+      {"addr beyond the window", kHead + "  mmap n f len=8K addr=0x5ffff000\n", 5,
+       "is outside [0x40000000, 0x60000000)"},
+      {"addr 0", kHead + "  mmap n f len=4K addr=0\n", 5, "addr=0 is not allowed"},
+      {"addr overlap",
+       "workload w\nfile f size=8K\nactor T1\n  mmap m f len=8K addr=0x40001000\n"
+       "actor T2 mm=T1\n  sfence\n  mmap n f len=4K addr=0x40002000\n",
+       7, "mmap n addr=0x40002000 overlaps mmap m addr=0x40001000 (line 4) in mm 'T1'"},
       {"map before mmap",
        "workload w\nfile f size=8K\nactor T1\n  load m 0 len=8\n"
        "  mmap m f len=8K\n",
@@ -425,6 +436,26 @@ TEST(ParseWorkload, ExpectedResults) {
   EXPECT_EQ(
       FormatWorkload(*w).find("  write f 0 len=8 val=0x02 expect=ENOSPC\n") != std::string::npos,
       true);
+}
+
+// addr= places a mapping (MAP_FIXED_NOREPLACE); other processes may reuse the range, and
+// it round-trips through the canonical text.
+TEST(ParseWorkload, FixedAddresses) {
+  const absl::StatusOr<Workload> w = ParseWorkload(
+      "workload w\nfile f size=4M\nactor A\n  mmap m f off=4K len=2M addr=0x40201000\n"
+      "  munmap m\n  mmap n f len=4K addr=0x5ffff000\nactor B\n"
+      "  mmap m f len=2M addr=0x40200000\n",
+      "t.wl");
+  ASSERT_TRUE(w.ok()) << w.status();
+  EXPECT_EQ(w->actors[0].ops[0].addr, 0x40201000u);
+  EXPECT_EQ(w->actors[0].ops[2].addr, 0x5ffff000u);
+  EXPECT_EQ(w->actors[1].ops[0].addr, 0x40200000u);
+  const std::string text = FormatWorkload(*w);
+  EXPECT_NE(text.find("  mmap m f off=4K len=2M shared addr=0x40201000\n"), std::string::npos)
+      << text;
+  const absl::StatusOr<Workload> again = ParseWorkload(text, "again");
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(*again, *w);
 }
 
 TEST(ParseWorkload, ErrorsAreOneLineWithTheRightLine) {
@@ -571,6 +602,12 @@ class Generator {
     op.shared = *rc::gen::arbitrary<bool>();
     op.sync = op.shared && *rc::gen::arbitrary<bool>();
     op.write_access = *rc::gen::arbitrary<bool>();
+    // Sometimes a fixed address: each in its own 4 MiB of the window, so none overlap.
+    if (fixed_ < 128 && *rc::gen::arbitrary<bool>()) {
+      const uint64_t slack = (4 * kM - op.length) / kPageSize;
+      op.addr = kFixedAddrMin + fixed_++ * 4 * kM +
+                *rc::gen::inRange<uint64_t>(0, slack + 1) * kPageSize;
+    }
     return op;
   }
 
@@ -674,6 +711,7 @@ class Generator {
   }
 
   const std::vector<FileSetup>* files_ = nullptr;
+  uint64_t fixed_ = 0;  // fixed-address mmaps drawn so far
   std::map<std::string, std::map<std::string, Mapping>> setup_;
 };
 

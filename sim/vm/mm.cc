@@ -58,14 +58,44 @@ Vma* Mm::FindVmaByName(const std::string& name) {
   return nullptr;
 }
 
+void Mm::Reserve(uint64_t start, uint64_t end) {
+  DAXSIM_CHECK(start >= kMmapBase && end > start && (start & (PAGE_SIZE - 1)) == 0);
+  DAXSIM_CHECK(PageTable::PmdIndex(end - 1 - kMmapBase) < static_cast<uint64_t>(kPmdSlots));
+  reserved_.emplace_back(start, end);
+}
+
 Vma* Mm::InsertVma(const Vma& proto, uint64_t len) {
   auto v = std::make_unique<Vma>(proto);
   v->mm = this;
-  v->start = next_addr_;
-  v->end = next_addr_ + len;
-  // Keep the next mapping PMD-aligned, with a guard gap.
-  next_addr_ = ((v->end + PMD_SIZE - 1) & PMD_MASK) + PMD_SIZE;
-  DAXSIM_CHECK(PageTable::PmdIndex(next_addr_ - kMmapBase) < static_cast<uint64_t>(kPmdSlots));
+  if (proto.start != 0) {  // MAP_FIXED_NOREPLACE inside a reserved range
+    v->end = proto.start + len;
+    DAXSIM_CHECK(std::any_of(reserved_.begin(), reserved_.end(), [&](const auto& r) {
+      return r.first <= v->start && v->end <= r.second;
+    }));
+  } else {
+    // __thp_get_unmapped_area(): off_align = round_up(off, PMD_SIZE); aligned to the file offset
+    // only if [off_align, off + len) holds a whole PMD.
+    const uint64_t off = proto.pgoff << PAGE_SHIFT;
+    const uint64_t off_align = (off + PMD_SIZE - 1) & PMD_MASK;
+    const bool thp = off + len > off_align && off + len - off_align >= PMD_SIZE;
+    const uint64_t colour = thp ? off & (PMD_SIZE - 1) : 0;
+    uint64_t slot = next_addr_;
+    for (bool moved = true; moved;) {
+      moved = false;
+      for (const auto& [start, end] : reserved_) {
+        if (start < slot + colour + len && slot + colour < end) {
+          slot = ((end + PMD_SIZE - 1) & PMD_MASK) + PMD_SIZE;
+          moved = true;
+        }
+      }
+    }
+    v->start = slot + colour;
+    v->end = v->start + len;
+    // The next picked mapping starts in a fresh PMD slot, with a guard gap.
+    next_addr_ = ((v->end + PMD_SIZE - 1) & PMD_MASK) + PMD_SIZE;
+  }
+  DAXSIM_CHECK(PageTable::PmdIndex(std::max(next_addr_, v->end) - 1 - kMmapBase) <
+               static_cast<uint64_t>(kPmdSlots));
   vmas.push_back(std::move(v));
   ++vma_version_;
   return vmas.back().get();

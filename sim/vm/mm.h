@@ -107,9 +107,15 @@ class Mm {
 
   Vma* FindVma(uint64_t addr);
   Vma* FindVmaByName(const std::string& name);
-  // Picks a PMD-aligned address for a new mapping of `len` bytes (get_unmapped_area with
-  // thp_get_unmapped_area alignment) and inserts the VMA (caller holds mmap_lock for write).
+  // Inserts a VMA of `len` bytes (caller holds mmap_lock for write): at proto.start if it is
+  // set (MAP_FIXED_NOREPLACE; the range must be free and reserved), else at an address it picks
+  // as thp_get_unmapped_area() does for a DAX file (6.1): when [pgoff, pgoff + len) covers a
+  // whole PMD-aligned 2 MiB of the file, the address is congruent to the file offset modulo
+  // 2 MiB (so that range can be a PMD mapping); otherwise PMD aligned. Each picked mapping starts
+  // in a fresh PMD slot past the previous one and every reserved range, with a free slot after it.
   Vma* InsertVma(const Vma& proto, uint64_t len);
+  // Keeps [start, end) for fixed mappings (the workload's addr=): InsertVma never picks it.
+  void Reserve(uint64_t start, uint64_t end);
   void RemoveVma(Vma* vma);
   void ClearVmas();  // a power failure
   // Moves on whenever the VMA list changes (a VMA's fields are fixed once inserted); never part
@@ -142,6 +148,7 @@ class Mm {
   sim::ObjectId ptl_first_;
   std::map<uint64_t, sim::Spinlock> pte_locks_;  // by PMD index, made on first use
   uint64_t next_addr_ = kMmapBase;
+  std::vector<std::pair<uint64_t, uint64_t>> reserved_;  // [start, end), fixed at set-up
 };
 
 }  // namespace daxsim::vm

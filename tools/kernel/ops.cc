@@ -29,6 +29,9 @@
 #ifndef MAP_SYNC
 #define MAP_SYNC 0x80000
 #endif
+#ifndef MAP_FIXED_NOREPLACE
+#define MAP_FIXED_NOREPLACE 0x100000
+#endif
 #ifndef MADV_HWPOISON
 #define MADV_HWPOISON 100
 #endif
@@ -101,8 +104,16 @@ int FdOf(const ActorContext& ctx, const std::string& file) { return ctx.fds->at(
 void RunMmap(const Op& op, ActorContext& ctx, Slot* slot) {
   const int prot = PROT_READ | (op.write_access ? PROT_WRITE : 0);
   const int flags = op.sync ? MAP_SHARED_VALIDATE | MAP_SYNC : op.shared ? MAP_SHARED : MAP_PRIVATE;
-  void* p =
-      mmap(nullptr, op.length, prot, flags, FdOf(ctx, op.file), static_cast<off_t>(op.offset));
+  // addr=: MAP_FIXED_NOREPLACE (EEXIST if anything is mapped there; a kernel older than 4.17
+  // would take it as a hint and map elsewhere, which counts as EEXIST too).
+  void* want = reinterpret_cast<void*>(op.addr);
+  void* p = mmap(want, op.length, prot, flags | (op.addr != 0 ? MAP_FIXED_NOREPLACE : 0),
+                 FdOf(ctx, op.file), static_cast<off_t>(op.offset));
+  if (p != MAP_FAILED && op.addr != 0 && p != want) {
+    munmap(p, op.length);
+    errno = EEXIST;
+    p = MAP_FAILED;
+  }
   if (p == MAP_FAILED) {
     SetSyscall(-1, slot);
     return;
