@@ -3,11 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <set>
 #include <string>
 
 #include "absl/strings/str_format.h"
-#include <set>
-
 #include "models/dax_world/configs.h"
 #include "models/dax_world/target.h"
 #include "models/dax_world/test_world.h"

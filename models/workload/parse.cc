@@ -680,9 +680,8 @@ absl::Status Parser::CheckMappings() {
       std::map<uint64_t, const Op*>& ranges = fixed[actor.mm];
       auto next = ranges.lower_bound(op.addr);
       const Op* clash = next != ranges.end() && next->first < op.addr + op.length ? next->second
-                        : next != ranges.begin() && std::prev(next)->first +
-                                                            std::prev(next)->second->length >
-                                                        op.addr
+                        : next != ranges.begin() &&
+                                std::prev(next)->first + std::prev(next)->second->length > op.addr
                             ? std::prev(next)->second
                             : nullptr;
       if (clash != nullptr) {

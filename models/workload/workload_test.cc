@@ -605,8 +605,8 @@ class Generator {
     // Sometimes a fixed address: each in its own 4 MiB of the window, so none overlap.
     if (fixed_ < 128 && *rc::gen::arbitrary<bool>()) {
       const uint64_t slack = (4 * kM - op.length) / kPageSize;
-      op.addr = kFixedAddrMin + fixed_++ * 4 * kM +
-                *rc::gen::inRange<uint64_t>(0, slack + 1) * kPageSize;
+      op.addr =
+          kFixedAddrMin + fixed_++ * 4 * kM + *rc::gen::inRange<uint64_t>(0, slack + 1) * kPageSize;
     }
     return op;
   }

@@ -40,7 +40,7 @@ class FsGetBlockOps : public dax::GetBlockOps {
     const uint64_t count = std::max<uint64_t>(bh->b_size >> PAGE_SHIFT, 1);
     const int err =
         co_await fs_->AllocBlocks(&ip, iblock, count, !fs_->params().bugs(Bug::kUnzeroedNewBlocks),
-                                  /*unwritten=*/false, &e);
+                                  /*unwritten=*/false, &e, /*first_only=*/true);
     if (err < 0) co_return err;
     co_await ip.ilock.DownRead();
     m = BmbtToIomap(ip, pos, bh->b_size);

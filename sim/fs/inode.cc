@@ -228,7 +228,7 @@ class XfsWriteIomapOps : public dax::IomapOps {
     Extent e;
     const int err = co_await fs_->AllocBlocks(&ip, fsb, count,
                                               /*zero=*/!fs_->params().bugs(Bug::kUnzeroedNewBlocks),
-                                              /*unwritten=*/false, &e);
+                                              /*unwritten=*/false, &e, /*first_only=*/true);
     if (err < 0) co_return err;
     *iomap = BmbtToIomap(ip, pos, len);
     iomap->flags = iomap_flags | dax::IOMAP_F_NEW | (ip.pinned_ ? dax::IOMAP_F_DIRTY : 0);
@@ -276,7 +276,7 @@ std::optional<uint64_t> Filesystem::AllocPlaced(const Inode* ip, uint64_t f, uin
 }
 
 sim::Task<int> Filesystem::AllocBlocks(Inode* ip, uint64_t fsb, uint64_t count, bool zero,
-                                       bool unwritten, Extent* out) {
+                                       bool unwritten, Extent* out, bool first_only) {
   auto _ = sim_->Enter(traits().alloc_fn);
   co_await ip->ilock.DownWrite();
   int err = 0;
@@ -291,6 +291,7 @@ sim::Task<int> Filesystem::AllocBlocks(Inode* ip, uint64_t fsb, uint64_t count, 
         changed = true;
       }
       f += n;
+      if (first_only) break;
       continue;
     }
     uint64_t n = std::min(ip->NextMapped(f), fsb + count) - f;
@@ -310,6 +311,7 @@ sim::Task<int> Filesystem::AllocBlocks(Inode* ip, uint64_t fsb, uint64_t count, 
     ip->MapExtent(f, Extent{*block, n, unwritten});
     changed = true;
     f += n;
+    if (first_only) break;
   }
   if (changed) TransCommit(ip);
   if (out != nullptr && err == 0) {

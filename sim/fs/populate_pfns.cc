@@ -69,7 +69,7 @@ class FsPopulatePfnsOps : public dax::PopulatePfnsOps {
       sim::CallSummary alloc(&fs_->sim(), 0xa110c);
       const int err =
           co_await fs_->AllocBlocks(&ip, index, count, !fs_->params().bugs(Bug::kUnzeroedNewBlocks),
-                                    /*unwritten=*/false, &e);
+                                    /*unwritten=*/false, &e, /*first_only=*/false);
       alloc.Returned(static_cast<uint64_t>(err));
       if (err < 0) co_return dax::PopulateResult{err, false};
       // New blocks: zero-page entries over them (inserted by read faults since this fault let

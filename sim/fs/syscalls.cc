@@ -308,7 +308,8 @@ sim::Task<int> Filesystem::Fallocate(Inode* ip, FallocMode mode, uint64_t offset
     // xfs_alloc_file_space(): unwritten extents over the holes of the range.
     const uint64_t fsb = offset >> PAGE_SHIFT;
     const uint64_t end_fsb = (offset + len + PAGE_SIZE - 1) >> PAGE_SHIFT;
-    err = co_await AllocBlocks(ip, fsb, end_fsb - fsb, false, /*unwritten=*/true, nullptr);
+    err = co_await AllocBlocks(ip, fsb, end_fsb - fsb, false, /*unwritten=*/true, nullptr,
+                               /*first_only=*/false);
     // Only mode 0 extends the file: punch and zero-range come with FALLOC_FL_KEEP_SIZE
     // (xfs_file_fallocate(): `if (!(mode & FALLOC_FL_KEEP_SIZE) && offset + len > i_size_read)`).
     if (err == 0 && mode == FallocMode::kAllocate && offset + len > ip->size_) {

@@ -73,12 +73,7 @@ Vma* Mm::InsertVma(const Vma& proto, uint64_t len) {
       return r.first <= v->start && v->end <= r.second;
     }));
   } else {
-    // __thp_get_unmapped_area(): off_align = round_up(off, PMD_SIZE); aligned to the file offset
-    // only if [off_align, off + len) holds a whole PMD.
-    const uint64_t off = proto.pgoff << PAGE_SHIFT;
-    const uint64_t off_align = (off + PMD_SIZE - 1) & PMD_MASK;
-    const bool thp = off + len > off_align && off + len - off_align >= PMD_SIZE;
-    const uint64_t colour = thp ? off & (PMD_SIZE - 1) : 0;
+    const uint64_t colour = ThpColour(proto.pgoff, len);
     uint64_t slot = next_addr_;
     for (bool moved = true; moved;) {
       moved = false;

@@ -61,6 +61,16 @@ struct Vma {
   uint64_t AddrOf(uint64_t page) const { return start + ((page - pgoff) << PAGE_SHIFT); }
 };
 
+// __thp_get_unmapped_area() (6.1) for a DAX file mapping of `len` bytes at file page `pgoff`:
+// the offset within a 2 MiB page the mapping's address gets (congruent to the file offset when
+// [pgoff, pgoff + len) covers a whole PMD-aligned 2 MiB of the file; else 0: no alignment asked).
+inline uint64_t ThpColour(uint64_t pgoff, uint64_t len) {
+  const uint64_t off = pgoff << PAGE_SHIFT;
+  const uint64_t off_align = (off + PMD_SIZE - 1) & PMD_MASK;
+  const bool thp = off + len > off_align && off + len - off_align >= PMD_SIZE;
+  return thp ? off & (PMD_SIZE - 1) : 0;
+}
+
 enum class PageEntrySize { kPte, kPmd };
 
 // struct vm_fault

@@ -48,7 +48,8 @@ commands:
   kernel run --fs=ext4|xfs [--kernel-dir=DIR] [--timeout=S] [--keep=FILE] WORKLOAD...
       run workloads on Debian 12's Linux 6.1 under qemu (pmem, -o dax=always), one boot; one
       JSON line per workload: each op's result, sizes, FIEMAP layouts, the fs_dax trace
-  kernel diff --fs=ext4|xfs [--generated=N] [--repeat=N] [--require=all|ops] WORKLOAD...
+  kernel diff --fs=ext4|xfs [--generated=N] [--repeat=N] [--require=all|ops] [--pin-addresses]
+              WORKLOAD...
       the same on the model and compared: results and sizes exactly, masked fs_dax events;
       a concurrent workload runs --repeat times and its outcomes must be ones the model allows
   outcomes --workload=NAME|FILE [--model=M] [--params=...] [--budget=executions:N]

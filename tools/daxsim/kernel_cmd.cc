@@ -40,7 +40,9 @@ constexpr char kUsage[] =
     "       daxsim kernel diff --fs=ext4|xfs [--kernel-dir=DIR] [--timeout=S] [--keep=FILE]\n"
     "                          [--records=FILE] [--params=k=v,...] [--require=all|ops] [--json]\n"
     "                          [--repeat=N (runs of a concurrent workload, default 1000)]\n"
-    "                          [--generated=N [--seed=S]] [--save-workloads=DIR] WORKLOAD...\n";
+    "                          [--generated=N [--seed=S]] [--save-workloads=DIR]\n"
+    "                          [--pin-addresses (every mmap at the model's address, both sides)]\n"
+    "                          WORKLOAD...\n";
 
 // A library name or a workload file.
 absl::StatusOr<workload::Workload> Resolve(const std::string& arg) {
@@ -374,12 +376,16 @@ int KernelDiff(const Args& args, std::ostream& out, std::ostream& err) {
       {"records", FlagArg::kRequired},   {"params", FlagArg::kRequired},
       {"generated", FlagArg::kRequired}, {"seed", FlagArg::kRequired},
       {"require", FlagArg::kRequired},   {"save-workloads", FlagArg::kRequired},
-      {"repeat", FlagArg::kRequired},    {"json", FlagArg::kNone}};
+      {"repeat", FlagArg::kRequired},    {"json", FlagArg::kNone},
+      {"pin-addresses", FlagArg::kNone}};
   absl::StatusOr<ParsedArgs> a = ParseArgs("kernel diff", args, kFlags);
   if (!a.ok()) return ReportError(err, a.status());
   KernelJob job;
   if (absl::Status s = ParseGuestFlags(*a, "kernel diff", 1000, &job); !s.ok())
     return ReportError(err, s);
+  if (a->Has("pin-addresses")) {  // both sides map at the model's addresses (MAP_FIXED_NOREPLACE)
+    for (workload::Workload& w : job.workloads) w = kernel::PinAddresses(w);
+  }
   const std::string require = a->Get("require").value_or("all");
   if (require != "all" && require != "ops") {
     return ReportError(err, absl::InvalidArgumentError("--require must be all or ops"));

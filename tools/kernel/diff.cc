@@ -2,6 +2,9 @@
 
 #include <map>
 #include <optional>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -9,6 +12,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "sim/vm/mm.h"
 
 namespace daxsim::kernel {
 namespace {
@@ -253,6 +257,44 @@ models::workload::Workload PinLayout(const models::workload::Workload& w,
     f.extents = std::move(extents);
     for (const auto& [page, dev] : setup) later.erase(page);  // the setup extents' own pages
     f.places = Runs(later, 0, UINT64_MAX);
+  }
+  return out;
+}
+
+models::workload::Workload PinAddresses(const models::workload::Workload& w) {
+  using models::workload::kFixedAddrEnd;
+  using models::workload::kFixedAddrMin;
+  using models::workload::OpCode;
+  models::workload::Workload out = w;
+  // Per mm: the fixed ranges so far (the workload's own addr= first), and the next free slot.
+  std::map<std::string, std::vector<std::pair<uint64_t, uint64_t>>> taken;
+  for (const models::workload::Actor& a : out.actors) {
+    for (const models::workload::Op& op : a.ops) {
+      if (op.code == OpCode::kMmap && op.addr != 0) {
+        taken[a.mm].emplace_back(op.addr, op.addr + op.length);
+      }
+    }
+  }
+  std::map<std::string, uint64_t> next;
+  for (models::workload::Actor& a : out.actors) {
+    uint64_t& slot = next.emplace(a.mm, kFixedAddrMin).first->second;
+    for (models::workload::Op& op : a.ops) {
+      if (op.code != OpCode::kMmap || op.addr != 0) continue;
+      const uint64_t colour = vm::ThpColour(op.offset >> vm::PAGE_SHIFT, op.length);
+      for (bool moved = true; moved;) {
+        moved = false;
+        for (const auto& [start, end] : taken[a.mm]) {
+          if (start < slot + colour + op.length && slot + colour < end) {
+            slot = ((end + vm::PMD_SIZE - 1) & vm::PMD_MASK) + vm::PMD_SIZE;
+            moved = true;
+          }
+        }
+      }
+      if (slot + colour + op.length > kFixedAddrEnd) return w;  // does not fit: leave it
+      op.addr = slot + colour;
+      taken[a.mm].emplace_back(op.addr, op.addr + op.length);
+      slot = ((op.addr + op.length + vm::PMD_SIZE - 1) & vm::PMD_MASK) + vm::PMD_SIZE;
+    }
   }
   return out;
 }

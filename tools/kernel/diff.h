@@ -39,6 +39,13 @@ DiffReport Compare(const models::workload::Workload& w, const WorkloadResult& ke
 models::workload::Workload PinLayout(const models::workload::Workload& w,
                                      const WorkloadResult& kernel);
 
+// Every mmap without addr= gets a fixed address (addr=) where the model would place it, each
+// in fresh PMD slots of its mm with a free slot after it, congruent to its file offset as
+// thp_get_unmapped_area() makes it (vm::ThpColour). Run on both sides (`kernel diff
+// --pin-addresses`), the kernel's PMD attempts no longer depend on what else the runner has
+// mapped next to a small mapping. Unchanged if the mappings do not fit in the window.
+models::workload::Workload PinAddresses(const models::workload::Workload& w);
+
 // The workload's expectations a run did not meet (expect=VALUE on the bytes a load or read
 // returned, expect=SIGBUS|ERRNO|ok, ret=N, size's expect=N), one line each:
 // "T1 op 3 (line 9): got SIGBUS, expected ok". Ops that did not run are not judged.

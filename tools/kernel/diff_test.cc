@@ -272,6 +272,39 @@ namespace {
 
 // The kernel's layout pinned: a setup extent the kernel split in two non-contiguous pieces
 // becomes two pinned extents; what later layouts add becomes place= runs.
+// PinAddresses gives every mmap of an mm its own PMD slots (a free slot between), congruent to
+// its file offset where thp_get_unmapped_area() asks it, keeps the workload's own addr= and
+// steps around it; processes count from the start of the window each.
+TEST(DiffTest, PinAddressesPlacesEveryMappingAsTheModelWould) {
+  const absl::StatusOr<models::workload::Workload> w = models::workload::ParseWorkload(R"(workload t
+file f size=8M
+actor A
+  mmap a f len=8K
+  mmap b f off=4K len=4M
+  load a 0 len=8
+  mmap c f len=4K addr=0x40c00000
+  mmap d f len=4K
+actor B
+  mmap e f len=2M
+)",
+                                                                                       "t");
+  ASSERT_TRUE(w.ok()) << w.status();
+  const models::workload::Workload p = PinAddresses(*w);
+  const auto& a = p.actors[0].ops;
+  EXPECT_EQ(a[0].addr, 0x40000000u);                // 8K: no alignment asked, slot 0
+  EXPECT_EQ(a[1].addr, 0x40400000u + 0x1000u);      // slot 2 (slot 1 free), colour 4K
+  EXPECT_EQ(a[3].addr, 0x40c00000u);                // the workload's own
+  EXPECT_EQ(a[4].addr, 0x41000000u);                // past b (ends in slot 4) and c (slot 6)
+  EXPECT_EQ(p.actors[1].ops[0].addr, 0x40000000u);  // another mm
+  const absl::StatusOr<models::workload::Workload> again =
+      models::workload::ParseWorkload(models::workload::FormatWorkload(p), "again");
+  ASSERT_TRUE(again.ok()) << again.status();  // disjoint, inside the window
+  // The model runs it at those addresses.
+  absl::StatusOr<WorkloadResult> m = RunOnModel(p, {"xfs", "", 1});
+  ASSERT_TRUE(m.ok()) << m.status();
+  EXPECT_EQ(m->ops[1].addr, 0x40401000u);
+}
+
 TEST(DiffTest, PinLayoutPinsSetupExtentsAndPlacesLaterAllocations) {
   const auto w = models::workload::ParseWorkload(R"(workload p
 file f size=4M written=0-16K fill=0x11
