@@ -30,6 +30,7 @@ std::string FaultFlags(uint32_t flags) {
   add("KILLABLE");
   add("USER");
   add("INTERRUPTIBLE");
+  if (flags & FAULT_FLAG_ORIG_PTE_VALID) add("0x800");  // no name in FAULT_FLAG_TRACE
   return s;
 }
 

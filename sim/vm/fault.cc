@@ -43,7 +43,10 @@ sim::Task<uint32_t> Vm::HandleMmFault(Vma* vma, uint64_t addr, uint32_t flags) {
   self.LoopHead(0);
   co_await sim_->Point("pte_none?", {mm->PtObject(addr), Access::kRead});
   const Pte* pte = mm->pt.pte(addr);
-  sim_->Observed(pte == nullptr ? 0 : (write && !pte->write) ? 1 : 2);  // all it decides
+  // 6.1: the PTE is read (FAULT_FLAG_ORIG_PTE_VALID) unless the PMD is still none.
+  const bool table = mm->pt.pmd(addr).kind == Pmd::Kind::kTable;
+  if (table) flags |= FAULT_FLAG_ORIG_PTE_VALID;
+  sim_->Observed((pte == nullptr ? 0 : (write && !pte->write) ? 1 : 2) | (table ? 4 : 0));
   if (pte == nullptr) co_return co_await DoFault(vma, addr, flags);
   if (write && !pte->write) co_return co_await DoWpPage(vma, addr, flags);
   co_return 0;  // spurious: another thread fixed it

@@ -48,6 +48,9 @@ inline constexpr uint32_t VM_FAULT_ERROR = VM_FAULT_OOM | VM_FAULT_SIGBUS | VM_F
 // enum fault_flag
 inline constexpr uint32_t FAULT_FLAG_WRITE = 0x01;
 inline constexpr uint32_t FAULT_FLAG_MKWRITE = 0x02;
+// 6.1 handle_pte_fault(): vmf->orig_pte was read (the PMD points to a PTE table). Not in
+// FAULT_FLAG_TRACE, so fs_dax prints it as "0x800".
+inline constexpr uint32_t FAULT_FLAG_ORIG_PTE_VALID = 0x800;
 
 // The kernel's VM_FAULT_RESULT_TRACE spelling, e.g. "NOPAGE|DONE_COW" (for traces).
 std::string VmFaultName(uint32_t result);

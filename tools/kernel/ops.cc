@@ -104,15 +104,28 @@ int FdOf(const ActorContext& ctx, const std::string& file) { return ctx.fds->at(
 void RunMmap(const Op& op, ActorContext& ctx, Slot* slot) {
   const int prot = PROT_READ | (op.write_access ? PROT_WRITE : 0);
   const int flags = op.sync ? MAP_SHARED_VALIDATE | MAP_SYNC : op.shared ? MAP_SHARED : MAP_PRIVATE;
-  // addr=: MAP_FIXED_NOREPLACE (EEXIST if anything is mapped there; a kernel older than 4.17
-  // would take it as a hint and map elsewhere, which counts as EEXIST too).
+  // addr=: the range is claimed with an anonymous MAP_FIXED_NOREPLACE mapping (EEXIST if
+  // anything is mapped there; a kernel older than 4.17 would take it as a hint and map
+  // elsewhere, which counts as EEXIST too), then replaced by the file mapping with MAP_FIXED.
+  // MAP_FIXED_NOREPLACE itself is not in 6.1's LEGACY_MAP_MASK, so MAP_SHARED_VALIDATE (MAP_SYNC)
+  // would refuse it with EOPNOTSUPP.
   void* want = reinterpret_cast<void*>(op.addr);
-  void* p = mmap(want, op.length, prot, flags | (op.addr != 0 ? MAP_FIXED_NOREPLACE : 0),
-                 FdOf(ctx, op.file), static_cast<off_t>(op.offset));
-  if (p != MAP_FAILED && op.addr != 0 && p != want) {
-    munmap(p, op.length);
-    errno = EEXIST;
-    p = MAP_FAILED;
+  if (op.addr != 0) {
+    void* claim =
+        mmap(want, op.length, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+    if (claim == MAP_FAILED || claim != want) {
+      if (claim != MAP_FAILED) munmap(claim, op.length);
+      errno = EEXIST;
+      SetSyscall(-1, slot);
+      return;
+    }
+  }
+  void* p = mmap(want, op.length, prot, flags | (op.addr != 0 ? MAP_FIXED : 0), FdOf(ctx, op.file),
+                 static_cast<off_t>(op.offset));
+  if (p == MAP_FAILED && op.addr != 0) {
+    const int saved = errno;
+    munmap(want, op.length);  // the claim
+    errno = saved;
   }
   if (p == MAP_FAILED) {
     SetSyscall(-1, slot);
