@@ -110,8 +110,9 @@ actor A
       "dax_pte_fault_done: dev 259:0 ino 0x80 shared "
       "WRITE|ALLOW_RETRY|KILLABLE|USER|INTERRUPTIBLE|0x800 address 0x40001000 pgoff 0x1 SIGBUS"));
   // The first store's fault found no page table: 6.1 sets FAULT_FLAG_ORIG_PTE_VALID only after.
-  EXPECT_TRUE(r.Emitted("dax_pte_fault: dev 259:0 ino 0x80 shared "
-                        "WRITE|ALLOW_RETRY|KILLABLE|USER|INTERRUPTIBLE address 0x40001000"));
+  EXPECT_TRUE(
+      r.Emitted("dax_pte_fault: dev 259:0 ino 0x80 shared "
+                "WRITE|ALLOW_RETRY|KILLABLE|USER|INTERRUPTIBLE address 0x40001000"));
 }
 
 TEST(DaxWorldTest, PmdFaultOverPteEntriesFallsBack) {
