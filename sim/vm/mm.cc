@@ -74,17 +74,7 @@ Vma* Mm::InsertVma(const Vma& proto, uint64_t len) {
     }));
   } else {
     const uint64_t colour = ThpColour(proto.pgoff, len);
-    uint64_t slot = next_addr_;
-    for (bool moved = true; moved;) {
-      moved = false;
-      for (const auto& [start, end] : reserved_) {
-        if (start < slot + colour + len && slot + colour < end) {
-          slot = ((end + PMD_SIZE - 1) & PMD_MASK) + PMD_SIZE;
-          moved = true;
-        }
-      }
-    }
-    v->start = slot + colour;
+    v->start = PickMappingAddress(next_addr_, colour, len, reserved_);
     v->end = v->start + len;
     // The next picked mapping starts in a fresh PMD slot, with a guard gap.
     next_addr_ = ((v->end + PMD_SIZE - 1) & PMD_MASK) + PMD_SIZE;

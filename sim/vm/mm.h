@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sim/sim.h"
@@ -69,6 +70,23 @@ inline uint64_t ThpColour(uint64_t pgoff, uint64_t len) {
   const uint64_t off_align = (off + PMD_SIZE - 1) & PMD_MASK;
   const bool thp = off + len > off_align && off + len - off_align >= PMD_SIZE;
   return thp ? off & (PMD_SIZE - 1) : 0;
+}
+
+// The address thp-style placement picks for `len` bytes of colour `colour` (ThpColour) at or
+// after PMD slot `slot`, stepping past every range of `taken` ([start, end), with a free PMD
+// slot after it). Mm::InsertVma and the real-kernel harness's address pinning share it.
+inline uint64_t PickMappingAddress(uint64_t slot, uint64_t colour, uint64_t len,
+                                   const std::vector<std::pair<uint64_t, uint64_t>>& taken) {
+  for (bool moved = true; moved;) {
+    moved = false;
+    for (const auto& [start, end] : taken) {
+      if (start < slot + colour + len && slot + colour < end) {
+        slot = ((end + PMD_SIZE - 1) & PMD_MASK) + PMD_SIZE;
+        moved = true;
+      }
+    }
+  }
+  return slot + colour;
 }
 
 enum class PageEntrySize { kPte, kPmd };

@@ -281,17 +281,9 @@ models::workload::Workload PinAddresses(const models::workload::Workload& w) {
     for (models::workload::Op& op : a.ops) {
       if (op.code != OpCode::kMmap || op.addr != 0) continue;
       const uint64_t colour = vm::ThpColour(op.offset >> vm::PAGE_SHIFT, op.length);
-      for (bool moved = true; moved;) {
-        moved = false;
-        for (const auto& [start, end] : taken[a.mm]) {
-          if (start < slot + colour + op.length && slot + colour < end) {
-            slot = ((end + vm::PMD_SIZE - 1) & vm::PMD_MASK) + vm::PMD_SIZE;
-            moved = true;
-          }
-        }
-      }
-      if (slot + colour + op.length > kFixedAddrEnd) return w;  // does not fit: leave it
-      op.addr = slot + colour;
+      const uint64_t at = vm::PickMappingAddress(slot, colour, op.length, taken[a.mm]);
+      if (at + op.length > kFixedAddrEnd) return w;  // does not fit: leave it
+      op.addr = at;
       taken[a.mm].emplace_back(op.addr, op.addr + op.length);
       slot = ((op.addr + op.length + vm::PMD_SIZE - 1) & vm::PMD_MASK) + vm::PMD_SIZE;
     }
