@@ -519,6 +519,40 @@ actor T2
   EXPECT_TRUE(r.complete);
 }
 
+// A read pin (pin ro: get_user_pages without FOLL_WRITE, an O_DIRECT write from the mapping)
+// is allowed through a read-only mapping, copies no private page, holds its block as a write
+// pin does (the racing truncate waits for it, I8) and receives no data (the unpin's val= lands
+// nowhere); the private store after it copies the file's page. A write pin through the
+// read-only mapping fails (SIGSEGV: -EFAULT).
+TEST(DaxWorldTest, ReadPinsHoldTheBlockAndCopyNothing) {
+  const workload::Workload w = Parse(R"(workload read_pins
+file f size=8K written=0-8K fill=0xaa
+actor T1
+  mmap m f len=8K ro
+  mmap p f len=8K private
+  pin m 0x1000 len=4K ro
+  pin m 0 len=4K ro expect=ok
+  pin p 0 len=4K ro expect=ok
+  pin m 0 len=4K expect=SIGSEGV
+  store p 0 len=8 val=0x11
+  load p 0 len=8 expect=0x11
+  unpin m 0 len=8K
+  unpin p 0 len=4K val=0x22
+  read f 0 len=8 expect=0xaa
+actor T2
+  truncate f 4K
+  size f expect=4K
+)");
+  absl::StatusOr<sim::Target> t = MakeDaxTargetFromWorkload("xfs", w, "");
+  ASSERT_TRUE(t.ok()) << t.status();
+  sim::ExploreOptions o;
+  o.strategy = sim::StrategyKind::kDpor;
+  const sim::ExploreResult r = sim::Explore(*t, o);
+  EXPECT_FALSE(r.first.has_value()) << r.first->violation.message << "\n" << r.first->token;
+  EXPECT_TRUE(r.complete);
+  EXPECT_GT(r.executions, 1);
+}
+
 // With tallies on, the explorer says what the linearizability oracle judged: one history per
 // counted execution, and by operation the results it checked (with two jobs too: partitioned
 // DPOR may run more executions, each tallied once).

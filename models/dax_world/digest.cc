@@ -120,7 +120,7 @@ uint64_t DaxWorld::WorldDigest() const {
     for (const auto& [name, vma] : st.maps) h = MixVma(MixString(h, name), mm, vma);
     for (const auto& [name, id] : st.map_ids) h = Mix(MixString(h, name), id);
     for (const auto& [key, pin] : st.pinned) {
-      h = Mix(Mix(Mix(MixString(h, key.first), key.second), pin.id), pin.pfn);
+      h = Mix(Mix(Mix(Mix(MixString(h, key.first), key.second), pin.id), pin.pfn), pin.write);
     }
     h = Mix(Mix(h, st.sync_snapshot.size()),
             (st.sync_running ? 1u : 0u) | (st.sync_overlapped ? 2u : 0u));

@@ -488,12 +488,16 @@ sim::Task<void> Execute(sim::Sim& sim, DaxWorld* w, vm::Mm* mm, ActorState* st, 
         vm::Pfn pfn = 0;
         const int64_t start = w->Tick();
         const uint64_t ino = static_cast<fs::Inode*>(vma->ops)->ino();
-        if (!vma->shared) RecordCow(w, st, ino, st->map_ids[op.map], FileOffset(vma, p), start);
+        const bool write = op.write_access;  // a read pin breaks no COW (no FOLL_WRITE)
+        if (!vma->shared && write) {
+          RecordCow(w, st, ino, st->map_ids[op.map], FileOffset(vma, p), start);
+        }
         const size_t h = Record(w, st, OpCode::kPin, ino, start);
         w->history[h].map = st->map_ids[op.map];
         w->history[h].offset = FileOffset(vma, p);
         w->history[h].length = vm::PAGE_SIZE;
-        const vm::AccessResult r = co_await w->vm().PinUserPage(mm, vma->start + p, &pfn);
+        w->history[h].writable = write;
+        const vm::AccessResult r = co_await w->vm().PinUserPage(mm, vma->start + p, &pfn, write);
         w->history[h].signal = SignalOf(r);
         Finish(w, h);
         sim.Emit(line + op.map + " " + Hex(p) + " -> " + Signal(r));
@@ -502,7 +506,7 @@ sim::Task<void> Execute(sim::Sim& sim, DaxWorld* w, vm::Mm* mm, ActorState* st, 
           break;
         }
         w->history[h].pin = w->next_pin_id++;
-        st->pinned.insert({{op.map, p}, {w->history[h].pin, pfn}});
+        st->pinned.insert({{op.map, p}, {w->history[h].pin, pfn, write}});
         if (w->pmem().OwnsPfn(pfn)) {
           fs::Inode* ip = static_cast<fs::Inode*>(vma->ops);
           w->pins.push_back({pfn, ip, vma->PgoffOf(vma->start + p)});
@@ -517,11 +521,13 @@ sim::Task<void> Execute(sim::Sim& sim, DaxWorld* w, vm::Mm* mm, ActorState* st, 
         auto it = st->pinned.lower_bound({op.map, p});  // the oldest pin of the page
         if (it == st->pinned.end() || it->first != std::pair{op.map, p}) continue;
         const vm::Pfn pfn = it->second.pfn;
-        std::vector<uint8_t> data(vm::PAGE_SIZE, static_cast<uint8_t>(op.value));
+        // The device writes only through a write pin, and only when the I/O carries data.
+        const bool dma = it->second.write && op.dma;
+        std::vector<uint8_t> data(dma ? vm::PAGE_SIZE : 0, static_cast<uint8_t>(op.value));
         // The device's DMA write is a write to the file page for the durability oracle.
         auto map = st->maps.find(op.map);
         const fs::Inode* ip =
-            map == st->maps.end() ? nullptr : static_cast<fs::Inode*>(map->second->ops);
+            map == st->maps.end() || !dma ? nullptr : static_cast<fs::Inode*>(map->second->ops);
         const uint64_t page = ip ? map->second->PgoffOf(map->second->start + p) : 0;
         if (ip) w->BeginWrite(ip->ino(), page);
         if (ip) w->dma_written.insert({ip->ino(), page});
@@ -529,7 +535,8 @@ sim::Task<void> Execute(sim::Sim& sim, DaxWorld* w, vm::Mm* mm, ActorState* st, 
         const size_t h = Record(w, st, OpCode::kUnpin, PinIno(w, pin_id), w->Tick());
         w->history[h].pin = pin_id;
         w->history[h].value = static_cast<uint8_t>(op.value);
-        if (w->on_dma_write) w->on_dma_write(pfn, op.map + " " + Hex(p));
+        w->history[h].writable = dma;
+        if (dma && w->on_dma_write) w->on_dma_write(pfn, op.map + " " + Hex(p));
         co_await w->vm().UnpinUserPage(pfn, 0, data.data(), data.size());
         Finish(w, h);
         if (ip) w->EndWrite(ip->ino(), page);

@@ -81,6 +81,7 @@ class DaxWorld : public sim::World, public sim::StateModel {
     struct HeldPin {
       uint64_t id;  // the oracle's pin id
       vm::Pfn pfn;
+      bool write;  // FOLL_WRITE (pin rw): the device may write into the page
     };
     std::multimap<std::pair<std::string, uint64_t>, HeldPin> pinned;
     // The current load/store/read/write: its first step, and i_size and the file's truncate
@@ -164,7 +165,8 @@ class DaxWorld : public sim::World, public sim::StateModel {
     uint64_t pin = 0;                     // pin id (pin, unpin)
     uint64_t offset = 0, length = 0;      // file offset and bytes; truncate: the new size
     uint8_t value = 0;                    // written byte
-    bool shared = true, writable = true;  // mmap
+    bool shared = true, writable = true;  // mmap; pin: FOLL_WRITE; unpin: the device wrote
+                                          // `value` into the page
     enum Signal : uint8_t { kOk, kSigbus, kSigsegv };
     Signal signal = kOk;
     int64_t ret = 0;                   // syscalls: 0 or -errno

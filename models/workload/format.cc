@@ -81,7 +81,10 @@ std::string FormatOp(const Op& op) {
                     size ? FormatNumber(op.offset) : text_internal::FormatOffset(op.offset));
   }
   if (syntax.len) absl::StrAppend(&out, " len=", FormatNumber(op.length));
-  if (syntax.val) absl::StrAppend(&out, " val=", FormatByte(op.value));
+  if (op.code == OpCode::kPin && !op.write_access) absl::StrAppend(&out, " ro");
+  if (syntax.val || (op.code == OpCode::kUnpin && op.dma)) {
+    absl::StrAppend(&out, " val=", FormatByte(op.value));
+  }
   if (op.expect) absl::StrAppend(&out, " expect=", FormatByte(op.value));
   absl::StrAppend(&out, FormatResult(op.result));
   return out;

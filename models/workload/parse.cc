@@ -137,6 +137,7 @@ class Parser {
   absl::Status Operands(const OpSyntax& syntax, const std::vector<absl::string_view>& positional,
                         Op* op);
   absl::Status MmapFlags(const std::vector<absl::string_view>& flags, Op* op);
+  absl::Status PinFlags(const std::vector<absl::string_view>& flags, Op* op);
   absl::Status Keys(const OpSyntax& syntax,
                     const std::map<absl::string_view, absl::string_view>& keys, Op* op);
   absl::Status CheckRange(const OpSyntax& syntax, const Op& op);
@@ -433,7 +434,7 @@ absl::Status Parser::Operands(const OpSyntax& syntax,
       Error(absl::StrCat("wrong operands for '", syntax.name, "'; usage: ", syntax.usage));
   std::vector<absl::string_view> names, numbers, flags;
   for (absl::string_view word : positional) {
-    if (syntax.code == OpCode::kMmap && IsFlagWord(word)) {
+    if ((syntax.code == OpCode::kMmap || syntax.code == OpCode::kPin) && IsFlagWord(word)) {
       flags.push_back(word);
     } else if (!numbers.empty() || !IsName(word)) {
       numbers.push_back(word);  // operands after the first non-name are numbers
@@ -461,13 +462,26 @@ absl::Status Parser::Operands(const OpSyntax& syntax,
   if (syntax.code != OpCode::kMmap) {
     if (names.size() != 1) return usage;
     op->map = std::string(names[0]);
-    return absl::OkStatus();
+    return syntax.code == OpCode::kPin ? PinFlags(flags, op) : absl::OkStatus();
   }
   if (names.empty() || names.size() > 2) return usage;
   op->map = std::string(names[0]);
   op->file = names.size() == 2 ? std::string(names[1]) : text_internal::kDefaultFile;
   WORKLOAD_RETURN_IF_ERROR(CheckFile(op->file));
   return MmapFlags(flags, op);
+}
+
+// pin's direction: rw (the default) is get_user_pages with FOLL_WRITE, the device writes into
+// the pages; ro without it, the device reads them.
+absl::Status Parser::PinFlags(const std::vector<absl::string_view>& flags, Op* op) {
+  if (flags.size() > 1) {
+    return Error("more than one of the flags 'ro' and 'rw' in 'pin'");
+  }
+  if (!flags.empty() && flags[0] != "ro" && flags[0] != "rw") {
+    return Error(absl::StrCat("flag '", flags[0], "' is not one 'pin' takes (ro or rw)"));
+  }
+  op->write_access = flags.empty() || flags[0] == "rw";
+  return absl::OkStatus();
 }
 
 absl::Status Parser::MmapFlags(const std::vector<absl::string_view>& flags, Op* op) {
@@ -497,7 +511,7 @@ absl::Status Parser::Keys(const OpSyntax& syntax,
     if (key == "len" && syntax.len) {
       WORKLOAD_RETURN_IF_ERROR(Number(value, key, &op->length));
       if (op->length == 0) return Error("len=0 is not allowed");
-    } else if (key == "val" && syntax.val) {
+    } else if (key == "val" && (syntax.val || syntax.code == OpCode::kUnpin)) {
       WORKLOAD_RETURN_IF_ERROR(Byte(value, key, &op->value));
     } else if (key == "expect" && syntax.expect != 0) {
       WORKLOAD_RETURN_IF_ERROR(Expect(syntax, value, op));
@@ -517,6 +531,7 @@ absl::Status Parser::Keys(const OpSyntax& syntax,
       return Error(absl::StrCat("unknown key '", key, "' for '", syntax.name, "'"));
     }
   }
+  if (syntax.code == OpCode::kUnpin) op->dma = keys.count("val") != 0;
   for (absl::string_view required : {"len", "val"}) {
     const bool wanted = required == "len" ? syntax.len : syntax.val;
     if (wanted && keys.count(required) == 0) {

@@ -19,7 +19,7 @@ struct OpSyntax {
   Target target;      // operand: none, MAP, or [FILE] (defaults to kDefaultFile)
   bool offset;        // a positional OFF (SIZE for truncate) follows the operand
   bool len;           // len= required (and nonzero)
-  bool val;           // val= required
+  bool val;           // val= required (unpin: optional, see Parser::Keys)
   uint8_t expect;     // what expect= may say: a mask of kExpect* (0: no expect=)
   const char* usage;  // for "wrong operands" messages
 };

@@ -47,10 +47,15 @@
 //   sfence
 //   msync MAP OFF len=L                 MS_SYNC
 //   madvise_dontneed MAP OFF len=L      MADV_DONTNEED (zap the range's page tables)
-//   pin MAP OFF len=L                   get_user_pages, held (an O_DIRECT read into the mapping)
-//   unpin MAP OFF len=L val=VALUE       the I/O completes: the device writes VALUE into the
-//                                       pages pinned by an earlier pin of the range (wherever
-//                                       their blocks now are), then unpins (pairing unchecked;
+//   pin MAP OFF len=L [ro|rw]           get_user_pages, held. rw (default): FOLL_WRITE, a pin the
+//                                       device writes through (an O_DIRECT read into the
+//                                       mapping; a private page is copied first); ro: a read pin
+//                                       (an O_DIRECT write from the mapping, vmsplice(2)): no
+//                                       FOLL_WRITE, no copy-on-write, allowed on ro mappings
+//   unpin MAP OFF len=L [val=VALUE]     the I/O completes: the device writes VALUE into the
+//                                       pages an earlier rw pin of the range holds (wherever
+//                                       their blocks now are; nothing without val=, and nothing
+//                                       into ro-pinned pages), then unpins (pairing unchecked;
 //                                       the oldest pin of each page; pins an actor still holds
 //                                       when it ends are released then, without data)
 //   poison MAP OFF                      MADV_HWPOISON on the page holding OFF
@@ -185,7 +190,10 @@ struct Op {
   std::string result;
   bool shared = true;        // mmap: MAP_SHARED (else MAP_PRIVATE)
   bool sync = false;         // mmap: MAP_SYNC (implies shared)
-  bool write_access = true;  // mmap: PROT_READ|PROT_WRITE (else PROT_READ)
+  bool write_access = true;  // mmap: PROT_READ|PROT_WRITE (else PROT_READ); pin: FOLL_WRITE
+                             // (rw: the device writes the pages), else a read pin (ro)
+  bool dma = true;           // unpin: the device writes `value` into write-pinned pages (val=
+                             // given); false: it transfers nothing into them
   // mmap: the fixed address (addr=, MAP_FIXED_NOREPLACE), page aligned, the mapping inside
   // [kFixedAddrMin, kFixedAddrEnd); 0: the kernel's choice (thp_get_unmapped_area()).
   uint64_t addr = 0;

@@ -323,6 +323,11 @@ std::vector<BadCase> BadCases() {
        "mmap len=100 is not page aligned"},
       {"beyond the mapping", kHead + "  load m 0x1ffc len=8\n", 5, "beyond mapping 'm' (len=8K)"},
       {"poison beyond the mapping", kHead + "  poison m 8K\n", 5, "beyond mapping 'm'"},
+      {"pin ro rw", kHead + "  pin m 0 len=4K ro rw\n", 5,
+       "more than one of the flags 'ro' and 'rw' in 'pin'"},
+      {"pin shared", kHead + "  pin m 0 len=4K shared\n", 5,
+       "flag 'shared' is not one 'pin' takes (ro or rw)"},
+      {"flag on unpin", kHead + "  unpin m 0 len=4K ro\n", 5, "wrong operands for 'unpin'"},
       {"file range beyond 64M", kHead + "  write f 64M len=1 val=1\n", 5,
        "range ends beyond the 64M file limit"},
       {"truncate beyond 64M", kHead + "  truncate f 0x4000001\n", 5, "exceeds the 64M file limit"},
@@ -452,6 +457,31 @@ TEST(ParseWorkload, FixedAddresses) {
   EXPECT_EQ(w->actors[1].ops[0].addr, 0x40200000u);
   const std::string text = FormatWorkload(*w);
   EXPECT_NE(text.find("  mmap m f off=4K len=2M shared addr=0x40201000\n"), std::string::npos)
+      << text;
+  const absl::StatusOr<Workload> again = ParseWorkload(text, "again");
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(*again, *w);
+}
+
+// pin ro is a read pin (write_access false, printed); rw is the default (not printed). unpin
+// without val= transfers nothing (dma false), and prints without val=.
+TEST(ParseWorkload, ReadAndWritePins) {
+  const absl::StatusOr<Workload> w = ParseWorkload(
+      "workload w\nfile f size=8K\nactor A\n  mmap m f len=8K ro\n  pin m 0 len=4K ro\n"
+      "  pin m 4K len=4K rw\n  pin m 4K len=1\n  unpin m 0 len=8K\n  unpin m 4K len=1 val=7\n",
+      "t.wl");
+  ASSERT_TRUE(w.ok()) << w.status();
+  const std::vector<Op>& ops = w->actors[0].ops;
+  EXPECT_FALSE(ops[1].write_access);
+  EXPECT_TRUE(ops[2].write_access);
+  EXPECT_TRUE(ops[3].write_access);
+  EXPECT_FALSE(ops[4].dma);
+  EXPECT_TRUE(ops[5].dma);
+  EXPECT_EQ(ops[5].value, 7);
+  const std::string text = FormatWorkload(*w);
+  EXPECT_NE(text.find("  pin m 0 len=4K ro\n  pin m 0x1000 len=4K\n  pin m 0x1000 len=1\n"
+                      "  unpin m 0 len=8K\n  unpin m 0x1000 len=1 val=0x07\n"),
+            std::string::npos)
       << text;
   const absl::StatusOr<Workload> again = ParseWorkload(text, "again");
   ASSERT_TRUE(again.ok()) << again.status();

@@ -149,7 +149,8 @@ bool Access(State& s, const Call& c, const Outcome& out, std::string* why) {
   auto it = s.maps.find(c.map);
   if (it == s.maps.end()) return Fail(why, "no such mapping");
   Mapping& m = it->second;
-  const bool write = c.kind != Kind::kLoad;
+  // A store writes; a pin does if it is a write pin (FOLL_WRITE); a read pin faults as a load.
+  const bool write = c.kind == Kind::kStore || (c.kind == Kind::kPin && c.writable);
   const bool segv = !m.live || (write && !m.writable);
   if (out.signal == Outcome::kSigsegv) return segv ? true : Fail(why, "SIGSEGV on a valid access");
   if (segv)
@@ -167,7 +168,7 @@ bool Access(State& s, const Call& c, const Outcome& out, std::string* why) {
     return MatchMapped(s, m, c.offset, out.bytes) ? true : Fail(why, "the bytes loaded");
   }
   if (c.kind == Kind::kPin) {  // GUP with FOLL_WRITE breaks COW (mm/gup.c faultin_page())
-    if (!m.shared) CowPage(s, m, page);
+    if (!m.shared && c.writable) CowPage(s, m, page);
     s.pins[c.pin] = Pin{c.map, page, true};
     return true;
   }
@@ -186,7 +187,7 @@ bool Unpin(State& s, const Call& c) {
   if (it == s.pins.end()) return true;  // the pin failed: no DMA
   const Pin pin = it->second;
   s.pins.erase(it);
-  if (!pin.attached) return true;
+  if (!pin.attached || !c.writable) return true;  // a read pin's I/O, or one without data
   Mapping& m = s.maps.at(pin.map);
   if (m.shared) {
     s.files.at(m.ino).bytes.Fill(pin.page * kPage, (pin.page + 1) * kPage, c.value);

@@ -220,6 +220,42 @@ TEST(Spec, DmaLandsInTheFileUnlessTheBlockWasFreed) {
   EXPECT_TRUE(Ok(s, FileCall(Kind::kRead, 0, 4), Bytes_(4, 0)));
 }
 
+// A read pin (no FOLL_WRITE) faults as a load: allowed through a read-only mapping, SIGBUS past
+// EOF, no copy-on-write of a private page (the file's page is pinned, later private stores copy
+// it); its unpin, like one without data, writes nothing.
+TEST(Spec, ReadPinsFaultAsLoadsAndReceiveNoData) {
+  State s = FileOf(4096, 0xaa);
+  ASSERT_TRUE(Ok(s, Mmap(1, 0, 8192, true, /*writable=*/false), {}));
+  ASSERT_TRUE(Ok(s, Mmap(2, 0, 4096, false), {}));
+  Call write_pin = Map(Kind::kPin, 1, 0, kPage);
+  write_pin.pin = 1;
+  State t = s;
+  EXPECT_FALSE(Ok(t, write_pin, {}));
+  Call read_pin = write_pin;
+  read_pin.writable = false;
+  t = s;
+  EXPECT_FALSE(Ok(t, read_pin, Sig(Outcome::kSigsegv)));
+  t = s;
+  ASSERT_TRUE(Ok(t, read_pin, {}));
+  Call beyond = Map(Kind::kPin, 1, kPage, kPage);
+  beyond.writable = false;
+  State u = s;
+  EXPECT_FALSE(Ok(u, beyond, {}));
+  EXPECT_TRUE(Ok(s, beyond, Sig(Outcome::kSigbus)));
+  Call private_pin = Map(Kind::kPin, 2, 0, kPage);
+  private_pin.writable = false;
+  private_pin.pin = 2;
+  ASSERT_TRUE(Ok(s, private_pin, {}));
+  EXPECT_TRUE(s.maps.at(2).cow.empty());
+  Call unpin = Map(Kind::kUnpin, 2, 0, kPage, 0x66);
+  unpin.pin = 2;
+  unpin.writable = false;
+  ASSERT_TRUE(Ok(s, unpin, {}));
+  EXPECT_TRUE(s.pins.empty());
+  EXPECT_TRUE(Ok(s, Map(Kind::kLoad, 2, 0, 4), Bytes_(4, 0xaa)));
+  EXPECT_TRUE(Ok(s, FileCall(Kind::kRead, 0, 4), Bytes_(4, 0xaa)));
+}
+
 TEST(Spec, DontneedDropsPrivateCopies) {
   State s = FileOf(4096, 0xaa);
   ASSERT_TRUE(Ok(s, Mmap(1, 0, 4096, false), {}));

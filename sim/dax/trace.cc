@@ -1,7 +1,7 @@
 // The fs_dax tracepoints in the kernel's text format. Mirrors: include/trace/events/fs_dax.h
 // TP_printk formats (v5.15; identical in v6.1), with FAULT_FLAG_TRACE and
-// VM_FAULT_RESULT_TRACE spellings. The fault flags a user fault carries on x86
-// (ALLOW_RETRY|KILLABLE|USER|INTERRUPTIBLE) are added as the kernel's arch handler adds them.
+// VM_FAULT_RESULT_TRACE spellings: a user fault on x86 carries ALLOW_RETRY|KILLABLE|USER|
+// INTERRUPTIBLE (do_user_addr_fault()), a get_user_pages fault ALLOW_RETRY|KILLABLE.
 #include <cstdio>
 #include <string>
 
@@ -26,10 +26,10 @@ std::string FaultFlags(uint32_t flags) {
   auto add = [&s](const char* n) { s += std::string(s.empty() ? "" : "|") + n; };
   if (flags & FAULT_FLAG_WRITE) add("WRITE");
   if (flags & FAULT_FLAG_MKWRITE) add("MKWRITE");
-  add("ALLOW_RETRY");
-  add("KILLABLE");
-  add("USER");
-  add("INTERRUPTIBLE");
+  if (flags & FAULT_FLAG_ALLOW_RETRY) add("ALLOW_RETRY");
+  if (flags & FAULT_FLAG_KILLABLE) add("KILLABLE");
+  if (flags & FAULT_FLAG_USER) add("USER");
+  if (flags & FAULT_FLAG_INTERRUPTIBLE) add("INTERRUPTIBLE");
   if (flags & FAULT_FLAG_ORIG_PTE_VALID) add("0x800");  // no name in FAULT_FLAG_TRACE
   return s;
 }

@@ -30,7 +30,7 @@ Vm::Translation Vm::Translate(Mm* mm, uint64_t addr, bool write) const {
   return {true, pte->pfn};
 }
 
-sim::Task<AccessResult> Vm::FaultIn(Mm* mm, uint64_t addr, bool write) {
+sim::Task<AccessResult> Vm::FaultIn(Mm* mm, uint64_t addr, bool write, uint32_t flags) {
   auto _ = sim_->Enter("do_user_addr_fault");
   co_await mm->mmap_lock.DownRead();
   AccessResult r;
@@ -38,7 +38,7 @@ sim::Task<AccessResult> Vm::FaultIn(Mm* mm, uint64_t addr, bool write) {
   if (vma == nullptr || (write && !vma->writable)) {
     r.kind = AccessResult::kSigsegv;
   } else {
-    r.fault = co_await HandleMmFault(vma, addr, write ? FAULT_FLAG_WRITE : 0);
+    r.fault = co_await HandleMmFault(vma, addr, flags | (write ? FAULT_FLAG_WRITE : 0));
     if (r.fault & VM_FAULT_ERROR) r.kind = AccessResult::kSigbus;
   }
   co_await mm->mmap_lock.UpRead();
@@ -80,7 +80,7 @@ sim::Task<AccessResult> Vm::UserAccess(Mm* mm, uint64_t addr, uint8_t* data, uin
       if (!ok) co_return AccessResult{AccessResult::kSigbus};
       co_return AccessResult{};
     }
-    const AccessResult f = co_await FaultIn(mm, addr, write);
+    const AccessResult f = co_await FaultIn(mm, addr, write, kUserFaultFlags);
     if (f.kind != AccessResult::kOk) co_return f;
   }
   // Another thread kept undoing the fault (zap, truncate): a starving schedule, not a bug.
@@ -114,7 +114,7 @@ sim::Task<AccessResult> Vm::PinUserPage(Mm* mm, uint64_t addr, Pfn* pfn, bool wr
       *pfn = t.pfn;
       co_return AccessResult{};
     }
-    const AccessResult f = co_await FaultIn(mm, addr, write);
+    const AccessResult f = co_await FaultIn(mm, addr, write, kGupFaultFlags);  // faultin_page
     if (f.kind != AccessResult::kOk) co_return f;
   }
   sim_->AbandonUnfair("get_user_pages at " + std::to_string(addr) + " faulted " +

@@ -48,6 +48,16 @@ inline constexpr uint32_t VM_FAULT_ERROR = VM_FAULT_OOM | VM_FAULT_SIGBUS | VM_F
 // enum fault_flag
 inline constexpr uint32_t FAULT_FLAG_WRITE = 0x01;
 inline constexpr uint32_t FAULT_FLAG_MKWRITE = 0x02;
+inline constexpr uint32_t FAULT_FLAG_ALLOW_RETRY = 0x04;
+inline constexpr uint32_t FAULT_FLAG_KILLABLE = 0x10;
+inline constexpr uint32_t FAULT_FLAG_USER = 0x40;
+inline constexpr uint32_t FAULT_FLAG_INTERRUPTIBLE = 0x200;
+// What x86's do_user_addr_fault() starts from (FAULT_FLAG_DEFAULT), and adds for a fault in user
+// mode; 6.1 faultin_page() (get_user_pages with `locked`) passes ALLOW_RETRY|KILLABLE only.
+inline constexpr uint32_t FAULT_FLAG_DEFAULT =
+    FAULT_FLAG_ALLOW_RETRY | FAULT_FLAG_KILLABLE | FAULT_FLAG_INTERRUPTIBLE;
+inline constexpr uint32_t kUserFaultFlags = FAULT_FLAG_DEFAULT | FAULT_FLAG_USER;
+inline constexpr uint32_t kGupFaultFlags = FAULT_FLAG_ALLOW_RETRY | FAULT_FLAG_KILLABLE;
 // 6.1 handle_pte_fault(): vmf->orig_pte was read (the PMD points to a PTE table). Not in
 // FAULT_FLAG_TRACE, so fs_dax prints it as "0x800".
 inline constexpr uint32_t FAULT_FLAG_ORIG_PTE_VALID = 0x800;

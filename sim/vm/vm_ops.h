@@ -97,7 +97,7 @@ class Vm {
   Translation Translate(Mm* mm, uint64_t addr, bool write) const;
   sim::Task<uint32_t> DoFault(Vma* vma, uint64_t addr, uint32_t flags);
   sim::Task<uint32_t> DoWpPage(Vma* vma, uint64_t addr, uint32_t flags);
-  sim::Task<AccessResult> FaultIn(Mm* mm, uint64_t addr, bool write);
+  sim::Task<AccessResult> FaultIn(Mm* mm, uint64_t addr, bool write, uint32_t flags);
   sim::Task<void> PteAlloc(Mm* mm, uint64_t addr);
 
   sim::Sim* sim_;

@@ -4,12 +4,14 @@
 # token decoder (token_fuzzer.cc). Seeds: the seed corpus, the library workloads' files and the
 # gate corpus's tokens. Any crash, sanitizer report or broken property fails the run.
 #
-#   bash tools/fuzz/run.sh [-runs=N | -max_total_time=S]     (default -max_total_time=5 each)
+#   bash tools/fuzz/run.sh [-runs=N | -max_total_time=S] [workload|token]
+#                                  (default -max_total_time=5 each; both targets unless named)
 #
 # Prints each target's libFuzzer summary ("Done N runs in S second(s)") on stdout.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 budget="${1:--max_total_time=5}"
+targets="${2:-workload token}"
 command -v clang++ >/dev/null || { echo "fuzz: clang++ missing (bash tools/setup.sh)" >&2; exit 2; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -25,7 +27,8 @@ i=0
 grep -h '^\(fails\|fixed\) ' corpus/*.corpus | cut -d' ' -f2 | while read -r t; do
   printf '%s' "$t" > "$work/tok/$i"; i=$((i + 1))
 done
-for target in workload token; do
+for target in $targets; do
+  [[ $target == workload || $target == token ]] || { echo "fuzz: unknown target '$target' (workload or token)" >&2; exit 2; }
   seeds="$work/wl"
   [[ $target == token ]] && seeds="$work/tok"
   log="$work/$target.log"

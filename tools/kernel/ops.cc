@@ -15,8 +15,10 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <vector>
@@ -212,7 +214,64 @@ void RunAccess(const Op& op, const MapInfo& m, Slot* slot) {
   if (op.code == OpCode::kLoad) SetData(bytes.data(), bytes.size(), slot);
 }
 
+// ---- DMA pins ----
+
+// pin ro: vmsplice(2) of the range into a pipe of its own. 6.1's iter_to_pipe() takes a page
+// reference on each page (iov_iter_get_pages2(): get_user_pages_fast without FOLL_WRITE,
+// faulting as get_user_pages does), and dax_layout_busy_page() finds a page busy while its
+// count is above one: truncate, punch and zero-range wait (ext4_break_layouts(),
+// xfs_break_dax_layouts()) until the pipe is read or closed. The GUP fails with -EFAULT only
+// where the model's pin gets SIGBUS (a read pin cannot SIGSEGV on a valid mapping), so a failed
+// or short vmsplice is reported as SIGBUS; the pages before the failure stay referenced.
+void RunPin(const Op& op, const MapInfo& m, ActorContext& ctx, Slot* slot) {
+  HeldPin pin{op.map, op.offset, op.length, {-1, -1}};
+  if (pipe2(pin.pipe, O_CLOEXEC) != 0) {
+    SetSyscall(-1, slot);
+    return;
+  }
+  // One pipe buffer per page: room for all (the default 16 would make vmsplice block).
+  const uint64_t pages = ((op.offset + op.length + 4095) >> 12) - (op.offset >> 12);
+  if (fcntl(pin.pipe[1], F_SETPIPE_SZ, static_cast<int>(std::max<uint64_t>(pages, 16) << 12)) < 0) {
+    SetSyscall(-1, slot);
+    close(pin.pipe[0]);
+    close(pin.pipe[1]);
+    return;
+  }
+  iovec iov{m.base + op.offset, op.length};
+  const ssize_t n = vmsplice(pin.pipe[1], &iov, 1, 0);
+  if (n < 0 && errno != EFAULT) {
+    SetSyscall(-1, slot);
+  } else {
+    slot->kind = n == static_cast<ssize_t>(op.length) ? Slot::kOk : Slot::kSigbus;
+  }
+  ctx.pins.push_back(pin);
+}
+
+void ClosePin(HeldPin& pin) {
+  close(pin.pipe[0]);
+  close(pin.pipe[1]);
+}
+
+// unpin (of a read pin, without val=): the device has read the pages; the pipe is read empty,
+// which drops the page references, and closed. The pin is the oldest with the same range
+// (Unsupported() admits only unpins that name a held pin's range exactly).
+void RunUnpin(const Op& op, ActorContext& ctx, Slot* slot) {
+  for (auto it = ctx.pins.begin(); it != ctx.pins.end(); ++it) {
+    if (it->map != op.map || it->offset != op.offset || it->length != op.length) continue;
+    std::vector<uint8_t> sink(op.length + 4096);
+    fcntl(it->pipe[0], F_SETFL, O_NONBLOCK);
+    while (read(it->pipe[0], sink.data(), sink.size()) > 0) {
+    }
+    ClosePin(*it);
+    ctx.pins.erase(it);
+    slot->kind = Slot::kOk;
+    return;
+  }
+  slot->kind = Slot::kOk;  // nothing held there (the pin failed before any page)
+}
+
 void RunMapOp(const Op& op, ActorContext& ctx, Slot* slot) {
+  if (op.code == OpCode::kUnpin) return RunUnpin(op, ctx, slot);
   if (op.code == OpCode::kMmap) return RunMmap(op, ctx, slot);
   auto it = ctx.maps.find(op.map);
   if (it == ctx.maps.end()) {  // its mmap failed
@@ -226,6 +285,9 @@ void RunMapOp(const Op& op, ActorContext& ctx, Slot* slot) {
     case OpCode::kStore:
     case OpCode::kClwb:
       RunAccess(op, m, slot);
+      break;
+    case OpCode::kPin:
+      RunPin(op, m, ctx, slot);
       break;
     default:
       RunMappingCall(op, m, slot);
@@ -311,6 +373,11 @@ void Unbind(const std::string& ns, Slot* slot) {
 }
 
 }  // namespace
+
+void ReleasePins(ActorContext& ctx) {
+  for (HeldPin& pin : ctx.pins) ClosePin(pin);
+  ctx.pins.clear();
+}
 
 void InstallSignalHandlers() {
   struct sigaction sa = {};

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "models/workload/workload.h"
 
@@ -35,6 +36,13 @@ struct MapInfo {
   std::string file;
 };
 
+// A read pin held: the pipe the pinned pages were vmspliced into (see RunPin in ops.cc).
+struct HeldPin {
+  std::string map;
+  uint64_t offset = 0, length = 0;
+  int pipe[2] = {-1, -1};
+};
+
 // What one actor's ops see: the workload's files (open O_RDWR, shared by every process) and
 // the mappings it may name (its process's setup mappings, then its own).
 struct ActorContext {
@@ -43,12 +51,17 @@ struct ActorContext {
   bool fiemap = true;
   // The workload's barriers (process-shared pthread barriers in the runner's shared memory).
   std::map<std::string, pthread_barrier_t*> barriers;
-  std::string unbind;  // RunOptions::unbind
+  std::string unbind;         // RunOptions::unbind
+  std::vector<HeldPin> pins;  // this actor's read pins, oldest first
 };
 
 // Runs `op`, writing its result (and, after an op that may allocate or free, the file's
 // FIEMAP layout) into `slot`.
 void RunOp(const models::workload::Op& op, ActorContext& ctx, Slot* slot);
+
+// The actor ends: the pins it still holds are released (their pipes closed), as the model
+// releases them when an actor ends.
+void ReleasePins(ActorContext& ctx);
 
 // Installs the SIGBUS/SIGSEGV handlers the guarded accesses rely on (once per process).
 void InstallSignalHandlers();

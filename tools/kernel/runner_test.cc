@@ -178,3 +178,40 @@ actor B
 
 }  // namespace
 }  // namespace daxsim::kernel
+
+namespace daxsim::kernel {
+namespace {
+
+// pin ro is vmsplice(2): the pages are referenced (faulted in as get_user_pages does: SIGBUS
+// beyond EOF, fine through a read-only mapping) until the unpin reads the pipe empty. Write
+// pins, and unpins that name no held read pin exactly, are not run.
+TEST(RunnerTest, ReadPinsAreVmsplicedPages) {
+  const WorkloadResult r = RunText(R"(workload pins
+file f size=8K written=0-4K fill=0xaa
+actor A
+  mmap m f len=16K ro
+  pin m 0 len=8K ro
+  pin m 0x1000 len=12K ro
+  load m 0 len=2
+  unpin m 0 len=8K
+  unpin m 0x1000 len=12K
+)");
+  ASSERT_EQ(r.status, "ok") << r.why;
+  EXPECT_EQ(Op(r, "A", 1).what, "ok");
+  EXPECT_EQ(Op(r, "A", 2).what, "SIGBUS");  // pages 2 and 3 lie beyond EOF
+  EXPECT_EQ(Op(r, "A", 3).data, "0xaa*2");
+  EXPECT_EQ(Op(r, "A", 4).what, "ok");
+  EXPECT_EQ(Op(r, "A", 5).what, "ok");
+  const std::string head = "workload p\nfile f size=8K\nactor A\n  mmap m f len=8K\n";
+  const WorkloadResult rw = RunText(head + "  pin m 0 len=4K\n");
+  EXPECT_EQ(rw.status, "unsupported");
+  EXPECT_NE(rw.why.find("line 5: pin rw"), std::string::npos) << rw.why;
+  const WorkloadResult data = RunText(head + "  pin m 0 len=4K ro\n  unpin m 0 len=4K val=1\n");
+  EXPECT_EQ(data.status, "unsupported");
+  EXPECT_NE(data.why.find("line 6: unpin"), std::string::npos) << data.why;
+  const WorkloadResult other = RunText(head + "  pin m 0 len=8K ro\n  unpin m 0 len=4K\n");
+  EXPECT_EQ(other.status, "unsupported");
+}
+
+}  // namespace
+}  // namespace daxsim::kernel
