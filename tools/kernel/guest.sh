@@ -109,8 +109,19 @@ for w in $list; do
   $mkfs > /tmp/mkfs.log 2>&1 || { echo "@@guest mkfs failed: \$(tail -1 /tmp/mkfs.log)" > /dev/ttyS1; }
   mount -o dax=always /dev/pmem0 /mnt || echo "@@guest mount failed" > /dev/ttyS1
   n=\${w%.wl}; n=\${n##*.}
-  timeout $timeout /runner --dir=/mnt --tracefs=/sys/kernel/tracing --require-dax --unbind=\$ns --repeat=\$n --out=/dev/ttyS1 \$w
-  echo "@@guest ran \$w rc=\$?" > /dev/ttyS1
+  # A runner still running after --timeout seconds is stuck: the stacks of the blocked tasks
+  # (SysRq-w) go to the console before it is killed.
+  /runner --dir=/mnt --tracefs=/sys/kernel/tracing --require-dax --unbind=\$ns --repeat=\$n --out=/dev/ttyS1 \$w &
+  pid=\$!
+  ( sleep $timeout
+    echo "@@guest stuck \$w: blocked tasks follow" > /dev/ttyS0
+    echo 1 > /proc/sys/kernel/sysrq; dmesg -c > /dev/null; echo w > /proc/sysrq-trigger
+    sleep 1; dmesg > /dev/ttyS0; killall -KILL runner ) &
+  dog=\$!
+  wait \$pid
+  rc=\$?
+  kill \$dog 2> /dev/null
+  echo "@@guest ran \$w rc=\$rc" > /dev/ttyS1
   umount /mnt
 done
 echo "@@guest done" > /dev/ttyS1
@@ -144,5 +155,11 @@ done
 wait "$qemu" || true
 if grep -qE '(BUG:|Oops:|WARNING:|kernel BUG)' "$out.console" 2>/dev/null; then
   echo "guest: the kernel reported: $(grep -m1 -E '(BUG:|Oops:|WARNING:|kernel BUG)' "$out.console" | sed 's/^\[[^]]*\] //') (console: $out.console)" >&2
+fi
+if grep -q '^@@guest stuck' "$out.console" 2>/dev/null; then
+  echo "guest: $(grep -m1 '^@@guest stuck' "$out.console" | sed 's/^@@guest //'):" >&2
+  # Each blocked task and the kernel functions on its stack (SysRq-w's dump).
+  sed -n '/^@@guest stuck/,$p' "$out.console" | grep -E 'task:| [a-z_0-9.]+\+0x' |
+    sed -E 's/^\[[^]]*\] *//; s/^ +/    /' | head -80 >&2
 fi
 grep -q '^@@guest done' "$out" || { echo "guest: the guest stopped before the end of the batch (console: $out.console)" >&2; exit 1; }

@@ -230,7 +230,11 @@ absl::Status Run(const Workload& w, const RunOptions& o, const std::map<std::str
   for (const auto& [mm, actors] : procs) {
     const pid_t pid = fork();
     if (pid < 0) return Errno("fork");
-    if (pid == 0) RunProcess(w, actors, fds, o.fiemap, o.unbind, sh);
+    // FIEMAP after ops only when one actor runs: xfs_vn_fiemap() takes the IOLOCK, which would
+    // order the actors' calls (and deadlock a pinning actor against a truncate that holds the
+    // IOLOCK while it waits for the pin to go). Concurrent runs keep the after-setup layout.
+    const bool fiemap = o.fiemap && w.actors.size() == 1;
+    if (pid == 0) RunProcess(w, actors, fds, fiemap, o.unbind, sh);
     pids.push_back(pid);
   }
   pthread_barrier_wait(&sh->ready);
