@@ -553,6 +553,45 @@ actor T2
   EXPECT_GT(r.executions, 1);
 }
 
+// read(2) and write(2) whose buffer is a mapping (to=/from=): the copy faults inside the call
+// with its locks held (on a mapping of the same file too), a private destination is copied on
+// write, a read-only one or a page beyond the mapped file's EOF ends the copy (EFAULT or a short
+// count). Racing truncate (which may drop the private copy), a store by another thread and
+// write(2): no deadlock, every result
+// explained by the reference semantics.
+TEST(DaxWorldTest, MappingsAsSystemCallBuffersFaultInsideTheCall) {
+  const workload::Workload w = Parse(R"(workload userbuf
+file f size=8K written=0-8K fill=0xaa
+file g size=8K written=0-8K fill=0xbb
+actor A
+  mmap m f len=8K
+  mmap p f len=8K private
+  mmap r g len=8K ro
+  write f 0x1000 len=4K from=m+0
+  read f 0 len=8K to=m+0
+  read g 0 len=4K to=p+0x1000
+  load p 0x1000 len=8
+  read g 0 len=8 to=r+0 expect=EFAULT
+  write g 0 len=8K from=p+0
+actor B
+  truncate f 4K
+  write f 0x1000 len=8 val=0x22
+actor C mm=A
+  store m 0 len=8 val=0x33
+)");
+  for (const char* model : {"xfs", "ext4"}) {
+    absl::StatusOr<sim::Target> t = MakeDaxTargetFromWorkload(model, w, "");
+    ASSERT_TRUE(t.ok()) << t.status();
+    sim::ExploreOptions o;
+    o.strategy = sim::StrategyKind::kDpor;
+    o.preemptions_max = 1;
+    const sim::ExploreResult r = sim::Explore(*t, o);
+    EXPECT_FALSE(r.first.has_value()) << model << ": " << r.first->violation.message;
+    EXPECT_TRUE(r.complete) << model;
+    EXPECT_GT(r.executions, 100) << model;
+  }
+}
+
 // With tallies on, the explorer says what the linearizability oracle judged: one history per
 // counted execution, and by operation the results it checked (with two jobs too: partitioned
 // DPOR may run more executions, each tallied once).

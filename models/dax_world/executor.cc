@@ -157,7 +157,7 @@ bool WriteRunning(const DaxWorld* w, uint64_t ino, uint64_t offset) {
 // written end now, the others are dropped (other actors hold indices into the history: nothing
 // moves); an error or a short count adds an entry (ret = n or -1) the oracle must excuse.
 void FinishWrite(DaxWorld* w, const ActorState* st, uint64_t ino, size_t first, uint64_t off,
-                 uint64_t len, int64_t n, int64_t start) {
+                 uint64_t len, int64_t n, int64_t start, bool user_fault) {
   const uint64_t written = n > 0 ? static_cast<uint64_t>(n) : 0;
   const uint64_t pages = (off + len - 1) / vm::PAGE_SIZE - off / vm::PAGE_SIZE + 1;
   for (size_t i = first; i < first + pages; ++i) {
@@ -174,22 +174,46 @@ void FinishWrite(DaxWorld* w, const ActorState* st, uint64_t ino, size_t first, 
     w->history[h].offset = off;
     w->history[h].ret = n < 0 ? n : -1;
     Finish(w, h);
+    // A user buffer that faulted ends the copy: the faulting access is judged itself.
+    if (user_fault) w->history[h].excused = true;
+  }
+}
+
+// A write(2) from a mapping (from=): each page's entry carries the bytes copy_from_user
+// brought in (the oracle writes them instead of `value`).
+void SetWrittenBytes(DaxWorld* w, size_t first, const Op& op, const std::vector<uint8_t>& buf) {
+  const uint64_t pages =
+      (op.offset + op.length - 1) / vm::PAGE_SIZE - op.offset / vm::PAGE_SIZE + 1;
+  for (size_t i = first; i < first + pages && i < w->history.size(); ++i) {
+    HistoryOp& h = w->history[i];
+    if (h.dropped || h.code != OpCode::kWrite) continue;
+    const auto at = buf.begin() + static_cast<int64_t>(h.offset - op.offset);
+    h.result.assign(at, at + static_cast<int64_t>(h.length));
   }
 }
 
 // A read(2) returned `n`: one entry per page copied; the last marked `eof` if the count is
 // short; an error is one entry the oracle must excuse.
 void RecordRead(DaxWorld* w, const ActorState* st, uint64_t ino, const Op& op, int64_t n,
-                const std::vector<uint8_t>& buf) {
+                const std::vector<uint8_t>& buf, bool user_fault) {
   if (n < 0) {
     const size_t h = Record(w, st, OpCode::kRead, ino, st->op_start);
     w->history[h].offset = op.offset;
     w->history[h].ret = n;
     Finish(w, h);
+    if (user_fault) w->history[h].excused = true;  // EFAULT: the faulting store is judged
     return;
   }
   const size_t first =
       RecordChunks(w, st, OpCode::kRead, ino, op.offset, static_cast<uint64_t>(n), 0, st->op_start);
+  if (user_fault) {  // short at the user buffer's fault, not at EOF
+    for (size_t i = first; i < w->history.size(); ++i) {
+      const auto at = buf.begin() + static_cast<int64_t>(w->history[i].offset - op.offset);
+      w->history[i].result.assign(at, at + static_cast<int64_t>(w->history[i].length));
+      Finish(w, i);
+    }
+    return;
+  }
   if (n < static_cast<int64_t>(op.length) && first == w->history.size()) {
     const size_t h = Record(w, st, OpCode::kRead, ino, st->op_start);  // nothing read: at EOF
     w->history[h].offset = op.offset;
@@ -212,15 +236,20 @@ void RecordCow(DaxWorld* w, const ActorState* st, uint64_t ino, uint64_t map_id,
   w->history[h].offset = off;
 }
 
-// Loads or stores [off, off + len) of a mapping, page by page (one history entry each).
+// Loads or stores [off, off + len) of a mapping, page by page (one history entry each). A store
+// writes `value`, or the bytes at `src` (a read(2)'s copy_to_user: the history entry then
+// carries them); `flags`: the fault flags (a system call's copy faults in kernel mode).
 sim::Task<vm::AccessResult> Access_(DaxWorld* w, ActorState* st, vm::Mm* mm, vm::Vma* vma,
                                     uint64_t map_id, uint64_t off, uint64_t len, bool write,
-                                    uint8_t value, std::vector<uint8_t>* out) {
+                                    uint8_t value, std::vector<uint8_t>* out,
+                                    const uint8_t* src = nullptr,
+                                    uint32_t flags = vm::kUserFaultFlags) {
   vm::AccessResult r;
   auto* ip = static_cast<fs::Inode*>(vma->ops);
   for (uint64_t p = off; p < off + len;) {
     const uint64_t n = std::min(off + len, (p & ~(vm::PAGE_SIZE - 1)) + vm::PAGE_SIZE) - p;
     std::vector<uint8_t> buf(n, value);
+    if (src != nullptr) std::copy(src + (p - off), src + (p - off) + n, buf.begin());
     // The durability oracle's generations move before and after a write: an fsync snapshot
     // taken around it cannot tell which content must survive.
     const bool touch = write && vma->shared;
@@ -232,7 +261,8 @@ sim::Task<vm::AccessResult> Access_(DaxWorld* w, ActorState* st, vm::Mm* mm, vm:
     w->history[h].offset = FileOffset(vma, p);
     w->history[h].length = n;
     w->history[h].value = value;
-    r = co_await w->vm().UserAccess(mm, vma->start + p, buf.data(), n, write);
+    if (src != nullptr) w->history[h].result = buf;  // the bytes stored
+    r = co_await w->vm().UserAccess(mm, vma->start + p, buf.data(), n, write, flags);
     if (touch) w->EndWrite(ip->ino(), vma->PgoffOf(vma->start + p));
     w->history[h].signal = SignalOf(r);
     if (!write && r.kind == vm::AccessResult::kOk) {
@@ -271,6 +301,31 @@ sim::Task<vm::AccessResult> Access_(DaxWorld* w, ActorState* st, vm::Mm* mm, vm:
     p += n;
   }
   co_return r;
+}
+
+// The user buffer of a read(2)/write(2): the actor's own memory, or (to=/from=) a range of one
+// of its mappings, each page of which the system call's copy loads or stores as a kernel-mode
+// access, with the history entries a load or store has. `*fault`: a copy failed.
+vm::UserBuffer UserBufferOf(DaxWorld* w, ActorState* st, vm::Mm* mm, const Op& op, uint8_t* data,
+                            bool* fault) {
+  vm::UserBuffer ub;
+  ub.data = data;
+  if (op.buf_map.empty()) return ub;
+  vm::Vma* vma = st->maps.at(op.buf_map);
+  const uint64_t map_id = st->map_ids[op.buf_map];
+  const uint64_t base = op.buf_offset;
+  ub.addr = vma->start + base;
+  ub.access = [w, st, mm, vma, map_id, base, data, fault](
+                  uint64_t offset, uint64_t len, bool to_user) -> sim::Task<vm::AccessResult> {
+    std::vector<uint8_t> loaded;
+    const vm::AccessResult r = co_await Access_(
+        w, st, mm, vma, map_id, base + offset, len, to_user, 0, to_user ? nullptr : &loaded,
+        to_user ? data + offset : nullptr, vm::FAULT_FLAG_DEFAULT);
+    if (!to_user) std::copy(loaded.begin(), loaded.end(), data + offset);
+    if (r.kind != vm::AccessResult::kOk) *fault = true;
+    co_return r;
+  };
+  return ub;
 }
 
 void TouchRange(DaxWorld* w, const fs::Inode* ip, uint64_t off, uint64_t len, bool begin) {
@@ -575,14 +630,17 @@ sim::Task<void> Execute(sim::Sim& sim, DaxWorld* w, vm::Mm* mm, ActorState* st, 
       fs::Inode* ip = fs.Find(op.file);
       std::vector<uint8_t> buf(op.length, static_cast<uint8_t>(op.value));
       st->op_start = w->Tick();
+      bool user_fault = false;  // a copy from or to the user buffer (from=/to=) failed
+      const vm::UserBuffer ub = UserBufferOf(w, st, mm, op, buf.data(), &user_fault);
       int64_t n;
       if (op.code == OpCode::kWrite) {
         const size_t first = RecordChunks(w, st, OpCode::kWrite, ip->ino(), op.offset, op.length,
                                           static_cast<uint8_t>(op.value), st->op_start);
         TouchRange(w, ip, op.offset, op.length, true);
-        n = co_await fs.Write(ip, op.offset, op.length, buf.data());
+        n = co_await fs.Write(ip, op.offset, op.length, ub);
         TouchRange(w, ip, op.offset, op.length, false);
-        FinishWrite(w, st, ip->ino(), first, op.offset, op.length, n, st->op_start);
+        FinishWrite(w, st, ip->ino(), first, op.offset, op.length, n, st->op_start, user_fault);
+        if (ub.access) SetWrittenBytes(w, first, op, buf);
         for (uint64_t pg = op.offset / vm::PAGE_SIZE;
              n > 0 && pg <= (op.offset + static_cast<uint64_t>(n) - 1) / vm::PAGE_SIZE; ++pg) {
           if (auto e = ip->Lookup(pg); e && !e->second.unwritten) {
@@ -591,8 +649,8 @@ sim::Task<void> Execute(sim::Sim& sim, DaxWorld* w, vm::Mm* mm, ActorState* st, 
           }
         }
       } else {
-        n = co_await fs.Read(ip, op.offset, op.length, buf.data());
-        RecordRead(w, st, ip->ino(), op, n, buf);
+        n = co_await fs.Read(ip, op.offset, op.length, ub);
+        RecordRead(w, st, ip->ino(), op, n, buf, user_fault);
         if (n >= 0) {
           buf.resize(static_cast<size_t>(n));
           Result(w, {"read " + op.file, &op, true, false, false, buf});

@@ -82,7 +82,10 @@ std::string FormatOp(const Op& op) {
   }
   if (syntax.len) absl::StrAppend(&out, " len=", FormatNumber(op.length));
   if (op.code == OpCode::kPin && !op.write_access) absl::StrAppend(&out, " ro");
-  if (syntax.val || (op.code == OpCode::kUnpin && op.dma)) {
+  if (!op.buf_map.empty()) {
+    absl::StrAppend(&out, op.code == OpCode::kWrite ? " from=" : " to=", op.buf_map, "+",
+                    text_internal::FormatOffset(op.buf_offset));
+  } else if (syntax.val || (op.code == OpCode::kUnpin && op.dma)) {
     absl::StrAppend(&out, " val=", FormatByte(op.value));
   }
   if (op.expect) absl::StrAppend(&out, " expect=", FormatByte(op.value));

@@ -138,6 +138,7 @@ class Parser {
                         Op* op);
   absl::Status MmapFlags(const std::vector<absl::string_view>& flags, Op* op);
   absl::Status PinFlags(const std::vector<absl::string_view>& flags, Op* op);
+  absl::Status UserBuffer(absl::string_view key, absl::string_view value, Op* op);
   absl::Status Keys(const OpSyntax& syntax,
                     const std::map<absl::string_view, absl::string_view>& keys, Op* op);
   absl::Status CheckRange(const OpSyntax& syntax, const Op& op);
@@ -147,7 +148,15 @@ class Parser {
   absl::Status CheckFile(absl::string_view name) const;
   absl::Status Finish();
   absl::Status Params(const std::vector<Word>& words);
+  // A mapping as CheckMappings scopes it.
+  struct Mapping {
+    std::string file;
+    uint64_t length;
+  };
   absl::Status CheckMappings();
+  absl::Status CheckUserBuffer(const Actor& actor, const Op& op,
+                               const std::map<std::string, Mapping>& live,
+                               const std::map<std::string, bool>& unmapped);
   absl::Status CheckBarriers();
 
   absl::string_view source_;
@@ -524,6 +533,9 @@ absl::Status Parser::Keys(const OpSyntax& syntax,
       op->result = absl::StrCat("ret=", n);
     } else if (key == "off" && is_mmap) {
       WORKLOAD_RETURN_IF_ERROR(Number(value, key, &op->offset));
+    } else if ((key == "from" && syntax.code == OpCode::kWrite) ||
+               (key == "to" && syntax.code == OpCode::kRead)) {
+      WORKLOAD_RETURN_IF_ERROR(UserBuffer(key, value, op));
     } else if (key == "addr" && is_mmap) {
       WORKLOAD_RETURN_IF_ERROR(Number(value, key, &op->addr));
       if (op->addr == 0) return Error("addr=0 is not allowed (leave addr= out for any address)");
@@ -532,12 +544,27 @@ absl::Status Parser::Keys(const OpSyntax& syntax,
     }
   }
   if (syntax.code == OpCode::kUnpin) op->dma = keys.count("val") != 0;
+  if (!op->buf_map.empty() && keys.count("val") != 0) {
+    return Error("from= and val= contradict (the bytes written are the mapping's)");
+  }
   for (absl::string_view required : {"len", "val"}) {
-    const bool wanted = required == "len" ? syntax.len : syntax.val;
+    const bool wanted = required == "len" ? syntax.len : syntax.val && op->buf_map.empty();
     if (wanted && keys.count(required) == 0) {
       return Error(absl::StrCat("missing key ", required, "= in '", syntax.name, "'"));
     }
   }
+  return absl::OkStatus();
+}
+
+// from=MAP+OFF (write) or to=MAP+OFF (read): the user buffer is OFF bytes into mapping MAP.
+absl::Status Parser::UserBuffer(absl::string_view key, absl::string_view value, Op* op) {
+  const size_t plus = value.find('+');
+  const absl::string_view map = value.substr(0, plus);
+  if (plus == absl::string_view::npos || !IsName(map)) {
+    return Error(absl::StrCat(key, "=", value, ": want ", key, "=MAP+OFF"));
+  }
+  WORKLOAD_RETURN_IF_ERROR(Number(value.substr(plus + 1), key, &op->buf_offset));
+  op->buf_map = std::string(map);
   return absl::OkStatus();
 }
 
@@ -678,13 +705,29 @@ absl::Status Parser::CheckBarriers() {
   return absl::OkStatus();
 }
 
+// A read's or write's user buffer lies inside a mapping the actor sees.
+absl::Status Parser::CheckUserBuffer(const Actor& actor, const Op& op,
+                                     const std::map<std::string, Mapping>& live,
+                                     const std::map<std::string, bool>& unmapped) {
+  const auto it = live.find(op.buf_map);
+  if (it == live.end()) {
+    const bool was = unmapped.count(op.buf_map) != 0;
+    return ErrorAt(op.line, absl::StrCat("map '", op.buf_map, "' used ",
+                                         was ? "after its munmap" : "before its mmap",
+                                         " in actor '", actor.name, "'"));
+  }
+  if (op.buf_offset >= it->second.length || op.length > it->second.length - op.buf_offset) {
+    return ErrorAt(
+        op.line, absl::StrCat("buffer ", FormatNumber(op.buf_offset), "+", FormatNumber(op.length),
+                              " is beyond mapping '", op.buf_map,
+                              "' (len=", FormatNumber(it->second.length), ")"));
+  }
+  return absl::OkStatus();
+}
+
 // Scopes mapping names: an actor sees its mm's setup mappings (every same-mm actor's leading
 // mmaps) and its own later mmaps until it munmaps them. Resolves each map op's file.
 absl::Status Parser::CheckMappings() {
-  struct Mapping {
-    std::string file;
-    uint64_t length;
-  };
   std::map<std::string, std::map<std::string, Mapping>> setup;  // mm -> name -> mapping
   // Fixed addresses (addr=) of one mm never overlap, whatever munmaps run in between: the model
   // keeps them reserved, so a mapping it places itself never takes one (no EEXIST).
@@ -722,6 +765,10 @@ absl::Status Parser::CheckMappings() {
     std::map<std::string, bool> unmapped;
     for (size_t i = SetupOpCount(actor); i < actor.ops.size(); ++i) {
       Op& op = actor.ops[i];
+      if (!op.buf_map.empty()) {
+        WORKLOAD_RETURN_IF_ERROR(CheckUserBuffer(actor, op, live, unmapped));
+        continue;
+      }
       if (OpTarget(op.code) != Target::kMap) continue;
       if (op.code == OpCode::kMmap) {
         if (!live.emplace(op.map, Mapping{op.file, op.length}).second) {

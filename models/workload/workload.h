@@ -61,6 +61,13 @@
 //   poison MAP OFF                      MADV_HWPOISON on the page holding OFF
 //   read FILE OFF len=L [expect=VALUE|ERRNO|ok] [ret=N]   pread(2)
 //   write FILE OFF len=L val=VALUE [expect=ERRNO|ok] [ret=N]   pwrite(2)
+//   write FILE OFF len=L from=MAP+BOFF [expect=ERRNO|ok] [ret=N]
+//   read FILE OFF len=L to=MAP+BOFF [...]
+//                                       the user buffer is BOFF bytes into mapping MAP (one the
+//                                       actor may name, BOFF+L inside it): copy_from_user /
+//                                       copy_to_user fault on it inside the call, with the
+//                                       call's locks held; a fault that fails ends the copy
+//                                       (a short count, or EFAULT if nothing was copied)
 //   falloc FILE OFF len=L               fallocate(mode 0): allocate, may extend i_size
 //   punch FILE OFF len=L                FALLOC_FL_PUNCH_HOLE|FALLOC_FL_KEEP_SIZE
 //   zero_range FILE OFF len=L           FALLOC_FL_ZERO_RANGE|FALLOC_FL_KEEP_SIZE
@@ -192,8 +199,13 @@ struct Op {
   bool sync = false;         // mmap: MAP_SYNC (implies shared)
   bool write_access = true;  // mmap: PROT_READ|PROT_WRITE (else PROT_READ); pin: FOLL_WRITE
                              // (rw: the device writes the pages), else a read pin (ro)
-  bool dma = true;           // unpin: the device writes `value` into write-pinned pages (val=
-                             // given); false: it transfers nothing into them
+  // read/write: the user buffer is `buf_offset` bytes into mapping `buf_map` (to=/from=
+  // MAP+OFF): the copy faults on it inside the system call; "" for a buffer of the process's
+  // own (write: `value` bytes; read: discarded).
+  std::string buf_map;
+  uint64_t buf_offset = 0;
+  bool dma = true;  // unpin: the device writes `value` into write-pinned pages (val=
+                    // given); false: it transfers nothing into them
   // mmap: the fixed address (addr=, MAP_FIXED_NOREPLACE), page aligned, the mapping inside
   // [kFixedAddrMin, kFixedAddrEnd); 0: the kernel's choice (thp_get_unmapped_area()).
   uint64_t addr = 0;

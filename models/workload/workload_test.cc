@@ -488,6 +488,40 @@ TEST(ParseWorkload, ReadAndWritePins) {
   EXPECT_EQ(*again, *w);
 }
 
+// write from=MAP+OFF and read to=MAP+OFF name a mapping the actor may use; the buffer lies
+// inside it; from= replaces val=.
+TEST(ParseWorkload, MappingsAsSystemCallBuffers) {
+  const std::string head = "workload w\nfile f size=8K\nactor A\n  mmap m f len=8K\n";
+  const absl::StatusOr<Workload> w = ParseWorkload(
+      head + "  write f 0 len=4K from=m+4K ret=4096\n  read f 16 len=8 to=m+0x10\n", "t.wl");
+  ASSERT_TRUE(w.ok()) << w.status();
+  const Op& write = w->actors[0].ops[1];
+  EXPECT_EQ(write.buf_map, "m");
+  EXPECT_EQ(write.buf_offset, 4096u);
+  EXPECT_EQ(w->actors[0].ops[2].buf_offset, 16u);
+  const std::string text = FormatWorkload(*w);
+  EXPECT_NE(text.find("  write f 0 len=4K from=m+0x1000 ret=4096\n  read f 0x10 len=8 to=m+0x10\n"),
+            std::string::npos)
+      << text;
+  const absl::StatusOr<Workload> again = ParseWorkload(text, "again");
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(*again, *w);
+  const std::vector<std::pair<std::string, std::string>> bad = {
+      {"  write f 0 len=8 from=m+0 val=1\n", "from= and val= contradict"},
+      {"  write f 0 len=8 from=m\n", "want from=MAP+OFF"},
+      {"  write f 0 len=8 from=q+0\n", "map 'q' used before its mmap"},
+      {"  write f 0 len=8 from=m+0x1ffc\n", "buffer 0x1ffc+8 is beyond mapping 'm'"},
+      {"  read f 0 len=8 from=m+0\n", "unknown key 'from' for 'read'"},
+      {"  write f 0 len=8 to=m+0\n", "unknown key 'to' for 'write'"},
+      {"  munmap m\n  read f 0 len=8 to=m+0\n", "map 'm' used after its munmap"},
+  };
+  for (const auto& [line, message] : bad) {
+    const absl::StatusOr<Workload> b = ParseWorkload(head + line, "bad.wl");
+    ASSERT_FALSE(b.ok()) << line;
+    EXPECT_TRUE(absl::StrContains(b.status().message(), message)) << b.status();
+  }
+}
+
 TEST(ParseWorkload, ErrorsAreOneLineWithTheRightLine) {
   const std::vector<BadCase> cases = BadCases();
   EXPECT_GE(cases.size(), 15);

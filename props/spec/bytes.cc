@@ -30,6 +30,15 @@ void Bytes::Fill(uint64_t lo, uint64_t hi, uint16_t value) {
   if (value != 0) runs_.emplace(lo, Run{hi, value});
 }
 
+void Bytes::Set(uint64_t lo, const std::vector<uint8_t>& data) {
+  for (size_t i = 0; i < data.size();) {
+    size_t j = i + 1;
+    while (j < data.size() && data[j] == data[i]) ++j;
+    Fill(lo + i, lo + j, data[i]);
+    i = j;
+  }
+}
+
 std::vector<uint16_t> Bytes::Get(uint64_t lo, uint64_t hi) const {
   std::vector<uint16_t> out(hi > lo ? hi - lo : 0, 0);
   auto it = runs_.upper_bound(lo);

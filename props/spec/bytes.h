@@ -17,6 +17,8 @@ class Bytes {
  public:
   // Sets [lo, hi) to `value` (a byte, or kUnknown).
   void Fill(uint64_t lo, uint64_t hi, uint16_t value);
+  // Sets [lo, lo + data.size()) to `data`.
+  void Set(uint64_t lo, const std::vector<uint8_t>& data);
   // Whether [lo, lo + got.size()) may read as `got`; if so, fixes its unknown bytes to `got`.
   bool Match(uint64_t lo, const std::vector<uint8_t>& got);
   // The values of [lo, hi) (kUnknown where unknown).

@@ -140,6 +140,16 @@ bool MapCall(State& s, const Call& c, std::string* why) {
   return true;
 }
 
+// What a store or write(2) puts at [lo, lo + c.length): `value`, or the bytes its outcome
+// carries (a copy from or to a user buffer in a mapping: write from=, read to=).
+void Put(Bytes& b, uint64_t lo, const Call& c, const Outcome& out) {
+  if (out.bytes.empty()) {
+    b.Fill(lo, lo + c.length, c.value);
+  } else {
+    b.Set(lo, out.bytes);
+  }
+}
+
 // Loads, stores and write pins through a mapping. mmap(2): SIGSEGV for a write to a mapping
 // without PROT_WRITE or an access outside any mapping; SIGBUS for an access to a page that lies
 // wholly beyond EOF (mm/filemap.c / fs/dax.c: `pgoff >= max_pgoff` -> VM_FAULT_SIGBUS). Bytes
@@ -173,9 +183,9 @@ bool Access(State& s, const Call& c, const Outcome& out, std::string* why) {
     return true;
   }
   if (m.shared) {
-    f.bytes.Fill(c.offset, c.offset + c.length, c.value);
+    Put(f.bytes, c.offset, c, out);
   } else {
-    CowPage(s, m, page).Fill(c.offset - page * kPage, c.offset - page * kPage + c.length, c.value);
+    Put(CowPage(s, m, page), c.offset - page * kPage, c, out);
   }
   return true;
 }
@@ -214,7 +224,7 @@ bool FileIo(State& s, const Call& c, const Outcome& out, std::string* why) {
   if (c.kind == Kind::kWriteError) return out.excused ? true : Fail(why, "write(2) failed");
   if (c.offset > f.size) f.bytes.Fill(PageUp(f.size), c.offset, 0);
   Grow(f, c.offset + c.length);
-  f.bytes.Fill(c.offset, c.offset + c.length, c.value);
+  Put(f.bytes, c.offset, c, out);
   return true;
 }
 

@@ -98,7 +98,8 @@ struct Outcome {
   enum Signal { kOk, kSigbus, kSigsegv };
   Signal signal = kOk;
   int64_t ret = 0;               // syscalls: 0 or -errno
-  std::vector<uint8_t> bytes;    // loads and read chunks
+  std::vector<uint8_t> bytes;    // loads and read chunks; stores and write chunks: the bytes
+                                 // written when not `value` (copies through a user buffer)
   bool eof = false;              // read chunk: the read returned a short count ending here
   bool excused = false;          // errors of untracked causes are allowed (see above)
   bool dead_device = false;      // it ended after the device was unbound: bytes read are not

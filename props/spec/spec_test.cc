@@ -256,6 +256,24 @@ TEST(Spec, ReadPinsFaultAsLoadsAndReceiveNoData) {
   EXPECT_TRUE(Ok(s, FileCall(Kind::kRead, 0, 4), Bytes_(4, 0xaa)));
 }
 
+// A store or write(2) whose outcome carries bytes (a copy through a user buffer in a mapping)
+// puts those bytes, not `value`.
+TEST(Spec, CopiesThroughUserBuffersPutTheirBytes) {
+  State s = FileOf(8192);
+  ASSERT_TRUE(Ok(s, Mmap(1, 0, 8192, true), {}));
+  Outcome data;
+  data.bytes = {1, 2, 2, 3};
+  ASSERT_TRUE(Ok(s, FileCall(Kind::kWrite, 8, 4), data));
+  State t = s;
+  EXPECT_FALSE(Ok(t, FileCall(Kind::kRead, 8, 4), Bytes_(4, 0)));
+  Outcome back;
+  back.bytes = {1, 2, 2, 3};
+  t = s;
+  EXPECT_TRUE(Ok(t, FileCall(Kind::kRead, 8, 4), back));
+  ASSERT_TRUE(Ok(s, Map(Kind::kStore, 1, 0x1000, 4), data));
+  EXPECT_TRUE(Ok(s, Map(Kind::kLoad, 1, 0x1000, 4), back));
+}
+
 TEST(Spec, DontneedDropsPrivateCopies) {
   State s = FileOf(4096, 0xaa);
   ASSERT_TRUE(Ok(s, Mmap(1, 0, 4096, false), {}));

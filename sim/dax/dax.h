@@ -85,8 +85,10 @@ class Dax {
   sim::Task<int> InvalidateInodePages2Range(DaxInode& inode, uint64_t first, uint64_t last);
   // dax_iomap_rw(): read(2)/write(2) of [pos, pos + len) (caller holds i_rwsem). Returns bytes
   // done or -errno.
+  // The user buffer's copy may fault (vm::Vm::CopyUser); one that fails ends the call with the
+  // bytes done, or -EFAULT if none.
   sim::Task<int64_t> IomapRw(DaxInode& inode, IomapOps& ops, uint64_t pos, uint64_t len, bool write,
-                             uint8_t* buf);
+                             const vm::UserBuffer& buf);
   // dax_lock_page()/dax_unlock_page() of the entry at (inode, index) for memory failure of `pfn`:
   // returns the locked entry, or 0 when no entry there maps pfn (dax_lock_page() finds
   // page->mapping NULL once truncate's dax_disassociate_entry() ran).

@@ -13,7 +13,8 @@ namespace daxsim::dax {
 using namespace vm;
 
 sim::Task<int64_t> Dax::IomapRw(DaxInode& inode, IomapOps& ops, uint64_t pos, uint64_t len,
-                                bool write, uint8_t* buf) {
+                                bool write, const UserBuffer& user) {
+  uint8_t* const buf = user.data;
   auto _ = sim_->Enter("dax_iomap_rw");
   uint64_t end = pos + len;
   if (!write) {
@@ -32,6 +33,11 @@ sim::Task<int64_t> Dax::IomapRw(DaxInode& inode, IomapOps& ops, uint64_t pos, ui
     DAXSIM_CHECK(chunk_end > pos);
     if (!write && iomap.type != IomapType::kMapped) {
       std::fill(buf + (pos - start), buf + (chunk_end - start), 0);  // iov_iter_zero()
+      const uint64_t n = co_await vm_->CopyUser(user, pos - start, chunk_end - pos, true);
+      if (n < chunk_end - pos) {
+        co_await ops.IomapEnd(inode, pos, chunk_end - pos, n, flags, iomap);
+        co_return pos + n > start ? static_cast<int64_t>(pos + n - start) : -14;  // EFAULT
+      }
     } else {
       if (iomap.type != IomapType::kMapped) co_return -5;
       // Bug kWriteZeroPageRace (pre-13e451fdc1af): zero-page entries over new blocks stay.
@@ -48,13 +54,24 @@ sim::Task<int64_t> Dax::IomapRw(DaxInode& inode, IomapOps& ops, uint64_t pos, ui
         const nvdimm::Pmem::DirectAccessResult da = pmem_->DirectAccess(block, 1);
         if (da.err < 0) co_return p > start ? static_cast<int64_t>(p - start) : da.err;
         const uint64_t paddr = (da.pfn << PAGE_SHIFT) + (p & (PAGE_SIZE - 1));
+        // dax_copy_from_iter(): copy_from_user, then the NT stores; dax_copy_to_iter(): the
+        // machine-check-safe load, then copy_to_user. A user buffer that faults cuts the copy.
+        uint64_t n = page_end - p;
+        if (write) n = co_await vm_->CopyUser(user, p - start, n, /*to_user=*/false);
         co_await sim_->Point(
             write ? "dax_copy_from_iter" : "dax_copy_to_iter",
             {vm_->phys().PageObject(da.pfn), write ? sim::Access::kWrite : sim::Access::kRead});
         if (write) {
-          pmem_->MemcpyFlushcache(paddr, buf + (p - start), page_end - p);
-        } else if (!pmem_->LoadChecked(paddr, buf + (p - start), page_end - p)) {
+          pmem_->MemcpyFlushcache(paddr, buf + (p - start), n);
+        } else if (!pmem_->LoadChecked(paddr, buf + (p - start), n)) {
           co_return p > start ? static_cast<int64_t>(p - start) : -5;
+        } else {
+          n = co_await vm_->CopyUser(user, p - start, n, /*to_user=*/true);
+        }
+        if (n < page_end - p) {
+          p += n;
+          co_await ops.IomapEnd(inode, pos, chunk_end - pos, p - pos, flags, iomap);
+          co_return p > start ? static_cast<int64_t>(p - start) : -14;  // EFAULT
         }
         p = page_end;
       }

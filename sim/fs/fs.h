@@ -147,8 +147,10 @@ class Filesystem {
   enum class FallocMode { kAllocate, kPunchHole, kZeroRange };
   sim::Task<int> Fallocate(Inode* ip, FallocMode mode, uint64_t offset, uint64_t len);
   sim::Task<int> Fsync(Inode* ip, uint64_t start, uint64_t end);
-  sim::Task<int64_t> Write(Inode* ip, uint64_t pos, uint64_t len, const uint8_t* buf);
-  sim::Task<int64_t> Read(Inode* ip, uint64_t pos, uint64_t len, uint8_t* buf);
+  // `buf.data` holds len bytes: write's source (filled from user memory when `buf.mm`), read's
+  // destination.
+  sim::Task<int64_t> Write(Inode* ip, uint64_t pos, uint64_t len, const vm::UserBuffer& buf);
+  sim::Task<int64_t> Read(Inode* ip, uint64_t pos, uint64_t len, const vm::UserBuffer& buf);
 
   // ---- crash and recovery ----
   // Power failure: the device keeps one persistent image (chosen), the metadata returns to the

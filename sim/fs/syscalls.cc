@@ -353,11 +353,11 @@ sim::Task<int> Filesystem::Fsync(Inode* ip, uint64_t start, uint64_t end) {
   co_return 0;
 }
 
-sim::Task<int64_t> Filesystem::Write(Inode* ip, uint64_t pos, uint64_t len, const uint8_t* buf) {
+sim::Task<int64_t> Filesystem::Write(Inode* ip, uint64_t pos, uint64_t len,
+                                     const vm::UserBuffer& buf) {
   auto _ = sim_->Enter(traits().write_fn);
   co_await ip->i_rwsem.DownWrite();
-  std::vector<uint8_t> copy(buf, buf + len);
-  const int64_t ret = co_await dax_->IomapRw(*ip, *write_ops_, pos, len, true, copy.data());
+  const int64_t ret = co_await dax_->IomapRw(*ip, *write_ops_, pos, len, true, buf);
   if (ret > 0 && pos + static_cast<uint64_t>(ret) > ip->size_) {
     co_await sim_->Point("i_size_write + xfs_setfilesize", {ip->size_obj_, Access::kWrite});
     ip->size_ = pos + static_cast<uint64_t>(ret);
@@ -368,7 +368,8 @@ sim::Task<int64_t> Filesystem::Write(Inode* ip, uint64_t pos, uint64_t len, cons
   co_return ret;
 }
 
-sim::Task<int64_t> Filesystem::Read(Inode* ip, uint64_t pos, uint64_t len, uint8_t* buf) {
+sim::Task<int64_t> Filesystem::Read(Inode* ip, uint64_t pos, uint64_t len,
+                                    const vm::UserBuffer& buf) {
   auto _ = sim_->Enter(traits().read_fn);
   co_await ip->i_rwsem.DownRead();
   const int64_t ret = co_await dax_->IomapRw(*ip, *read_ops_, pos, len, false, buf);

@@ -4,6 +4,8 @@
 // Mirrors: arch/x86/mm/fault.c do_user_addr_fault(), mm/gup.c, mm/mmap.c, mm/madvise.c,
 // mm/msync.c (v6.1). Scheduling points: the access itself (one step naming the page table and
 // the page: translation and access cannot be split), mmap_lock, and everything faults do.
+#include <algorithm>
+
 #include "sim/check.h"
 #include "sim/vm/vm_ops.h"
 
@@ -46,7 +48,7 @@ sim::Task<AccessResult> Vm::FaultIn(Mm* mm, uint64_t addr, bool write, uint32_t 
 }
 
 sim::Task<AccessResult> Vm::UserAccess(Mm* mm, uint64_t addr, uint8_t* data, uint64_t len,
-                                       bool write) {
+                                       bool write, uint32_t fault_flags) {
   DAXSIM_CHECK((addr & (PAGE_SIZE - 1)) + len <= PAGE_SIZE);
   // Stateful search: an attempt carries nothing but its number (the fault's history ends with
   // the fault; its result only decided to try again), and what the head reads (the
@@ -80,7 +82,7 @@ sim::Task<AccessResult> Vm::UserAccess(Mm* mm, uint64_t addr, uint8_t* data, uin
       if (!ok) co_return AccessResult{AccessResult::kSigbus};
       co_return AccessResult{};
     }
-    const AccessResult f = co_await FaultIn(mm, addr, write, kUserFaultFlags);
+    const AccessResult f = co_await FaultIn(mm, addr, write, fault_flags);
     if (f.kind != AccessResult::kOk) co_return f;
   }
   // Another thread kept undoing the fault (zap, truncate): a starving schedule, not a bug.
@@ -88,6 +90,21 @@ sim::Task<AccessResult> Vm::UserAccess(Mm* mm, uint64_t addr, uint8_t* data, uin
                       std::to_string(retries_max) + " times without a usable mapping");
   co_await sim_->Point("starved", {});
   co_return AccessResult{AccessResult::kSigbus};
+}
+
+sim::Task<uint64_t> Vm::CopyUser(const UserBuffer& buf, uint64_t offset, uint64_t len,
+                                 bool to_user) {
+  if (!buf.access) co_return len;
+  auto _ = sim_->Enter(to_user ? "copy_to_user" : "copy_from_user");
+  uint64_t done = 0;
+  while (done < len) {
+    const uint64_t addr = buf.addr + offset + done;
+    const uint64_t n = std::min(len - done, PAGE_SIZE - (addr & (PAGE_SIZE - 1)));
+    const AccessResult r = co_await buf.access(offset + done, n, to_user);
+    if (r.kind != AccessResult::kOk) break;
+    done += n;
+  }
+  co_return done;
 }
 
 sim::Task<AccessResult> Vm::PinUserPage(Mm* mm, uint64_t addr, Pfn* pfn, bool write) {

@@ -23,6 +23,17 @@ struct AccessResult {
   uint32_t fault = 0;  // the last fault's vm_fault_t
 };
 
+// The buffer of a read(2)/write(2): `data` holds the bytes on the kernel's side (write: what
+// copy_from_user brought in; read: what is copied out). With `access`, the buffer is user
+// memory: access(offset, len, to_user) moves [offset, offset + len) (within one user page)
+// between `data` and it as a kernel-mode access (UserAccess with FAULT_FLAG_DEFAULT), and
+// returns the access's result (the caller keeps its books on it).
+struct UserBuffer {
+  uint8_t* data = nullptr;
+  std::function<sim::Task<AccessResult>(uint64_t offset, uint64_t len, bool to_user)> access;
+  uint64_t addr = 0;  // the user address of data[0] (page boundaries), with `access`
+};
+
 class Vm {
  public:
   Vm(sim::Sim& sim, PhysMem& phys, BugSet bugs = {}) : sim_(&sim), phys_(&phys), bugs_(bugs) {}
@@ -71,9 +82,15 @@ class Vm {
   sim::Task<void> MkcleanMappingPages(AddressSpace* mapping, uint64_t first, uint64_t last);
 
   // ---- user accesses (the CPU, faulting as needed) ----
-  // Within one page. `data` is read (store) or filled (load).
-  sim::Task<AccessResult> UserAccess(Mm* mm, uint64_t addr, uint8_t* data, uint64_t len,
-                                     bool write);
+  // Within one page. `data` is read (store) or filled (load). A kernel-mode access
+  // (copy_from_user) faults with FAULT_FLAG_DEFAULT, a user one adds FAULT_FLAG_USER.
+  sim::Task<AccessResult> UserAccess(Mm* mm, uint64_t addr, uint8_t* data, uint64_t len, bool write,
+                                     uint32_t fault_flags = kUserFaultFlags);
+  // copy_from_user (to_user false: user memory -> buf.data) or copy_to_user of
+  // [offset, offset + len) of a system call's buffer, page by page, stopping at the first
+  // access that fails. Returns the bytes copied. A buffer without `access` is the kernel's
+  // own: nothing to copy, all of it "copied".
+  sim::Task<uint64_t> CopyUser(const UserBuffer& buf, uint64_t offset, uint64_t len, bool to_user);
   // get_user_pages() of one page, FOLL_WRITE when `write` (a pin the device writes through: an
   // O_DIRECT read into the mapping), else for reading (madvise_inject_error()'s
   // get_user_pages_fast(start, 1, 0, &page)): fault it in, take a page reference.

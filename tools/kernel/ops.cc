@@ -298,16 +298,31 @@ void RunMapOp(const Op& op, ActorContext& ctx, Slot* slot) {
 
 // ---- file system calls ----
 
-void RunReadWrite(const Op& op, int fd, Slot* slot) {
-  std::vector<uint8_t> buf(op.length, static_cast<uint8_t>(op.value));
+// pread/pwrite. With to=/from=, the buffer is the mapping (the kernel's copy faults on it);
+// the bytes a read returns are then read back from the mapping right after the call (a load
+// that faults reports no bytes).
+void RunReadWrite(const Op& op, int fd, ActorContext& ctx, Slot* slot) {
+  std::vector<uint8_t> own(op.buf_map.empty() ? op.length : 0, static_cast<uint8_t>(op.value));
+  uint8_t* buf = own.data();
+  if (!op.buf_map.empty()) {
+    auto it = ctx.maps.find(op.buf_map);
+    if (it == ctx.maps.end()) {  // its mmap failed
+      slot->kind = Slot::kNoMap;
+      return;
+    }
+    buf = it->second.base + op.buf_offset;
+  }
   const off_t off = static_cast<off_t>(op.offset);
   if (op.code == OpCode::kWrite) {
-    SetSyscall(pwrite(fd, buf.data(), buf.size(), off), slot);
+    SetSyscall(pwrite(fd, buf, op.length, off), slot);
     return;
   }
-  const ssize_t n = pread(fd, buf.data(), buf.size(), off);
+  const ssize_t n = pread(fd, buf, op.length, off);
   SetSyscall(n, slot);
-  if (n > 0) SetData(buf.data(), static_cast<size_t>(n), slot);
+  if (n <= 0) return;
+  std::vector<uint8_t> bytes(static_cast<size_t>(n));
+  const int sig = Guarded([&] { CopyIn(buf, bytes.size(), bytes.data()); });
+  if (sig == 0) SetData(bytes.data(), bytes.size(), slot);
 }
 
 void RunSpaceOp(const Op& op, int fd, Slot* slot) {
@@ -346,7 +361,7 @@ void RunSize(int fd, Slot* slot) {
 void RunFileOp(const Op& op, ActorContext& ctx, Slot* slot) {
   const int fd = FdOf(ctx, op.file);
   if (op.code == OpCode::kRead || op.code == OpCode::kWrite) {
-    RunReadWrite(op, fd, slot);
+    RunReadWrite(op, fd, ctx, slot);
   } else if (op.code == OpCode::kSize) {
     RunSize(fd, slot);
     return;

@@ -215,3 +215,35 @@ actor A
 
 }  // namespace
 }  // namespace daxsim::kernel
+
+namespace daxsim::kernel {
+namespace {
+
+// write from= and read to= pass the mapping itself as the system call's buffer: the bytes go
+// between the file and the mapping, and a buffer page beyond the mapped file's EOF ends the
+// copy (a short count, or EFAULT when nothing was copied).
+TEST(RunnerTest, ReadAndWriteWithAMappingAsTheBuffer) {
+  const WorkloadResult r = RunText(R"(workload userbuf
+file f size=8K written=0-8K fill=0xaa
+file g size=4K
+actor A
+  mmap m f len=8K
+  mmap n g len=8K
+  store m 0x10 len=8 val=0x11
+  write g 0 len=32 from=m+0
+  read g 0 len=32 to=m+0x1000
+  load m 0x1000 len=32
+  write f 0 len=8K from=n+0
+  read f 0 len=8 to=n+0x1000
+)");
+  ASSERT_EQ(r.status, "ok") << r.why;
+  EXPECT_EQ(Op(r, "A", 3).what, "ret=32");
+  EXPECT_EQ(Op(r, "A", 4).what, "ret=32");
+  EXPECT_EQ(Op(r, "A", 4).data, "0xaa*16,0x11*8,0xaa*8");
+  EXPECT_EQ(Op(r, "A", 5).data, "0xaa*16,0x11*8,0xaa*8");
+  EXPECT_EQ(Op(r, "A", 6).what, "ret=4096");  // n's second page lies beyond g's EOF
+  EXPECT_EQ(Op(r, "A", 7).what, "err=EFAULT");
+}
+
+}  // namespace
+}  // namespace daxsim::kernel
