@@ -657,8 +657,9 @@ sim::Task<void> Execute(sim::Sim& sim, DaxWorld* w, vm::Mm* mm, ActorState* st, 
         }
       }
       sim.Emit(line + op.file + " " + Hex(op.offset) + " -> " + std::to_string(n));
+      // A read into a mapping (to=) logs its count only, as the real-kernel runner does.
       LogOp(w, st, op, RetText(n),
-            op.code == OpCode::kRead && n > 0 ? buf : std::vector<uint8_t>{});
+            op.code == OpCode::kRead && n > 0 && op.buf_map.empty() ? buf : std::vector<uint8_t>{});
       break;
     }
     case OpCode::kFallocate:

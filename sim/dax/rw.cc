@@ -2,7 +2,9 @@
 // (v5.15): no entry locks for the copy; a write that allocated new blocks first invalidates the
 // range (waiting for any fault holding an entry there, dropping zero-page entries and their
 // mappings) so mmap sees the new data; copies go through memcpy_flushcache (NT stores).
-// Scheduling points: ->iomap_begin/->iomap_end, the invalidation, one step per page copied.
+// Scheduling points: ->iomap_begin/->iomap_end, the invalidation, one step per page copied. A
+// copy through a user buffer that faults after some progress ends the iteration; iomap_iter()
+// then starts another at the fault, whose copy faults at once and ends the call (6.1).
 #include <algorithm>
 
 #include "sim/check.h"
@@ -36,7 +38,9 @@ sim::Task<int64_t> Dax::IomapRw(DaxInode& inode, IomapOps& ops, uint64_t pos, ui
       const uint64_t n = co_await vm_->CopyUser(user, pos - start, chunk_end - pos, true);
       if (n < chunk_end - pos) {
         co_await ops.IomapEnd(inode, pos, chunk_end - pos, n, flags, iomap);
-        co_return pos + n > start ? static_cast<int64_t>(pos + n - start) : -14;  // EFAULT
+        if (n == 0) co_return pos > start ? static_cast<int64_t>(pos - start) : -14;  // EFAULT
+        pos += n;  // iomap_iter() goes on after progress: the next copy faults again
+        continue;
       }
     } else {
       if (iomap.type != IomapType::kMapped) co_return -5;
@@ -48,6 +52,7 @@ sim::Task<int64_t> Dax::IomapRw(DaxInode& inode, IomapOps& ops, uint64_t pos, ui
         co_await InvalidateInodePages2Range(inode, pos >> PAGE_SHIFT,
                                             (chunk_end - 1) >> PAGE_SHIFT);
       }
+      uint64_t cut = UINT64_MAX;  // where a copy through the user buffer stopped
       for (uint64_t p = pos; p < chunk_end;) {
         const uint64_t page_end = std::min(chunk_end, (p & ~(PAGE_SIZE - 1)) + PAGE_SIZE);
         const uint64_t block = iomap.block + ((p - iomap.offset) >> PAGE_SHIFT);
@@ -69,11 +74,16 @@ sim::Task<int64_t> Dax::IomapRw(DaxInode& inode, IomapOps& ops, uint64_t pos, ui
           n = co_await vm_->CopyUser(user, p - start, n, /*to_user=*/true);
         }
         if (n < page_end - p) {
-          p += n;
-          co_await ops.IomapEnd(inode, pos, chunk_end - pos, p - pos, flags, iomap);
-          co_return p > start ? static_cast<int64_t>(p - start) : -14;  // EFAULT
+          cut = p + n;
+          break;
         }
         p = page_end;
+      }
+      if (cut != UINT64_MAX) {  // the user buffer faulted (dax_iomap_iter(): xfer < map_len)
+        co_await ops.IomapEnd(inode, pos, chunk_end - pos, cut - pos, flags, iomap);
+        if (cut == pos) co_return pos > start ? static_cast<int64_t>(pos - start) : -14;  // EFAULT
+        pos = cut;  // iomap_iter() goes on after progress: the next copy faults again
+        continue;
       }
     }
     co_await ops.IomapEnd(inode, pos, chunk_end - pos, chunk_end - pos, flags, iomap);

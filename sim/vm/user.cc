@@ -100,7 +100,10 @@ sim::Task<uint64_t> Vm::CopyUser(const UserBuffer& buf, uint64_t offset, uint64_
   while (done < len) {
     const uint64_t addr = buf.addr + offset + done;
     const uint64_t n = std::min(len - done, PAGE_SIZE - (addr & (PAGE_SIZE - 1)));
-    const AccessResult r = co_await buf.access(offset + done, n, to_user);
+    AccessResult r = co_await buf.access(offset + done, n, to_user);
+    // x86's __copy_user_nocache (dax_copy_from_iter) retries a faulting copy byte by byte
+    // (copy_user_handle_tail), faulting again; copy_mc_to_user's `rep movsb` stops at once.
+    if (r.kind != AccessResult::kOk && !to_user) r = co_await buf.access(offset + done, n, false);
     if (r.kind != AccessResult::kOk) break;
     done += n;
   }

@@ -174,6 +174,20 @@ TEST(ConformanceTest, ReadPinsAgreeWithRecordedKernelResults) {
   EXPECT_GE(xfs.events_agree, 2);
 }
 
+// read(2)/write(2) with a mapping as the buffer (to=/from=): results and events agree on ext4
+// (the kernel-mode faults' flags, the second fault of copy_from_user's byte-wise retry, the
+// second iomap iteration after a partial copy), and on xfs but for its truncate's EOF writeback.
+TEST(ConformanceTest, MappingsAsBuffersAgreeWithRecordedKernelResults) {
+  const Tally ext4 = AgainstRecorded("ext4", true, "userbuf", true);
+  EXPECT_EQ(ext4.workloads, 2);
+  EXPECT_EQ(ext4.ops_agree, 2);
+  EXPECT_EQ(ext4.events_agree, 2);
+  const Tally xfs = AgainstRecorded("xfs", true, "userbuf", true);
+  EXPECT_EQ(xfs.workloads, 2);
+  EXPECT_EQ(xfs.ops_agree, 2);
+  EXPECT_GE(xfs.events_agree, 1);
+}
+
 }  // namespace
 }  // namespace daxsim::kernel
 

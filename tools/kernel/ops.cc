@@ -298,9 +298,10 @@ void RunMapOp(const Op& op, ActorContext& ctx, Slot* slot) {
 
 // ---- file system calls ----
 
-// pread/pwrite. With to=/from=, the buffer is the mapping (the kernel's copy faults on it);
-// the bytes a read returns are then read back from the mapping right after the call (a load
-// that faults reports no bytes).
+// pread/pwrite. With to=/from=, the buffer is the mapping (the kernel's copy faults on it); a
+// read into a mapping reports its count only, as the model does: reading the bytes back after
+// the call would race the other actors (a truncate in between made it fault), and a later load
+// shows them.
 void RunReadWrite(const Op& op, int fd, ActorContext& ctx, Slot* slot) {
   std::vector<uint8_t> own(op.buf_map.empty() ? op.length : 0, static_cast<uint8_t>(op.value));
   uint8_t* buf = own.data();
@@ -319,10 +320,7 @@ void RunReadWrite(const Op& op, int fd, ActorContext& ctx, Slot* slot) {
   }
   const ssize_t n = pread(fd, buf, op.length, off);
   SetSyscall(n, slot);
-  if (n <= 0) return;
-  std::vector<uint8_t> bytes(static_cast<size_t>(n));
-  const int sig = Guarded([&] { CopyIn(buf, bytes.size(), bytes.data()); });
-  if (sig == 0) SetData(bytes.data(), bytes.size(), slot);
+  if (n > 0 && op.buf_map.empty()) SetData(buf, static_cast<size_t>(n), slot);
 }
 
 void RunSpaceOp(const Op& op, int fd, Slot* slot) {
@@ -369,6 +367,11 @@ void RunFileOp(const Op& op, ActorContext& ctx, Slot* slot) {
     RunSpaceOp(op, fd, slot);
   }
   if (op.code != OpCode::kRead && op.code != OpCode::kFsync && ctx.fiemap) RecordLayout(fd, slot);
+  // A read into a mapping may allocate in the mapping's file (its copy takes write faults).
+  auto buf = ctx.maps.find(op.buf_map);
+  if (op.code == OpCode::kRead && buf != ctx.maps.end() && ctx.fiemap) {
+    RecordLayout(FdOf(ctx, buf->second.file), slot);
+  }
 }
 
 // Device unbind: the nd_pmem driver lets go of the namespace (pmem_remove -> kill_dax, the

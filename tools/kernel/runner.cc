@@ -156,6 +156,26 @@ std::string What(const Slot& s) {
   return "?";
 }
 
+// The file whose layout op i of `actor` recorded: its own, or for a read into a mapping
+// (to=) the mapping's file (the latest mmap of that name in the actor or its mm's setup).
+std::string LayoutFile(const Workload& w, const Actor& actor, size_t i) {
+  const Op& op = actor.ops[i];
+  if (op.code != OpCode::kRead || op.buf_map.empty()) return op.file;
+  std::string file;
+  for (const Actor& a : w.actors) {
+    if (a.mm != actor.mm) continue;
+    for (size_t j = 0; j < models::workload::SetupOpCount(a); ++j) {
+      if (a.ops[j].map == op.buf_map) file = a.ops[j].file;
+    }
+  }
+  for (size_t j = 0; j < i; ++j) {
+    if (actor.ops[j].code == OpCode::kMmap && actor.ops[j].map == op.buf_map) {
+      file = actor.ops[j].file;
+    }
+  }
+  return file;
+}
+
 void Collect(const Workload& w, const Shared& sh, WorkloadResult* r) {
   for (size_t a = 0; a < w.actors.size(); ++a) {
     const Actor& actor = w.actors[a];
@@ -164,8 +184,7 @@ void Collect(const Workload& w, const Shared& sh, WorkloadResult* r) {
       r->ops.push_back(
           OpResult{actor.name, static_cast<int>(i), actor.ops[i].line, What(s), s.data, s.addr});
       if (s.layout_extents < 0) continue;
-      const Op& op = actor.ops[i];
-      Layout l{actor.name, static_cast<int>(i), op.file, {}};
+      Layout l{actor.name, static_cast<int>(i), LayoutFile(w, actor, i), {}};
       for (int e = 0; e < s.layout_extents && e < static_cast<int>(internal::kExtentsMax); ++e) {
         l.extents.push_back(Extent{s.extents[e][0], s.extents[e][1], s.extents[e][2],
                                    static_cast<uint32_t>(s.extents[e][3])});

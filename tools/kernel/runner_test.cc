@@ -239,7 +239,7 @@ actor A
   ASSERT_EQ(r.status, "ok") << r.why;
   EXPECT_EQ(Op(r, "A", 3).what, "ret=32");
   EXPECT_EQ(Op(r, "A", 4).what, "ret=32");
-  EXPECT_EQ(Op(r, "A", 4).data, "0xaa*16,0x11*8,0xaa*8");
+  EXPECT_EQ(Op(r, "A", 4).data, "");  // a read into a mapping reports its count only
   EXPECT_EQ(Op(r, "A", 5).data, "0xaa*16,0x11*8,0xaa*8");
   EXPECT_EQ(Op(r, "A", 6).what, "ret=4096");  // n's second page lies beyond g's EOF
   EXPECT_EQ(Op(r, "A", 7).what, "err=EFAULT");
