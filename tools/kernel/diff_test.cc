@@ -160,32 +160,30 @@ TEST(ConformanceTest, XfsSequentialWorkloadsAgreeWithRecordedKernelResults) {
   EXPECT_GE(t.events_agree, 22);  // 20 without the kernel's layout
 }
 
+// A recorded set on both filesystems: every workload ran, every result agrees, and at least
+// the given numbers of event streams.
+void ExpectRecordedSetAgrees(const std::string& set, int workloads, int ext4_events,
+                             int xfs_events) {
+  for (const auto& [fs, events] : {std::pair{"ext4", ext4_events}, {"xfs", xfs_events}}) {
+    const Tally t = AgainstRecorded(fs, true, set, true);
+    EXPECT_EQ(t.workloads, workloads) << fs;
+    EXPECT_EQ(t.ops_agree, workloads) << fs;
+    EXPECT_GE(t.events_agree, events) << fs;
+  }
+}
+
 // Read pins (vmsplice on the kernel) in sequential workloads: every result agrees on both
 // filesystems, and every event stream but xfs's truncate, which writes back the new EOF page
 // (xfs_setattr_size(); the model does not yet, README "Known differences from Linux 6.1").
 TEST(ConformanceTest, ReadPinsAgreeWithRecordedKernelResults) {
-  const Tally ext4 = AgainstRecorded("ext4", true, "pins", true);
-  EXPECT_EQ(ext4.workloads, 3);
-  EXPECT_EQ(ext4.ops_agree, 3);
-  EXPECT_EQ(ext4.events_agree, 3);
-  const Tally xfs = AgainstRecorded("xfs", true, "pins", true);
-  EXPECT_EQ(xfs.workloads, 3);
-  EXPECT_EQ(xfs.ops_agree, 3);
-  EXPECT_GE(xfs.events_agree, 2);
+  ExpectRecordedSetAgrees("pins", 3, 3, 2);
 }
 
 // read(2)/write(2) with a mapping as the buffer (to=/from=): results and events agree on ext4
 // (the kernel-mode faults' flags, the second fault of copy_from_user's byte-wise retry, the
 // second iomap iteration after a partial copy), and on xfs but for its truncate's EOF writeback.
 TEST(ConformanceTest, MappingsAsBuffersAgreeWithRecordedKernelResults) {
-  const Tally ext4 = AgainstRecorded("ext4", true, "userbuf", true);
-  EXPECT_EQ(ext4.workloads, 2);
-  EXPECT_EQ(ext4.ops_agree, 2);
-  EXPECT_EQ(ext4.events_agree, 2);
-  const Tally xfs = AgainstRecorded("xfs", true, "userbuf", true);
-  EXPECT_EQ(xfs.workloads, 2);
-  EXPECT_EQ(xfs.ops_agree, 2);
-  EXPECT_GE(xfs.events_agree, 1);
+  ExpectRecordedSetAgrees("userbuf", 2, 2, 1);
 }
 
 }  // namespace
