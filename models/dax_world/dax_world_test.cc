@@ -942,5 +942,28 @@ actor B
   EXPECT_NE(racy.first->violation.message.find("I9"), std::string::npos);
 }
 
+// After an unbind (6.1, seen on ext4 and xfs: tools/kernel/testdata/findings/unbind_seq.wl),
+// fsync's cache flush goes to a deleted disk: EIO on both. A log force then fails too: xfs
+// shuts down (xlog_force_shutdown(SHUTDOWN_LOG_IO_ERROR)) and fstat, read(2) and a second fsync
+// get EIO (xfs_vn_getattr(), xfs_file_read_iter()); ext4's jbd2 aborts and fstat still works.
+// The truncate is there to pin the inode in the log, so that fsync forces it.
+TEST(DaxWorldTest, FsyncAfterUnbindFailsAndAFailedLogWriteShutsXfsDown) {
+  const std::string common = R"(file f size=8K written=0-8K fill=0x11
+actor A
+  unbind
+  fsync f expect=EIO
+  truncate f 4K
+  fsync f expect=EIO
+)";
+  for (const std::string fs : {"xfs", "ext4"}) {
+    const std::string tail = fs == "xfs" ? "  size f expect=EIO\n  read f 0 len=8 expect=EIO\n"
+                                         : "  size f expect=4K\n  read f 0 len=8 expect=ENXIO\n";
+    const sim::ExploreResult r =
+        test_world::ExploreDpor(fs, "workload unbind_fsync\n" + common + tail, 2);
+    EXPECT_FALSE(r.first.has_value()) << fs << ": " << r.first->violation.message;
+    EXPECT_TRUE(r.complete) << fs;
+  }
+}
+
 }  // namespace
 }  // namespace daxsim::models

@@ -714,6 +714,14 @@ sim::Task<void> Execute(sim::Sim& sim, DaxWorld* w, vm::Mm* mm, ActorState* st, 
       fs::Inode* ip = fs.Find(op.file);
       auto _ = sim.Enter("vfs_getattr");
       const size_t h = Record(w, st, op.code, ip->ino(), w->Tick());
+      const int err = co_await fs.Getattr(ip);
+      if (err < 0) {
+        w->history[h].ret = err;
+        Finish(w, h);
+        sim.Emit(line + op.file + " -> " + std::to_string(err));
+        LogOp(w, st, op, RetText(err));
+        break;
+      }
       co_await sim.Point("i_size_read", {ip->size_object(), Access::kRead});
       w->history[h].ret = static_cast<int64_t>(ip->i_size());
       Finish(w, h);

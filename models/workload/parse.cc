@@ -568,11 +568,11 @@ absl::Status Parser::UserBuffer(absl::string_view key, absl::string_view value, 
   return absl::OkStatus();
 }
 
-// expect=VALUE (bytes read), =SIGBUS|SIGSEGV, =ERRNO, =ok, or =N (size), as the op allows.
+// expect=VALUE (bytes read), =SIGBUS|SIGSEGV, =ERRNO, =ok, or =N|ERRNO (size), as the op allows.
 absl::Status Parser::Expect(const OpSyntax& syntax, absl::string_view value, Op* op) {
   using namespace text_internal;  // the kExpect* forms
   const auto forms = syntax.expect;
-  if ((forms & kExpectSize) != 0) {
+  if ((forms & kExpectSize) != 0 && !(value.size() > 1 && value[0] == 'E')) {
     uint64_t n = 0;
     WORKLOAD_RETURN_IF_ERROR(Number(value, "expect", &n));
     op->result = absl::StrCat("size=", n);

@@ -418,7 +418,8 @@ TEST(ParseWorkload, ExpectedResults) {
       kHead +
           "  store m 0 len=8 val=1 expect=SIGBUS\n  load m 0 len=8 expect=ok\n"
           "  read f 0 len=8K expect=0x11 ret=4K\n  write f 0 len=8 val=2 expect=ENOSPC\n"
-          "  size f expect=4K\n  fsync f expect=ok\n  read f 0 len=4 expect=ok ret=4\n",
+          "  size f expect=4K\n  fsync f expect=ok\n  read f 0 len=4 expect=ok ret=4\n"
+          "  size f expect=EIO\n",
       "t.wl");
   ASSERT_TRUE(w.ok()) << w.status();
   const std::vector<Op>& ops = w->actors[0].ops;
@@ -432,12 +433,14 @@ TEST(ParseWorkload, ExpectedResults) {
   EXPECT_EQ(ops[5].result, "size=4096");
   EXPECT_EQ(ops[6].result, "ok");
   EXPECT_EQ(ops[7].result, "ret=4");  // ok is implied by a count
+  EXPECT_EQ(ops[8].result, "err=EIO");  // fstat can fail (xfs after a shutdown)
   EXPECT_TRUE(ResultMatches("ok", "ret=7"));
   EXPECT_TRUE(ResultMatches("ok", "ok"));
   EXPECT_FALSE(ResultMatches("ok", "err=EIO"));
   EXPECT_FALSE(ResultMatches("ok", "SIGBUS"));
   EXPECT_FALSE(ResultMatches("ret=4", "ret=40"));
   EXPECT_EQ(FormatWorkload(*w).find("  size f expect=4K\n") != std::string::npos, true);
+  EXPECT_NE(FormatWorkload(*w).find("  size f expect=EIO\n"), std::string::npos);
   EXPECT_EQ(
       FormatWorkload(*w).find("  write f 0 len=8 val=0x02 expect=ENOSPC\n") != std::string::npos,
       true);

@@ -323,5 +323,17 @@ TEST(Spec, SyncFailsOnlyWhenExcused) {
   EXPECT_TRUE(Ok(s, FileCall(Kind::kSync, 0), eio));
 }
 
+// fstat reports i_size; it fails (EIO: xfs shut down after its device went away) only when
+// the call is excused.
+TEST(Spec, StatFailsOnlyWhenExcused) {
+  State s = FileOf(4096);
+  EXPECT_TRUE(Ok(s, FileCall(Kind::kStat, 0), Ret(4096)));
+  EXPECT_FALSE(Ok(s, FileCall(Kind::kStat, 0), Ret(8192)));
+  EXPECT_FALSE(Ok(s, FileCall(Kind::kStat, 0), Ret(-5)));
+  Outcome eio = Ret(-5);
+  eio.excused = true;
+  EXPECT_TRUE(Ok(s, FileCall(Kind::kStat, 0), eio));
+}
+
 }  // namespace
 }  // namespace daxsim::props::spec

@@ -147,6 +147,9 @@ class Filesystem {
   enum class FallocMode { kAllocate, kPunchHole, kZeroRange };
   sim::Task<int> Fallocate(Inode* ip, FallocMode mode, uint64_t offset, uint64_t len);
   sim::Task<int> Fsync(Inode* ip, uint64_t start, uint64_t end);
+  // vfs_getattr (fstat): 0, or -EIO once xfs has shut down (xfs_vn_getattr()).
+  sim::Task<int> Getattr(Inode* ip);
+  bool shutdown() const { return shutdown_; }
   // `buf.data` holds len bytes: write's source (filled from user memory when `buf.mm`), read's
   // destination.
   sim::Task<int64_t> Write(Inode* ip, uint64_t pos, uint64_t len, const vm::UserBuffer& buf);
@@ -238,7 +241,11 @@ class Filesystem {
   sim::Task<void> FreeFileSpace(Inode* ip, uint64_t offset, uint64_t len);
   sim::Task<void> ZeroBytes(Inode* ip, uint64_t offset, uint64_t len);  // mapped bytes only
   sim::Task<void> ZeroBlocks(uint64_t block, uint64_t count);           // xfs_zero_extent
-  sim::Task<void> LogForce();
+  // The log force: -EIO when the device is gone (the log write fails; xfs shuts down).
+  sim::Task<int> LogForce();
+  // xfs_is_shutdown() at an entry point that checks it (-EIO after): only xfs shuts down, and
+  // only after a failed log write, so while the device lives this takes no step.
+  sim::Task<bool> IsShutdown();
   // xfs_trans_commit(): the inode's in-core size and extent map go to the CIL (committed_), to
   // become durable at the next log force; the inode is pinned until then.
   void TransCommit(Inode* ip);
@@ -266,6 +273,7 @@ class Filesystem {
   std::map<uint64_t, Durable> committed_;  // by ino: as of the last transaction commit (CIL)
   std::map<uint64_t, Durable> durable_;    // by ino: as of the last log force
   bool enospc_ = false;
+  bool shutdown_ = false;                     // xfs_force_shutdown(SHUTDOWN_LOG_IO_ERROR) happened
   Bitmap initialized_;                        // by block
   std::map<uint64_t, uint64_t> zero_counts_;  // by block
   sim::ObjectId log_obj_;

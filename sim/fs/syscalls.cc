@@ -157,7 +157,7 @@ sim::Task<void> Filesystem::ZeroBytes(Inode* ip, uint64_t offset, uint64_t len) 
   }
 }
 
-sim::Task<void> Filesystem::LogForce() {
+sim::Task<int> Filesystem::LogForce() {
   auto _ = sim_->Enter(traits().journal_commit);
   // ext4: jbd2 commits the running transaction once every handle on it is stopped.
   const bool jbd2 = params_.kind == FsKind::kExt4;
@@ -165,12 +165,36 @@ sim::Task<void> Filesystem::LogForce() {
   // The commit record is written with REQ_PREFLUSH | REQ_FUA: data before it is durable.
   co_await sim_->Point(jbd2 ? "jbd2_journal_commit_transaction" : "xfs_log_force (flush + commit)",
                        {log_obj_, Access::kWrite});
+  if (!pmem_->alive()) {
+    // The device was unbound: pmem_release_disk() deleted the disk, the log bio fails (EIO).
+    // xfs: xlog_ioend_work() -> xlog_force_shutdown(SHUTDOWN_LOG_IO_ERROR), and every entry
+    // point that checks xfs_is_shutdown() fails with EIO from now on (seen on 6.1: fsync, then
+    // fstat, EIO). ext4: jbd2 aborts the journal (its read-only remount at the next handle is
+    // not modelled).
+    if (!jbd2) shutdown_ = true;
+    if (jbd2) co_await journal_handle_.UpWrite();
+    co_return -5;  // -EIO
+  }
   pmem_->NvdimmFlush();
   durable_ = committed_;
   for (auto& ip : inodes_) ip->pinned_ = false;
   alloc_.ClearBusy();
   log_forces_++;
   if (jbd2) co_await journal_handle_.UpWrite();
+  co_return 0;
+}
+
+sim::Task<bool> Filesystem::IsShutdown() {
+  // Only a failed log write shuts xfs down, and that needs a dead device: while it lives this
+  // takes no step (the unbind itself conflicts with every step, so the choice is ordered).
+  if (params_.kind != FsKind::kXfs || pmem_->alive()) co_return false;
+  co_await sim_->Point("xfs_is_shutdown", {log_obj_, Access::kRead});
+  co_return shutdown_;
+}
+
+sim::Task<int> Filesystem::Getattr(Inode* ip) {
+  const bool down = co_await IsShutdown();
+  co_return down ? -5 : 0;  // xfs_vn_getattr(): -EIO
 }
 
 void Filesystem::TransCommit(Inode* ip) {
@@ -246,6 +270,8 @@ sim::Task<void> Filesystem::FreeFileSpace(Inode* ip, uint64_t offset, uint64_t l
 
 sim::Task<int> Filesystem::Truncate(Inode* ip, uint64_t newsize) {
   auto _ = sim_->Enter(traits().setattr_fn);
+  const bool down = co_await IsShutdown();
+  if (down) co_return -5;                    // xfs_vn_change_ok(): -EIO
   co_await ip->i_rwsem.DownWrite();          // do_truncate: inode_lock
   co_await ip->invalidate_lock.DownWrite();  // XFS_MMAPLOCK_EXCL
   co_await BreakLayouts(ip);
@@ -302,9 +328,15 @@ sim::Task<int> Filesystem::Fallocate(Inode* ip, FallocMode mode, uint64_t offset
     co_await vm_->UnmapMappingPages(&ip->mapping_, start >> PAGE_SHIFT,
                                     (end >> PAGE_SHIFT) - (start >> PAGE_SHIFT) + 1, false);
     co_await dax_->TruncateInodePagesRange(*ip, start >> PAGE_SHIFT, end >> PAGE_SHIFT);
-    co_await FreeFileSpace(ip, offset, len);
+    // xfs_free_file_space(): its transactions fail once xfs has shut down (xfs_log_reserve()).
+    const bool down = co_await IsShutdown();
+    if (down) err = -5;
+    if (!down) co_await FreeFileSpace(ip, offset, len);
   }
-  if (mode != FallocMode::kPunchHole) {
+  bool down = false;
+  if (mode != FallocMode::kPunchHole && err == 0) down = co_await IsShutdown();
+  if (down) err = -5;  // xfs_alloc_file_space(): -EIO
+  if (mode != FallocMode::kPunchHole && err == 0) {
     // xfs_alloc_file_space(): unwritten extents over the holes of the range.
     const uint64_t fsb = offset >> PAGE_SHIFT;
     const uint64_t end_fsb = (offset + len + PAGE_SIZE - 1) >> PAGE_SHIFT;
@@ -330,10 +362,16 @@ sim::Task<int> Filesystem::Fsync(Inode* ip, uint64_t start, uint64_t end) {
   const int err = co_await dax_->WritebackMappingRange(*ip, start, end);
   writeback.Returned(static_cast<uint64_t>(err));
   if (err < 0) co_return err;
+  const bool down = co_await IsShutdown();
+  if (down) co_return -5;  // xfs_file_fsync(): -EIO
   if (traits().journal == Journal::kNone) {
     // ext2_fsync -> generic_file_fsync: sync_mapping_buffers + sync_inode_metadata.
     co_await ip->ilock.DownRead();
     co_await sim_->Point("sync_inode_metadata", {log_obj_, Access::kWrite});
+    if (!pmem_->alive()) {  // the inode's buffer write goes to a deleted disk
+      co_await ip->ilock.UpRead();
+      co_return -5;
+    }
     pmem_->NvdimmFlush();
     durable_[ip->ino()] = committed_[ip->ino()];
     ip->pinned_ = false;
@@ -344,18 +382,19 @@ sim::Task<int> Filesystem::Fsync(Inode* ip, uint64_t start, uint64_t end) {
   const bool pinned = ip->pinned_;
   sim_->Observed(pinned);  // all this hold reads
   co_await ip->ilock.UpRead();
-  if (pinned) {
-    co_await LogForce();
-  } else {
-    co_await sim_->Point("blkdev_issue_flush", {log_obj_, Access::kWrite});
-    pmem_->NvdimmFlush();
-  }
+  if (pinned) co_return co_await LogForce();
+  co_await sim_->Point("blkdev_issue_flush", {log_obj_, Access::kWrite});
+  // A flush bio to the disk an unbind deleted fails (EIO on 6.1, ext4 and xfs).
+  if (!pmem_->alive()) co_return -5;
+  pmem_->NvdimmFlush();
   co_return 0;
 }
 
 sim::Task<int64_t> Filesystem::Write(Inode* ip, uint64_t pos, uint64_t len,
                                      const vm::UserBuffer& buf) {
   auto _ = sim_->Enter(traits().write_fn);
+  const bool down = co_await IsShutdown();
+  if (down) co_return -5;  // xfs_file_write_iter(): -EIO
   co_await ip->i_rwsem.DownWrite();
   const int64_t ret = co_await dax_->IomapRw(*ip, *write_ops_, pos, len, true, buf);
   if (ret > 0 && pos + static_cast<uint64_t>(ret) > ip->size_) {
@@ -371,6 +410,8 @@ sim::Task<int64_t> Filesystem::Write(Inode* ip, uint64_t pos, uint64_t len,
 sim::Task<int64_t> Filesystem::Read(Inode* ip, uint64_t pos, uint64_t len,
                                     const vm::UserBuffer& buf) {
   auto _ = sim_->Enter(traits().read_fn);
+  const bool down = co_await IsShutdown();
+  if (down) co_return -5;  // xfs_file_read_iter(): -EIO
   co_await ip->i_rwsem.DownRead();
   const int64_t ret = co_await dax_->IomapRw(*ip, *read_ops_, pos, len, false, buf);
   co_await ip->i_rwsem.UpRead();

@@ -101,8 +101,12 @@ sim::Task<uint64_t> Vm::CopyUser(const UserBuffer& buf, uint64_t offset, uint64_
     const uint64_t addr = buf.addr + offset + done;
     const uint64_t n = std::min(len - done, PAGE_SIZE - (addr & (PAGE_SIZE - 1)));
     AccessResult r = co_await buf.access(offset + done, n, to_user);
-    // x86's __copy_user_nocache (dax_copy_from_iter) retries a faulting copy byte by byte
-    // (copy_user_handle_tail), faulting again; copy_mc_to_user's `rep movsb` stops at once.
+    // write(2) copies in with dax_copy_from_iter() -> _copy_from_iter_flushcache() (pmem sets
+    // DAXDEV_NOCACHE) -> x86's __copy_user_nocache (arch/x86/lib/copy_user_64.S), whose fault
+    // fixup jumps to .Lcopy_user_handle_tail: `rep movsb` of the rest, which faults on the same
+    // page again (seen on 6.1: two faults). read(2) copies out with dax_copy_to_iter() ->
+    // _copy_mc_to_iter() (DAXDEV_NOMC) -> copy_mc_to_user(), whose fixup returns the uncopied
+    // count at once: one fault. (drivers/dax/super.c, drivers/nvdimm/pmem.c, 6.1.)
     if (r.kind != AccessResult::kOk && !to_user) r = co_await buf.access(offset + done, n, false);
     if (r.kind != AccessResult::kOk) break;
     done += n;

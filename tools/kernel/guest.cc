@@ -101,6 +101,10 @@ absl::StatusOr<std::vector<WorkloadResult>> RunOnKernel(const std::vector<std::s
   absl::Status ran = Spawn(argv);
   absl::StatusOr<std::string> text = ReadFile(out);
   if (text.ok() && !o.keep.empty()) std::ofstream(o.keep, std::ios::binary) << *text;
+  if (!o.keep.empty()) {  // the guest's console (oopses, stuck-task stacks) beside the records
+    std::error_code cec;
+    fs::copy_file(out + ".console", o.keep + ".console", fs::copy_options::overwrite_existing, cec);
+  }
   std::error_code ec;
   fs::remove_all(tmpl, ec);
   if (!ran.ok()) return ran;

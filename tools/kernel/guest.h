@@ -17,7 +17,7 @@ struct GuestOptions {
   std::string kernel_dir;  // what tools/kernel/setup.sh prepared; "" for the default
   std::string tools_dir;   // holding guest.sh and daxsim-runner; "" to find them in runfiles
   int timeout_s = 300;     // one workload inside the guest
-  std::string keep;        // if set, the raw records are copied to this file
+  std::string keep;  // if set, the raw records are copied to this file, the console to FILE.console
 };
 
 // $DAXSIM_KERNEL_DIR, else ~/.cache/daxsim/kernel (tools/kernel/setup.sh's default).

@@ -20,6 +20,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <vector>
 
@@ -103,6 +104,22 @@ int FdOf(const ActorContext& ctx, const std::string& file) { return ctx.fds->at(
 
 // ---- mapping lifetime ----
 
+// What occupies [start, start + len) (the lines of /proc/self/maps that overlap it), to the
+// console: a failed addr= claim is a harness problem worth seeing (kernel diff --keep).
+void ReportOccupied(uint64_t start, uint64_t len) {
+  FILE* f = fopen("/proc/self/maps", "r");
+  if (f == nullptr) return;
+  char line[512];
+  while (fgets(line, sizeof line, f) != nullptr) {
+    unsigned long lo = 0, hi = 0;
+    if (sscanf(line, "%lx-%lx", &lo, &hi) == 2 && lo < start + len && start < hi) {
+      fprintf(stderr, "runner: addr=0x%lx len=0x%lx is taken: %s",
+              static_cast<unsigned long>(start), static_cast<unsigned long>(len), line);
+    }
+  }
+  fclose(f);
+}
+
 void RunMmap(const Op& op, ActorContext& ctx, Slot* slot) {
   const int prot = PROT_READ | (op.write_access ? PROT_WRITE : 0);
   const int flags = op.sync ? MAP_SHARED_VALIDATE | MAP_SYNC : op.shared ? MAP_SHARED : MAP_PRIVATE;
@@ -116,8 +133,13 @@ void RunMmap(const Op& op, ActorContext& ctx, Slot* slot) {
     void* claim =
         mmap(want, op.length, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
     if (claim == MAP_FAILED || claim != want) {
+      const int err = claim == MAP_FAILED ? errno : EEXIST;  // the real errno, not always EEXIST
       if (claim != MAP_FAILED) munmap(claim, op.length);
-      errno = EEXIST;
+      fprintf(stderr, "runner: claim of addr=0x%lx len=0x%lx failed: %s\n",
+              static_cast<unsigned long>(op.addr), static_cast<unsigned long>(op.length),
+              strerror(err));
+      ReportOccupied(op.addr, op.length);
+      errno = err;
       SetSyscall(-1, slot);
       return;
     }
