@@ -432,7 +432,7 @@ TEST(ParseWorkload, ExpectedResults) {
   EXPECT_EQ(ops[5].code, OpCode::kSize);
   EXPECT_EQ(ops[5].result, "size=4096");
   EXPECT_EQ(ops[6].result, "ok");
-  EXPECT_EQ(ops[7].result, "ret=4");  // ok is implied by a count
+  EXPECT_EQ(ops[7].result, "ret=4");    // ok is implied by a count
   EXPECT_EQ(ops[8].result, "err=EIO");  // fstat can fail (xfs after a shutdown)
   EXPECT_TRUE(ResultMatches("ok", "ret=7"));
   EXPECT_TRUE(ResultMatches("ok", "ok"));
