@@ -303,8 +303,7 @@ sim::Task<int> Filesystem::AllocBlocks(Inode* ip, uint64_t fsb, uint64_t count, 
     std::optional<uint64_t> block = AllocPlaced(ip, f, &n);
     if (!block && alloc_.busy()) {
       // xfs_extent_busy_flush(): only busy space is left; commit the frees and retry.
-      const int forced = co_await LogForce();  // xfs_extent_busy_flush() ignores a failure
-      (void)forced;
+      co_await LogForce();  // xfs_extent_busy_flush() ignores a failed force
       block = alloc_.Alloc(n);
     }
     if (!block) {

@@ -333,9 +333,10 @@ sim::Task<int> Filesystem::Fallocate(Inode* ip, FallocMode mode, uint64_t offset
     if (down) err = -5;
     if (!down) co_await FreeFileSpace(ip, offset, len);
   }
-  bool down = false;
-  if (mode != FallocMode::kPunchHole && err == 0) down = co_await IsShutdown();
-  if (down) err = -5;  // xfs_alloc_file_space(): -EIO
+  if (mode != FallocMode::kPunchHole && err == 0) {
+    const bool down = co_await IsShutdown();
+    if (down) err = -5;  // xfs_alloc_file_space(): -EIO
+  }
   if (mode != FallocMode::kPunchHole && err == 0) {
     // xfs_alloc_file_space(): unwritten extents over the holes of the range.
     const uint64_t fsb = offset >> PAGE_SHIFT;
