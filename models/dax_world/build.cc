@@ -114,6 +114,9 @@ std::unique_ptr<DaxWorld> BuildDaxWorld(sim::Sim& sim, const DaxModelConfig& con
       }
     }
   };
+  world->dax().on_invalidate_pfn_entry = [w = world.get()](vm::Pfn pfn, uint64_t count) {
+    for (uint64_t i = 0; i < count; ++i) w->invalidated_pfns.insert(pfn + i);
+  };
   props::RegisterAll(world.get());
   for (size_t i = 0; i < w.actors.size(); ++i) {
     const sim::ActorId id = sim.Spawn(w.actors[i].name, RunActor(sim, world.get(), i));

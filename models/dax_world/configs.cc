@@ -84,6 +84,12 @@ std::vector<KnownFinding> KnownFindings(const std::string& model) {
       {"[copy-on-write of a page with a media error, zero-filled]",
        "finding: wp_page_copy() of a DAX page with a media error gives the process a page of "
        "zeroes (__wp_page_copy_user's best effort for PFN mappings), not SIGBUS"},
+      {"(its clean entry was deleted by invalidate_inode_pages2_range)",
+       "finding: between write(2)'s allocation (IOMAP_F_NEW; on xfs also when a racing fault "
+       "allocated) and its invalidate_inode_pages2_range() a fault maps the new block and an "
+       "fsync cleans its entry; the invalidation deletes the clean entry (a whole PMD entry, "
+       "pinned pages too) and unmaps only the written range: pages stay mapped without an "
+       "entry, and truncate frees a block under a DMA pin"},
       {"[zero page, the file's mappings being unmapped]",
        "finding: a hole's zero page stays mapped until write(2)'s invalidation (or the "
        "allocating write fault's dax_insert_entry) unmaps it, while the new block is already "

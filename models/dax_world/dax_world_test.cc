@@ -305,6 +305,91 @@ actor T4 mm=T1
   EXPECT_TRUE(IsKnownFinding("xfs", r.first->violation.message)) << r.first->violation.message;
 }
 
+// README "Findings": between write(2)'s allocation (IOMAP_F_NEW) and its
+// invalidate_inode_pages2_range(), T1's write pin faults the new block in and F5's fsync cleans
+// the entry; the invalidation deletes the clean entry of the pinned page, so truncate's
+// dax_layout_busy_page_range() finds nothing busy and frees the block under the pin (I8). Two
+// preemptions, on xfs and ext4 alike; one is not enough.
+TEST(DaxWorldFinding, WriteInvalidationDeletesAPinnedPagesCleanEntry) {
+  const std::string text = R"(workload write_new_deletes_pinned_entry
+file f size=2M
+actor T3
+  write f 0 len=8 val=0x38
+  truncate f 0
+actor T1
+  mmap m1 f off=0 len=4K shared
+  pin m1 0 len=4K
+  unpin m1 0 len=4K val=0x18
+actor F5
+  fsync f
+)";
+  for (const char* model : {"xfs", "ext4"}) {
+    const sim::ExploreResult one = test_world::ExploreDpor(model, text, 1, "");
+    EXPECT_TRUE(one.complete) << model;
+    EXPECT_FALSE(one.first.has_value()) << model << ": " << one.first->violation.message;
+    const sim::ExploreResult r = test_world::ExploreDpor(model, text, 2, "");
+    ASSERT_TRUE(r.first.has_value()) << model;
+    EXPECT_NE(r.first->violation.message.find(
+                  "pinned for DMA (f page 0) was freed (its clean entry was deleted by "
+                  "invalidate_inode_pages2_range)"),
+              std::string::npos)
+        << model << ": " << r.first->violation.message;
+    EXPECT_TRUE(IsKnownFinding(model, r.first->violation.message)) << r.first->violation.message;
+  }
+}
+
+// The same window with a PMD entry (the 2026 campaign's shard 18, xfs): F5's huge write fault
+// allocates the 2 MiB that T3's write(2) found a hole; xfs_direct_write_iomap_begin() still
+// reports IOMAP_F_NEW after xfs_iomap_write_direct() mapped nothing new, the invalidation of
+// page 0 deletes the whole clean PMD entry and unmap_mapping_pages() unmaps only page 0: T1's
+// PTE of page 1 outlives its entry (I2). ext4 reports IOMAP_F_NEW only when it allocated
+// (EXT4_MAP_NEW), so there the race is clean.
+TEST(DaxWorldFinding, XfsWriteNewAfterARacingHugeFaultLeavesAPteWithoutItsEntry) {
+  const std::string text = R"(workload write_new_partial_unmap
+file f size=2M
+actor T3
+  write f 0 len=8 val=0x38
+actor F5
+  mmap m5 f off=0 len=2M shared
+  store m5 0 len=8 val=0x13
+  fsync f
+actor T1
+  mmap m1 f off=0 len=8K shared
+  load m1 0x1000 len=8
+)";
+  const sim::ExploreResult x = test_world::ExploreDpor("xfs", text, 1, "");
+  ASSERT_TRUE(x.first.has_value());
+  EXPECT_NE(x.first->violation.message.find("I2 mapping without its entry: T1 m1 0x1000 -> block "),
+            std::string::npos)
+      << x.first->violation.message;
+  EXPECT_TRUE(IsKnownFinding("xfs", x.first->violation.message)) << x.first->violation.message;
+  const sim::ExploreResult e = test_world::ExploreDpor("ext4", text, 2, "");
+  EXPECT_TRUE(e.complete);
+  EXPECT_FALSE(e.first.has_value()) << e.first->violation.message;
+}
+
+// A truncate that waited for i_rwsem while another actor extended the file and fsynced also
+// removes the pages of that extension: the fsync's snapshot of them no longer binds the oracle
+// (the 2026 campaign's shard 18, ext2-043618: "after recovery f is 0 bytes, but page 686 was
+// fsynced", a false alarm on every filesystem; one preemption).
+TEST(DaxWorldTest, ATruncateRemovesThePagesAnExtensionAddedWhileItWaited) {
+  const std::string text = R"(workload truncate_waits_out_an_extension
+file f size=2M
+actor T4
+  truncate f 0x2ae064
+  fsync f
+actor F5
+  truncate f 0
+  fsync f
+  crash
+)";
+  for (const char* model : {"xfs", "ext4", "ext2"}) {
+    const sim::ExploreResult r = test_world::ExploreDpor(model, text, 2, "");
+    EXPECT_TRUE(r.complete) << model;
+    EXPECT_FALSE(r.first.has_value()) << model << ": " << r.first->violation.message;
+  }
+}
+
 // A bad block injected between a copy-on-write fault's dax_direct_access() and its copy: the
 // fault must fail (SIGBUS, excused by the semantics), not give the process a private copy of
 // zeroes (found by the fuzz campaign as an unexplained load of 0 after write(2) of 0x3a).

@@ -72,6 +72,7 @@ uint64_t DaxWorld::WorldDigest() const {
     h = MixBytes(Mix(Mix(Mix(h, r.ino), r.offset), r.generation), r.bytes);
   }
   for (const auto& [ino, page] : dma_written) h = Mix(Mix(h, ino), page);
+  for (const vm::Pfn pfn : invalidated_pfns) h = Mix(h, pfn);
   for (const auto& [pfn, why] : forbidden_pins) h = MixString(Mix(h, pfn), why);
   for (const auto& [block, o] : data_owner) h = Mix(Mix(Mix(h, block), o.ino), o.zero_count);
   for (const auto& [key, n] : page_inflight) {

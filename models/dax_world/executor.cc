@@ -338,6 +338,19 @@ void TouchRange(DaxWorld* w, const fs::Inode* ip, uint64_t off, uint64_t len, bo
   }
 }
 
+// A truncate that waited for i_rwsem while another actor extended the file removes the pages
+// the extension added too, which TouchRange() did not cover at its start: every page at or
+// beyond `from` (bytes) that the oracle knows counts as written by the truncate (an fsync
+// snapshot of one before the truncate no longer binds it; the 2026 campaign's ext2 false alarm).
+void TouchPagesAddedMeanwhile(DaxWorld* w, const fs::Inode* ip, uint64_t from) {
+  const uint64_t first = (from + vm::PAGE_SIZE - 1) / vm::PAGE_SIZE;
+  for (auto it = w->page_generation.lower_bound({ip->ino(), first});
+       it != w->page_generation.end() && it->first.first == ip->ino(); ++it) {
+    w->BeginWrite(ip->ino(), it->first.second);
+    w->EndWrite(ip->ino(), it->first.second);
+  }
+}
+
 const char* Signal(const vm::AccessResult& r) {
   return r.kind == vm::AccessResult::kSigbus    ? "SIGBUS"
          : r.kind == vm::AccessResult::kSigsegv ? "SIGSEGV"
@@ -695,6 +708,7 @@ sim::Task<void> Execute(sim::Sim& sim, DaxWorld* w, vm::Mm* mm, ActorState* st, 
       Finish(w, h);
       w->truncates[ip->ino()]++;
       if (old_size > from) TouchRange(w, ip, from, old_size - from, false);
+      TouchPagesAddedMeanwhile(w, ip, std::max(from, old_size));
       sim.Emit(line + op.file + " " + Hex(op.offset) + " -> " + std::to_string(err));
       LogOp(w, st, op, RetText(err));
       break;

@@ -114,6 +114,11 @@ class DaxWorld : public sim::World, public sim::StateModel {
     friend bool operator==(const Pin&, const Pin&) = default;
   };
   std::vector<Pin> pins;
+  // PFNs whose clean entry dax_invalidate_mapping_entry_sync() deleted (invalidate_inode_pages2_
+  // range(); dax::Dax::on_invalidate_pfn_entry): a mapping or a pin of one outliving its entry is
+  // the README finding of xfs write(2)'s IOMAP_F_NEW invalidation, named in I2's and I8's
+  // messages. Only grows: the marker may name a PFN that was deleted once and mapped again.
+  std::set<vm::Pfn> invalidated_pfns;
   // The workload's barriers by name (`barrier NAME`), each for the actors that name it.
   std::map<std::string, std::unique_ptr<sim::Barrier>> barriers;
   // Write pins granted where writing was not permitted (page -> why): the DMA through them is

@@ -28,7 +28,8 @@ Result CheckEntryOfMapping(DaxWorld* w, const Mapping& m) {
       slot && dax::dax_is_empty_entry(slot->value) && xa.GetMark(slot->index, vm::XaMark::kDirty);
   return "I2 mapping without its entry: " + Where(m) + " -> block " +
          std::to_string(w->pmem().PfnToPgoff(m.pfn)) +
-         (mkwrite_over_empty ? " (over an empty entry marked dirty: dax_insert_pfn_mkwrite)" : "");
+         (mkwrite_over_empty ? " (over an empty entry marked dirty: dax_insert_pfn_mkwrite)" : "") +
+         InvalidatedMarker(*w, m.pfn);
 }
 
 void RegisterEntryTree(DaxWorld* w) {

@@ -22,6 +22,12 @@ std::string Hex(uint64_t v) {
   return buf;
 }
 
+std::string InvalidatedMarker(const DaxWorld& w, vm::Pfn pfn) {
+  return w.invalidated_pfns.contains(pfn)
+             ? " (its clean entry was deleted by invalidate_inode_pages2_range)"
+             : "";
+}
+
 std::string Where(const Mapping& m) {
   return m.mm.name() + " " + m.vma.name + " " + Hex(m.addr - m.vma.start) + (m.pmd ? " (PMD)" : "");
 }

@@ -44,7 +44,8 @@ void RegisterPins(DaxWorld* w) {
         return "I8 block " + std::to_string(block) + " pinned for DMA (" + p.inode->name() +
                " page " + std::to_string(p.fsb) + ") was " +
                (owner ? "given to " + owner->inode->name() + " page " + std::to_string(owner->fsb)
-                      : std::string("freed"));
+                      : std::string("freed")) +
+               InvalidatedMarker(*w, p.pfn);
       }
     }
     *last = {true, w->fs().block_map_version(), w->pins};

@@ -43,6 +43,9 @@ struct Mapping {
 
 std::string Hex(uint64_t v);
 std::string Where(const Mapping& m);  // "mm vma +offset (PMD)"
+// " (its clean entry was deleted by invalidate_inode_pages2_range)" if `pfn`'s was (the README
+// finding of xfs write(2)'s IOMAP_F_NEW invalidation), else "".
+std::string InvalidatedMarker(const DaxWorld& w, vm::Pfn pfn);
 
 // The mappings of `vma` that touch virtual pages [vpns.first, vpns.last]: huge PMDs whose
 // 2 MiB do (at their first page, which must lie in the VMA), then PTEs, in address order.

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -83,6 +84,11 @@ class Dax {
   sim::Task<void> TruncateInodePagesRange(DaxInode& inode, uint64_t first, uint64_t last);
   // invalidate_inode_pages2_range() for DAX: invalidate clean entries, then unmap the range.
   sim::Task<int> InvalidateInodePages2Range(DaxInode& inode, uint64_t first, uint64_t last);
+  // dax_invalidate_mapping_entry_sync() deleted a clean entry holding PFNs [pfn, pfn + count):
+  // its pages may still be mapped beyond the range the caller unmaps, or pinned. Called for the
+  // oracle's messages (the README finding: xfs write(2)'s IOMAP_F_NEW invalidation of blocks a
+  // racing fault mapped).
+  std::function<void(vm::Pfn pfn, uint64_t count)> on_invalidate_pfn_entry;
   // dax_iomap_rw(): read(2)/write(2) of [pos, pos + len) (caller holds i_rwsem). Returns bytes
   // done or -errno.
   // The user buffer's copy may fault (vm::Vm::CopyUser); one that fails ends the call with the

@@ -235,9 +235,10 @@ class Filesystem {
   // ILOCK_EXCL, allocating holes and converting unwritten extents. `first_only`: as
   // xfs_bmapi_write() with one map (an iomap_begin, ext2_get_blocks(), ext4_map_blocks()), only
   // the extent at fsb: if another thread mapped fsb meanwhile nothing is allocated, else the hole
-  // from fsb up to the next mapped block.
+  // from fsb up to the next mapped block. `*allocated` (if given): whether this call allocated
+  // or converted anything.
   sim::Task<int> AllocBlocks(Inode* ip, uint64_t fsb, uint64_t count, bool zero, bool unwritten,
-                             Extent* out, bool first_only);
+                             Extent* out, bool first_only, bool* allocated = nullptr);
   sim::Task<void> FreeFileSpace(Inode* ip, uint64_t offset, uint64_t len);
   sim::Task<void> ZeroBytes(Inode* ip, uint64_t offset, uint64_t len);  // mapped bytes only
   sim::Task<void> ZeroBlocks(uint64_t block, uint64_t count);           // xfs_zero_extent

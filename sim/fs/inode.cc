@@ -230,12 +230,17 @@ class XfsWriteIomapOps : public dax::IomapOps {
     const uint64_t count = std::min<uint64_t>(m.length >> PAGE_SHIFT, 1024);
     co_await ip.ilock.UpRead();
     Extent e;
-    const int err = co_await fs_->AllocBlocks(&ip, fsb, count,
-                                              /*zero=*/!fs_->params().bugs(Bug::kUnzeroedNewBlocks),
-                                              /*unwritten=*/false, &e, /*first_only=*/true);
+    bool allocated = false;
+    const int err =
+        co_await fs_->AllocBlocks(&ip, fsb, count,
+                                  /*zero=*/!fs_->params().bugs(Bug::kUnzeroedNewBlocks),
+                                  /*unwritten=*/false, &e, /*first_only=*/true, &allocated);
     if (err < 0) co_return err;
     *iomap = BmbtToIomap(ip, pos, len);
-    iomap->flags = iomap_flags | dax::IOMAP_F_NEW | (ip.pinned_ ? dax::IOMAP_F_DIRTY : 0);
+    // xfs: IOMAP_F_NEW even if a racing fault mapped the range first (the README finding).
+    const bool fresh = allocated || fs_->traits().write_new_always;
+    iomap->flags =
+        iomap_flags | (fresh ? dax::IOMAP_F_NEW : 0) | (ip.pinned_ ? dax::IOMAP_F_DIRTY : 0);
     co_return 0;
   }
 
@@ -280,7 +285,8 @@ std::optional<uint64_t> Filesystem::AllocPlaced(const Inode* ip, uint64_t f, uin
 }
 
 sim::Task<int> Filesystem::AllocBlocks(Inode* ip, uint64_t fsb, uint64_t count, bool zero,
-                                       bool unwritten, Extent* out, bool first_only) {
+                                       bool unwritten, Extent* out, bool first_only,
+                                       bool* allocated) {
   auto _ = sim_->Enter(traits().alloc_fn);
   co_await ip->ilock.DownWrite();
   int err = 0;
@@ -318,6 +324,7 @@ sim::Task<int> Filesystem::AllocBlocks(Inode* ip, uint64_t fsb, uint64_t count, 
     if (first_only) break;
   }
   if (changed) TransCommit(ip);
+  if (allocated != nullptr) *allocated = changed;
   if (out != nullptr && err == 0) {
     if (auto e = ip->Lookup(fsb)) *out = e->second;
   }

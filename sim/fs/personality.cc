@@ -29,6 +29,7 @@ constexpr FsTraits kXfs{
     .huge_faults = true,
     .break_layouts = true,
     .block_device = true,
+    .write_new_always = true,
 };
 
 constexpr FsTraits kExt4{
@@ -56,6 +57,7 @@ constexpr FsTraits kExt4{
     .huge_faults = true,
     .break_layouts = true,
     .block_device = true,
+    .write_new_always = false,
 };
 
 constexpr FsTraits kExt2{
@@ -83,6 +85,7 @@ constexpr FsTraits kExt2{
     .huge_faults = false,
     .break_layouts = false,
     .block_device = true,
+    .write_new_always = false,
 };
 
 constexpr FsTraits kXip{
@@ -110,6 +113,7 @@ constexpr FsTraits kXip{
     .huge_faults = true,
     .break_layouts = true,
     .block_device = false,
+    .write_new_always = false,
 };
 
 }  // namespace

@@ -59,6 +59,11 @@ struct FsTraits {
   bool huge_faults;           // ->huge_fault (PMD faults)
   bool break_layouts;         // truncate/punch wait for DMA pins (dax_layout_busy_page)
   bool block_device;          // PFNs come from dax_direct_access() on a block device
+  // write(2)'s iomap reports IOMAP_F_NEW whenever its lookup saw a hole, even if a racing fault
+  // mapped the range before its allocation transaction (xfs_direct_write_iomap_begin() after
+  // xfs_iomap_write_direct()); ext4 and ext2 report it only when this call allocated
+  // (EXT4_MAP_NEW, ext2_get_blocks()'s `new`).
+  bool write_new_always;
 };
 
 const FsTraits& Traits(FsKind kind);
