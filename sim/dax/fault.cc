@@ -214,6 +214,12 @@ sim::Task<uint32_t> Dax::FaultIter(VmFault& vmf, const Iomap& iomap, Pfn* pfnp, 
   if (err < 0) co_return pmd ? VM_FAULT_FALLBACK : DaxFaultReturn(err);
   const bool existing = !dax_is_empty_entry(*entry) && !dax_is_zero_entry(*entry);
   sim::CallSummary insert(sim_, 0x1e5);
+  // Not yet 6.1 (README "Known differences"): 6.1's dax_insert_entry() has `dirty =
+  // !dax_fault_is_synchronous(iter, vma)`, so read and hole faults mark their entries DIRTY too;
+  // upstream restored `write && ...` for 6.2 ("fsdax,xfs: fix warning messages at
+  // dax_[dis]associate_entry()", S. Ruan, 2022-11-24). Mirroring it needs 6.1's
+  // dax_writeback_one() first (whose get_unlocked_entry() on a positioned xa_state may skip a
+  // locked entry instead of waiting: to be confirmed on the kernel).
   *entry = co_await InsertEntry(inode, vmf, index, *entry, pfn, pmd ? DAX_PMD : 0, write && !sync);
   insert.Returned(*entry);
   if (bugs_(Bug::kMkwriteUnlocked) && !pmd && write && !sync && existing) {

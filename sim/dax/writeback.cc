@@ -1,12 +1,13 @@
 // Writeback of a DAX mapping. Mirrors: fs/dax.c dax_writeback_mapping_range() (tag DIRTY
 // entries TOWRITE, walk them) and dax_writeback_one() (wait for the entry, re-check it, lock it,
 // clear TOWRITE, write-protect and clean every mapping (dax_entry_mkclean), flush its cache
-// lines (dax_flush = clwb), unlock and clear DIRTY) (v5.15). The fence is the caller's
-// (fsync ends with a flush of the device: nvdimm_flush).
-// Scheduling points: xa_lock (taken apart for tagging and for the walk, as the kernel does),
-// the entry lock, the mkclean rmap walk.
+// lines (dax_flush = clwb), unlock and clear DIRTY) (v5.15; the tracepoints as 6.1). The fence is
+// the caller's (fsync ends with a flush of the device: nvdimm_flush). Scheduling points: xa_lock
+// (taken apart for tagging and for the walk, as the kernel does), the entry lock, the mkclean rmap
+// walk.
 #include "sim/check.h"
 #include "sim/dax/dax.h"
+#include "sim/vm/xa_cursor.h"
 
 namespace daxsim::dax {
 
@@ -22,6 +23,20 @@ sim::Task<void> Dax::TagPagesForWriteback(vm::Xarray& xa, uint64_t first, uint64
   co_await xa.xa_lock.Unlock();
 }
 
+namespace {
+
+// Where 6.1's xas_for_each_marked(TOWRITE) leaves xas.xa_index, from the tree as it is now (the
+// caller holds xa_lock; only the trace text reads it).
+uint64_t WalkEnd(const Xarray& xa, uint64_t first, uint64_t last, std::optional<uint64_t> resume) {
+  std::vector<XaEntryDesc> entries;
+  for (const auto& [key, s] : xa.slots()) {
+    entries.push_back(XaEntryDesc{s.index, s.order, xa.SlotMarked(key, XaMark::kTowrite)});
+  }
+  return XasMarkedWalkEnd(entries, first, last, resume);
+}
+
+}  // namespace
+
 sim::Task<int> Dax::WritebackMappingRange(DaxInode& inode, uint64_t start, uint64_t end) {
   auto _ = sim_->Enter("dax_writeback_mapping_range");
   vm::Xarray& xa = inode.mapping().i_pages;
@@ -29,10 +44,14 @@ sim::Task<int> Dax::WritebackMappingRange(DaxInode& inode, uint64_t start, uint6
   const uint64_t last = end >> PAGE_SHIFT;
   sim::CallSummary self(sim_, 0xeb1);
   co_await xa.xa_lock.Lock();
-  const bool empty = xa.size() == 0;  // mapping_empty()
-  sim_->Observed(empty);              // nothing else is read under this hold
+  // The callers' filemap_fdatawrite_wbc() returns at once unless some entry of the mapping is
+  // DIRTY-tagged (mapping_tagged(); 6.1 mm/filemap.c), before mapping_empty() here: every path
+  // to this function (fsync, msync, MAP_SYNC's vfs_fsync_range, xfs_flush_unmap_range,
+  // xfs_setattr_size) comes through it. No event then.
+  const bool skip = xa.size() == 0 || !xa.AnyMarked(XaMark::kDirty);
+  sim_->Observed(skip);  // nothing else is read under this hold
   co_await xa.xa_lock.Unlock();
-  if (empty) co_return 0;
+  if (skip) co_return 0;
   TraceWritebackRange("dax_writeback_range", inode, first, last);
   co_await TagPagesForWriteback(xa, first, last);
   // xas_for_each_marked(TOWRITE) under its own xa_lock hold: a concurrent writeback can clear
@@ -40,6 +59,7 @@ sim::Task<int> Dax::WritebackMappingRange(DaxInode& inode, uint64_t start, uint6
   co_await xa.xa_lock.Lock();
   int ret = 0;
   uint64_t stopped = first;
+  std::optional<uint64_t> resume;  // the last entry the loop handled
   for (;;) {
     // An iteration carries the cursor and the result; xa_lock, held, is re-observed.
     self.LoopHead(sim::Mix(stopped, static_cast<uint64_t>(ret)));
@@ -47,13 +67,17 @@ sim::Task<int> Dax::WritebackMappingRange(DaxInode& inode, uint64_t start, uint6
     if (towrite.empty()) break;
     const uint64_t index = towrite.front();
     stopped = index + 1;
+    resume = index;
     const std::optional<Xarray::Slot> slot = xa.Load(index);
     DAXSIM_CHECK(slot.has_value());
     ret = co_await WritebackOne(inode, index, slot->value);
     if (ret < 0) break;
   }
+  // The tracepoint prints xas.xa_index: where the final (empty) marked search stopped, which
+  // depends on the tree's node shape (XasMarkedWalkEnd), or the failed entry's index.
+  const uint64_t cursor = ret < 0 ? *resume : WalkEnd(xa, first, last, resume);
   co_await xa.xa_lock.Unlock();
-  TraceWritebackRange("dax_writeback_range_done", inode, stopped, last);
+  TraceWritebackRange("dax_writeback_range_done", inode, cursor, last);
   co_return ret;
 }
 

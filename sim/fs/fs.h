@@ -240,7 +240,7 @@ class Filesystem {
   sim::Task<int> AllocBlocks(Inode* ip, uint64_t fsb, uint64_t count, bool zero, bool unwritten,
                              Extent* out, bool first_only, bool* allocated = nullptr);
   sim::Task<void> FreeFileSpace(Inode* ip, uint64_t offset, uint64_t len);
-  sim::Task<void> ZeroBytes(Inode* ip, uint64_t offset, uint64_t len);  // mapped bytes only
+  sim::Task<bool> ZeroBytes(Inode* ip, uint64_t offset, uint64_t len);  // mapped bytes only
   sim::Task<void> ZeroBlocks(uint64_t block, uint64_t count);           // xfs_zero_extent
   // The log force: -EIO when the device is gone (the log write fails; xfs shuts down).
   sim::Task<int> LogForce();

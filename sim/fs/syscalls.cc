@@ -141,8 +141,9 @@ sim::Task<void> Filesystem::ZeroBlocks(uint64_t block, uint64_t count) {
   }
 }
 
-sim::Task<void> Filesystem::ZeroBytes(Inode* ip, uint64_t offset, uint64_t len) {
+sim::Task<bool> Filesystem::ZeroBytes(Inode* ip, uint64_t offset, uint64_t len) {
   auto _ = sim_->Enter("xfs_zero_range");
+  bool zeroed = false;  // iomap's did_zero: some written block was zeroed
   for (uint64_t p = offset; p < offset + len;) {
     const uint64_t page_end = std::min(offset + len, (p & ~(PAGE_SIZE - 1)) + PAGE_SIZE);
     if (auto e = ip->Lookup(p >> PAGE_SHIFT); e && !e->second.unwritten) {
@@ -152,9 +153,11 @@ sim::Task<void> Filesystem::ZeroBytes(Inode* ip, uint64_t offset, uint64_t len) 
       std::vector<uint8_t> zeros(page_end - p, 0);
       pmem_->MemcpyFlushcache((pfn << PAGE_SHIFT) + (p & (PAGE_SIZE - 1)), zeros.data(),
                               zeros.size());
+      zeroed = true;
     }
     p = page_end;
   }
+  co_return zeroed;
 }
 
 sim::Task<int> Filesystem::LogForce() {
@@ -276,9 +279,20 @@ sim::Task<int> Filesystem::Truncate(Inode* ip, uint64_t newsize) {
   co_await ip->invalidate_lock.DownWrite();  // XFS_MMAPLOCK_EXCL
   co_await BreakLayouts(ip);
   const uint64_t oldsize = ip->size_;
+  const bool xfs = params_.kind == FsKind::kXfs;
+  if (xfs && newsize <= oldsize) {
+    // xfs_setattr_size(): "Flush the new EOF to convert the block before the pagecache
+    // truncate": filemap_write_and_wait_range(mapping, newsize, newsize).
+    sim::CallSummary writeback(sim_, 0xeb1);
+    co_await dax_->WritebackMappingRange(*ip, newsize, newsize);
+    writeback.Returned(0);
+  }
+  bool did_zeroing = false;
   if (newsize < oldsize && (newsize & (PAGE_SIZE - 1)) != 0) {
     // iomap_truncate_page(): zero the tail of the new EOF block.
-    co_await ZeroBytes(ip, newsize, ((newsize + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1)) - newsize);
+    const uint64_t tail = ((newsize + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1)) - newsize;
+    const bool zeroed = co_await ZeroBytes(ip, newsize, tail);
+    did_zeroing = zeroed;
   }
   // truncate_setsize(): i_size, unmap beyond EOF (COW copies too), delete the DAX entries.
   co_await sim_->Point("i_size_write", {ip->size_obj_, Access::kWrite});
@@ -288,6 +302,14 @@ sim::Task<int> Filesystem::Truncate(Inode* ip, uint64_t newsize) {
   co_await vm_->UnmapMappingPages(&ip->mapping_, holebegin, 0, /*even_cows=*/true);
   co_await dax_->TruncateInodePagesRange(*ip, holebegin, UINT64_MAX >> PAGE_SHIFT);
   co_await vm_->UnmapMappingPages(&ip->mapping_, holebegin, 0, /*even_cows=*/true);
+  // xfs_setattr_size(): write out [i_disk_size, newsize) before logging the new size, if the
+  // truncate zeroed a block or the file grows past an on-disk size behind the in-core one.
+  const uint64_t disk_size = committed_.count(ip->ino()) ? committed_.at(ip->ino()).size : 0;
+  if (xfs && (did_zeroing || (newsize > disk_size && oldsize != disk_size))) {
+    sim::CallSummary writeback(sim_, 0xeb1);
+    co_await dax_->WritebackMappingRange(*ip, disk_size, newsize - 1);
+    writeback.Returned(0);
+  }
   // The truncate transaction: ILOCK_EXCL, xfs_itruncate_extents frees the blocks (ext4: inside
   // a jbd2 handle, ext4_truncate under i_data_sem).
   const bool handle = params_.kind == FsKind::kExt4;

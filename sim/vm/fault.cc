@@ -27,8 +27,10 @@ sim::Task<uint32_t> Vm::HandleMmFault(Vma* vma, uint64_t addr, uint32_t flags) {
     if (!(ret & VM_FAULT_FALLBACK)) co_return ret;
   } else if (pmd.kind == Pmd::Kind::kHuge) {
     if (!write || pmd.write) co_return 0;  // spurious: huge_pmd_set_accessed()
-    // wp_huge_pmd(): shared DAX VMAs go to ->huge_fault; private ones split and fall back.
-    if (vma->shared) {
+    // wp_huge_pmd() (6.1): every file VMA with ->huge_fault tries it first, private ones too
+    // (dax_iomap_pmd_fault() falls back on a private write; v5.x asked VM_SHARED first), then
+    // the PMD is split and the fault goes on at PTE level.
+    {
       VmFault vmf{vma, addr & ~(PAGE_SIZE - 1), vma->PgoffOf(addr), flags, PageEntrySize::kPmd};
       sim::CallSummary huge(sim_, 0x4f6);
       const uint32_t ret = co_await vma->ops->HugeFault(vmf);

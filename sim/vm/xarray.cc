@@ -118,6 +118,12 @@ bool Xarray::GetMark(uint64_t index, XaMark m) const {
   return set;
 }
 
+bool Xarray::AnyMarked(XaMark m) const {
+  const bool any = !(m == XaMark::kDirty ? dirty_ : towrite_).empty();
+  if (sim_->observing()) sim_->AlsoObserved(sim::Mix(0x3a5, any));
+  return any;
+}
+
 std::vector<uint64_t> Xarray::Marked(XaMark m, uint64_t first, uint64_t last) const {
   const absl::btree_set<uint64_t>& set = m == XaMark::kDirty ? dirty_ : towrite_;
   std::vector<uint64_t> out;

@@ -47,6 +47,7 @@ class Xarray {
   void ClearMark(uint64_t index, XaMark m);
   bool GetMark(uint64_t index, XaMark m) const;
   std::vector<uint64_t> Marked(XaMark m, uint64_t first, uint64_t last) const;
+  bool AnyMarked(XaMark m) const;  // xa_marked(): some entry carries m
   size_t size() const;
   // The indexes each mutation of a slot or mark may have changed, in order (never part of a
   // digest); see vm::PageTable::changes().
@@ -56,6 +57,10 @@ class Xarray {
   const absl::btree_map<uint64_t, Slot>& slots() const { return slots_; }
   // The first indexes of the multi-order (PMD) slots: a per-step check walks these, not all.
   const absl::btree_set<uint64_t>& multi_order() const { return multi_order_; }
+  // Whether the slot whose first index is `key` carries m (unobserved, as slots()).
+  bool SlotMarked(uint64_t key, XaMark m) const {
+    return (m == XaMark::kDirty ? dirty_ : towrite_).count(key) > 0;
+  }
   // Every slot (index, order, value) and every DIRTY / TOWRITE mark, in index order; not xa_lock.
   uint64_t Digest() const;
 
