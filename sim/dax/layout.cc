@@ -59,10 +59,9 @@ sim::Task<int> Dax::InvalidateEntry(DaxInode& inode, uint64_t index, bool trunc)
   sim::CallSummary get(sim_, 0x6e7);
   const Found f = co_await GetUnlockedEntry(xa, index, 0);
   get.Returned(f.Digest());
+  const bool clean = !xa.GetMark(index, XaMark::kDirty) && !xa.GetMark(index, XaMark::kTowrite);
   // Bug kInvalidateDirty (pre-c6dcf52c23d2): invalidation also drops DIRTY/TOWRITE entries.
-  if (f.entry && (trunc || bugs_(Bug::kInvalidateDirty) ||
-                  (!xa.GetMark(index, XaMark::kDirty) && !xa.GetMark(index, XaMark::kTowrite)))) {
-    const bool clean = !xa.GetMark(index, XaMark::kDirty) && !xa.GetMark(index, XaMark::kTowrite);
+  if (f.entry && (trunc || bugs_(Bug::kInvalidateDirty) || clean)) {
     if (!trunc && clean && on_invalidate_pfn_entry && !dax_is_zero_entry(*f.entry) &&
         !dax_is_empty_entry(*f.entry)) {
       on_invalidate_pfn_entry(dax_to_pfn(*f.entry), uint64_t{1} << dax_entry_order(*f.entry));
