@@ -26,6 +26,8 @@ void Sim::Reset(const SimOptions& options) {
   next_object_ = 1;
   invariants_.clear();
   has_step_invariants_ = false;
+  change_probe_ = nullptr;
+  visible_all_ = 0;
   strategy_ = nullptr;
   current_ = kNoActor;
   last_actor_ = kNoActor;
@@ -42,6 +44,7 @@ void Sim::Reset(const SimOptions& options) {
   violation_ = Violation();
   completed_ = false;
   abandoned_ = false;
+  unfair_ = false;
   sym_class_.clear();
   lock_classes_.clear();
   lock_edges_.clear();
@@ -93,9 +96,28 @@ ActorId Sim::Spawn(std::string name, Task<void> body) {
   return actor.id_;
 }
 
-void Sim::AddInvariant(std::string name, Check check, bool every_step) {
+void Sim::AddInvariant(std::string name, Check check, bool every_step, uint64_t reads) {
   has_step_invariants_ |= every_step;
-  invariants_.push_back({std::move(name), std::move(check), every_step});
+  if (every_step) {
+    size_t k = 0;
+    for (const Invariant& inv : invariants_) k += inv.every_step ? 1 : 0;
+    visible_all_ |= uint64_t{1} << (k % 64);
+  }
+  invariants_.push_back({std::move(name), std::move(check), every_step, reads});
+}
+
+// The every-step invariants (bit k: the k-th, mod 64) whose read classes the step just run
+// changed, as the change probe saw it (all of them without a probe).
+uint64_t Sim::StepVisibility() {
+  const uint64_t changed = change_probe_ ? change_probe_() : ~uint64_t{0};
+  uint64_t visible = 0;
+  size_t k = 0;
+  for (const Invariant& inv : invariants_) {
+    if (!inv.every_step) continue;
+    if ((changed & inv.reads) != 0) visible |= uint64_t{1} << (k % 64);
+    ++k;
+  }
+  return visible;
 }
 
 bool Sim::IsEnabled(ActorId a) const {
@@ -115,6 +137,7 @@ Sim::PointAwaiter Sim::Schedule(ObjectId wq, std::function<bool()> cond) {
 
 void Sim::AbandonUnfair(std::string why) {
   abandoned_ = true;
+  unfair_ = true;
   Emit("abandoned as unfair: " + why);
 }
 
@@ -398,6 +421,10 @@ void Sim::ExecuteStep(ActorId id) {
   a.pending_ = PendingOp{"running", {}, nullptr};
   a.resume_.resume();
   current_ = kNoActor;
+  if (options_.record_steps && has_step_invariants_ && strategy_ != nullptr &&
+      strategy_->UsesVisibility()) {
+    steps_.back().visible = StepVisibility();
+  }
   if (a.top_.done()) {
     a.done_ = true;
     a.pending_ = PendingOp{"exited", {}, nullptr};

@@ -77,6 +77,11 @@ struct StepRecord {
   const char* op;
   const char* func;  // innermost kernel-style function at the point, or "" if none
   Footprint fp;
+  // Per-step invariants the step may have changed the truth of (bit k: the k-th one, mod 64),
+  // as the world's change probe saw it (Sim::SetChangeProbe); all bits for a step that did not
+  // run. Partial-order reduction makes two steps that share a bit dependent (see
+  // Sim::AddInvariant).
+  uint64_t visible = 0;
 };
 
 // One decision of an execution, in order: which actor stepped, or which value a choice took.
@@ -115,6 +120,9 @@ class Strategy {
   virtual ActorId PickActor(const Sim& sim) = 0;
   // Picks a value in [0, n), n >= 2.
   virtual int PickChoice(const Sim& sim, int n, const char* label) = 0;
+  // Whether it reads StepRecord::visible (partial-order reduction): the change probe runs
+  // after every step only for such a strategy.
+  virtual bool UsesVisibility() const { return false; }
 };
 
 struct SimOptions {
@@ -252,8 +260,24 @@ class Sim {
   std::string ObjectName(ObjectId id) const;
   ActorId Spawn(std::string name, Task<void> body);
   using Check = std::function<std::optional<std::string>()>;
-  // Registers a predicate: nullopt = holds, otherwise the failure message.
-  void AddInvariant(std::string name, Check check, bool every_step = true);
+  // Registers a predicate: nullopt = holds, otherwise the failure message. An every-step
+  // invariant reads global state that steps of different actors may change without conflicting
+  // (an unpin and a block free), so a state where it fails may lie between two independent
+  // steps that an equivalent order runs the other way round; partial-order reduction must then
+  // order them (the visibility condition, Peled's C2). `reads` names the classes of state it
+  // reads, in the bits the world's change probe reports; a step whose changes meet them is
+  // visible to it, and steps visible to one invariant are dependent (StepRecord::visible).
+  // Without a probe every step is visible to every every-step invariant.
+  static constexpr uint64_t kReadsAll = ~uint64_t{0};
+  void AddInvariant(std::string name, Check check, bool every_step = true,
+                    uint64_t reads = kReadsAll);
+  // The world's change probe: the classes of state (bits, the world's own) changed since the
+  // previous call. Called after every recorded step while there are every-step invariants; it
+  // must report every change to what they read (a missed change makes the reduction unsound).
+  using ChangeProbe = std::function<uint64_t()>;
+  void SetChangeProbe(ChangeProbe probe) { change_probe_ = std::move(probe); }
+  // The bits StepRecord::visible can have: one per every-step invariant (0: none).
+  uint64_t visible_all() const { return visible_all_; }
 
   // Stateful exploration: the world's digests (set by the world's builder; null = none).
   // Ignored unless options().stateful.
@@ -282,7 +306,8 @@ class Sim {
   void Run(Strategy& strategy);
   const Violation& violation() const { return violation_; }
   bool completed() const { return completed_; }  // every actor finished, no violation
-  bool abandoned() const { return abandoned_; }  // strategy abandoned (redundant)
+  bool abandoned() const { return abandoned_; }  // strategy abandoned (redundant), or unfair
+  bool unfair() const { return unfair_; }        // ended by AbandonUnfair
 
   // ---- State for strategies and reports ----
   const std::vector<ActorId>& enabled() const { return enabled_; }
@@ -399,6 +424,7 @@ class Sim {
     std::string name;
     Check check;
     bool every_step;
+    uint64_t reads;
   };
   class SleepBlocker : public Blocker {
    public:
@@ -416,6 +442,7 @@ class Sim {
   void ExecuteStep(ActorId a);
   void OnQuiescence();
   void CheckInvariants(bool end);
+  uint64_t StepVisibility();
   int LockClassIndex(const char* lock_class);
   bool LockClassReaches(int from, int to) const;
   std::string DescribeWaitFor() const;
@@ -447,6 +474,8 @@ class Sim {
   std::vector<std::unique_ptr<Actor>> actors_;
   std::vector<Invariant> invariants_;
   bool has_step_invariants_ = false;
+  ChangeProbe change_probe_;
+  uint64_t visible_all_ = 0;
   Strategy* strategy_ = nullptr;
   ActorId current_ = kNoActor;
   ActorId last_actor_ = kNoActor;
@@ -466,6 +495,7 @@ class Sim {
   Violation violation_;
   bool completed_ = false;
   bool abandoned_ = false;
+  bool unfair_ = false;
   SleepBlocker sleep_blocker_;
   // lockdep: classes by name, edges as adjacency lists
   std::vector<std::string_view> lock_classes_;

@@ -118,6 +118,8 @@ std::unique_ptr<DaxWorld> BuildDaxWorld(sim::Sim& sim, const DaxModelConfig& con
     for (uint64_t i = 0; i < count; ++i) w->invalidated_pfns.insert(pfn + i);
   };
   props::RegisterAll(world.get());
+  world->InputChanges();  // the first reading: steps report changes from here
+  sim.SetChangeProbe([w = world.get()] { return w->InputChanges(); });
   for (size_t i = 0; i < w.actors.size(); ++i) {
     const sim::ActorId id = sim.Spawn(w.actors[i].name, RunActor(sim, world.get(), i));
     DAXSIM_CHECK(id == static_cast<sim::ActorId>(i));  // the digest names actors by index

@@ -237,7 +237,9 @@ TEST_P(DporClean, CompletesWithoutViolation) {
   ASSERT_TRUE(t.ok()) << t.status();
   sim::ExploreOptions o;
   o.strategy = sim::StrategyKind::kDpor;
-  o.budget_executions = 200000;
+  // fault_vs_punch, the largest, takes 220 020 (steps visible to one every-step invariant are
+  // ordered both ways: sim::Sim::AddInvariant).
+  o.budget_executions = 300000;
   const sim::ExploreResult r = sim::Explore(*t, o);
   EXPECT_FALSE(r.first.has_value()) << r.first->violation.message << "\n" << r.first->token;
   EXPECT_TRUE(r.complete) << GetParam() << ": " << r.executions << " executions";

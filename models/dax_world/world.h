@@ -102,6 +102,16 @@ class DaxWorld : public sim::World, public sim::StateModel {
   uint64_t ObjectDigest(sim::ObjectId id) const override;
   uint64_t AmbientDigest() const override { return pmem_.AccessDigest(); }
 
+  // What the every-step invariants read, by class (Sim::AddInvariant's `reads`): page tables
+  // and VMAs, XArray slots and marks, the block map (extents, sizes, zeroing, inodes), pins,
+  // the device's life. InputChanges() is the world's change probe (Sim::SetChangeProbe): the
+  // classes changed since its previous call, from the versions and journals the components
+  // keep (vm::PageTable::changes, vm::Xarray::changes, fs::Filesystem::block_map_version,
+  // vm::Mm::vma_version), so it costs a few comparisons per step.
+  static constexpr uint64_t kReadsMappings = 1, kReadsEntries = 2, kReadsBlocks = 4, kReadsPins = 8,
+                            kReadsDevice = 16;
+  uint64_t InputChanges();
+
   // Mappings made at setup, by mm then name, and their oracle ids.
   std::map<std::string, std::map<std::string, vm::Vma*>> setup_maps;
   std::map<std::string, std::map<std::string, uint64_t>> setup_map_ids;
@@ -114,6 +124,12 @@ class DaxWorld : public sim::World, public sim::StateModel {
     friend bool operator==(const Pin&, const Pin&) = default;
   };
   std::vector<Pin> pins;
+  // InputChanges()'s last reading.
+  struct Inputs {
+    std::vector<uint64_t> mappings, entries;
+    uint64_t blocks = 0, pins = 0, device = 0;
+  };
+  Inputs inputs_seen, inputs_scratch;
   // PFNs whose clean entry dax_invalidate_mapping_entry_sync() deleted (invalidate_inode_pages2_
   // range(); dax::Dax::on_invalidate_pfn_entry): a mapping or a pin of one outliving its entry is
   // the README finding of xfs write(2)'s IOMAP_F_NEW invalidation, named in I2's and I8's

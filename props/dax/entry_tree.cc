@@ -33,30 +33,33 @@ Result CheckEntryOfMapping(DaxWorld* w, const Mapping& m) {
 }
 
 void RegisterEntryTree(DaxWorld* w) {
-  w->sim().AddInvariant("I3 PMD/PTE overlap", [w]() -> Result {
-    for (const auto& ip : w->fs().inodes()) {
-      const vm::Xarray& xa = ip->mapping().i_pages;
-      for (const uint64_t index : xa.multi_order()) {
-        auto next = xa.slots().upper_bound(index);
-        if (next != xa.slots().end() && next->first < index + vm::PTRS_PER_PMD) {
-          return "I3 PMD entry at " + std::to_string(index) + " of " + ip->name() +
-                 " overlaps a PTE entry at " + std::to_string(next->first);
+  w->sim().AddInvariant(
+      "I3 PMD/PTE overlap",
+      [w]() -> Result {
+        for (const auto& ip : w->fs().inodes()) {
+          const vm::Xarray& xa = ip->mapping().i_pages;
+          for (const uint64_t index : xa.multi_order()) {
+            auto next = xa.slots().upper_bound(index);
+            if (next != xa.slots().end() && next->first < index + vm::PTRS_PER_PMD) {
+              return "I3 PMD entry at " + std::to_string(index) + " of " + ip->name() +
+                     " overlaps a PTE entry at " + std::to_string(next->first);
+            }
+          }
         }
-      }
-    }
-    for (const auto& [name, mm] : w->mms()) {
-      for (const auto& [idx, pmd] : mm->pt.pmds()) {
-        if (pmd.kind != vm::Pmd::Kind::kHuge) continue;
-        const uint64_t vpn = idx << (vm::PMD_SHIFT - vm::PAGE_SHIFT);
-        auto it = mm->pt.ptes().lower_bound(vpn);
-        if (it != mm->pt.ptes().end() && it->first < vpn + vm::PTRS_PER_PMD) {
-          return "I3 " + name + ": a PTE is installed under a huge PMD at " +
-                 Hex(idx << vm::PMD_SHIFT);
+        for (const auto& [name, mm] : w->mms()) {
+          for (const auto& [idx, pmd] : mm->pt.pmds()) {
+            if (pmd.kind != vm::Pmd::Kind::kHuge) continue;
+            const uint64_t vpn = idx << (vm::PMD_SHIFT - vm::PAGE_SHIFT);
+            auto it = mm->pt.ptes().lower_bound(vpn);
+            if (it != mm->pt.ptes().end() && it->first < vpn + vm::PTRS_PER_PMD) {
+              return "I3 " + name + ": a PTE is installed under a huge PMD at " +
+                     Hex(idx << vm::PMD_SHIFT);
+            }
+          }
         }
-      }
-    }
-    return std::nullopt;
-  });
+        return std::nullopt;
+      },
+      /*every_step=*/true, DaxWorld::kReadsEntries | DaxWorld::kReadsMappings);
 }
 
 }  // namespace daxsim::props

@@ -122,26 +122,31 @@ void ForEachChangedMapping(DaxWorld* w, const Seen& seen, F&& f) {
 void RegisterMappingPass(DaxWorld* w) {
   sim::Sim& sim = w->sim();
   auto seen = std::make_shared<Seen>();
-  sim.AddInvariant("I1/I2/I5/I6 mappings", [w, seen]() -> Result {
-    if (w->mapping_pass == DaxWorld::MappingPass::kEveryStep) return FullPass(w);
-    SharedInputs(w, &seen->scratch);
-    Result r;
-    if (!seen->valid || seen->shared != seen->scratch) {
-      r = FullPass(w);
-      if (!r) seen->shared.swap(seen->scratch);
-    } else {
-      r = CheckEach(w, [&](auto&& f) { ForEachChangedMapping(w, *seen, f); });
-      if (!r && w->mapping_pass == DaxWorld::MappingPass::kVerified) {
-        if (Result missed = FullPass(w)) {
-          return "mapping pass: the incremental pass missed " + *missed +
-                 " (a change not noted in vm::PageTable/Xarray::changes or "
-                 "fs::Filesystem::block_map_version)";
+  sim.AddInvariant(
+      "I1/I2/I5/I6 mappings",
+      [w, seen]() -> Result {
+        if (w->mapping_pass == DaxWorld::MappingPass::kEveryStep) return FullPass(w);
+        SharedInputs(w, &seen->scratch);
+        Result r;
+        if (!seen->valid || seen->shared != seen->scratch) {
+          r = FullPass(w);
+          if (!r) seen->shared.swap(seen->scratch);
+        } else {
+          r = CheckEach(w, [&](auto&& f) { ForEachChangedMapping(w, *seen, f); });
+          if (!r && w->mapping_pass == DaxWorld::MappingPass::kVerified) {
+            if (Result missed = FullPass(w)) {
+              return "mapping pass: the incremental pass missed " + *missed +
+                     " (a change not noted in vm::PageTable/Xarray::changes or "
+                     "fs::Filesystem::block_map_version)";
+            }
+          }
         }
-      }
-    }
-    if (!r) Record(w, seen.get());
-    return r;
-  });
+        if (!r) Record(w, seen.get());
+        return r;
+      },
+      /*every_step=*/true,
+      DaxWorld::kReadsMappings | DaxWorld::kReadsEntries | DaxWorld::kReadsBlocks |
+          DaxWorld::kReadsDevice);
   sim.AddInvariant(
       "mappings at the end (I2, I10)",
       [w]() -> Result {

@@ -29,28 +29,32 @@ constexpr size_t kPinsForIndex = 8;
 
 void RegisterPins(DaxWorld* w) {
   auto last = std::make_shared<LastClean>();
-  w->sim().AddInvariant("I8 pinned block", [w, last]() -> Result {
-    if (!w->pin_check_every_step && last->valid &&
-        last->block_map_version == w->fs().block_map_version() && last->pins == w->pins) {
-      return std::nullopt;
-    }
-    std::optional<fs::Filesystem::OwnerIndex> index;
-    if (w->pins.size() > kPinsForIndex) index.emplace(w->fs());
-    for (const DaxWorld::Pin& p : w->pins) {
-      const uint64_t block = w->pmem().PfnToPgoff(p.pfn);
-      const std::optional<fs::Filesystem::Owner> owner =
-          index ? index->Find(block) : w->fs().BlockOwner(block);
-      if (!owner || owner->inode != p.inode || owner->fsb != p.fsb) {
-        return "I8 block " + std::to_string(block) + " pinned for DMA (" + p.inode->name() +
-               " page " + std::to_string(p.fsb) + ") was " +
-               (owner ? "given to " + owner->inode->name() + " page " + std::to_string(owner->fsb)
-                      : std::string("freed")) +
-               InvalidatedMarker(*w, p.pfn);
-      }
-    }
-    *last = {true, w->fs().block_map_version(), w->pins};
-    return std::nullopt;
-  });
+  w->sim().AddInvariant(
+      "I8 pinned block",
+      [w, last]() -> Result {
+        if (!w->pin_check_every_step && last->valid &&
+            last->block_map_version == w->fs().block_map_version() && last->pins == w->pins) {
+          return std::nullopt;
+        }
+        std::optional<fs::Filesystem::OwnerIndex> index;
+        if (w->pins.size() > kPinsForIndex) index.emplace(w->fs());
+        for (const DaxWorld::Pin& p : w->pins) {
+          const uint64_t block = w->pmem().PfnToPgoff(p.pfn);
+          const std::optional<fs::Filesystem::Owner> owner =
+              index ? index->Find(block) : w->fs().BlockOwner(block);
+          if (!owner || owner->inode != p.inode || owner->fsb != p.fsb) {
+            return "I8 block " + std::to_string(block) + " pinned for DMA (" + p.inode->name() +
+                   " page " + std::to_string(p.fsb) + ") was " +
+                   (owner
+                        ? "given to " + owner->inode->name() + " page " + std::to_string(owner->fsb)
+                        : std::string("freed")) +
+                   InvalidatedMarker(*w, p.pfn);
+          }
+        }
+        *last = {true, w->fs().block_map_version(), w->pins};
+        return std::nullopt;
+      },
+      /*every_step=*/true, DaxWorld::kReadsPins | DaxWorld::kReadsBlocks);
 }
 
 }  // namespace daxsim::props

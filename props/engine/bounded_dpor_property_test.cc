@@ -40,9 +40,45 @@ Census Count(const sim::Target& t, sim::StrategyKind k, int bound) {
     if (s.violation().found()) c.violations.insert(s.violation().Signature());
   };
   const sim::ExploreResult r = sim::Explore(t, o);
-  c.complete = r.complete;
+  c.complete = r.exhausted;
   c.executions = r.executions;
   return c;
+}
+
+// With world invariants over state that independent steps change (random_program::Watch),
+// bounded and unbounded: the same violations as DFS, whose every state is visited. Without
+// visibility in the reduction (Sim::AddInvariant) DPOR misses states between independent steps
+// (the first failing program: one actor writes var[0], another var[1]; DPOR runs them in one
+// order and never visits the state with only the second write done).
+// DFS runs every schedule, so DPOR's violations are among DFS's, and DPOR finds one iff DFS
+// does. Which ones an execution meets first depends on the order of steps that are independent
+// for every check (an execution stops at its first violation): with several checks, DFS may
+// find more kinds.
+void SameVerdict(const Census& dfs, const Census& dpor, int bound) {
+  std::string d, e;
+  for (const auto& v : dfs.violations) d += v + "; ";
+  for (const auto& v : dpor.violations) e += v + "; ";
+  const std::string found =
+      "bound " + std::to_string(bound) + ": DFS found {" + d + "}, DPOR {" + e + "}";
+  if (dfs.violations.empty() != dpor.violations.empty()) RC_FAIL(found);
+  for (const auto& v : dpor.violations) {
+    if (!dfs.violations.count(v)) RC_FAIL(found);
+  }
+}
+
+RC_GTEST_PROP(BoundedDporProperty, SameWorldInvariantViolationsAsDfs, ()) {
+  const Program p =
+      *rc::gen::container<Program>(static_cast<size_t>(*rc::gen::inRange(2, 4)), GenActor());
+  const Watch watch = *GenWatch();
+  const sim::Target t = MakeTarget(p, false, true, watch);
+  for (int bound = -1; bound <= 3; ++bound) {
+    const Census dfs = Count(t, sim::StrategyKind::kDfs, bound);
+    RC_PRE(dfs.complete);
+    const Census dpor = Count(t, sim::StrategyKind::kDpor, bound);
+    RC_ASSERT(dpor.complete);
+    SameVerdict(dfs, dpor, bound);
+    RC_ASSERT(dpor.executions <= dfs.executions);
+  }
 }
 
 RC_GTEST_PROP(BoundedDporProperty, SameClassesAndViolationsAsBoundedDfs, ()) {
@@ -54,7 +90,10 @@ RC_GTEST_PROP(BoundedDporProperty, SameClassesAndViolationsAsBoundedDfs, ()) {
     RC_PRE(dfs.complete);
     const Census dpor = Count(t, sim::StrategyKind::kDpor, bound);
     RC_ASSERT(dpor.complete);
-    RC_ASSERT(dpor.violations == dfs.violations);
+    SameVerdict(dfs, dpor, bound);
+    RC_ASSERT(dpor.executions <= dfs.executions);
+    // An execution stops at a violation, so the classes compare only in clean spaces.
+    if (!dfs.violations.empty()) continue;
     for (uint64_t h : dfs.classes) {
       if (!dpor.classes.count(h)) {
         RC_FAIL("bound " + std::to_string(bound) + ": DPOR misses the class of\n" +

@@ -7,7 +7,9 @@
 
 #include <rapidcheck.h>
 
+#include <array>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -327,14 +329,66 @@ inline rc::Gen<std::vector<Op>> GenActor() {
           rc::gen::inRange(0, 2)));
 }
 
+// World invariants checked after every step, over state that steps of different actors change
+// without conflicting: "not (var[0] == a and var[1] == b)" (the vars, written by independent
+// steps) and "not (prot == c and flag[t])" (prot changes inside steps that name another object:
+// kSpinToggle restores it in its var-write step). Which states an execution passes through
+// depends on the order of independent steps, so these test partial-order reduction's
+// visibility (Sim::AddInvariant), which assertions inside actors never do.
+struct Watch {
+  int a = 0, b = 0, c = 0, t = 0;
+};
+inline constexpr uint64_t kWatchVars = 1, kWatchProt = 2;
+
+inline void showValue(const Watch& w, std::ostream& os) {
+  os << "vars != (" << w.a << ", " << w.b << "), not (prot == " << w.c << " and flag[" << w.t
+     << "])";
+}
+
+inline rc::Gen<Watch> GenWatch() {
+  // Small values: the first writes of actors 0-2 store 1-3, so these states are often reached.
+  return rc::gen::construct<Watch>(rc::gen::inRange(0, 4), rc::gen::inRange(0, 4),
+                                   rc::gen::inRange(0, 3), rc::gen::inRange(0, 2));
+}
+
+inline void AddWatch(sim::Sim& s, World* w, Watch watch) {
+  s.AddInvariant(
+      "vars",
+      [w, watch]() -> std::optional<std::string> {
+        if (w->var[0] != watch.a || w->var[1] != watch.b) return std::nullopt;
+        return "var == (" + std::to_string(watch.a) + ", " + std::to_string(watch.b) + ")";
+      },
+      true, kWatchVars);
+  s.AddInvariant(
+      "prot",
+      [w, watch]() -> std::optional<std::string> {
+        if (w->prot != watch.c || !w->flag[watch.t]) return std::nullopt;
+        return "prot == " + std::to_string(watch.c) + " with flag " + std::to_string(watch.t);
+      },
+      true, kWatchProt);
+  auto last = std::make_shared<std::array<int, 5>>(
+      std::array<int, 5>{w->var[0], w->var[1], w->prot, w->flag[0], w->flag[1]});
+  s.SetChangeProbe([w, last]() -> uint64_t {
+    const std::array<int, 5> now{w->var[0], w->var[1], w->prot, w->flag[0], w->flag[1]};
+    uint64_t changed = 0;
+    if (now[0] != (*last)[0] || now[1] != (*last)[1]) changed |= kWatchVars;
+    if (now[2] != (*last)[2] || now[3] != (*last)[3] || now[4] != (*last)[4]) changed |= kWatchProt;
+    *last = now;
+    return changed;
+  });
+}
+
 // `symmetric`: actors with equal programs also behave alike (they take the id of the first of
-// them) and, with `declare`, are declared interchangeable (Sim::SetSymmetry).
-inline sim::Target MakeTarget(const Program& p, bool symmetric = false, bool declare = true) {
+// them) and, with `declare`, are declared interchangeable (Sim::SetSymmetry). `watch`: world
+// invariants (AddWatch).
+inline sim::Target MakeTarget(const Program& p, bool symmetric = false, bool declare = true,
+                              std::optional<Watch> watch = std::nullopt) {
   sim::Target t;
   t.name = "random_program";
-  t.build = [p, symmetric, declare](sim::Sim& s) {
+  t.build = [p, symmetric, declare, watch](sim::Sim& s) {
     auto w = std::make_unique<World>(s);
     s.SetStateModel(w.get());
+    if (watch) AddWatch(s, w.get(), *watch);
     std::vector<int> classes(p.size(), -1);
     for (size_t a = 0; a < p.size(); ++a) {
       int id = static_cast<int>(a);

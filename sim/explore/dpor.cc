@@ -1,6 +1,7 @@
 #include "sim/explore/dpor.h"
 
 #include <algorithm>
+#include <bit>
 #include <iterator>
 #include <map>
 #include <unordered_map>
@@ -15,6 +16,18 @@ bool Contains(const std::vector<ActorId>& v, ActorId a) {
 }
 
 auto Tie(const Footprint& f) { return std::tie(f.object, f.access, f.object2, f.access2); }
+
+// A step that has not run (yet) may be visible to any every-step invariant (a pending
+// operation's is Sim::visible_all()).
+constexpr uint64_t kUnknownVisible = ~uint64_t{0};
+
+// Dependent footprints, or visible to one every-step invariant (Sim::AddInvariant).
+bool DependentSteps(const Footprint& a, uint64_t va, const Footprint& b, uint64_t vb) {
+  return Dependent(a, b) || (va & vb) != 0;
+}
+
+// Visibility as objects: bit k is a virtual object every step visible to invariant k writes.
+constexpr ObjectId kVisibleObjectBase = kAllObjects - 64;
 }  // namespace
 
 DporStrategy::DporStrategy(int preemptions_max, Partition partition, int split_depth, bool stateful)
@@ -30,6 +43,7 @@ bool DporStrategy::BeginExecution() {
   redundant_ = false;
   pruned_summary_ = -1;
   next_sleep_.clear();
+  sleep_parent_ = SIZE_MAX;
   step_node_.clear();
   if (subtrees_ == 0 || changed_depth_ < static_cast<size_t>(split_depth_)) {
     split_reached_ = false;
@@ -56,33 +70,51 @@ bool DporStrategy::AllowedByBound(const Node& node, ActorId a) const {
   return !preempts || node.preemptions < preemptions_max_;
 }
 
-std::vector<DporStrategy::SleepEntry> DporStrategy::ChildSleep(const Node& node, ActorId p) const {
+std::vector<DporStrategy::SleepEntry> DporStrategy::ChildSleep(const Node& node, ActorId p,
+                                                               uint64_t visible) const {
   std::vector<SleepEntry> out;
   if (preemptions_max_ >= 0) return out;  // no sleep sets under a bound (dpor.h)
   const Footprint fp = node.pending[p];
   for (const SleepEntry& e : node.sleep) {
-    if (e.actor != p && !Dependent(e.fp, fp)) out.push_back(e);
+    if (e.actor != p && !DependentSteps(e.fp, e.visible, fp, visible)) out.push_back(e);
   }
   for (ActorId q : node.done) {
-    if (q != p && !Dependent(node.pending[q], fp)) out.push_back({q, node.pending[q]});
+    const uint64_t vq = node.visible[q];
+    if (q != p && !DependentSteps(node.pending[q], vq, fp, visible)) {
+      out.push_back({q, node.pending[q], vq});
+    }
   }
   return out;
 }
 
+// The step chosen at sleep_parent_ has run: its visibility is known, and with it the sleep set
+// of the node after it.
+void DporStrategy::NoteChosenStep(const Sim& sim) {
+  if (sleep_parent_ == SIZE_MAX) return;
+  Node& node = nodes_[sleep_parent_];
+  sleep_parent_ = SIZE_MAX;
+  const bool ran = !sim.steps().empty() && sim.steps().back().actor == node.chosen;
+  const uint64_t visible = ran ? sim.steps().back().visible : kUnknownVisible;
+  node.visible[node.chosen] = visible;
+  next_sleep_ = ChildSleep(node, node.chosen, visible);
+}
+
 ActorId DporStrategy::PickActor(const Sim& sim) {
+  NoteChosenStep(sim);
   if (cursor_ >= static_cast<size_t>(split_depth_)) ReachSplit();
   if (!owned_) return kNoActor;
   if (cursor_ < nodes_.size()) {
     const Node& node = nodes_[cursor_];
     DAXSIM_CHECK_MSG(!node.choice, "DPOR replay diverged: expected a choice");
     DAXSIM_CHECK_MSG(sim.IsEnabled(node.chosen), "DPOR replay diverged: actor not enabled");
-    next_sleep_ = ChildSleep(node, node.chosen);
+    sleep_parent_ = cursor_;
     step_node_.push_back(cursor_++);
     return node.chosen;
   }
   Node node;
   node.enabled = sim.enabled();
   node.pending.resize(static_cast<size_t>(sim.num_actors()));
+  node.visible.assign(static_cast<size_t>(sim.num_actors()), kUnknownVisible);
   for (ActorId a = 0; a < sim.num_actors(); ++a) node.pending[a] = sim.actor(a).pending().fp;
   node.sleep = std::move(next_sleep_);
   node.prev = sim.last_actor();
@@ -114,9 +146,9 @@ ActorId DporStrategy::PickActor(const Sim& sim) {
   }
   node.chosen = p;
   AddTransition(&node, p);
-  next_sleep_ = ChildSleep(node, p);
   if (node.keyed) on_stack_[node.key]++;
   nodes_.push_back(std::move(node));
+  sleep_parent_ = cursor_;
   step_node_.push_back(cursor_++);
   return p;
 }
@@ -136,9 +168,12 @@ int DporStrategy::PickChoice(const Sim&, int n, const char*) {
 }
 
 void DporStrategy::EndExecution(const Sim& sim) {
+  NoteChosenStep(sim);
+  next_sleep_.clear();
   ReachSplit();
   if (owned_) {
     AnalyzeRaces(sim);
+    if (sim.unfair()) ExpandUnfair();
   } else if (nodes_.size() > static_cast<size_t>(split_depth_)) {
     TruncateNodes(static_cast<size_t>(split_depth_));
   }
@@ -169,6 +204,23 @@ void DporStrategy::EndExecution(const Sim& sim) {
   if (nodes_.empty()) exhausted_ = true;
 }
 
+// An execution ended as unfair (a retry loop ran out of attempts) stops before the other
+// actors ran the steps that would race with the loop's: their races are never seen, and a class
+// where they run between two attempts would be missed (the bounded property test found one: a
+// waiter's first attempt, then the setter, within one preemption). Every node of it is fully
+// expanded (within the bound; sleeping actors stay asleep), as for a cycle (CloseCycle).
+void DporStrategy::ExpandUnfair() {
+  for (size_t ni = static_cast<size_t>(split_depth_); ni < nodes_.size() && ni < cursor_; ++ni) {
+    Node& n = nodes_[ni];
+    if (n.choice) continue;
+    for (ActorId a : n.enabled) {
+      if (!Contains(n.backtrack, a) && !Asleep(n, a) && AllowedByBound(n, a)) {
+        n.backtrack.push_back(a);
+      }
+    }
+  }
+}
+
 // Races are checked for every executed step and, as Flanagan & Godefroid do for every
 // process, for the pending operation of every actor that has not finished: an operation that
 // never ran (blocked at a deadlock, or cut off by a violation) still races with the steps that
@@ -184,14 +236,14 @@ void DporStrategy::AnalyzeRaces(const Sim& sim) {
     // Killed by a power failure: its next operation never ran but could have.
     if ((!actor.done() || actor.killed()) &&
         (actor.pending().fp.object != kNoObject || actor.pending().fp.object2 != kNoObject)) {
-      events_.push_back({a, actor.pending().op, "", actor.pending().fp});
+      events_.push_back({a, actor.pending().op, "", actor.pending().fp, sim.visible_all()});
     }
   }
   summary_from_ = SIZE_MAX;
   if (pruned_summary_ >= 0) {
     summary_from_ = events_.size();
     for (const Transition& t : PrunedSummary()) {
-      events_.push_back({t.actor, "summary", "", t.fp});
+      events_.push_back({t.actor, "summary", "", t.fp, sim.visible_all()});
     }
   }
   SwitchPoints();
@@ -215,6 +267,7 @@ void DporStrategy::AnalyzeRaces(const Sim& sim) {
   std::vector<int32_t> covered(A);
   std::vector<size_t> candidates, merged;  // merged: add()'s buffer, reused
   std::vector<size_t> global;              // kAllObjects steps so far
+  std::vector<std::pair<ObjectId, Access>> parts;
   for (size_t j = 0; j < total; ++j) {
     const StepRecord& sj = events_[j];
     const bool pending = j >= m;
@@ -223,9 +276,13 @@ void DporStrategy::AnalyzeRaces(const Sim& sim) {
     if (last[q] >= 0) std::copy_n(&vc_[static_cast<size_t>(last[q]) * A], A, vj);
     index_in_actor_[j] = count[q];
     if (!pending) count[q]++;
-    const std::pair<ObjectId, Access> parts[2] = {{sj.fp.object, sj.fp.access},
-                                                  {sj.fp.object2, sj.fp.access2}};
-    const bool single = sj.fp.object2 == kNoObject;
+    // Its objects: the footprint's, and one virtual object per invariant it is visible to.
+    parts.assign({{sj.fp.object, sj.fp.access}, {sj.fp.object2, sj.fp.access2}});
+    for (uint64_t v = sj.visible; v != 0; v &= v - 1) {
+      parts.emplace_back(kVisibleObjectBase + static_cast<ObjectId>(std::countr_zero(v)),
+                         Access::kWrite);
+    }
+    const bool single = sj.fp.object2 == kNoObject && sj.visible == 0;
     candidates.clear();
     // Each source below is in ascending step order: merged as they come (linear), not sorted.
     using It = std::vector<size_t>::const_iterator;
@@ -281,7 +338,7 @@ void DporStrategy::AnalyzeRaces(const Sim& sim) {
       for (const size_t i : candidates) {
         if (static_cast<int64_t>(i) < floor) break;
         const StepRecord& si = events_[i];
-        if (!Dependent(si.fp, sj.fp)) continue;
+        if (!DependentSteps(si.fp, si.visible, sj.fp, sj.visible)) continue;
         if (si.actor != sj.actor) {
           const int32_t* vi = &vc_[i * A];
           for (size_t a = 0; a < A; ++a) vj[a] = std::max(vj[a], vi[a]);

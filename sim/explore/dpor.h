@@ -63,6 +63,7 @@ class DporStrategy : public SearchStrategy {
   bool exhausted() const override { return exhausted_; }
   ActorId PickActor(const Sim& sim) override;
   int PickChoice(const Sim& sim, int n, const char* label) override;
+  bool UsesVisibility() const override { return true; }
 
   int64_t races() const { return races_; }
   int64_t states() const override { return static_cast<int64_t>(states_.size()); }
@@ -71,6 +72,7 @@ class DporStrategy : public SearchStrategy {
   struct SleepEntry {
     ActorId actor;
     Footprint fp;
+    uint64_t visible;  // StepRecord::visible of that step here
   };
   // A transition for state summaries: an actor's step with its footprint.
   struct Transition {
@@ -91,6 +93,8 @@ class DporStrategy : public SearchStrategy {
     std::vector<SleepEntry> sleep;   // sleep set on arrival
     std::vector<ActorId> backtrack;  // every actor ever scheduled for exploration here
     std::vector<ActorId> done;       // explored here
+    // StepRecord::visible of each actor's step from here, once run (kUnknownVisible before).
+    std::vector<uint64_t> visible;
     ActorId chosen = kNoActor;
     ActorId prev = kNoActor;  // actor of the previous step, and whether it is enabled here
     bool prev_enabled = false;
@@ -106,10 +110,12 @@ class DporStrategy : public SearchStrategy {
   };
 
   void ReachSplit();
-  std::vector<SleepEntry> ChildSleep(const Node& node, ActorId p) const;
+  std::vector<SleepEntry> ChildSleep(const Node& node, ActorId p, uint64_t visible) const;
+  void NoteChosenStep(const Sim& sim);
   bool Asleep(const Node& node, ActorId a) const;
   bool AllowedByBound(const Node& node, ActorId a) const;
   void AnalyzeRaces(const Sim& sim);
+  void ExpandUnfair();
   int64_t PastFloor(int64_t prev, size_t q, const std::vector<std::vector<size_t>>& position) const;
   int64_t LatestSeen(int64_t prev, size_t p,
                      const std::vector<std::vector<size_t>>& position) const;
@@ -137,6 +143,9 @@ class DporStrategy : public SearchStrategy {
   std::vector<size_t> switch_points_;  // LastSwitchBefore(ni), during AnalyzeRaces
   size_t cursor_ = 0;
   std::vector<SleepEntry> next_sleep_;
+  // The node whose chosen step ran last (its child's sleep set waits for that step's
+  // visibility, known only once it has run); SIZE_MAX: none.
+  size_t sleep_parent_ = SIZE_MAX;
   std::vector<size_t> step_node_;
   bool exhausted_ = false;
   bool owned_ = true;

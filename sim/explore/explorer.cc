@@ -317,6 +317,7 @@ ExploreResult Explore(const Target& target, const ExploreOptions& options) {
   }
   r.cancelled = shared.cancelled;
   if (r.cancelled) r.complete = false;
+  r.exhausted = r.complete;
   if (r.first) {
     r.complete = false;
     r.original = r.first;

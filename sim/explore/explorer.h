@@ -69,6 +69,8 @@ struct ExploreResult {
   int64_t states = 0;             // stateful: distinct states (summed over parts)
   int64_t violations = 0;         // executions that ended in a violation
   bool complete = false;          // the space (within `bound`) was exhausted
+  bool exhausted = false;         // the same, whether or not a violation was found (complete
+                                  // is false once one was: the claim is about a clean space)
   bool cancelled = false;         // stopped by ExploreOptions.cancel
   int bound = -1;                 // preemption bound, -1 = none
   std::optional<Found> first;     // minimal (shrunk) counterexample

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "sim/check.h"
+#include "sim/dax/entry.h"
 #include "sim/fs/fs.h"
 
 namespace daxsim::fs {
@@ -21,7 +22,9 @@ Inode::Inode(Filesystem* fs, sim::Sim& sim, std::string name, uint64_t ino)
       name_(std::move(name)),
       ino_(ino),
       mapping_(sim, name_, ino),
-      size_obj_(sim.NewObject("i_size", static_cast<int>(ino))) {}
+      size_obj_(sim.NewObject("i_size", static_cast<int>(ino))) {
+  mapping_.i_pages.set_lock_bits(dax::DAX_LOCKED);
+}
 
 std::optional<std::pair<uint64_t, Extent>> Inode::Lookup(uint64_t fsb) const {
   auto it = extents_.upper_bound(fsb);

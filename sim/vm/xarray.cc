@@ -69,6 +69,11 @@ std::vector<Xarray::Slot> Xarray::RangeOf(uint64_t first, uint64_t last) const {
 void Xarray::Store(uint64_t index, unsigned order, uint64_t value) {
   const uint64_t first = order == 0 ? index : index & ~(PTRS_PER_PMD - 1);
   changes_.push_back({first, first + (uint64_t{1} << order) - 1});
+  if (const auto it = slots_.find(first); it != slots_.end() && it->second.order == order &&
+                                          it->second.value != value &&
+                                          ((it->second.value ^ value) & ~lock_bits_) == 0) {
+    lock_changes_++;
+  }
   if (order != 0) {
     // A multi-index store replaces every entry in its range (xas_store semantics).
     for (const Slot& s : RangeOf(first, first + PTRS_PER_PMD - 1)) {

@@ -52,6 +52,11 @@ class Xarray {
   // The indexes each mutation of a slot or mark may have changed, in order (never part of a
   // digest); see vm::PageTable::changes().
   const std::vector<IndexRange>& changes() const { return changes_; }
+  // Value bits that are a lock, not content (DAX's DAX_LOCKED; set by the filesystem's inode):
+  // a store that changes only those is also counted in lock_changes(), so that a reader who
+  // ignores the lock (the every-step invariants: DaxWorld::InputChanges) can tell.
+  void set_lock_bits(uint64_t bits) { lock_bits_ = bits; }
+  size_t lock_changes() const { return lock_changes_; }
   // Unobserved: for checks and the crash, never for a decision an actor keeps.
   // A B-tree (cache-friendly lookups: the per-step mapping pass asks once per mapped page).
   const absl::btree_map<uint64_t, Slot>& slots() const { return slots_; }
@@ -76,6 +81,8 @@ class Xarray {
   absl::btree_set<uint64_t> multi_order_;  // keys of slots_ with order > 0
   void NoteSlot(uint64_t key);             // the range of the slot at key
   std::vector<IndexRange> changes_;
+  uint64_t lock_bits_ = 0;
+  size_t lock_changes_ = 0;
 };
 
 }  // namespace daxsim::vm

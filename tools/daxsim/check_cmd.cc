@@ -35,7 +35,7 @@ namespace daxsim::cli {
 namespace {
 
 constexpr int64_t kDporExecutionsDefault = 200000;
-constexpr int64_t kDaxBoundedExecutionsDefault = 100000;
+constexpr int64_t kDaxBoundedExecutionsDefault = 150000;
 // Unbounded DPOR with the state cache on a DAX item: the default run stops at kDaxExecutions
 // Default (check must stay under 3 minutes); --exhaustive gives every item kDaxExecutions
 // Exhaustive, within which every library item but one finishes (README "Stateful DPOR").
@@ -45,7 +45,7 @@ constexpr int64_t kSamplingExecutionsDefault = 20000;
 // The generated phase: how many drawn workloads, from which seed, and each one's budgets.
 constexpr int kGeneratedDefault = 400;
 constexpr uint64_t kGeneratedSeed = 0x6e6e;
-constexpr int64_t kGeneratedDporExecutions = 2000;
+constexpr int64_t kGeneratedDporExecutions = 2500;
 constexpr int64_t kGeneratedPctExecutions = 300;
 
 std::atomic<bool> g_interrupted{false};
@@ -164,7 +164,7 @@ absl::StatusOr<CheckConfig> ParseConfig(const Args& args) {
   return c;
 }
 
-// The budget of one strategy run. Default: DPOR 200 000 executions (DAX: 100 000 bounded,
+// The budget of one strategy run. Default: DPOR 200 000 executions (DAX: 150 000 bounded,
 // 1 500 000 unbounded), random/PCT 20 000 each (DAX: 1 000).
 // --budget=executions:N gives every run N executions; --budget=seconds:S gives each scenario
 // S * jobs / #scenarios seconds (items run `jobs` at once), half for DPOR and a quarter each for
@@ -175,7 +175,8 @@ void SetBudget(const CheckConfig& c, size_t scenarios, sim::StrategyKind k, bool
   if (!c.budget) {
     // DAX worlds cost ~100x a classic benchmark per execution: smaller sampling budgets.
     // Bounded DPOR: every library item (scale suite aside) completes up to 2 preemptions
-    // within it (the largest, xipfs/fsyncs_wait_vs_truncate, in 78 116 executions). Unbounded
+    // within it (the largest, xipfs/fsyncs_wait_vs_truncate, in 102 084 executions since steps
+    // visible to an every-step invariant are ordered: sim::Sim::AddInvariant). Unbounded
     // DPOR with the state cache: every item but one finishes within 1 500 000 executions (the
     // largest, ext4/fsyncs_wait_vs_truncate, in 1 114 857; README "Stateful DPOR").
     o->budget_executions =
