@@ -39,7 +39,7 @@ Outcomes Explore(const sim::Target& t, sim::StrategyKind k, int bound, bool stat
     if (s.completed()) out.finals.insert(s.state_model()->WorldDigest());
   };
   const sim::ExploreResult r = sim::Explore(t, o);
-  out.complete = r.complete;
+  out.complete = r.exhausted;  // violating programs too
   out.executions = r.executions;
   out.states = r.states;
   return out;

@@ -173,7 +173,7 @@ void DporStrategy::EndExecution(const Sim& sim) {
   ReachSplit();
   if (owned_) {
     AnalyzeRaces(sim);
-    if (sim.unfair()) ExpandUnfair();
+    if (sim.unfair() || sim.violation().found()) ExpandUnfair();
   } else if (nodes_.size() > static_cast<size_t>(split_depth_)) {
     TruncateNodes(static_cast<size_t>(split_depth_));
   }
@@ -204,11 +204,12 @@ void DporStrategy::EndExecution(const Sim& sim) {
   if (nodes_.empty()) exhausted_ = true;
 }
 
-// An execution ended as unfair (a retry loop ran out of attempts) stops before the other
-// actors ran the steps that would race with the loop's: their races are never seen, and a class
-// where they run between two attempts would be missed (the bounded property test found one: a
-// waiter's first attempt, then the setter, within one preemption). Every node of it is fully
-// expanded (within the bound; sleeping actors stay asleep), as for a cycle (CloseCycle).
+// An execution ended as unfair (a retry loop ran out of attempts) or by a violation stops
+// before the other actors ran the steps that would race with the last ones: their races are
+// never seen, and a class where they run earlier would be missed (the property tests found
+// both: a waiter's first attempt, then the setter, within one preemption; an actor reported
+// sleeping with a spinlock held before the actor that sets its flag ran). Every node of it is
+// fully expanded (within the bound; sleeping actors stay asleep), as for a cycle (CloseCycle).
 void DporStrategy::ExpandUnfair() {
   for (size_t ni = static_cast<size_t>(split_depth_); ni < nodes_.size() && ni < cursor_; ++ni) {
     Node& n = nodes_[ni];
