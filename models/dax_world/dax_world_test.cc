@@ -392,6 +392,28 @@ actor F5
   }
 }
 
+// An fsync that starts while a truncate grows the file (after its i_size_write, before its
+// transaction commits) need not make the new size durable: the truncate has not returned. The
+// oracle held the fsync to the new page (the 2026 campaign's shard 29, on every model).
+TEST(DaxWorldTest, AnFsyncDuringAGrowingTruncateNeedNotKeepTheNewSize) {
+  const std::string text = R"(workload fuzz53979
+file f size=8K
+actor T1
+  mmap m1 f off=0 len=4K shared ro
+actor T4 mm=T1
+  store m1 0 len=8 val=0x46
+  fsync f
+  crash
+actor T5 mm=T2
+  truncate f 0x2064
+)";
+  for (const char* model : {"xfs", "ext4", "ext2", "xipfs"}) {
+    const sim::ExploreResult r = test_world::ExploreDpor(model, text, 2, "");
+    EXPECT_TRUE(r.complete) << model;
+    EXPECT_FALSE(r.first.has_value()) << model << ": " << r.first->violation.message;
+  }
+}
+
 // A bad block injected between a copy-on-write fault's dax_direct_access() and its copy: the
 // fault must fail (SIGBUS, excused by the semantics), not give the process a private copy of
 // zeroes (found by the fuzz campaign as an unexplained load of 0 after write(2) of 0x3a).

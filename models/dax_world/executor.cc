@@ -700,6 +700,12 @@ sim::Task<void> Execute(sim::Sim& sim, DaxWorld* w, vm::Mm* mm, ActorState* st, 
       const uint64_t old_size = std::max<uint64_t>(ip->i_size(), vm::PAGE_SIZE);
       const uint64_t from = op.offset & ~(vm::PAGE_SIZE - 1);
       if (old_size > from) TouchRange(w, ip, from, old_size - from, true);
+      // Growing: the pages it adds are being written until it returns. An fsync that starts
+      // after its i_size_write but before its transaction commits need not make the new size
+      // durable (the 2026 campaign's shard 29, every model), so none of them binds it.
+      const uint64_t grow_from = ip->i_size() & ~(vm::PAGE_SIZE - 1);
+      const bool grows = op.offset > ip->i_size();
+      if (grows) TouchRange(w, ip, grow_from, op.offset - grow_from, true);
       w->truncates[ip->ino()]++;
       const size_t h = Record(w, st, op.code, ip->ino(), w->Tick());
       w->history[h].offset = op.offset;
@@ -708,6 +714,7 @@ sim::Task<void> Execute(sim::Sim& sim, DaxWorld* w, vm::Mm* mm, ActorState* st, 
       Finish(w, h);
       w->truncates[ip->ino()]++;
       if (old_size > from) TouchRange(w, ip, from, old_size - from, false);
+      if (grows) TouchRange(w, ip, grow_from, op.offset - grow_from, false);
       TouchPagesAddedMeanwhile(w, ip, std::max(from, old_size));
       sim.Emit(line + op.file + " " + Hex(op.offset) + " -> " + std::to_string(err));
       LogOp(w, st, op, RetText(err));
