@@ -11,6 +11,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "props/engine/random_program.h"
@@ -66,19 +67,24 @@ void SameVerdict(const Census& dfs, const Census& dpor, int bound) {
   }
 }
 
+// Both searches of `t` within `bound`, each exhausted (DFS within the budget, else the program
+// is discarded), with the same verdict and DPOR never running more executions.
+std::pair<Census, Census> CompareWithDfs(const sim::Target& t, int bound) {
+  Census dfs = Count(t, sim::StrategyKind::kDfs, bound);
+  RC_PRE(dfs.complete);
+  Census dpor = Count(t, sim::StrategyKind::kDpor, bound);
+  RC_ASSERT(dpor.complete);
+  SameVerdict(dfs, dpor, bound);
+  RC_ASSERT(dpor.executions <= dfs.executions);
+  return {std::move(dfs), std::move(dpor)};
+}
+
 RC_GTEST_PROP(BoundedDporProperty, SameWorldInvariantViolationsAsDfs, ()) {
   const Program p =
       *rc::gen::container<Program>(static_cast<size_t>(*rc::gen::inRange(2, 4)), GenActor());
   const Watch watch = *GenWatch();
   const sim::Target t = MakeTarget(p, false, true, watch);
-  for (int bound = -1; bound <= 3; ++bound) {
-    const Census dfs = Count(t, sim::StrategyKind::kDfs, bound);
-    RC_PRE(dfs.complete);
-    const Census dpor = Count(t, sim::StrategyKind::kDpor, bound);
-    RC_ASSERT(dpor.complete);
-    SameVerdict(dfs, dpor, bound);
-    RC_ASSERT(dpor.executions <= dfs.executions);
-  }
+  for (int bound = -1; bound <= 3; ++bound) CompareWithDfs(t, bound);
 }
 
 RC_GTEST_PROP(BoundedDporProperty, SameClassesAndViolationsAsBoundedDfs, ()) {
@@ -86,12 +92,7 @@ RC_GTEST_PROP(BoundedDporProperty, SameClassesAndViolationsAsBoundedDfs, ()) {
       *rc::gen::container<Program>(static_cast<size_t>(*rc::gen::inRange(2, 4)), GenActor());
   const sim::Target t = MakeTarget(p);
   for (int bound = 0; bound <= 3; ++bound) {
-    const Census dfs = Count(t, sim::StrategyKind::kDfs, bound);
-    RC_PRE(dfs.complete);
-    const Census dpor = Count(t, sim::StrategyKind::kDpor, bound);
-    RC_ASSERT(dpor.complete);
-    SameVerdict(dfs, dpor, bound);
-    RC_ASSERT(dpor.executions <= dfs.executions);
+    const auto [dfs, dpor] = CompareWithDfs(t, bound);
     // An execution stops at a violation, so the classes compare only in clean spaces.
     if (!dfs.violations.empty()) continue;
     for (uint64_t h : dfs.classes) {
@@ -105,7 +106,6 @@ RC_GTEST_PROP(BoundedDporProperty, SameClassesAndViolationsAsBoundedDfs, ()) {
       }
     }
     RC_ASSERT(dpor.classes == dfs.classes);
-    RC_ASSERT(dpor.executions <= dfs.executions);
   }
 }
 

@@ -173,7 +173,7 @@ void DporStrategy::EndExecution(const Sim& sim) {
   ReachSplit();
   if (owned_) {
     AnalyzeRaces(sim);
-    if (sim.unfair() || sim.violation().found()) ExpandUnfair();
+    if (sim.unfair() || sim.violation().found()) ExpandCutShort();
   } else if (nodes_.size() > static_cast<size_t>(split_depth_)) {
     TruncateNodes(static_cast<size_t>(split_depth_));
   }
@@ -210,7 +210,7 @@ void DporStrategy::EndExecution(const Sim& sim) {
 // both: a waiter's first attempt, then the setter, within one preemption; an actor reported
 // sleeping with a spinlock held before the actor that sets its flag ran). Every node of it is
 // fully expanded (within the bound; sleeping actors stay asleep), as for a cycle (CloseCycle).
-void DporStrategy::ExpandUnfair() {
+void DporStrategy::ExpandCutShort() {
   for (size_t ni = static_cast<size_t>(split_depth_); ni < nodes_.size() && ni < cursor_; ++ni) {
     Node& n = nodes_[ni];
     if (n.choice) continue;

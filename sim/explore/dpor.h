@@ -115,7 +115,7 @@ class DporStrategy : public SearchStrategy {
   bool Asleep(const Node& node, ActorId a) const;
   bool AllowedByBound(const Node& node, ActorId a) const;
   void AnalyzeRaces(const Sim& sim);
-  void ExpandUnfair();
+  void ExpandCutShort();
   int64_t PastFloor(int64_t prev, size_t q, const std::vector<std::vector<size_t>>& position) const;
   int64_t LatestSeen(int64_t prev, size_t p,
                      const std::vector<std::vector<size_t>>& position) const;
