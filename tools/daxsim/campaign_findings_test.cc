@@ -53,7 +53,7 @@ INSTANTIATE_TEST_SUITE_P(
                       Finding{"xfs-085256.wl", "xfs"}, Finding{"ext4-064309.wl", "ext4"},
                       Finding{"xipfs-077659.wl", "xipfs"}, Finding{"xipfs-088707.wl", "xipfs"},
                       Finding{"xfs-061360.found.wl", "xfs"}, Finding{"ext2-085102.wl", "ext2"},
-                      Finding{"xipfs-053979.wl", "xipfs"}),
+                      Finding{"xipfs-053979.wl", "xipfs"}, Finding{"xipfs-009727.wl", "xipfs"}),
     [](const ::testing::TestParamInfo<Finding>& info) {
       std::string name = info.param.file.substr(0, info.param.file.find('.'));
       for (char& c : name) {
