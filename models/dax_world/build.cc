@@ -117,6 +117,18 @@ std::unique_ptr<DaxWorld> BuildDaxWorld(sim::Sim& sim, const DaxModelConfig& con
   world->dax().on_invalidate_pfn_entry = [w = world.get()](vm::Pfn pfn, uint64_t count) {
     for (uint64_t i = 0; i < count; ++i) w->invalidated_pfns.insert(pfn + i);
   };
+  // The actor whose fsync/msync ran the writeback that skipped a locked entry of the file.
+  world->dax().on_writeback_skip = [w = world.get()](dax::DaxInode& inode, uint64_t) {
+    const auto self = static_cast<size_t>(w->sim().self_id());
+    if (self >= w->actor_states.size()) return;
+    DaxWorld::ActorState& st = w->actor_states[self];
+    if (st.sync_running && st.sync_ino == static_cast<fs::Inode&>(inode).ino()) {
+      st.sync_skipped = true;
+    }
+  };
+  world->dax().on_busy_scan_skip = [w = world.get()](vm::Pfn pfn, uint64_t count) {
+    for (uint64_t i = 0; i < count; ++i) w->busy_skipped_pfns.insert(pfn + i);
+  };
   props::RegisterAll(world.get());
   world->InputChanges();  // the first reading: steps report changes from here
   sim.SetChangeProbe([w = world.get()] { return w->InputChanges(); });

@@ -90,6 +90,14 @@ std::vector<KnownFinding> KnownFindings(const std::string& model) {
        "fsync cleans its entry; the invalidation deletes the clean entry (a whole PMD entry, "
        "pinned pages too) and unmaps only the written range: pages stay mapped without an "
        "entry, and truncate frees a block under a DMA pin"},
+      {"(a writeback skipped its entry while it was locked)",
+       "finding: 6.1's dax_writeback_one() skips a DIRTY entry it finds locked (get_unlocked_entry()"
+       " on the walk's xa_state returns NULL): an fsync racing a fault on the page returns before "
+       "a store made through another mapping of the page is flushed"},
+      {"(dax_layout_busy_page_range skipped its locked entry)",
+       "finding: 6.1's dax_layout_busy_page_range() skips an entry it finds locked without "
+       "looking at its pins (fixed in v6.15, wait_entry_unlocked_exclusive()): truncate frees a "
+       "block under a DMA pin"},
       {"[zero page, the file's mappings being unmapped]",
        "finding: a hole's zero page stays mapped until write(2)'s invalidation (or the "
        "allocating write fault's dax_insert_entry) unmaps it, while the new block is already "

@@ -66,13 +66,14 @@ uint64_t DaxWorld::WorldDigest() const {
   for (const auto& [key, gen] : page_generation) h = Mix(Mix(Mix(h, key.first), key.second), gen);
   for (const auto& [key, e] : durable) {
     h = Mix(Mix(Mix(Mix(h, key.first), key.second), e.generation), e.Digest());
-    h = Mix(h, e.overlapped ? 1u : 0u);
+    h = Mix(h, (e.overlapped ? 1u : 0u) | (e.skipped ? 2u : 0u));
   }
   for (const DurableRange& r : durable_ranges) {
     h = MixBytes(Mix(Mix(Mix(h, r.ino), r.offset), r.generation), r.bytes);
   }
   for (const auto& [ino, page] : dma_written) h = Mix(Mix(h, ino), page);
   for (const vm::Pfn pfn : invalidated_pfns) h = Mix(h, pfn);
+  for (const vm::Pfn pfn : busy_skipped_pfns) h = Mix(h, pfn ^ 0xb5);
   for (const auto& [pfn, why] : forbidden_pins) h = MixString(Mix(h, pfn), why);
   for (const auto& [block, o] : data_owner) h = Mix(Mix(Mix(h, block), o.ino), o.zero_count);
   for (const auto& [key, n] : page_inflight) {
@@ -124,7 +125,8 @@ uint64_t DaxWorld::WorldDigest() const {
       h = Mix(Mix(Mix(Mix(MixString(h, key.first), key.second), pin.id), pin.pfn), pin.write);
     }
     h = Mix(Mix(h, st.sync_snapshot.size()),
-            (st.sync_running ? 1u : 0u) | (st.sync_overlapped ? 2u : 0u));
+            (st.sync_running ? 1u : 0u) | (st.sync_overlapped ? 2u : 0u) |
+                (st.sync_skipped ? 4u : 0u));
     h = Mix(h, st.sync_ino);
     for (const auto& [pg, e] : st.sync_snapshot) h = Mix(Mix(Mix(h, pg), e.generation), e.Digest());
   }

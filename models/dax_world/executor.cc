@@ -376,13 +376,16 @@ sim::Task<int> SyncFile(DaxWorld* w, ActorState* st, fs::Inode* ip, uint64_t sta
     }
   }
   st->sync_running = true;
+  st->sync_skipped = false;
   st->sync_ino = ip->ino();
   const int err = co_await std::move(sync);
   st->sync_running = false;
   const bool overlapped = std::exchange(st->sync_overlapped, false);
+  const bool skipped = std::exchange(st->sync_skipped, false);
   if (err == 0) {
     for (auto& [pg, e] : snap) {
       e.overlapped = overlapped;
+      e.skipped = skipped;
       w->durable.insert_or_assign({ip->ino(), pg}, std::move(e));
     }
   }

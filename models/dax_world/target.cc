@@ -29,6 +29,9 @@ const std::vector<Param>& ModelParams() {
         {"eadr", 0, 0, 1, "platform with eADR (CPU caches in the persistence domain)"},
         {"wait_bits", 12, 1, 12, "DAX wait table bits (fewer = more bucket collisions)"},
         {"api", 0, 0, 2, "DAX front end: iomap, get_block or populate_pfns"},
+        {"locked_entries", 0, 0, 2,
+         "locked entries met by writeback and the busy-page scan: 0 = 6.1 (both skip them), "
+         "1 = v6.15 (the busy-page scan waits), 2 = both wait (a proposed fix)"},
     };
     for (const BugInfo& b : Bugs()) v->push_back({"bug_" + b.name, 0, 0, 1, b.fix});
     return v;
@@ -48,8 +51,8 @@ absl::StatusOr<std::map<std::string, int>> ParseParams(const std::string& text) 
     }
     if (spec == nullptr) {
       return absl::InvalidArgumentError("unknown model parameter '" + parts[0] +
-                                        "' (align, eadr, wait_bits, api, bug_NAME: daxsim list "
-                                        "bugs)");
+                                        "' (align, eadr, wait_bits, api, locked_entries, "
+                                        "bug_NAME: daxsim list bugs)");
     }
     int x = 0;
     fs::DaxApi api;
@@ -75,6 +78,7 @@ std::string Canonical(const std::map<std::string, int>& v) {
   std::vector<std::string> out;
   for (const auto& [k, x] : v) {
     if (k.rfind("bug_", 0) == 0 && x == 0) continue;  // only switched-on bugs travel
+    if (k == "locked_entries" && x == 0) continue;      // and a later kernel's behaviour
     out.push_back(
         k + "=" +
         (k == "api" ? std::string(fs::ApiName(static_cast<fs::DaxApi>(x))) : std::to_string(x)));
@@ -133,6 +137,7 @@ sim::Target Build(const std::string& model, const std::string& label,
   config.fs.pmd_align = v.at("align") != 0;
   config.platform = v.at("eadr") ? nvdimm::Platform::kEadr : nvdimm::Platform::kAdr;
   config.wait_table_bits = v.at("wait_bits");
+  config.locked_entries = static_cast<dax::LockedEntries>(v.at("locked_entries"));
   sim::Target t;
   t.name = model + "/" + label;
   t.params = Canonical(v);

@@ -32,6 +32,7 @@ struct DaxModelConfig {
   nvdimm::Platform platform = nvdimm::Platform::kAdr;
   int wait_table_bits = dax::Dax::kWaitTableBitsDefault;
   BugSet bugs;  // switched-on mutants (models/bugs); fs.bugs carries the same set
+  dax::LockedEntries locked_entries = dax::LockedEntries::kSkip61;
 };
 
 class DaxWorld : public sim::World, public sim::StateModel {
@@ -60,6 +61,9 @@ class DaxWorld : public sim::World, public sim::StateModel {
     // Another writeback of the file ran during the fsync that made it durable: 6.1's shared
     // TOWRITE walk lets the later one return before the earlier has flushed (a finding, README).
     bool overlapped = false;
+    // A writeback that fsync ran skipped a DIRTY entry of the file because it was locked (6.1's
+    // dax_writeback_one(); a finding, README).
+    bool skipped = false;
     uint64_t Digest() const;
     mutable uint64_t digest = 0;
     mutable bool digested = false;
@@ -92,6 +96,7 @@ class DaxWorld : public sim::World, public sim::StateModel {
     std::map<uint64_t, Expectation> sync_snapshot;
     // The running fsync/msync's file, and whether another one of that file ran meanwhile.
     bool sync_running = false, sync_overlapped = false;
+    bool sync_skipped = false;  // its writeback skipped a locked entry of the file
     uint64_t sync_ino = 0;
   };
   std::vector<ActorState> actor_states;  // by workload actor, sized at construction
@@ -135,6 +140,9 @@ class DaxWorld : public sim::World, public sim::StateModel {
   // the README finding of xfs write(2)'s IOMAP_F_NEW invalidation, named in I2's and I8's
   // messages. Only grows: the marker may name a PFN that was deleted once and mapped again.
   std::set<vm::Pfn> invalidated_pfns;
+  // PFNs of locked entries 6.1's dax_layout_busy_page_range() skipped without looking at their
+  // pins (dax::Dax::on_busy_scan_skip; the README finding), named in I8's message. Only grows.
+  std::set<vm::Pfn> busy_skipped_pfns;
   // The workload's barriers by name (`barrier NAME`), each for the actors that name it.
   std::map<std::string, std::unique_ptr<sim::Barrier>> barriers;
   // Write pins granted where writing was not permitted (page -> why): the DMA through them is

@@ -123,6 +123,7 @@ void CheckRecovered(sim::Sim& sim, DaxWorld* w) {
                 " differs after power failure and recovery from its content when a "
                 "completed fsync started" +
                 (e.overlapped ? " (another writeback of the file overlapped that fsync)" : "") +
+                (e.skipped ? " (a writeback skipped its entry while it was locked)" : "") +
                 (w->dma_written.count(key) ? " (the page received a DMA write through a pin)"
                                            : ""));
         return;

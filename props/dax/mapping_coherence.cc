@@ -28,6 +28,12 @@ std::string InvalidatedMarker(const DaxWorld& w, vm::Pfn pfn) {
              : "";
 }
 
+std::string BusySkippedMarker(const DaxWorld& w, vm::Pfn pfn) {
+  return w.busy_skipped_pfns.contains(pfn)
+             ? " (dax_layout_busy_page_range skipped its locked entry)"
+             : "";
+}
+
 std::string Where(const Mapping& m) {
   return m.mm.name() + " " + m.vma.name + " " + Hex(m.addr - m.vma.start) + (m.pmd ? " (PMD)" : "");
 }

@@ -48,7 +48,7 @@ void RegisterPins(DaxWorld* w) {
                    (owner
                         ? "given to " + owner->inode->name() + " page " + std::to_string(owner->fsb)
                         : std::string("freed")) +
-                   InvalidatedMarker(*w, p.pfn);
+                   InvalidatedMarker(*w, p.pfn) + BusySkippedMarker(*w, p.pfn);
           }
         }
         *last = {true, w->fs().block_map_version(), w->pins};

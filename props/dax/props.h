@@ -46,6 +46,9 @@ std::string Where(const Mapping& m);  // "mm vma +offset (PMD)"
 // " (its clean entry was deleted by invalidate_inode_pages2_range)" if `pfn`'s was (the README
 // finding of xfs write(2)'s IOMAP_F_NEW invalidation), else "".
 std::string InvalidatedMarker(const DaxWorld& w, vm::Pfn pfn);
+// " (dax_layout_busy_page_range skipped its locked entry)" if 6.1's busy-page scan skipped a
+// locked entry holding pfn (DaxWorld::busy_skipped_pfns), else "".
+std::string BusySkippedMarker(const DaxWorld& w, vm::Pfn pfn);
 
 // The mappings of `vma` that touch virtual pages [vpns.first, vpns.last]: huge PMDs whose
 // 2 MiB do (at their first page, which must lie in the VMA), then PTEs, in address order.

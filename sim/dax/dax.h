@@ -31,6 +31,17 @@ enum class WakeMode { kAll, kNext };
 // dax_fault_return(): the VM_FAULT code for an -errno (0: NOPAGE).
 uint32_t DaxFaultReturn(int err);
 
+// What dax_writeback_one() and dax_layout_busy_page_range() do with an entry their xas walk
+// finds locked. Both call get_unlocked_entry(), whose xas_find_conflict() on an xa_state the walk
+// has positioned returns NULL at once (xa_sibs is 0, or xa_node is NULL for a lone head entry):
+// in 6.1 neither waits, both skip the entry.
+enum class LockedEntries {
+  kSkip61,         // 6.1: both skip it
+  kBusyScanWaits,  // v6.15 (Popple, "fs/dax: don't skip locked entries when scanning entries"):
+                   // the busy-page scan waits (wait_entry_unlocked_exclusive); writeback skips
+  kWait,           // a proposed fix: writeback waits too (what the model did before issue 13)
+};
+
 class Dax {
  public:
   static constexpr int kWaitTableBitsDefault = 12;  // DAX_WAIT_TABLE_BITS
@@ -38,6 +49,7 @@ class Dax {
   Dax(sim::Sim& sim, vm::Vm& vm, nvdimm::Pmem& pmem, int wait_table_bits = kWaitTableBitsDefault,
       BugSet bugs = {});
   const BugSet& bugs() const { return bugs_; }
+  void set_locked_entries(LockedEntries l) { locked_entries_ = l; }
 
   // dax_iomap_fault(): PTE or PMD fault on `inode` through `ops`. On VM_FAULT_NEEDDSYNC, *pfnp
   // is the pfn to map writable after the filesystem made the metadata durable.
@@ -89,6 +101,13 @@ class Dax {
   // oracle's messages (the README finding: xfs write(2)'s IOMAP_F_NEW invalidation of blocks a
   // racing fault mapped).
   std::function<void(vm::Pfn pfn, uint64_t count)> on_invalidate_pfn_entry;
+  // dax_writeback_one() skipped a DIRTY entry because it was locked (LockedEntries::kSkip61 and
+  // kBusyScanWaits): its cache lines were not written back by this writeback. For the oracle's
+  // messages (the README finding).
+  std::function<void(DaxInode& inode, uint64_t index)> on_writeback_skip;
+  // dax_layout_busy_page_range() skipped a locked entry holding PFNs [pfn, pfn + count) without
+  // looking at its pages' pins (LockedEntries::kSkip61). For the oracle's messages.
+  std::function<void(vm::Pfn pfn, uint64_t count)> on_busy_scan_skip;
   // dax_iomap_rw(): read(2)/write(2) of [pos, pos + len) (caller holds i_rwsem). Returns bytes
   // done or -errno.
   // The user buffer's copy may fault (vm::Vm::CopyUser); one that fails ends the call with the
@@ -142,6 +161,9 @@ class Dax {
   // ---- entry locking (caller holds xa_lock unless noted) ----
   Found Lookup(vm::Xarray& xa, uint64_t index, unsigned order) const;
   sim::Task<Found> GetUnlockedEntry(vm::Xarray& xa, uint64_t index, unsigned order);
+  // dax_layout_busy_page_range()'s look at one slot, and dax_busy_page().
+  sim::Task<Found> BusyScanEntry(vm::Xarray& xa, const vm::Xarray::Slot& s);
+  sim::Task<vm::Pfn> DaxBusyPage(uint64_t entry);
   sim::WaitQueue& EntryWaitqueue(vm::Xarray& xa, uint64_t index, uint64_t entry, uint64_t* key);
   sim::Task<void> WakeEntry(vm::Xarray& xa, uint64_t index, uint64_t entry, WakeMode mode);
   sim::Task<void> PutUnlockedEntry(vm::Xarray& xa, uint64_t index, const Found& f, WakeMode mode);
@@ -182,6 +204,7 @@ class Dax {
   nvdimm::Pmem* pmem_;
   sim::WaitTable wait_table_;
   BugSet bugs_;
+  LockedEntries locked_entries_ = LockedEntries::kSkip61;
 };
 
 }  // namespace daxsim::dax

@@ -1,7 +1,7 @@
 // Layout breaking and entry removal. Mirrors: fs/dax.c dax_layout_busy_page_range(),
 // __dax_invalidate_entry(), dax_delete_mapping_entry(), dax_invalidate_mapping_entry_sync(),
 // dax_lock_page()/dax_unlock_page(); mm/truncate.c truncate_inode_pages_range() and
-// invalidate_inode_pages2_range() for DAX mappings (v5.15).
+// invalidate_inode_pages2_range() for DAX mappings (6.1).
 // Scheduling points: the whole-range unmap, xa_lock, waits on locked entries, the wake-ups.
 #include "sim/check.h"
 #include "sim/dax/dax.h"
@@ -9,6 +9,10 @@
 namespace daxsim::dax {
 
 using namespace vm;
+
+namespace {
+constexpr uint64_t kXaCheckSched = 4096;  // XA_CHECK_SCHED
+}  // namespace
 
 sim::Task<Pfn> Dax::LayoutBusyPage(DaxInode& inode, uint64_t start, uint64_t end) {
   auto _ = sim_->Enter("dax_layout_busy_page_range");
@@ -23,32 +27,54 @@ sim::Task<Pfn> Dax::LayoutBusyPage(DaxInode& inode, uint64_t start, uint64_t end
   co_await xa.xa_lock.Lock();
   Pfn busy = 0;
   uint64_t next = first;
+  uint64_t scanned = 0;
   for (;;) {
     const std::vector<Xarray::Slot> slots = xa.Range(next, last);
     if (slots.empty()) break;
     const Xarray::Slot s = slots.front();
     next = s.index + (uint64_t{1} << s.order);
-    Found f;
-    f.entry = s.value;
-    f.index = s.index;
-    if (dax_is_locked(s.value)) f = co_await GetUnlockedEntry(xa, s.index, 0);
-    if (f.entry && !dax_is_zero_entry(*f.entry) && !dax_is_empty_entry(*f.entry)) {
-      // dax_busy_page(): any page of the entry with an elevated refcount (a GUP pin).
-      const Pfn pfn = dax_to_pfn(*f.entry);
-      const uint64_t count = uint64_t{1} << dax_entry_order(*f.entry);
-      for (uint64_t i = 0; i < count && busy == 0; ++i) {
-        co_await sim_->Point("page_ref_count",
-                             {vm_->phys().PageObject(pfn + i), sim::Access::kRead});
-        const bool pinned = vm_->phys().page_ref_count(pfn + i) > 1;
-        sim_->Observed(pinned);  // not the page's contents
-        if (pinned) busy = pfn + i;
-      }
-    }
+    const Found f = co_await BusyScanEntry(xa, s);
+    if (f.entry) busy = co_await DaxBusyPage(*f.entry);
     co_await PutUnlockedEntry(xa, s.index, f, WakeMode::kNext);
     if (busy != 0 || next > last) break;
+    if (++scanned % kXaCheckSched != 0) continue;
+    // xas_pause(); xas_unlock_irq(); cond_resched(); xas_lock_irq().
+    co_await xa.xa_lock.Unlock();
+    co_await sim_->Point("cond_resched", {});
+    co_await xa.xa_lock.Lock();
   }
   co_await xa.xa_lock.Unlock();
   co_return busy;
+}
+
+// The entry dax_layout_busy_page_range() looks at for slot `s` (xa_lock held): the slot's own if
+// unlocked; for a locked one, nothing in 6.1 (get_unlocked_entry() returns NULL on the walk's
+// positioned xa_state, so the entry's pages are not looked at), or the entry once unlocked
+// (v6.15's wait_entry_unlocked_exclusive(); also LockedEntries::kWait).
+sim::Task<Dax::Found> Dax::BusyScanEntry(Xarray& xa, const Xarray::Slot& s) {
+  Found f;
+  f.entry = s.value;
+  f.index = s.index;
+  if (!dax_is_locked(s.value)) co_return f;
+  if (locked_entries_ != LockedEntries::kSkip61) co_return co_await GetUnlockedEntry(xa, s.index, 0);
+  if (on_busy_scan_skip && !dax_is_zero_entry(s.value) && !dax_is_empty_entry(s.value)) {
+    on_busy_scan_skip(dax_to_pfn(s.value), uint64_t{1} << dax_entry_order(s.value));
+  }
+  co_return Found{};
+}
+
+// dax_busy_page(): a page of the entry with an elevated refcount (a GUP pin), or 0.
+sim::Task<Pfn> Dax::DaxBusyPage(uint64_t entry) {
+  if (dax_is_zero_entry(entry) || dax_is_empty_entry(entry)) co_return 0;
+  const Pfn pfn = dax_to_pfn(entry);
+  const uint64_t count = uint64_t{1} << dax_entry_order(entry);
+  for (uint64_t i = 0; i < count; ++i) {
+    co_await sim_->Point("page_ref_count", {vm_->phys().PageObject(pfn + i), sim::Access::kRead});
+    const bool pinned = vm_->phys().page_ref_count(pfn + i) > 1;
+    sim_->Observed(pinned);  // not the page's contents
+    if (pinned) co_return pfn + i;
+  }
+  co_return 0;
 }
 
 sim::Task<int> Dax::InvalidateEntry(DaxInode& inode, uint64_t index, bool trunc) {

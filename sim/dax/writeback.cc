@@ -1,10 +1,10 @@
-// Writeback of a DAX mapping. Mirrors: fs/dax.c dax_writeback_mapping_range() (tag DIRTY
-// entries TOWRITE, walk them) and dax_writeback_one() (wait for the entry, re-check it, lock it,
-// clear TOWRITE, write-protect and clean every mapping (dax_entry_mkclean), flush its cache
-// lines (dax_flush = clwb), unlock and clear DIRTY) (v5.15; the tracepoints as 6.1). The fence is
-// the caller's (fsync ends with a flush of the device: nvdimm_flush). Scheduling points: xa_lock
-// (taken apart for tagging and for the walk, as the kernel does), the entry lock, the mkclean rmap
-// walk.
+// Writeback of a DAX mapping. Mirrors: fs/dax.c dax_writeback_mapping_range() (6.1: tag DIRTY
+// entries TOWRITE, walk them, a cond_resched() every XA_CHECK_SCHED entries) and
+// dax_writeback_one() (6.1: skip a locked entry (LockedEntries), lock it, clear TOWRITE,
+// write-protect and clean every mapping (dax_entry_mkclean), flush its cache lines (dax_flush =
+// clwb), unlock and clear DIRTY). The fence is the caller's (fsync ends with a flush of the
+// device: nvdimm_flush). Scheduling points: xa_lock (taken apart for tagging and for the walk, as
+// the kernel does), the entry lock, the mkclean rmap walk, the walk's cond_resched().
 #include "sim/check.h"
 #include "sim/dax/dax.h"
 #include "sim/vm/xa_cursor.h"
@@ -14,7 +14,8 @@ namespace daxsim::dax {
 using namespace vm;
 
 // mm/page-writeback.c tag_pages_for_writeback(): DIRTY -> TOWRITE, under its own xa_lock hold
-// (the cond_resched() every XA_CHECK_SCHED entries never happens in workloads this small).
+// (its cond_resched() every XA_CHECK_SCHED entries never happens in workloads this small: no
+// workload has 4096 entries, and the loop ends whatever it tags).
 sim::Task<void> Dax::TagPagesForWriteback(vm::Xarray& xa, uint64_t first, uint64_t last) {
   auto _ = sim_->Enter("tag_pages_for_writeback");
   co_await xa.xa_lock.Lock();
@@ -24,6 +25,8 @@ sim::Task<void> Dax::TagPagesForWriteback(vm::Xarray& xa, uint64_t first, uint64
 }
 
 namespace {
+
+constexpr uint64_t kXaCheckSched = 4096;  // XA_CHECK_SCHED
 
 // Where 6.1's xas_for_each_marked(TOWRITE) leaves xas.xa_index, from the tree as it is now (the
 // caller holds xa_lock; only the trace text reads it).
@@ -58,20 +61,27 @@ sim::Task<int> Dax::WritebackMappingRange(DaxInode& inode, uint64_t start, uint6
   // TOWRITE on an entry this one tagged, between the two holds.
   co_await xa.xa_lock.Lock();
   int ret = 0;
+  uint64_t scanned = 0;
   uint64_t stopped = first;
   std::optional<uint64_t> resume;  // the last entry the loop handled
   for (;;) {
     // An iteration carries the cursor and the result; xa_lock, held, is re-observed.
-    self.LoopHead(sim::Mix(stopped, static_cast<uint64_t>(ret)));
+    self.LoopHead(sim::Mix(sim::Mix(stopped, static_cast<uint64_t>(ret)), scanned));
     const std::vector<uint64_t> towrite = xa.Marked(XaMark::kTowrite, stopped, last);
     if (towrite.empty()) break;
     const uint64_t index = towrite.front();
-    stopped = index + 1;
-    resume = index;
     const std::optional<Xarray::Slot> slot = xa.Load(index);
     DAXSIM_CHECK(slot.has_value());
+    // xas_find_marked() goes on after the whole entry: only its first slot carries the mark.
+    stopped = slot->index + (uint64_t{1} << slot->order);
+    resume = index;
     ret = co_await WritebackOne(inode, index, slot->value);
     if (ret < 0) break;
+    if (++scanned % kXaCheckSched != 0) continue;
+    // xas_pause(); xas_unlock_irq(); cond_resched(); xas_lock_irq().
+    co_await xa.xa_lock.Unlock();
+    co_await sim_->Point("cond_resched", {});
+    co_await xa.xa_lock.Lock();
   }
   // The tracepoint prints xas.xa_index: where the final (empty) marked search stopped, which
   // depends on the tree's node shape (XasMarkedWalkEnd), or the failed entry's index.
@@ -86,6 +96,14 @@ sim::Task<int> Dax::WritebackOne(DaxInode& inode, uint64_t index, uint64_t entry
   auto _ = sim_->Enter("dax_writeback_one");
   vm::AddressSpace& mapping = inode.mapping();
   vm::Xarray& xa = mapping.i_pages;
+  if (dax_is_locked(entry) && locked_entries_ != LockedEntries::kWait) {
+    // 6.1: get_unlocked_entry()'s xas_find_conflict() returns NULL on the positioned xa_state;
+    // "Entry got punched out / reallocated?" then returns 0 with the entry neither written back
+    // nor waited for (TOWRITE and DIRTY stay). An fsync can return before a store made through
+    // the entry's mapping before it started is flushed.
+    if (on_writeback_skip) on_writeback_skip(inode, index);
+    co_return 0;
+  }
   if (dax_is_locked(entry)) {
     const uint64_t old_entry = entry;
     sim::CallSummary get(sim_, 0x6e7);
