@@ -33,6 +33,9 @@ struct SuiteItem {
   std::string description;  // the workload's
   std::string expected;     // "" (must be clean) or the violation kind expected ("invariant")
   std::string why;          // for an expected finding
+  // Signatures of known findings the workload may meet on the way (KnownFinding::signature):
+  // such a violation is reported, not failed; any other fails the item.
+  std::vector<std::string> tolerated = {};
 };
 
 // The suite of one member; `skipped` gets "workload: reason" for each library workload left out.

@@ -278,6 +278,77 @@ TEST(DaxWorldFinding, ConcurrentFsyncTowriteRace) {
   EXPECT_EQ(replay.violation().Signature(), r.first->violation.Signature());
 }
 
+// 6.1's dax_writeback_one() skips an entry its TOWRITE walk finds locked
+// (get_unlocked_entry()'s xas_find_conflict() returns NULL on the walk's positioned xa_state):
+// T2's read fault holds the entry while T3's fsync walks it, so T1's store, made before the
+// fsync started, is not flushed and a power failure loses it. One preemption; clean when
+// writeback waits (locked_entries=2, what the model did before it followed 6.1).
+TEST(DaxWorldFinding, WritebackSkipsAnEntryAFaultHoldsLocked) {
+  const std::string text = R"(workload wbskip
+file f size=4K written=0-4K fill=0x11
+actor T1
+  mmap m1 f off=0 len=4K shared
+  store m1 0 len=8 val=0x22
+  barrier stored
+actor T2
+  mmap m2 f off=0 len=4K shared
+  barrier stored
+  load m2 0 len=8
+actor T3
+  barrier stored
+  fsync f
+  crash
+)";
+  for (const char* model : {"xfs", "ext4"}) {
+    const sim::ExploreResult r = test_world::ExploreDpor(model, text, 1, "");
+    ASSERT_TRUE(r.first.has_value()) << model;
+    EXPECT_NE(r.first->violation.message.find(
+                  "durability: page 0 of f differs after power failure and recovery from its "
+                  "content when a completed fsync started (a writeback skipped its entry while "
+                  "it was locked)"),
+              std::string::npos)
+        << model << ": " << r.first->violation.message;
+    EXPECT_TRUE(IsKnownFinding(model, r.first->violation.message)) << r.first->violation.message;
+    const sim::ExploreResult fixed = test_world::ExploreDpor(model, text, 2, "locked_entries=2");
+    EXPECT_TRUE(fixed.complete) << model;
+    EXPECT_FALSE(fixed.first.has_value()) << model << ": " << fixed.first->violation.message;
+  }
+}
+
+// 6.1's dax_layout_busy_page_range() skips an entry it finds locked without looking at its pins:
+// F's fsync holds the pinned page's entry (dax_writeback_one) while truncate's busy-page scan
+// walks it, so truncate frees the block under T1's DMA pin (I8). Fixed in v6.15
+// (wait_entry_unlocked_exclusive(); locked_entries=1). Two preemptions.
+TEST(DaxWorldFinding, BusyPageScanSkipsAnEntryWritebackHoldsLocked) {
+  const std::string text = R"(workload busyskip
+file f size=4K written=0-4K fill=0x11
+actor T1
+  mmap m1 f len=4K shared
+  pin m1 0 len=4K
+  unpin m1 0 len=4K val=0x33
+actor F
+  fsync f
+actor T3
+  truncate f 0
+)";
+  for (const char* model : {"xfs", "ext4"}) {
+    const sim::ExploreResult r = test_world::ExploreDpor(model, text, 2, "");
+    ASSERT_TRUE(r.first.has_value()) << model;
+    EXPECT_NE(r.first->violation.message.find(
+                  "pinned for DMA (f page 0) was freed (dax_layout_busy_page_range skipped its "
+                  "locked entry)"),
+              std::string::npos)
+        << model << ": " << r.first->violation.message;
+    EXPECT_TRUE(IsKnownFinding(model, r.first->violation.message)) << r.first->violation.message;
+    for (const char* params : {"locked_entries=1", "locked_entries=2"}) {
+      const sim::ExploreResult fixed = test_world::ExploreDpor(model, text, 2, params);
+      EXPECT_TRUE(fixed.complete) << model << " " << params;
+      EXPECT_FALSE(fixed.first.has_value())
+          << model << " " << params << ": " << fixed.first->violation.message;
+    }
+  }
+}
+
 // The populate_pfns design copies dax_iomap_rw()'s order for a write fault that allocates
 // (allocate, then invalidate the zero-page entries over the new blocks), so it inherits 6.1's
 // write(2) finding: a write(2) into the new block completes while a read fault still maps the
@@ -752,7 +823,7 @@ TEST_P(DporBounded, CompleteUpToTwoPreemptionsWithoutViolation) {
 
 INSTANTIATE_TEST_SUITE_P(Workloads, DporBounded,
                          ::testing::Values("pmd_waits_on_pte_entry", "pmd_vs_pte_same_range",
-                                           "pmd_fsync_twice", "map_sync_crash",
+                                           "write_invalidation_vs_faults", "map_sync_crash",
                                            "faults_wait_vs_truncate", "badblock_vs_fault",
                                            "invalidate_dirty_entry", "zero_length_pmd"));
 

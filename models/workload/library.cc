@@ -209,8 +209,9 @@ actor T
   truncate f 4K
 )"},
     {"fsyncs_wait_vs_truncate",
-     "two fsyncs and a truncate wait on one entry under writeback: every waiter must wake",
-     "DAX.md §7 bugs 13 (61c30c98ef17) and 15 (237388320def)", R"(
+     "truncate waits for an entry under writeback while two more fsyncs run (6.1's writeback "
+     "skips a locked entry; with locked_entries=2 the fsyncs wait too): every waiter must wake",
+     "DAX.md §7 bug 15 (237388320def)", R"(
 file f size=4K written=0-4K
 actor T
   mmap m f len=4K
@@ -222,6 +223,20 @@ actor W2
   fsync f
 actor W3
   fsync f
+)"},
+    {"write_invalidation_vs_faults",
+     "write(2) fills a hole and invalidates its zero-page entry while two read faults hold and "
+     "wait for it: every waiter must wake",
+     "DAX.md §7 bug 13 (61c30c98ef17)", R"(
+file f size=4K
+actor R1
+  mmap m f len=4K ro
+  load m 0 len=8                  # holds the zero-page entry while mapping it
+actor W
+  write f 0 len=8 val=0x22        # IOMAP_F_NEW: invalidates the entry, waits for R1
+actor R2
+  mmap m f len=4K ro
+  load m 0 len=8                  # waits for the entry too: must be woken
 )"},
     {"pin_vs_truncate",
      "truncate races an O_DIRECT read whose buffer is a DAX mapping, while another file allocates",
@@ -422,6 +437,7 @@ const SuiteOf kSuites[] = {
     {"store_beyond_eof", "truncate"},
     {"faults_wait_vs_truncate", "truncate"},
     {"fsyncs_wait_vs_truncate", "truncate"},
+    {"write_invalidation_vs_faults", "faults"},
     {"writeback_vs_store", "writeback"},
     {"fsync_vs_msync", "writeback"},
     {"pfn_mkwrite_vs_fsync", "writeback"},

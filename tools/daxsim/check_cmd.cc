@@ -308,7 +308,7 @@ std::vector<models::ScenarioInfo> CheckItems(const CheckConfig& c) {
       }
       if (!wanted(c.suites, suite)) continue;
       items.push_back({m.name + "/" + s.workload, s.why.empty() ? s.description : s.why,
-                       c.bug_params, !s.expected.empty(), s.expected, ""});
+                       c.bug_params, !s.expected.empty(), s.expected, "", s.tolerated});
     }
   }
   if (wanted(c.suites, "generated")) {

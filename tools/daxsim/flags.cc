@@ -8,6 +8,7 @@
 #include <limits>
 #include <system_error>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "models/bugs/catalog.h"
@@ -159,6 +160,12 @@ absl::StatusOr<std::string> WithBugs(const std::string& params,
                                         "' (daxsim list bugs)");
     }
     out += (out.empty() ? "" : ",") + std::string("bug_") + std::string(name) + "=1";
+    // The kernel behaviour the bug lived with (e.g. locked_entries=2), unless given already.
+    const std::string era = models::FindBug(std::string(name))->params;
+    for (absl::string_view kv : absl::StrSplit(era, ',', absl::SkipEmpty())) {
+      const std::string key(kv.substr(0, kv.find('=')));
+      if (!absl::StrContains(out, key + "=")) out += "," + std::string(kv);
+    }
   }
   if (out == params) return absl::InvalidArgumentError("--bug needs a bug name (daxsim list bugs)");
   return out;
