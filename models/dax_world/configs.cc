@@ -94,7 +94,8 @@ std::vector<KnownFinding> KnownFindings(const std::string& model) {
        "pinned pages too) and unmaps only the written range: pages stay mapped without an "
        "entry, and truncate frees a block under a DMA pin"},
       {"(a writeback skipped its entry while it was locked)",
-       "finding: 6.1's dax_writeback_one() skips a DIRTY entry it finds locked (get_unlocked_entry()"
+       "finding: 6.1's dax_writeback_one() skips a DIRTY entry it finds locked "
+       "(get_unlocked_entry()"
        " on the walk's xa_state returns NULL): an fsync racing a fault on the page returns before "
        "a store made through another mapping of the page is flushed"},
       {"(dax_layout_busy_page_range skipped its locked entry)",

@@ -124,9 +124,9 @@ uint64_t DaxWorld::WorldDigest() const {
     for (const auto& [key, pin] : st.pinned) {
       h = Mix(Mix(Mix(Mix(MixString(h, key.first), key.second), pin.id), pin.pfn), pin.write);
     }
-    h = Mix(Mix(h, st.sync_snapshot.size()),
-            (st.sync_running ? 1u : 0u) | (st.sync_overlapped ? 2u : 0u) |
-                (st.sync_skipped ? 4u : 0u));
+    h = Mix(Mix(h, st.sync_snapshot.size()), (st.sync_running ? 1u : 0u) |
+                                                 (st.sync_overlapped ? 2u : 0u) |
+                                                 (st.sync_skipped ? 4u : 0u));
     h = Mix(h, st.sync_ino);
     for (const auto& [pg, e] : st.sync_snapshot) h = Mix(Mix(Mix(h, pg), e.generation), e.Digest());
   }

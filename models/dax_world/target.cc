@@ -78,7 +78,7 @@ std::string Canonical(const std::map<std::string, int>& v) {
   std::vector<std::string> out;
   for (const auto& [k, x] : v) {
     if (k.rfind("bug_", 0) == 0 && x == 0) continue;  // only switched-on bugs travel
-    if (k == "locked_entries" && x == 0) continue;      // and a later kernel's behaviour
+    if (k == "locked_entries" && x == 0) continue;    // and a later kernel's behaviour
     out.push_back(
         k + "=" +
         (k == "api" ? std::string(fs::ApiName(static_cast<fs::DaxApi>(x))) : std::to_string(x)));

@@ -56,7 +56,8 @@ sim::Task<Dax::Found> Dax::BusyScanEntry(Xarray& xa, const Xarray::Slot& s) {
   f.entry = s.value;
   f.index = s.index;
   if (!dax_is_locked(s.value)) co_return f;
-  if (locked_entries_ != LockedEntries::kSkip61) co_return co_await GetUnlockedEntry(xa, s.index, 0);
+  if (locked_entries_ != LockedEntries::kSkip61)
+    co_return co_await GetUnlockedEntry(xa, s.index, 0);
   if (on_busy_scan_skip && !dax_is_zero_entry(s.value) && !dax_is_empty_entry(s.value)) {
     on_busy_scan_skip(dax_to_pfn(s.value), uint64_t{1} << dax_entry_order(s.value));
   }
