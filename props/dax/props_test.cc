@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "models/bugs/catalog.h"
 #include "models/dax_world/target.h"
 #include "models/workload/workload.h"
 #include "sim/explore/explorer.h"
@@ -78,7 +79,10 @@ sim::ExploreResult Explore(const Family& f, const std::string& params, int bound
 
 TEST_P(PropertyFamily, BrokenModelViolatesIt) {
   const Family& f = GetParam();
-  const sim::ExploreResult r = Explore(f, std::string("bug_") + f.bug + "=1", 2);
+  // With the parameters of the kernel the bug lived in (models/bugs: e.g. locked_entries=2).
+  const std::string era = models::FindBug(f.bug)->params;
+  const sim::ExploreResult r =
+      Explore(f, std::string("bug_") + f.bug + "=1" + (era.empty() ? "" : "," + era), 2);
   ASSERT_TRUE(r.first.has_value()) << f.family << ": " << r.executions << " executions";
   const std::string what = std::string(sim::ViolationKindName(r.first->violation.kind)) + " " +
                            r.first->violation.message;
