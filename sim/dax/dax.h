@@ -180,8 +180,10 @@ class Dax {
   sim::Task<uint32_t> PmdFault(vm::VmFault& vmf, vm::Pfn* pfnp, DaxInode& inode, IomapOps& ops);
   sim::Task<uint32_t> FaultIter(vm::VmFault& vmf, const Iomap& iomap, vm::Pfn* pfnp,
                                 DaxInode& inode, uint64_t index, uint64_t* entry, bool pmd);
-  sim::Task<uint32_t> LoadHole(DaxInode& inode, vm::VmFault& vmf, uint64_t index, uint64_t* entry);
-  sim::Task<uint32_t> PmdLoadHole(DaxInode& inode, vm::VmFault& vmf, uint64_t index,
+  // `dirty`: 6.1 marks the zero-page entry DIRTY (dax_insert_entry()); v4.8 (get_block) did not.
+  sim::Task<uint32_t> LoadHole(DaxInode& inode, vm::VmFault& vmf, uint64_t index, uint64_t* entry,
+                               bool dirty = true);
+  sim::Task<uint32_t> PmdLoadHole(DaxInode& inode, vm::VmFault& vmf, uint64_t index, bool dirty,
                                   uint64_t* entry);
   sim::Task<uint32_t> FaultCowPage(vm::VmFault& vmf, const Iomap& iomap, uint64_t pos);
   int IomapPfn(const Iomap& iomap, uint64_t pos, uint64_t size, vm::Pfn* pfn) const;

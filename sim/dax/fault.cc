@@ -206,7 +206,7 @@ sim::Task<uint32_t> Dax::FaultIter(VmFault& vmf, const Iomap& iomap, Pfn* pfnp, 
   if (!pmd && vmf.cow_page) co_return co_await FaultCowPage(vmf, iomap, pos);
   if (!write && (iomap.type == IomapType::kUnwritten || iomap.type == IomapType::kHole)) {
     if (!pmd) co_return co_await LoadHole(inode, vmf, index, entry);
-    co_return co_await PmdLoadHole(inode, vmf, index, entry);
+    co_return co_await PmdLoadHole(inode, vmf, index, /*dirty=*/true, entry);
   }
   if (iomap.type != IomapType::kMapped) co_return pmd ? VM_FAULT_FALLBACK : VM_FAULT_SIGBUS;
   Pfn pfn = 0;
@@ -214,13 +214,11 @@ sim::Task<uint32_t> Dax::FaultIter(VmFault& vmf, const Iomap& iomap, Pfn* pfnp, 
   if (err < 0) co_return pmd ? VM_FAULT_FALLBACK : DaxFaultReturn(err);
   const bool existing = !dax_is_empty_entry(*entry) && !dax_is_zero_entry(*entry);
   sim::CallSummary insert(sim_, 0x1e5);
-  // Not yet 6.1 (README "Known differences"): 6.1's dax_insert_entry() has `dirty =
-  // !dax_fault_is_synchronous(iter, vma)`, so read and hole faults mark their entries DIRTY too;
-  // upstream restored `write && ...` for 6.2 ("fsdax,xfs: fix warning messages at
-  // dax_[dis]associate_entry()", S. Ruan, 2022-11-24). Mirroring it needs 6.1's
-  // dax_writeback_one() first (whose get_unlocked_entry() on a positioned xa_state may skip a
-  // locked entry instead of waiting: to be confirmed on the kernel).
-  *entry = co_await InsertEntry(inode, vmf, index, *entry, pfn, pmd ? DAX_PMD : 0, write && !sync);
+  // 6.1's dax_insert_entry(): `dirty = !dax_fault_is_synchronous(iter, vma)`, so read faults
+  // mark their entries DIRTY too (an msync after reads writes back); upstream restored
+  // `write && ...` for 6.2 ("fsdax,xfs: fix warning messages at dax_[dis]associate_entry()",
+  // S. Ruan, 2022-11-24).
+  *entry = co_await InsertEntry(inode, vmf, index, *entry, pfn, pmd ? DAX_PMD : 0, !sync);
   insert.Returned(*entry);
   if (bugs_(Bug::kMkwriteUnlocked) && !pmd && write && !sync && existing) {
     // Pre-2f89dc12a25d dax_pfn_mkwrite(): mark DIRTY, release the entry, then let the VM make
@@ -236,24 +234,26 @@ sim::Task<uint32_t> Dax::FaultIter(VmFault& vmf, const Iomap& iomap, Pfn* pfnp, 
   co_return co_await vm_->InsertPfn(vmf.vma, vmf.address, pfn, write, false);
 }
 
-sim::Task<uint32_t> Dax::LoadHole(DaxInode& inode, VmFault& vmf, uint64_t index, uint64_t* entry) {
+sim::Task<uint32_t> Dax::LoadHole(DaxInode& inode, VmFault& vmf, uint64_t index, uint64_t* entry,
+                                  bool dirty) {
   auto _ = sim_->Enter("dax_load_hole");
   sim::CallSummary insert(sim_, 0x1e5);
-  *entry = co_await InsertEntry(inode, vmf, index, *entry, kZeroPfn, DAX_ZERO_PAGE, false);
+  // 6.1: DIRTY, as every entry a fault that is not synchronous inserts (FaultIter).
+  *entry = co_await InsertEntry(inode, vmf, index, *entry, kZeroPfn, DAX_ZERO_PAGE, dirty);
   insert.Returned(*entry);
   const uint32_t ret = co_await vm_->InsertPfn(vmf.vma, vmf.address, kZeroPfn, false, true);
   TracePte("dax_load_hole", inode, vmf, ret);
   co_return ret;
 }
 
-sim::Task<uint32_t> Dax::PmdLoadHole(DaxInode& inode, VmFault& vmf, uint64_t index,
+sim::Task<uint32_t> Dax::PmdLoadHole(DaxInode& inode, VmFault& vmf, uint64_t index, bool dirty,
                                      uint64_t* entry) {
   auto _ = sim_->Enter("dax_pmd_load_hole");
   Mm* mm = vmf.vma->mm;
   const uint64_t pmd_addr = vmf.address & PMD_MASK;
   sim::CallSummary insert(sim_, 0x1e5);
   *entry =
-      co_await InsertEntry(inode, vmf, index, *entry, kHugeZeroPfn, DAX_PMD | DAX_ZERO_PAGE, false);
+      co_await InsertEntry(inode, vmf, index, *entry, kHugeZeroPfn, DAX_PMD | DAX_ZERO_PAGE, dirty);
   insert.Returned(*entry);
   co_await mm->pmd_lock.Lock();
   co_await sim_->Point("set_pmd_at (huge zero page)", {mm->PtObject(pmd_addr), Access::kWrite});

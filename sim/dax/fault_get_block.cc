@@ -63,7 +63,7 @@ sim::Task<uint32_t> Dax::GetBlockFault(VmFault& vmf, DaxInode& inode, GetBlockOp
     if (err < 0) {
       ret = DaxFaultReturn(err);
     } else if (!bh.mapped) {
-      ret = co_await LoadHole(inode, vmf, vmf.pgoff, &entry);
+      ret = co_await LoadHole(inode, vmf, vmf.pgoff, &entry, /*dirty=*/false);
     } else if (bh.unwritten) {
       ret = VM_FAULT_SIGBUS;  // WARN_ON_ONCE(buffer_unwritten(&bh)): a DAX get_block never does
     } else {

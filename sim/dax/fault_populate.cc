@@ -92,8 +92,11 @@ sim::Task<uint32_t> Dax::PopulateFault(VmFault& vmf, Pfn* pfnp, DaxInode& inode,
         }
         ret = co_await FaultCowPage(vmf, m, vmf.pgoff << PAGE_SHIFT);
       } else if (dax_is_empty_entry(entry) || dax_is_zero_entry(entry)) {
-        ret = pmd ? co_await PmdLoadHole(inode, vmf, index, &entry)
-                  : co_await LoadHole(inode, vmf, index, &entry);
+        // Clean, unlike 6.1's: a hit in the tree serves the zero page without asking the
+        // filesystem, so a DIRTY zero entry that write(2)'s invalidation must keep would go on
+        // serving it over the new block (props_test "user-visible results").
+        ret = pmd ? co_await PmdLoadHole(inode, vmf, index, /*dirty=*/false, &entry)
+                  : co_await LoadHole(inode, vmf, index, &entry, /*dirty=*/false);
       } else if (pmd && !dax_is_pmd_entry(entry)) {
         ret = VM_FAULT_FALLBACK;
       } else {
