@@ -17,7 +17,7 @@ enum class Bug : size_t {
   kInvalidateDirty,       // c6dcf52c23d2: invalidation drops DIRTY entries
   kMkwriteUnlocked,       // 2f89dc12a25d: pfn_mkwrite makes the PTE writable outside the lock
   kPmdMkcleanWritable,    // f729c8c9b24f: mkclean leaves PMD mappings writable
-  kWriteZeroPageRace,     // 13e451fdc1af: write(2) leaves zero-page entries over new blocks
+  kWriteZeroPageRace,     // e3fce68cdbed: write(2) invalidates before it allocates (racy)
   kPmdWaitWrongBucket,    // 23c84eb78375: PMD fault sleeps on its own index's bucket
   kPutUnlockedNoWake,     // 61c30c98ef17: put_unlocked_entry stops passing wake-ups on
   kInvalidateWakeNext,    // 237388320def: deleting an entry wakes one waiter instead of all

@@ -44,10 +44,11 @@ const std::vector<BugInfo>& Bugs() {
        "fsync cleans a PMD entry but leaves the huge mapping writable; the next store does not "
        "fault and the next fsync flushes nothing"},
       {"write_zero_page_race", Bug::kWriteZeroPageRace,
-       "dax: fix data corruption when fault races with write (13e451fdc1af)",
+       "dax: Avoid page invalidation races and unnecessary radix tree traversals (e3fce68cdbed)",
        "I7 no zero page over an allocated block", "write_vs_read_fault_hole", "xfs", "",
-       "a read fault maps the zero page for a hole; write(2) allocates and fills the block but "
-       "does not invalidate the zero-page entry; the mapping keeps reading zeroes"},
+       "write(2) invalidates its range, then allocates and fills the block; a read fault "
+       "between the two maps the hole's zero page, which nothing removes: the mapping keeps "
+       "reading zeroes"},
       {"pmd_wait_wrong_bucket", Bug::kPmdWaitWrongBucket,
        "dax: Fix missed wakeup with PMD faults (23c84eb78375)",
        "I4 every waiter on an entry is woken", "pmd_waits_on_pte_entry", "xfs", "",

@@ -120,7 +120,7 @@ actor B
 )"},
     {"write_vs_read_fault_hole",
      "write(2) allocates and fills a hole while a read fault on it is mapping the zero page",
-     "DAX.md §7 bug 10 (13e451fdc1af, 876f29460cbd)", R"(
+     "DAX.md §7 bug 10 (13e451fdc1af, 876f29460cbd); e3fce68cdbed", R"(
 file f size=4K
 actor R
   mmap m f len=4K ro

@@ -26,6 +26,12 @@ sim::Task<int64_t> Dax::IomapRw(DaxInode& inode, IomapOps& ops, uint64_t pos, ui
     if (pos >= end) co_return 0;
   }
   const uint64_t start = pos;
+  if (write && bugs_(Bug::kWriteZeroPageRace)) {
+    // Pre-e3fce68cdbed dax_iomap_rw(): the whole range invalidated before ->iomap_begin
+    // allocates ("XXX: This is racy against mmap"): a read fault that maps the hole's zero page
+    // after this and before the allocation keeps it over the new block.
+    co_await InvalidateInodePages2Range(inode, pos >> PAGE_SHIFT, (end - 1) >> PAGE_SHIFT);
+  }
   while (pos < end) {
     Iomap iomap;
     const uint32_t flags = IOMAP_DAX | (write ? IOMAP_WRITE : 0);
@@ -44,7 +50,7 @@ sim::Task<int64_t> Dax::IomapRw(DaxInode& inode, IomapOps& ops, uint64_t pos, ui
       }
     } else {
       if (iomap.type != IomapType::kMapped) co_return -5;
-      // Bug kWriteZeroPageRace (pre-13e451fdc1af): zero-page entries over new blocks stay.
+      // Bug kWriteZeroPageRace (pre-e3fce68cdbed): invalidated before the allocation instead.
       // Bug kInvalidateDirty restores the v4.10 state too: xfs_file_dax_write() invalidated its
       // whole range, allocated or not.
       if (write && (((iomap.flags & IOMAP_F_NEW) && !bugs_(Bug::kWriteZeroPageRace)) ||
