@@ -321,7 +321,7 @@ ExploreResult Explore(const Target& target, const ExploreOptions& options) {
   if (r.first) {
     r.complete = false;
     r.original = r.first;
-    if (o.shrink) {
+    if (o.shrink && (!o.shrink_if || o.shrink_if(r.first->violation))) {
       r.first = Shrink(target, o.sim, *r.first, o.shrink_executions_max, &r.shrink_executions);
     }
   }

@@ -46,6 +46,9 @@ struct ExploreOptions {
   bool stop_on_first = true;
   bool shrink = true;
   int64_t shrink_executions_max = 20000;
+  // If set, the first violation is shrunk only when this returns true for it (check: a known
+  // finding an item tolerates is reported as found, not minimized).
+  std::function<bool(const Violation&)> shrink_if;
   // Set (e.g. by a SIGINT handler) to stop early; the result is then incomplete.
   const std::atomic<bool>* cancel = nullptr;
   // Test hook: called after every counted execution (jobs must be 1).
