@@ -304,18 +304,11 @@ actor T3
   crash
 )";
   for (const char* model : {"xfs", "ext4"}) {
-    const sim::ExploreResult r = test_world::ExploreDpor(model, text, 1, "");
-    ASSERT_TRUE(r.first.has_value()) << model;
-    EXPECT_NE(r.first->violation.message.find(
-                  "durability: page 0 of f differs after power failure and recovery from its "
-                  "content when a completed fsync started (a writeback skipped its entry while "
-                  "it was locked)"),
-              std::string::npos)
-        << model << ": " << r.first->violation.message;
-    EXPECT_TRUE(IsKnownFinding(model, r.first->violation.message)) << r.first->violation.message;
-    const sim::ExploreResult fixed = test_world::ExploreDpor(model, text, 2, "locked_entries=2");
-    EXPECT_TRUE(fixed.complete) << model;
-    EXPECT_FALSE(fixed.first.has_value()) << model << ": " << fixed.first->violation.message;
+    test_world::ExpectKnownFinding(
+        model, text, 1,
+        "durability: page 0 of f differs after power failure and recovery from its content when "
+        "a completed fsync started (a writeback skipped its entry while it was locked)");
+    test_world::ExpectClean(model, text, 2, "locked_entries=2");
   }
 }
 
@@ -336,19 +329,12 @@ actor T3
   truncate f 0
 )";
   for (const char* model : {"xfs", "ext4"}) {
-    const sim::ExploreResult r = test_world::ExploreDpor(model, text, 2, "");
-    ASSERT_TRUE(r.first.has_value()) << model;
-    EXPECT_NE(r.first->violation.message.find(
-                  "pinned for DMA (f page 0) was freed (dax_layout_busy_page_range skipped its "
-                  "locked entry)"),
-              std::string::npos)
-        << model << ": " << r.first->violation.message;
-    EXPECT_TRUE(IsKnownFinding(model, r.first->violation.message)) << r.first->violation.message;
+    test_world::ExpectKnownFinding(
+        model, text, 2,
+        "pinned for DMA (f page 0) was freed (dax_layout_busy_page_range skipped its locked "
+        "entry)");
     for (const char* params : {"locked_entries=1", "locked_entries=2"}) {
-      const sim::ExploreResult fixed = test_world::ExploreDpor(model, text, 2, params);
-      EXPECT_TRUE(fixed.complete) << model << " " << params;
-      EXPECT_FALSE(fixed.first.has_value())
-          << model << " " << params << ": " << fixed.first->violation.message;
+      test_world::ExpectClean(model, text, 2, params);
     }
   }
 }
@@ -401,17 +387,11 @@ actor F5
   fsync f
 )";
   for (const char* model : {"xfs", "ext4"}) {
-    const sim::ExploreResult one = test_world::ExploreDpor(model, text, 1, "");
-    EXPECT_TRUE(one.complete) << model;
-    EXPECT_FALSE(one.first.has_value()) << model << ": " << one.first->violation.message;
-    const sim::ExploreResult r = test_world::ExploreDpor(model, text, 2, "");
-    ASSERT_TRUE(r.first.has_value()) << model;
-    EXPECT_NE(r.first->violation.message.find(
-                  "pinned for DMA (f page 0) was freed (its clean entry was deleted by "
-                  "invalidate_inode_pages2_range)"),
-              std::string::npos)
-        << model << ": " << r.first->violation.message;
-    EXPECT_TRUE(IsKnownFinding(model, r.first->violation.message)) << r.first->violation.message;
+    test_world::ExpectClean(model, text, 1);
+    test_world::ExpectKnownFinding(
+        model, text, 2,
+        "pinned for DMA (f page 0) was freed (its clean entry was deleted by "
+        "invalidate_inode_pages2_range)");
   }
 }
 
@@ -445,9 +425,7 @@ actor T1
             std::string::npos)
       << x.first->violation.message;
   EXPECT_TRUE(IsKnownFinding("xfs", x.first->violation.message)) << x.first->violation.message;
-  const sim::ExploreResult e = test_world::ExploreDpor("ext4", text, 2, "");
-  EXPECT_TRUE(e.complete);
-  EXPECT_FALSE(e.first.has_value()) << e.first->violation.message;
+  test_world::ExpectClean("ext4", text, 2);
 }
 
 // A truncate that waited for i_rwsem while another actor extended the file and fsynced also
@@ -466,9 +444,7 @@ actor F5
   crash
 )";
   for (const char* model : {"xfs", "ext4", "ext2"}) {
-    const sim::ExploreResult r = test_world::ExploreDpor(model, text, 2, "");
-    EXPECT_TRUE(r.complete) << model;
-    EXPECT_FALSE(r.first.has_value()) << model << ": " << r.first->violation.message;
+    test_world::ExpectClean(model, text, 2);
   }
 }
 
@@ -488,9 +464,7 @@ actor T5 mm=T2
   truncate f 0x2064
 )";
   for (const char* model : {"xfs", "ext4", "ext2", "xipfs"}) {
-    const sim::ExploreResult r = test_world::ExploreDpor(model, text, 2, "");
-    EXPECT_TRUE(r.complete) << model;
-    EXPECT_FALSE(r.first.has_value()) << model << ": " << r.first->violation.message;
+    test_world::ExpectClean(model, text, 2);
   }
 }
 

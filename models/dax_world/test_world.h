@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "models/dax_world/configs.h"
 #include "models/dax_world/target.h"
 #include "models/dax_world/world.h"
 #include "models/workload/workload.h"
@@ -52,6 +53,26 @@ inline sim::ExploreResult ExploreDpor(const std::string& model, const std::strin
   o.strategy = sim::StrategyKind::kDpor;
   o.preemptions_max = preemptions;
   return sim::Explore(*t, o);
+}
+
+// Bounded DPOR on `model` finds a violation whose message contains `substring`, and the
+// violation is one of the model's known findings (models/dax_world/known_findings).
+inline void ExpectKnownFinding(const std::string& model, const std::string& text, int preemptions,
+                               const std::string& substring) {
+  const sim::ExploreResult r = ExploreDpor(model, text, preemptions);
+  ASSERT_TRUE(r.first.has_value()) << model << ": no violation";
+  EXPECT_NE(r.first->violation.message.find(substring), std::string::npos)
+      << model << ": " << r.first->violation.message;
+  EXPECT_TRUE(IsKnownFinding(model, r.first->violation.message))
+      << model << ": " << r.first->violation.message;
+}
+
+// Bounded DPOR on `model` with `params` completes without a violation.
+inline void ExpectClean(const std::string& model, const std::string& text, int preemptions,
+                        const std::string& params = "") {
+  const sim::ExploreResult r = ExploreDpor(model, text, preemptions, params);
+  EXPECT_TRUE(r.complete) << model << " " << params;
+  EXPECT_FALSE(r.first.has_value()) << model << " " << params << ": " << r.first->violation.message;
 }
 
 }  // namespace daxsim::models::test_world
