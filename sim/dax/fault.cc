@@ -1,7 +1,7 @@
 // The fault paths. Mirrors: fs/dax.c dax_iomap_fault(), dax_iomap_pte_fault(),
 // dax_iomap_pmd_fault(), dax_fault_check_fallback(), dax_fault_iter(), dax_load_hole(),
 // dax_pmd_load_hole(), dax_fault_cow_page(), dax_iomap_pfn(), dax_insert_pfn_mkwrite()
-// (v5.15: an entry is marked DIRTY only by write faults that are not synchronous).
+// (6.1: dax_insert_entry() marks an entry DIRTY for every fault that is not synchronous).
 // Scheduling points: i_size read, the entry lock, the lockless PMD checks, ->iomap_begin and
 // ->iomap_end, and the insertions.
 #include "sim/check.h"

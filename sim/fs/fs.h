@@ -240,6 +240,15 @@ class Filesystem {
   sim::Task<int> AllocBlocks(Inode* ip, uint64_t fsb, uint64_t count, bool zero, bool unwritten,
                              Extent* out, bool first_only, bool* allocated = nullptr);
   sim::Task<void> FreeFileSpace(Inode* ip, uint64_t offset, uint64_t len);
+  // ext4's fallocate (ext4_fallocate.cc).
+  sim::Task<int> Ext4Fallocate(Inode* ip, FallocMode mode, uint64_t offset, uint64_t len);
+  sim::Task<int> Ext4PunchHole(Inode* ip, uint64_t offset, uint64_t len);
+  sim::Task<int> Ext4ZeroRange(Inode* ip, uint64_t offset, uint64_t len);
+  sim::Task<int> Ext4AllocFileBlocks(Inode* ip, uint64_t fsb, uint64_t count, bool convert);
+  sim::Task<void> Ext4UpdateDisksizeBeforePunch(Inode* ip, uint64_t offset, uint64_t len);
+  sim::Task<void> Ext4ZeroPartialBlocks(Inode* ip, uint64_t offset, uint64_t len);
+  sim::Task<void> Ext4RemoveSpace(Inode* ip, uint64_t start, uint64_t stop);
+  sim::Task<void> TruncatePagecacheRange(Inode* ip, uint64_t lstart, uint64_t lend);
   sim::Task<bool> ZeroBytes(Inode* ip, uint64_t offset, uint64_t len);  // mapped bytes only
   sim::Task<void> ZeroBlocks(uint64_t block, uint64_t count);           // xfs_zero_extent
   // The log force: -EIO when the device is gone (the log write fails; xfs shuts down).

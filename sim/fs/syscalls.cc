@@ -335,6 +335,7 @@ sim::Task<int> Filesystem::Fallocate(Inode* ip, FallocMode mode, uint64_t offset
       (mode != FallocMode::kPunchHole && !traits().unwritten)) {
     co_return -95;  // -EOPNOTSUPP
   }
+  if (params_.kind == FsKind::kExt4) co_return co_await Ext4Fallocate(ip, mode, offset, len);
   co_await ip->i_rwsem.DownWrite();
   // Bug kPunchFaultRace (pre-ea3d7209ca01 / de0e8c20ba3a): hole punch runs without the
   // MMAPLOCK, so faults re-map blocks it is about to free (and layouts are not broken).
@@ -367,8 +368,18 @@ sim::Task<int> Filesystem::Fallocate(Inode* ip, FallocMode mode, uint64_t offset
     // xfs_alloc_file_space(): unwritten extents over the holes of the range.
     const uint64_t fsb = offset >> PAGE_SHIFT;
     const uint64_t end_fsb = (offset + len + PAGE_SIZE - 1) >> PAGE_SHIFT;
+    bool allocated = false;
     err = co_await AllocBlocks(ip, fsb, end_fsb - fsb, false, /*unwritten=*/true, nullptr,
-                               /*first_only=*/false);
+                               /*first_only=*/false, &allocated);
+    if (err == 0 && !allocated && params_.kind == FsKind::kXfs) {
+      // xfs_alloc_file_space() logs the inode (XFS_DIFLAG_PREALLOC, XFS_ILOG_CORE) in every
+      // transaction of its loop, allocating or not: the inode is pinned with fsync fields
+      // set, so a MAP_SYNC write fault now gets IOMAP_F_DIRTY and returns NEEDDSYNC (seen on
+      // 6.1: seq_1000_72 of the generated conformance set).
+      co_await ip->ilock.DownWrite();
+      TransCommit(ip);
+      co_await ip->ilock.UpWrite();
+    }
     // Only mode 0 extends the file: punch and zero-range come with FALLOC_FL_KEEP_SIZE
     // (xfs_file_fallocate(): `if (!(mode & FALLOC_FL_KEEP_SIZE) && offset + len > i_size_read)`).
     if (err == 0 && mode == FallocMode::kAllocate && offset + len > ip->size_) {

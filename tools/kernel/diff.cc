@@ -57,17 +57,52 @@ std::string Relative(uint64_t addr, const std::string& mm, const std::vector<Map
   return "?";
 }
 
-// The event part of one trace line, masked; nullopt for a line that is not an event.
-std::optional<std::string> MaskLine(const Workload& w, const std::vector<Mapping>& maps,
-                                    absl::string_view line) {
-  // "<comm>-<pid> [<cpu>] <flags> <secs>: <event>: <fields>"
+// A trace line's task column split into comm and pid ("<comm>-<pid>"); nullopt for a line that
+// is not an event.
+struct Task {
+  absl::string_view comm, pid;
+};
+std::optional<Task> TaskOf(absl::string_view line) {
   line = absl::StripLeadingAsciiWhitespace(line);
   const size_t bracket = line.find(" [");
-  const size_t colon = line.find(": ");
-  if (bracket == absl::string_view::npos || colon == absl::string_view::npos) return std::nullopt;
+  if (bracket == absl::string_view::npos || line.find(": ") == absl::string_view::npos) {
+    return std::nullopt;
+  }
   absl::string_view task = absl::StripTrailingAsciiWhitespace(line.substr(0, bracket));
   const size_t dash = task.rfind('-');
-  const absl::string_view comm = dash == absl::string_view::npos ? task : task.substr(0, dash);
+  if (dash == absl::string_view::npos) return Task{task, ""};
+  return Task{task.substr(0, dash), task.substr(dash + 1)};
+}
+
+// ftrace prints "<...>" for a pid whose comm fell out of its saved_cmdlines cache: the comm is
+// the one another line of the same pid shows, or the only actor of a sequential workload.
+using CommOfPid = std::map<std::string, std::string, std::less<>>;
+CommOfPid KnownComms(const std::vector<std::string>& trace) {
+  CommOfPid out;
+  for (const std::string& line : trace) {
+    if (std::optional<Task> t = TaskOf(line); t && t->comm != "<...>" && !t->pid.empty()) {
+      out.emplace(std::string(t->pid), std::string(t->comm));
+    }
+  }
+  return out;
+}
+
+// The event part of one trace line, masked; nullopt for a line that is not an event.
+std::optional<std::string> MaskLine(const Workload& w, const std::vector<Mapping>& maps,
+                                    const CommOfPid& comms, absl::string_view line) {
+  // "<comm>-<pid> [<cpu>] <flags> <secs>: <event>: <fields>"
+  line = absl::StripLeadingAsciiWhitespace(line);
+  const std::optional<Task> task = TaskOf(line);
+  if (!task) return std::nullopt;
+  const size_t colon = line.find(": ");
+  absl::string_view comm = task->comm;
+  if (comm == "<...>") {
+    if (auto it = comms.find(task->pid); it != comms.end()) {
+      comm = it->second;
+    } else if (w.actors.size() == 1) {
+      comm = w.actors[0].name;
+    }
+  }
   const models::workload::Actor* actor = ActorOf(w, comm);
   const std::string mm = actor != nullptr ? actor->mm : "";
   std::vector<std::string> words = absl::StrSplit(line.substr(colon + 2), ' ', absl::SkipEmpty());
@@ -124,9 +159,12 @@ void CompareOps(const Workload& w, const WorkloadResult& k, const WorkloadResult
 
 std::vector<std::string> MaskedEvents(const Workload& w, const WorkloadResult& r) {
   const std::vector<Mapping> maps = Mappings(w, r);
+  const CommOfPid comms = KnownComms(r.trace);
   std::vector<std::string> out;
   for (const std::string& line : r.trace) {
-    if (std::optional<std::string> e = MaskLine(w, maps, line)) out.push_back(*std::move(e));
+    if (std::optional<std::string> e = MaskLine(w, maps, comms, line)) {
+      out.push_back(*std::move(e));
+    }
   }
   return out;
 }

@@ -58,6 +58,41 @@ TEST(DiffTest, EventsAreMaskedAndAddressesMappingRelative) {
             "n+0x0 vm_end n+0x200000 pgoff 0x201 zero_page * radix_entry *");
 }
 
+// ftrace prints "<...>" when a pid's comm fell out of saved_cmdlines (seen on 6.1 in the
+// generated conformance set, seq_1000_128): such a line belongs to the actor another line of the
+// same pid names, or to the only actor there is; otherwise it stays unattributed.
+TEST(DiffTest, AnUncachedCommIsTheActorOfItsPid) {
+  const Workload two = Parse(R"(workload two
+file f size=4K
+actor A
+  mmap m f len=4K shared
+  load m 0 len=1
+actor B
+  fsync f
+)");
+  WorkloadResult r;
+  r.ops = {{"A", 0, 4, "ok", "", 0x40000000}};
+  const std::string fault =
+      "[001] .....     9.5: dax_pte_fault: dev 259:0 ino 0xc shared ALLOW_RETRY address "
+      "0x40000000 pgoff 0x0";
+  r.trace = {"   <...>-77     " + fault, "   A-77     " + fault, "   <...>-78     " + fault};
+  std::vector<std::string> e = MaskedEvents(two, r);
+  ASSERT_EQ(e.size(), 3u);
+  EXPECT_EQ(e[0], "A dax_pte_fault: dev * ino * shared ALLOW_RETRY address m+0x0 pgoff 0x0");
+  EXPECT_EQ(e[1], e[0]);
+  EXPECT_EQ(e[2], "<...> dax_pte_fault: dev * ino * shared ALLOW_RETRY address ? pgoff 0x0");
+  const Workload one = Parse(R"(workload one
+file f size=4K
+actor A
+  mmap m f len=4K shared
+  load m 0 len=1
+)");
+  r.trace = {"   <...>-78     " + fault};
+  e = MaskedEvents(one, r);
+  ASSERT_EQ(e.size(), 1u);
+  EXPECT_EQ(e[0], "A dax_pte_fault: dev * ino * shared ALLOW_RETRY address m+0x0 pgoff 0x0");
+}
+
 TEST(DiffTest, ResultsSizesAndTheFirstDivergingEventAreReported) {
   const Workload w = Parse(kTwoMaps);
   WorkloadResult k, m;
@@ -145,7 +180,10 @@ TEST(ConformanceTest, Ext4SequentialWorkloadsAgreeWithRecordedKernelResults) {
               t.workloads);
   EXPECT_EQ(t.workloads, 47);
   EXPECT_EQ(t.ops_agree, 47);
-  EXPECT_GE(t.events_agree, 23);  // 20 before FAULT_FLAG_ORIG_PTE_VALID
+  // 20 before FAULT_FLAG_ORIG_PTE_VALID; the rest were recorded without --pin-addresses: the
+  // kernel packed small mappings next to others, whose page table already existed (no
+  // huge-fault attempt), where the model places each in a 2 MiB region of its own.
+  EXPECT_GE(t.events_agree, 26);
 }
 
 TEST(ConformanceTest, XfsSequentialWorkloadsAgreeWithRecordedKernelResults) {
@@ -157,7 +195,7 @@ TEST(ConformanceTest, XfsSequentialWorkloadsAgreeWithRecordedKernelResults) {
               t.workloads);
   EXPECT_EQ(t.workloads, 47);
   EXPECT_EQ(t.ops_agree, 47);
-  EXPECT_GE(t.events_agree, 22);  // 20 without the kernel's layout
+  EXPECT_GE(t.events_agree, 26);  // 20 without the kernel's layout
 }
 
 // A recorded set on both filesystems: every workload ran, every result agrees, and at least
@@ -169,21 +207,32 @@ void ExpectRecordedSetAgrees(const std::string& set, int workloads, int ext4_eve
     EXPECT_EQ(t.workloads, workloads) << fs;
     EXPECT_EQ(t.ops_agree, workloads) << fs;
     EXPECT_GE(t.events_agree, events) << fs;
+    std::printf("%s %s: events %d/%d\n", set.c_str(), fs, t.events_agree, t.workloads);
   }
 }
 
-// Read pins (vmsplice on the kernel) in sequential workloads: every result agrees on both
-// filesystems, and every event stream but xfs's truncate, which writes back the new EOF page
-// (xfs_setattr_size(); the model does not yet, README "Known differences from Linux 6.1").
+// The 36 workloads of the 1 000-workload generated conformance batch (seed 1000,
+// --pin-addresses; README "Conformance") whose event streams differed on 6.1 before the model
+// followed it: ext4's fallocate (no layout break or unmap for mode 0, no writeback for zero
+// range, punch's writeback before inode_lock and its inward rounding), xfs_alloc_file_space()
+// logging the inode when it allocates nothing (a MAP_SYNC write fault then returns NEEDDSYNC),
+// and ftrace's "<...>" comm. Every result and every event stream agrees on both filesystems.
+TEST(ConformanceTest, GeneratedWorkloadsThatOnceDifferedAgree) {
+  ExpectRecordedSetAgrees("gen1000", 36, 36, 36);
+}
+
+// Read pins (vmsplice on the kernel) in sequential workloads: every result and every event
+// stream agrees on both filesystems (xfs's truncate writes back the new EOF page,
+// xfs_setattr_size()).
 TEST(ConformanceTest, ReadPinsAgreeWithRecordedKernelResults) {
-  ExpectRecordedSetAgrees("pins", 3, 3, 2);
+  ExpectRecordedSetAgrees("pins", 3, 3, 3);
 }
 
 // read(2)/write(2) with a mapping as the buffer (to=/from=): results and events agree on ext4
 // (the kernel-mode faults' flags, the second fault of copy_from_user's byte-wise retry, the
-// second iomap iteration after a partial copy), and on xfs but for its truncate's EOF writeback.
+// second iomap iteration after a partial copy), and on xfs (its truncate's EOF writeback).
 TEST(ConformanceTest, MappingsAsBuffersAgreeWithRecordedKernelResults) {
-  ExpectRecordedSetAgrees("userbuf", 2, 2, 1);
+  ExpectRecordedSetAgrees("userbuf", 2, 2, 2);
 }
 
 // The unbind finding (README "Findings"): map, load, unbind the namespace, then load, store,
