@@ -10,23 +10,24 @@
 namespace daxsim {
 
 enum class Bug : size_t {
-  kFaultTruncateRace,     // 283307c7607d: faults not serialised with truncate (no MMAPLOCK)
-  kPunchFaultRace,        // ea3d7209ca01/de0e8c20ba3a: punch hole without MMAPLOCK exclusive
-  kUnzeroedNewBlocks,     // 1ca191576fc8: new blocks mapped without being zeroed
-  kCowTruncateRace,       // bc2466e42573: COW page installed after the entry lock was dropped
-  kInvalidateDirty,       // c6dcf52c23d2: invalidation drops DIRTY entries
-  kMkwriteUnlocked,       // 2f89dc12a25d: pfn_mkwrite makes the PTE writable outside the lock
-  kPmdMkcleanWritable,    // f729c8c9b24f: mkclean leaves PMD mappings writable
-  kWriteZeroPageRace,     // e3fce68cdbed: write(2) invalidates before it allocates (racy)
-  kPmdWaitWrongBucket,    // 23c84eb78375: PMD fault sleeps on its own index's bucket
-  kPutUnlockedNoWake,     // 61c30c98ef17: put_unlocked_entry stops passing wake-ups on
-  kInvalidateWakeNext,    // 237388320def: deleting an entry wakes one waiter instead of all
-  kNoLayoutBreak,         // 5fac7408d828: truncate/punch do not wait for DMA pins
-  kZeroLengthPmd,         // 957ac8c421ad: PMD fault EOF check underflows for i_size 0
-  kPmdOverPtes,           // 0e40de0338d0: a PMD entry lookup misses PTE entries in its range
-  kPmdPteCollision,       // generic/437 fix: no page-table re-check under the entry lock
-  kPopulateNoLock,        // design: populate_pfns stores PFN entries without the entry lock
-  kPopulateHoleUnlocked,  // design: populate_pfns reports holes instead of inserting zero entries
+  kFaultTruncateRace,      // 283307c7607d: faults not serialised with truncate (no MMAPLOCK)
+  kPunchFaultRace,         // ea3d7209ca01/de0e8c20ba3a: punch hole without MMAPLOCK exclusive
+  kUnzeroedNewBlocks,      // 1ca191576fc8: new blocks mapped without being zeroed
+  kCowTruncateRace,        // bc2466e42573: COW page installed after the entry lock was dropped
+  kInvalidateDirty,        // c6dcf52c23d2: invalidation drops DIRTY entries
+  kMkwriteUnlocked,        // 2f89dc12a25d: pfn_mkwrite makes the PTE writable outside the lock
+  kPmdMkcleanWritable,     // f729c8c9b24f: mkclean leaves PMD mappings writable
+  kWriteZeroPageRace,      // e3fce68cdbed: write(2) invalidates before it allocates (racy)
+  kPmdWaitWrongBucket,     // 23c84eb78375: PMD fault sleeps on its own index's bucket
+  kPutUnlockedNoWake,      // 61c30c98ef17: put_unlocked_entry stops passing wake-ups on
+  kInvalidateWakeNext,     // 237388320def: deleting an entry wakes one waiter instead of all
+  kNoLayoutBreak,          // 5fac7408d828: truncate/punch do not wait for DMA pins
+  kZeroLengthPmd,          // 957ac8c421ad: PMD fault EOF check underflows for i_size 0
+  kPmdOverPtes,            // 0e40de0338d0: a PMD entry lookup misses PTE entries in its range
+  kPmdPteCollision,        // generic/437 fix: no page-table re-check under the entry lock
+  kFaultIomapBeforeEntry,  // 13e451fdc1af: a PTE fault calls ->iomap_begin before the entry lock
+  kPopulateNoLock,         // design: populate_pfns stores PFN entries without the entry lock
+  kPopulateHoleUnlocked,   // design: populate_pfns reports holes instead of inserting zero entries
   // Test-only (not in the catalog, no bug_ parameter): the regression of issue 10, a
   // dax_lock_page() retry loop that keeps i_pages locked while it sleeps. Bounded DPOR once
   // reported "complete up to 2 preemptions" on poison_shared_mapping with it switched on.

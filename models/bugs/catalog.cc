@@ -89,6 +89,12 @@ const std::vector<BugInfo>& Bugs() {
        "I3 no PTE under a huge PMD", "pmd_vs_pte_same_range", "xfs", "",
        "a PTE fault passes mm's pmd_none() check; a PMD fault installs a huge PMD; the PTE "
        "fault, not re-checking under the entry lock, installs a PTE under it"},
+      {"fault_iomap_before_entry", Bug::kFaultIomapBeforeEntry,
+       "dax: fix data corruption when fault races with write (13e451fdc1af)",
+       "I7 no zero page over an allocated block", "write_vs_read_fault_hole", "xfs", "",
+       "a read fault's ->iomap_begin sees a hole; write(2) allocates and fills the block and its "
+       "IOMAP_F_NEW invalidation finds no entry to wait for; the fault then locks a new entry "
+       "and maps the zero page over the data"},
       {"populate_nolock", Bug::kPopulateNoLock, "design: dax_insert_pfns without the entry lock",
        "I4 entry lock protocol (BUG_ON in dax_unlock_entry), I7", "two_write_faults_hole", "xipfs",
        "",

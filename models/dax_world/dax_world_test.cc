@@ -43,6 +43,50 @@ actor A
   EXPECT_TRUE(r.Emitted("dax_load_hole:"));
 }
 
+DaxModelConfig Ext4Config() {
+  DaxModelConfig c;
+  c.model = "ext4";
+  c.fs.kind = fs::FsKind::kExt4;
+  return c;
+}
+
+// ext4's allocator returns ENOSPC while the only free space is frees that wait for a journal
+// commit; ext4_dax_huge_fault() stops its handle and retries after ext4_should_retry_alloc()
+// committed them. The model applied xfs's busy-extent log force inside the allocation, with the
+// fault's jbd2 handle held: "possible recursive locking: jbd2_handle" (a false positive).
+TEST(DaxWorldTest, Ext4WriteFaultRetriesEnospcAfterTheFreesCommit) {
+  WorldRun r(Ext4Config(), R"(workload ext4_enospc_pending_frees
+file f size=4M written=0-4M
+file g size=8K
+actor A
+  falloc g 0x1000 len=12M
+  falloc g 0xc01000 len=1984K
+  falloc g 0xdf1000 len=4K expect=ENOSPC
+  punch f 0 len=4M
+  mmap m g off=0 len=8K shared
+  store m 0 len=8 val=0x22
+  load m 0 len=8 expect=0x22
+)");
+  ASSERT_TRUE(r.sim.completed()) << r.sim.violation().message;
+  EXPECT_TRUE(r.Emitted("jbd2_journal_commit_transaction"));
+  EXPECT_TRUE(r.Emitted("MAJOR|NOPAGE"));  // the store's fault allocated
+}
+
+// ext4_iomap_alloc(): write(2) allocates inside a jbd2 handle of its own (xfs has none).
+TEST(DaxWorldTest, Ext4WriteAllocatesInAJournalHandle) {
+  const std::string text = R"(workload t
+file f size=8K
+actor A
+  write f 0 len=8 val=0x22
+)";
+  WorldRun e(Ext4Config(), text);
+  ASSERT_TRUE(e.sim.completed()) << e.sim.violation().message;
+  EXPECT_TRUE(e.Emitted("down_read jbd2_handle"));
+  WorldRun x(text);
+  ASSERT_TRUE(x.sim.completed()) << x.sim.violation().message;
+  EXPECT_FALSE(x.Emitted("jbd2_handle"));
+}
+
 // The per-step mapping pass looks block owners up in an index (Filesystem::OwnerIndex); it
 // must answer as the linear Filesystem::BlockOwner() does, for every block of the device, over
 // files with several extents (written, unwritten, PMD-sized, fragmented by a punch).

@@ -76,10 +76,25 @@ sim::Task<uint32_t> Dax::PteFault(VmFault& vmf, Pfn* pfnp, DaxInode& inode, Ioma
   } else {
     const uint32_t flags =
         IOMAP_FAULT | IOMAP_DAX | (vmf.Write() && !vmf.cow_page ? IOMAP_WRITE : 0);
+    // Bug kFaultIomapBeforeEntry (pre-13e451fdc1af): ->iomap_begin runs before the entry is
+    // locked, so a write(2) that allocates and invalidates in between finds no entry to wait
+    // for, and the fault goes on to map the hole it saw.
+    Iomap iomap;
+    int err = 0;
+    const bool iomap_first = bugs_(Bug::kFaultIomapBeforeEntry);
+    if (iomap_first) {
+      sim::CallSummary begin(sim_, 0x10b);
+      err = co_await ops.IomapBegin(inode, pos, PAGE_SIZE, flags, &iomap);
+      begin.Returned(sim::Mix(static_cast<uint64_t>(err), iomap.Digest()));
+    }
     sim::CallSummary grab(sim_, 0x96ab);
-    const Grabbed g = co_await GrabMappingEntry(inode, vmf.pgoff, 0);
+    Grabbed g;
+    if (err >= 0) g = co_await GrabMappingEntry(inode, vmf.pgoff, 0);
     grab.Returned(g.Digest());
-    if (g.error) {
+    if (err < 0) {
+      vmf.iomap_err = err;
+      ret = DaxFaultReturn(err);
+    } else if (g.error) {
       ret = g.error;
     } else {
       uint64_t entry = g.entry;
@@ -91,11 +106,13 @@ sim::Task<uint32_t> Dax::PteFault(VmFault& vmf, Pfn* pfnp, DaxInode& inode, Ioma
       if (kind == Pmd::Kind::kHuge && !bugs_(Bug::kPmdPteCollision)) {
         ret = VM_FAULT_NOPAGE;  // raced with a PMD fault: the access is retried
       } else {
-        Iomap iomap;
-        sim::CallSummary begin(sim_, 0x10b);
-        const int err = co_await ops.IomapBegin(inode, pos, PAGE_SIZE, flags, &iomap);
-        begin.Returned(sim::Mix(static_cast<uint64_t>(err), iomap.Digest()));
+        if (!iomap_first) {
+          sim::CallSummary begin(sim_, 0x10b);
+          err = co_await ops.IomapBegin(inode, pos, PAGE_SIZE, flags, &iomap);
+          begin.Returned(sim::Mix(static_cast<uint64_t>(err), iomap.Digest()));
+        }
         if (err < 0) {
+          vmf.iomap_err = err;
           ret = DaxFaultReturn(err);
         } else if (iomap.length < PAGE_SIZE) {
           ret = VM_FAULT_SIGBUS;

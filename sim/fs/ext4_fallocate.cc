@@ -51,8 +51,8 @@ sim::Task<int> Filesystem::Ext4Fallocate(Inode* ip, FallocMode mode, uint64_t of
 }
 
 // ext4_alloc_file_blocks(): unwritten extents over the holes of [fsb, fsb + count) in a jbd2
-// handle; with `convert` (zero range's EXT4_GET_BLOCKS_CONVERT_UNWRITTEN) written extents of
-// the range become unwritten in place first.
+// handle, an ENOSPC retried after a commit while frees are pending; with `convert` (zero range's
+// EXT4_GET_BLOCKS_CONVERT_UNWRITTEN) written extents of the range become unwritten in place first.
 sim::Task<int> Filesystem::Ext4AllocFileBlocks(Inode* ip, uint64_t fsb, uint64_t count,
                                                bool convert) {
   auto _ = sim_->Enter("ext4_alloc_file_blocks");
@@ -76,9 +76,18 @@ sim::Task<int> Filesystem::Ext4AllocFileBlocks(Inode* ip, uint64_t fsb, uint64_t
     if (changed) TransCommit(ip);
     co_await ip->ilock.UpWrite();
   }
-  const int err = co_await AllocBlocks(ip, fsb, count, false, /*unwritten=*/true, nullptr,
-                                       /*first_only=*/false);
+  int err = co_await AllocBlocks(ip, fsb, count, false, /*unwritten=*/true, nullptr,
+                                 /*first_only=*/false);
   co_await journal_handle_.UpRead();
+  // "if (ret == -ENOSPC && ext4_should_retry_alloc(inode->i_sb, &retries)) goto retry;"
+  for (int retries = 0; err == -28;) {
+    const bool retry = co_await Ext4ShouldRetryAlloc(&retries);
+    if (!retry) break;
+    co_await journal_handle_.DownRead();
+    err = co_await AllocBlocks(ip, fsb, count, false, /*unwritten=*/true, nullptr,
+                               /*first_only=*/false);
+    co_await journal_handle_.UpRead();
+  }
   co_return err;
 }
 

@@ -94,6 +94,7 @@ class Inode : public dax::DaxInode, public vm::VmOperations {
   friend class FsGetBlockOps;
   friend class FsPopulatePfnsOps;
   sim::Task<uint32_t> FilemapFault(vm::VmFault& vmf, bool write_fault);
+  sim::Task<uint32_t> DaxFault(vm::VmFault& vmf, bool write_fault, vm::Pfn* pfn);
   void MapExtent(uint64_t fsb, const Extent& e);  // in-core, merging nothing
   void UnmapBlocks(uint64_t fsb, uint64_t len, std::vector<Extent>* freed);
   uint64_t MetadataDigest() const;  // what the inode locks protect: size, extents, pinned
@@ -240,6 +241,10 @@ class Filesystem {
   sim::Task<int> AllocBlocks(Inode* ip, uint64_t fsb, uint64_t count, bool zero, bool unwritten,
                              Extent* out, bool first_only, bool* allocated = nullptr);
   sim::Task<void> FreeFileSpace(Inode* ip, uint64_t offset, uint64_t len);
+  // A write's or write fault's allocation from its ->iomap_begin (IOMAP_* flags).
+  sim::Task<int> IomapAlloc(Inode* ip, uint64_t fsb, uint64_t count, uint32_t flags,
+                            bool* allocated);
+  sim::Task<bool> Ext4ShouldRetryAlloc(int* retries);
   // ext4's fallocate (ext4_fallocate.cc).
   sim::Task<int> Ext4Fallocate(Inode* ip, FallocMode mode, uint64_t offset, uint64_t len);
   sim::Task<int> Ext4PunchHole(Inode* ip, uint64_t offset, uint64_t len);

@@ -116,30 +116,29 @@ sim::Task<uint32_t> Inode::FilemapFault(VmFault& vmf, bool write_fault) {
     co_await invalidate_lock.DownRead();
     fs_->sim().Observed(0);
   }
-  // ext4_dax_huge_fault(): a write fault runs inside a jbd2 handle (taken after i_mmap_sem).
+  // ext4_dax_huge_fault(): a write fault runs inside a jbd2 handle (taken after i_mmap_sem);
+  // an ENOSPC is retried after the handle is stopped and the journal committed.
   const bool handle = traits.fault_journal_handle && write_fault;
-  if (handle) {
-    co_await fs_->journal_handle().DownRead();
-    fs_->sim().Observed(0);
-  }
   Pfn pfn = 0;
   uint32_t ret = 0;
-  sim::CallSummary handler(&fs_->sim(), 0xda7);
-  switch (fs_->params().api) {
-    case DaxApi::kIomap: {
-      dax::IomapOps& ops = (write_fault && !vmf.cow_page) ? fs_->write_ops() : fs_->read_ops();
-      ret = co_await fs_->dax().IomapFault(vmf, &pfn, *this, ops);
-      break;
+  int retries = 0;
+  for (;;) {
+    if (handle) {
+      co_await fs_->journal_handle().DownRead();
+      fs_->sim().Observed(0);
     }
-    case DaxApi::kGetBlock:
-      ret = co_await fs_->dax().GetBlockFault(vmf, *this, fs_->get_block_ops());
-      break;
-    case DaxApi::kPopulatePfns:
-      ret = co_await fs_->dax().PopulateFault(vmf, &pfn, *this, fs_->populate_ops());
-      break;
+    vmf.iomap_err = 0;
+    sim::CallSummary handler(&fs_->sim(), 0xda7);
+    ret = co_await DaxFault(vmf, write_fault, &pfn);
+    handler.Returned(sim::Mix(sim::Mix(ret, pfn), vmf.Digest()));
+    if (!handle) break;
+    co_await fs_->journal_handle().UpRead();  // ext4_journal_stop()
+    bool retry = false;
+    if ((ret & VM_FAULT_ERROR) && vmf.iomap_err == -28) {
+      retry = co_await fs_->Ext4ShouldRetryAlloc(&retries);
+    }
+    if (!retry) break;
   }
-  handler.Returned(sim::Mix(sim::Mix(ret, pfn), vmf.Digest()));
-  if (handle) co_await fs_->journal_handle().UpRead();  // ext4_journal_stop()
   if (ret & VM_FAULT_NEEDDSYNC) {
     // dax_finish_sync_fault(): make the metadata durable, then map writable.
     const unsigned order = vmf.pe_size == PageEntrySize::kPmd ? PMD_ORDER : 0;
@@ -151,6 +150,21 @@ sim::Task<uint32_t> Inode::FilemapFault(VmFault& vmf, bool write_fault) {
   }
   if (mmaplock) co_await invalidate_lock.UpRead();
   co_return ret;
+}
+
+// The DAX front end the filesystem was built with.
+sim::Task<uint32_t> Inode::DaxFault(VmFault& vmf, bool write_fault, Pfn* pfn) {
+  switch (fs_->params().api) {
+    case DaxApi::kIomap: {
+      dax::IomapOps& ops = (write_fault && !vmf.cow_page) ? fs_->write_ops() : fs_->read_ops();
+      co_return co_await fs_->dax().IomapFault(vmf, pfn, *this, ops);
+    }
+    case DaxApi::kGetBlock:
+      co_return co_await fs_->dax().GetBlockFault(vmf, *this, fs_->get_block_ops());
+    case DaxApi::kPopulatePfns:
+      co_return co_await fs_->dax().PopulateFault(vmf, pfn, *this, fs_->populate_ops());
+  }
+  co_return VM_FAULT_SIGBUS;
 }
 
 sim::Task<uint32_t> Inode::Fault(VmFault& vmf) {
@@ -232,12 +246,8 @@ class XfsWriteIomapOps : public dax::IomapOps {
     const uint64_t fsb = pos >> PAGE_SHIFT;
     const uint64_t count = std::min<uint64_t>(m.length >> PAGE_SHIFT, 1024);
     co_await ip.ilock.UpRead();
-    Extent e;
     bool allocated = false;
-    const int err =
-        co_await fs_->AllocBlocks(&ip, fsb, count,
-                                  /*zero=*/!fs_->params().bugs(Bug::kUnzeroedNewBlocks),
-                                  /*unwritten=*/false, &e, /*first_only=*/true, &allocated);
+    const int err = co_await fs_->IomapAlloc(&ip, fsb, count, flags, &allocated);
     if (err < 0) co_return err;
     *iomap = BmbtToIomap(ip, pos, len);
     // xfs: IOMAP_F_NEW even if a racing fault mapped the range first (the README finding).
@@ -250,6 +260,36 @@ class XfsWriteIomapOps : public dax::IomapOps {
  private:
   Filesystem* fs_;
 };
+
+// xfs_iomap_write_direct(), or ext4_iomap_alloc(): ext4 allocates in a jbd2 handle of its own
+// (nested in a fault's, which then holds one already) and, outside a fault, retries an ENOSPC
+// after the handle is stopped and the journal committed (a fault's own retry is in
+// Inode::FilemapFault(): with its handle open jbd2_journal_force_commit_nested() cannot commit).
+sim::Task<int> Filesystem::IomapAlloc(Inode* ip, uint64_t fsb, uint64_t count, uint32_t flags,
+                                      bool* allocated) {
+  const bool zero = !params_.bugs(Bug::kUnzeroedNewBlocks);
+  const bool handle = params_.kind == FsKind::kExt4 && !(flags & dax::IOMAP_FAULT);
+  int retries = 0;
+  for (;;) {
+    if (handle) co_await journal_handle_.DownRead();  // ext4_journal_start()
+    Extent e;
+    const int err = co_await AllocBlocks(ip, fsb, count, zero, /*unwritten=*/false, &e,
+                                         /*first_only=*/true, allocated);
+    if (!handle) co_return err;
+    co_await journal_handle_.UpRead();  // ext4_journal_stop()
+    bool retry = false;
+    if (err == -28) retry = co_await Ext4ShouldRetryAlloc(&retries);
+    if (!retry) co_return err;
+  }
+}
+
+// ext4_should_retry_alloc(): only while frees wait for a commit (s_mb_free_pending), at most 3
+// times; jbd2_journal_force_commit_nested() commits them (the caller holds no handle).
+sim::Task<bool> Filesystem::Ext4ShouldRetryAlloc(int* retries) {
+  if (!alloc_.busy() || ++*retries > 3) co_return false;
+  co_await LogForce();
+  co_return true;
+}
 
 // xfs_iomap_write_direct() / xfs_alloc_file_space(): a transaction under ILOCK_EXCL that maps
 // [fsb, fsb + count): holes get new blocks, unwritten extents are converted (for DAX writes);
@@ -310,8 +350,10 @@ sim::Task<int> Filesystem::AllocBlocks(Inode* ip, uint64_t fsb, uint64_t count, 
     uint64_t n = std::min(ip->NextMapped(f), fsb + count) - f;
     co_await sim_->Point("xfs_bmapi_write (allocate)", {alloc_.object(), Access::kWrite});
     std::optional<uint64_t> block = AllocPlaced(ip, f, &n);
-    if (!block && alloc_.busy()) {
-      // xfs_extent_busy_flush(): only busy space is left; commit the frees and retry.
+    if (!block && alloc_.busy() && params_.kind != FsKind::kExt4) {
+      // xfs_extent_busy_flush(): only busy space is left; commit the frees and retry. (ext4's
+      // allocator returns ENOSPC; its callers stop their handle and retry after a commit,
+      // Ext4ShouldRetryAlloc().)
       co_await LogForce();  // xfs_extent_busy_flush() ignores a failed force
       block = alloc_.Alloc(n);
     }

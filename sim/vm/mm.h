@@ -102,11 +102,15 @@ struct VmFault {
   // Bug kCowTruncateRace (pre-bc2466e42573): the handler only copies into cow_page and sets
   // cow_copied; do_cow_fault installs it after ->fault returned, outside every lock.
   bool cow_copied = false;
+  // dax_iomap_fault()'s iomap_errp: the error ->iomap_begin returned (ext4_dax_huge_fault()
+  // retries an -ENOSPC after a journal commit).
+  int iomap_err = 0;
   bool Write() const { return flags & FAULT_FLAG_WRITE; }
   // What a handler may change (sim::CallSummary results): the rest is fixed at creation.
   uint64_t Digest() const {
-    return sim::Mix(sim::Mix(sim::Mix(flags, static_cast<uint64_t>(pe_size)), cow_page),
-                    cow_copied);
+    return sim::Mix(
+        sim::Mix(sim::Mix(sim::Mix(flags, static_cast<uint64_t>(pe_size)), cow_page), cow_copied),
+        static_cast<uint64_t>(iomap_err));
   }
 };
 
