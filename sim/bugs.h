@@ -35,6 +35,10 @@ enum class Bug : size_t {
   // Test-only: a write fault on a private mapping's read-only file page makes that page
   // writable instead of copying it (the class of "Dirty COW"); shows that I11 can fail.
   kTestCowMapsFile,
+  // Test-only: __dax_invalidate_entry() subtracts the entry's order from nrpages instead of the
+  // pages it covers (as "Simplify mapping_needs_writeback()" was first posted); shows that the
+  // nrpages invariant can fail.
+  kTestNrpagesOrder,
   kCount,
 };
 

@@ -410,6 +410,7 @@ sim::Task<void> PowerFailure(sim::Sim& sim, DaxWorld* w) {
              ip->mapping().i_pages.slots().begin(), ip->mapping().i_pages.slots().end())) {
       ip->mapping().i_pages.Erase(index);
     }
+    ip->mapping().nrpages = 0;
   }
   w->pins.clear();
   w->crashed = true;

@@ -7,6 +7,10 @@
 //   I3 no PMD entry overlaps a PTE entry in one tree, and no huge PMD has PTEs under it.
 //      Catches: colliding PMD and PTE faults (generic/437, 0e40de0338d0, 23c84eb78375's
 //      predecessors). Per step.
+//   nrpages (end): every mapping's nrpages equals the pages its entries cover, what
+//      clear_inode()'s BUG_ON(inode->i_data.nrpages) needs once they are deleted. Catches: an
+//      entry stored or erased without its accounting (a PMD downgrade, an invalidation that
+//      subtracts the order instead of the pages).
 #include "props/dax/props.h"
 
 namespace daxsim::props {
@@ -33,6 +37,23 @@ Result CheckEntryOfMapping(DaxWorld* w, const Mapping& m) {
 }
 
 void RegisterEntryTree(DaxWorld* w) {
+  w->sim().AddInvariant(
+      "nrpages",
+      [w]() -> Result {
+        for (const auto& ip : w->fs().inodes()) {
+          uint64_t covered = 0;
+          for (const auto& [key, slot] : ip->mapping().i_pages.slots()) {
+            covered += uint64_t{1} << slot.order;
+          }
+          if (covered != ip->mapping().nrpages) {
+            return "nrpages: " + ip->name() + "'s mapping counts " +
+                   std::to_string(ip->mapping().nrpages) + " pages, its entries cover " +
+                   std::to_string(covered) + " (clear_inode() would BUG_ON)";
+          }
+        }
+        return std::nullopt;
+      },
+      /*every_step=*/false);
   w->sim().AddInvariant(
       "I3 PMD/PTE overlap",
       [w]() -> Result {

@@ -151,6 +151,7 @@ sim::Task<Dax::Grabbed> Dax::GrabMappingEntry(DaxInode& inode, uint64_t index, u
     }
     xa.Erase(index);
     co_await WakeEntry(xa, index, *entry, WakeMode::kAll);
+    mapping.nrpages -= PTRS_PER_PMD;  // PG_PMD_NR
     entry.reset();
   }
   uint64_t value;
@@ -158,6 +159,7 @@ sim::Task<Dax::Grabbed> Dax::GrabMappingEntry(DaxInode& inode, uint64_t index, u
     value = *entry;
   } else {
     value = dax_make_entry(0, DAX_EMPTY | (order > 0 ? DAX_PMD : 0));
+    mapping.nrpages += uint64_t{1} << order;
   }
   LockEntry(xa, index, value);
   co_await xa.xa_lock.Unlock();

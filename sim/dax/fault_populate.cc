@@ -177,6 +177,7 @@ sim::Task<int> Dax::InsertPfns(DaxInode& inode, uint64_t index, uint64_t nr_page
       const std::optional<vm::Xarray::Slot> old = xa.Load(index + i);
       if (!old || dax_is_empty_entry(old->value) || dax_is_zero_entry(old->value)) {
         xa.Store(index + i, order, dax_make_entry(pfn + i, flags));
+        if (!old) inode.mapping().nrpages += uint64_t{1} << order;
       }
       co_await xa.xa_lock.Unlock();
     }
@@ -204,7 +205,10 @@ sim::Task<void> Dax::InsertPfnsAround(DaxInode& inode, uint64_t index, uint64_t 
   vm::Xarray& xa = inode.mapping().i_pages;
   co_await xa.xa_lock.Lock();
   for (uint64_t i = 0; i < count; ++i) {
-    if (!xa.Load(index + i)) xa.Store(index + i, 0, dax_make_entry(pfn + i, 0));
+    if (!xa.Load(index + i)) {
+      xa.Store(index + i, 0, dax_make_entry(pfn + i, 0));
+      ++inode.mapping().nrpages;
+    }
   }
   co_await xa.xa_lock.Unlock();
 }

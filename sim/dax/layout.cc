@@ -94,6 +94,8 @@ sim::Task<int> Dax::InvalidateEntry(DaxInode& inode, uint64_t index, bool trunc)
       on_invalidate_pfn_entry(dax_to_pfn(*f.entry), uint64_t{1} << dax_entry_order(*f.entry));
     }
     xa.Erase(index);
+    const unsigned order = dax_entry_order(*f.entry);
+    inode.mapping().nrpages -= bugs_(Bug::kTestNrpagesOrder) ? order : uint64_t{1} << order;
     ret = 1;
   }
   // Bug kInvalidateWakeNext (pre-237388320def): one waiter woken; it finds no entry and does not

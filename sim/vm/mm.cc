@@ -150,7 +150,7 @@ uint64_t AddressSpace::IMmapDigest() const {
 }
 
 uint64_t AddressSpace::Digest() const {
-  const uint64_t h = Mix(Mix(ino_, i_pages.Digest()), i_pages.xa_lock.Digest());
+  const uint64_t h = Mix(Mix(Mix(ino_, i_pages.Digest()), i_pages.xa_lock.Digest()), nrpages);
   return Mix(Mix(h, i_mmap_rwsem.Digest()), IMmapDigest());
 }
 

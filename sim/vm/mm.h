@@ -33,6 +33,10 @@ class AddressSpace {
         name_(std::move(name)),
         ino_(ino) {}
   Xarray i_pages;
+  // mapping->nrpages: 6.1 counts a DAX entry as the pages it covers (grab_mapping_entry() adds
+  // them with the new entry, the PMD downgrade and __dax_invalidate_entry() take them off); under
+  // xa_lock. clear_inode() BUG_ONs if it is not 0 once the last entry is gone.
+  uint64_t nrpages = 0;
   sim::RwSem i_mmap_rwsem;  // i_mmap_lock_read/write
   std::vector<struct Vma*> i_mmap;
   const std::string& name() const { return name_; }
