@@ -153,7 +153,7 @@ sim::Target Build(const std::string& model, const std::string& label,
 const std::vector<ModelInfo>& DaxModels() {
   static const auto* const m = new std::vector<ModelInfo>{
       {"xfs",
-       "xfs-like fs (v5.15): MMAPLOCK, ILOCK, zeroed allocation, unwritten conversion, layout "
+       "xfs-like fs (6.1): MMAPLOCK, ILOCK, zeroed allocation, unwritten conversion, layout "
        "breaking, a log (CIL + log force), MAP_SYNC, PMD faults; api=iomap|get_block|populate_pfns",
        "align=1,api=iomap,eadr=0,wait_bits=12"},
       {"ext4",

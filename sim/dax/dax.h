@@ -1,4 +1,4 @@
-// The DAX core (fs/dax.c, XArray era, v5.15 semantics): the entry lock and its hashed wait
+// The DAX core (fs/dax.c, XArray era, 6.1 semantics): the entry lock and its hashed wait
 // table, grab_mapping_entry, the PTE and PMD fault paths through ->iomap_begin, hole loading
 // with the (huge) zero page, copy-on-write for private mappings, MAP_SYNC's NEEDDSYNC protocol,
 // writeback (tag, mkclean, flush, clean), layout breaking, entry deletion and invalidation, and

@@ -1,7 +1,7 @@
 // DAX entries as the XArray holds them (XArray era, v4.20+): a value `pfn << DAX_SHIFT | flags`
 // with LOCKED, PMD, ZERO_PAGE and EMPTY flags. The entry lock is the LOCKED bit itself.
 // Mirrors: fs/dax.c dax_make_entry(), dax_to_pfn(), dax_is_locked(), dax_is_pmd_entry(),
-// dax_is_pte_entry(), dax_is_zero_entry(), dax_is_empty_entry(), dax_entry_order() (v5.15).
+// dax_is_pte_entry(), dax_is_zero_entry(), dax_is_empty_entry(), dax_entry_order() (6.1).
 #pragma once
 
 #include <cstdint>

@@ -1,6 +1,6 @@
 // The entry lock and its wait table. Mirrors: fs/dax.c dax_entry_waitqueue(),
 // wake_exceptional_entry_func(), dax_wake_entry(), get_unlocked_entry(), put_unlocked_entry(),
-// dax_lock_entry(), dax_unlock_entry(), grab_mapping_entry(), dax_insert_entry() (v5.15).
+// dax_lock_entry(), dax_unlock_entry(), grab_mapping_entry(), dax_insert_entry() (6.1).
 // Scheduling points: xa_lock, prepare_to_wait_exclusive/schedule/finish_wait on the hashed
 // bucket, the wake-ups, and the unmaps a zero-entry replacement or PMD downgrade performs.
 #include <string>

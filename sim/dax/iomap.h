@@ -1,7 +1,7 @@
 // The iomap interface between a filesystem and DAX: an extent description (hole, mapped,
 // unwritten; NEW when blocks were just allocated, DIRTY when the inode's metadata is not yet
 // durable) and the ->iomap_begin/->iomap_end operations. DaxInode is what fs/dax.c needs of a
-// struct inode. Mirrors: include/linux/iomap.h (v5.15).
+// struct inode. Mirrors: include/linux/iomap.h (6.1).
 #pragma once
 
 #include <cstdint>

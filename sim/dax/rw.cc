@@ -1,5 +1,5 @@
 // read(2)/write(2) on a DAX file. Mirrors: fs/dax.c dax_iomap_rw() and dax_iomap_iter()
-// (v5.15): no entry locks for the copy; a write that allocated new blocks first invalidates the
+// (6.1): no entry locks for the copy; a write that allocated new blocks first invalidates the
 // range (waiting for any fault holding an entry there, dropping zero-page entries and their
 // mappings) so mmap sees the new data; copies go through memcpy_flushcache (NT stores).
 // Scheduling points: ->iomap_begin/->iomap_end, the invalidation, one step per page copied. A

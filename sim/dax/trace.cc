@@ -1,5 +1,5 @@
 // The fs_dax tracepoints in the kernel's text format. Mirrors: include/trace/events/fs_dax.h
-// TP_printk formats (v5.15; identical in v6.1), with FAULT_FLAG_TRACE and
+// TP_printk formats (6.1), with FAULT_FLAG_TRACE and
 // VM_FAULT_RESULT_TRACE spellings: a user fault on x86 carries ALLOW_RETRY|KILLABLE|USER|
 // INTERRUPTIBLE (do_user_addr_fault()), a get_user_pages fault ALLOW_RETRY|KILLABLE.
 #include <cstdio>

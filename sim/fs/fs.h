@@ -6,7 +6,8 @@
 // fsync, and a metadata log: transactions change the in-core extent map and size at once and
 // become durable at a log force; after a crash, recovery restores the last durable state.
 // Mirrors: fs/xfs/xfs_file.c, xfs_iomap.c, xfs_iops.c (xfs_setattr_size), xfs_bmap_util.c
-// (v5.15). Scheduling points: every lock, i_size updates, allocation, zeroing, log forces.
+// (6.1); ext4's own paths where they differ (ext4_fallocate.cc, the jbd2 handle and ENOSPC
+// retry in inode.cc). Scheduling points: every lock, i_size updates, allocation, zeroing, log forces.
 #pragma once
 
 #include <cstdint>

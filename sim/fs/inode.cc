@@ -2,7 +2,7 @@
 // __xfs_filemap_fault() (MMAPLOCK shared around dax_iomap_fault, dax_finish_sync_fault on
 // NEEDDSYNC), xfs_filemap_fault/huge_fault/page_mkwrite/pfn_mkwrite; fs/xfs/xfs_iomap.c
 // xfs_read_iomap_begin(), xfs_direct_write_iomap_begin() and xfs_iomap_write_direct() with
-// XFS_BMAPI_CONVERT | XFS_BMAPI_ZERO for DAX (v5.15).
+// XFS_BMAPI_CONVERT | XFS_BMAPI_ZERO for DAX (6.1).
 #include <algorithm>
 
 #include "sim/check.h"

@@ -2,7 +2,7 @@
 // (truncate), fs/xfs/xfs_file.c xfs_file_fallocate() (allocate, punch hole, zero range),
 // xfs_file_fsync(), xfs_file_dax_write()/xfs_file_dax_read(), xfs_break_layouts() /
 // xfs_break_dax_layouts(); fs/xfs/xfs_bmap_util.c xfs_flush_unmap_range(),
-// xfs_free_file_space(); mm/truncate.c truncate_setsize()/truncate_pagecache_range() (v5.15).
+// xfs_free_file_space(); mm/truncate.c truncate_setsize()/truncate_pagecache_range() (6.1).
 // The log is reduced to what recovery needs: the metadata as of the last log force.
 #include <algorithm>
 #include <cstring>
