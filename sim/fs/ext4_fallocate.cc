@@ -13,7 +13,6 @@
 //    dropped from the page cache and converted to unwritten in place (the same blocks,
 //    EXT4_GET_BLOCKS_CONVERT_UNWRITTEN), not freed and reallocated as xfs does.
 #include <algorithm>
-#include <vector>
 
 #include "sim/fs/fs.h"
 
@@ -163,17 +162,7 @@ sim::Task<void> Filesystem::Ext4ZeroPartialBlocks(Inode* ip, uint64_t offset, ui
 // [start, stop) (both block-aligned byte offsets).
 sim::Task<void> Filesystem::Ext4RemoveSpace(Inode* ip, uint64_t start, uint64_t stop) {
   auto _ = sim_->Enter("ext4_ext_remove_space");
-  co_await ip->ilock.DownWrite();
-  std::vector<Extent> freed;
-  ip->UnmapBlocks(start >> PAGE_SHIFT, (stop - start) >> PAGE_SHIFT, &freed);
-  co_await sim_->Point("ext4_free_blocks", {alloc_.object(), Access::kWrite});
-  for (const Extent& e : freed) {
-    alloc_.Free(e.block, e.len);
-    for (uint64_t b = e.block; b < e.block + e.len; ++b) initialized_.Set(b, false);
-    ++block_map_version_;
-  }
-  TransCommit(ip);
-  co_await ip->ilock.UpWrite();
+  co_await RemoveBlocks(ip, start >> PAGE_SHIFT, (stop - start) >> PAGE_SHIFT, "ext4_free_blocks");
 }
 
 sim::Task<int> Filesystem::Ext4ZeroRange(Inode* ip, uint64_t offset, uint64_t len) {

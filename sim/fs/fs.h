@@ -7,7 +7,8 @@
 // become durable at a log force; after a crash, recovery restores the last durable state.
 // Mirrors: fs/xfs/xfs_file.c, xfs_iomap.c, xfs_iops.c (xfs_setattr_size), xfs_bmap_util.c
 // (6.1); ext4's own paths where they differ (ext4_fallocate.cc, the jbd2 handle and ENOSPC
-// retry in inode.cc). Scheduling points: every lock, i_size updates, allocation, zeroing, log forces.
+// retry in inode.cc). Scheduling points: every lock, i_size updates, allocation, zeroing, log
+// forces.
 #pragma once
 
 #include <cstdint>
@@ -242,6 +243,9 @@ class Filesystem {
   sim::Task<int> AllocBlocks(Inode* ip, uint64_t fsb, uint64_t count, bool zero, bool unwritten,
                              Extent* out, bool first_only, bool* allocated = nullptr);
   sim::Task<void> FreeFileSpace(Inode* ip, uint64_t offset, uint64_t len);
+  // Under ILOCK_EXCL (ext4: i_data_sem): unmap file blocks [fsb, fsb + count), free them (one
+  // step named `step` on the allocator) and commit.
+  sim::Task<void> RemoveBlocks(Inode* ip, uint64_t fsb, uint64_t count, const char* step);
   // A write's or write fault's allocation from its ->iomap_begin (IOMAP_* flags).
   sim::Task<int> IomapAlloc(Inode* ip, uint64_t fsb, uint64_t count, uint32_t flags,
                             bool* allocated);

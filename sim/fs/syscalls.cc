@@ -248,23 +248,28 @@ sim::Task<void> Filesystem::BreakLayouts(Inode* ip) {
   }
 }
 
+sim::Task<void> Filesystem::RemoveBlocks(Inode* ip, uint64_t fsb, uint64_t count,
+                                         const char* step) {
+  co_await ip->ilock.DownWrite();
+  std::vector<Extent> freed;
+  ip->UnmapBlocks(fsb, count, &freed);
+  co_await sim_->Point(step, {alloc_.object(), Access::kWrite});
+  for (const Extent& e : freed) {
+    alloc_.Free(e.block, e.len);
+    for (uint64_t b = e.block; b < e.block + e.len; ++b) initialized_.Set(b, false);
+    ++block_map_version_;
+  }
+  TransCommit(ip);
+  co_await ip->ilock.UpWrite();
+}
+
 sim::Task<void> Filesystem::FreeFileSpace(Inode* ip, uint64_t offset, uint64_t len) {
   auto _ = sim_->Enter("xfs_free_file_space");
   const uint64_t first = (offset + PAGE_SIZE - 1) >> PAGE_SHIFT;
   const uint64_t end = (offset + len) >> PAGE_SHIFT;
   if (end > first) {
     // xfs_unmap_extent() transactions: ILOCK_EXCL, bunmapi, free the blocks.
-    co_await ip->ilock.DownWrite();
-    std::vector<Extent> freed;
-    ip->UnmapBlocks(first, end - first, &freed);
-    co_await sim_->Point("xfs_bunmapi (free)", {alloc_.object(), Access::kWrite});
-    for (const Extent& e : freed) {
-      alloc_.Free(e.block, e.len);
-      for (uint64_t b = e.block; b < e.block + e.len; ++b) initialized_.Set(b, false);
-      ++block_map_version_;
-    }
-    TransCommit(ip);
-    co_await ip->ilock.UpWrite();
+    co_await RemoveBlocks(ip, first, end - first, "xfs_bunmapi (free)");
   }
   // Partial blocks at the edges are zeroed.
   if (offset < (first << PAGE_SHIFT)) {
