@@ -39,6 +39,9 @@ enum class Bug : size_t {
   // pages it covers (as "Simplify mapping_needs_writeback()" was first posted); shows that the
   // nrpages invariant can fail.
   kTestNrpagesOrder,
+  // Test-only: GUP-fast takes a device (fsdax) page under FOLL_LONGTERM instead of leaving it
+  // to the slow path's check_vma_flags(); shows that I8's long-term pin check can fail.
+  kTestGupFastLongterm,
   kCount,
 };
 

@@ -348,8 +348,12 @@ void Sim::CheckEnablednessRule() {
       if (enabled_now_[i] == enabled_before_[i]) continue;
       const Footprint fp = actors_[i]->pending_.fp;
       const bool same = Names(last.fp, fp.object) || Names(last.fp, fp.object2);
-      DAXSIM_CHECK_MSG(same && Dependent(last.fp, fp),
-                       "enabledness changed by a step on another object");
+      if (same && Dependent(last.fp, fp)) continue;
+      const std::string what =
+          std::string("enabledness of ") + actors_[i]->name() + " at '" + actors_[i]->pending_.op +
+          "' changed by a step on another object: " + actors_[last.actor]->name() + "'s '" +
+          last.op + "' in " + last.func;
+      DAXSIM_CHECK_MSG(false, what.c_str());
     }
   }
   enabled_before_.swap(enabled_now_);

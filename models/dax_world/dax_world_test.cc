@@ -732,7 +732,7 @@ actor T2
 // is allowed through a read-only mapping, copies no private page, holds its block as a write
 // pin does (the racing truncate waits for it, I8) and receives no data (the unpin's val= lands
 // nowhere); the private store after it copies the file's page. A write pin through the
-// read-only mapping fails (SIGSEGV: -EFAULT).
+// read-only mapping fails (check_vma_flags(): -EFAULT).
 TEST(DaxWorldTest, ReadPinsHoldTheBlockAndCopyNothing) {
   const workload::Workload w = Parse(R"(workload read_pins
 file f size=8K written=0-8K fill=0xaa
@@ -742,7 +742,7 @@ actor T1
   pin m 0x1000 len=4K ro
   pin m 0 len=4K ro expect=ok
   pin p 0 len=4K ro expect=ok
-  pin m 0 len=4K expect=SIGSEGV
+  pin m 0 len=4K expect=EFAULT
   store p 0 len=8 val=0x11
   load p 0 len=8 expect=0x11
   unpin m 0 len=8K

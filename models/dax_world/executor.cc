@@ -554,14 +554,18 @@ sim::Task<void> Execute(sim::Sim& sim, DaxWorld* w, vm::Mm* mm, ActorState* st, 
     }
     case OpCode::kPin: {
       vm::Vma* vma = st->maps.at(op.map);
-      const char* pinned = "ok";  // or the signal of the page that failed
+      int err = 0;  // the first page's that failed
+      // get_user_pages_fast(): O_DIRECT and vmsplice (FOLL_GET); FOLL_LONGTERM comes with
+      // FOLL_PIN (pin_user_pages: io_uring, RDMA).
+      const uint32_t gup_flags = (op.write_access ? vm::FOLL_WRITE : 0) |
+                                 (op.longterm ? vm::FOLL_PIN | vm::FOLL_LONGTERM : vm::FOLL_GET);
       for (uint64_t p = op.offset & ~(vm::PAGE_SIZE - 1); p < op.offset + op.length;
            p += vm::PAGE_SIZE) {
         vm::Pfn pfn = 0;
         const int64_t start = w->Tick();
         const uint64_t ino = static_cast<fs::Inode*>(vma->ops)->ino();
         const bool write = op.write_access;  // a read pin breaks no COW (no FOLL_WRITE)
-        if (!vma->shared && write) {
+        if (!vma->shared && write && !op.longterm) {
           RecordCow(w, st, ino, st->map_ids[op.map], FileOffset(vma, p), start);
         }
         const size_t h = Record(w, st, OpCode::kPin, ino, start);
@@ -569,22 +573,23 @@ sim::Task<void> Execute(sim::Sim& sim, DaxWorld* w, vm::Mm* mm, ActorState* st, 
         w->history[h].offset = FileOffset(vma, p);
         w->history[h].length = vm::PAGE_SIZE;
         w->history[h].writable = write;
-        const vm::AccessResult r = co_await w->vm().PinUserPage(mm, vma->start + p, &pfn, write);
-        w->history[h].signal = SignalOf(r);
+        w->history[h].gup_fast = op.gup_fast;
+        w->history[h].longterm = op.longterm;
+        vm::Vm& v = w->vm();
+        err = op.gup_fast ? co_await v.GetUserPagesFast(mm, vma->start + p, gup_flags, &pfn)
+                          : co_await v.GetUserPages(mm, vma->start + p, gup_flags, &pfn);
+        w->history[h].ret = err;
         Finish(w, h);
-        sim.Emit(line + op.map + " " + Hex(p) + " -> " + Signal(r));
-        if (r.kind != vm::AccessResult::kOk) {
-          pinned = Signal(r);
-          break;
-        }
+        sim.Emit(line + op.map + " " + Hex(p) + " -> " + (err == 0 ? "ok" : RetText(err)));
+        if (err != 0) break;
         w->history[h].pin = w->next_pin_id++;
         st->pinned.insert({{op.map, p}, {w->history[h].pin, pfn, write}});
         if (w->pmem().OwnsPfn(pfn)) {
           fs::Inode* ip = static_cast<fs::Inode*>(vma->ops);
-          w->pins.push_back({pfn, ip, vma->PgoffOf(vma->start + p)});
+          w->pins.push_back({pfn, ip, vma->PgoffOf(vma->start + p), op.longterm});
         }
       }
-      LogOp(w, st, op, pinned);
+      LogOp(w, st, op, err == 0 ? "ok" : RetText(err));
       break;
     }
     case OpCode::kUnpin: {
@@ -627,16 +632,13 @@ sim::Task<void> Execute(sim::Sim& sim, DaxWorld* w, vm::Mm* mm, ActorState* st, 
       // is left alone: 6.1 would poison it as RAM (README, "Known differences from Linux 6.1").
       vm::Vma* vma = st->maps.at(op.map);
       vm::Pfn pfn = 0;
-      const vm::AccessResult r =
-          co_await w->vm().PinUserPage(mm, vma->start + op.offset, &pfn, /*write=*/false);
-      int ret = 0;
-      if (r.kind != vm::AccessResult::kOk) {
-        ret = -14;  // madvise_inject_error() returns get_user_pages_fast()'s failure
-      } else if (w->pmem().OwnsPfn(pfn)) {
+      // A failed get_user_pages_fast() is madvise_inject_error()'s result.
+      int ret = co_await w->vm().GetUserPagesFast(mm, vma->start + op.offset, vm::FOLL_GET, &pfn);
+      if (ret == 0 && w->pmem().OwnsPfn(pfn)) {
         fs::Inode* ip = static_cast<fs::Inode*>(vma->ops);
         ret = co_await MemoryFailureDevPagemap(sim, w->vm(), w->dax(), w->pmem(), *ip,
                                                vma->PgoffOf(vma->start + op.offset), pfn);
-      } else if (vm::IsAnonPfn(pfn)) {
+      } else if (ret == 0 && vm::IsAnonPfn(pfn)) {
         w->phys().put_page(pfn);  // GUP's reference (the zero page takes none)
       }
       LogOp(w, st, op, RetText(ret));

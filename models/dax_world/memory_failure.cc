@@ -53,6 +53,7 @@ sim::Task<uint64_t> CollectProcs(sim::Sim& sim, vm::AddressSpace& mapping, uint6
 sim::Task<int> MemoryFailureDevPagemap(sim::Sim& sim, vm::Vm& vm, dax::Dax& dax, nvdimm::Pmem& pmem,
                                        dax::DaxInode& inode, uint64_t index, vm::Pfn pfn) {
   auto _ = sim.Enter("memory_failure_dev_pagemap");
+  co_await sim.Point("put_page", {vm.phys().PageObject(pfn), sim::Access::kWrite});
   vm.phys().put_page(pfn);  // MF_COUNT_INCREASED: madvise's reference
   const uint64_t cookie = co_await dax.LockEntryForMemoryFailure(inode, index, pfn);
   if (cookie == 0) co_return -16;  // -EBUSY

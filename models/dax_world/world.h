@@ -126,6 +126,7 @@ class DaxWorld : public sim::World, public sim::StateModel {
     vm::Pfn pfn;
     const fs::Inode* inode;
     uint64_t fsb;
+    bool longterm = false;  // FOLL_LONGTERM (I8: never on a pmem page)
     friend bool operator==(const Pin&, const Pin&) = default;
   };
   std::vector<Pin> pins;
@@ -190,12 +191,13 @@ class DaxWorld : public sim::World, public sim::StateModel {
     workload::OpCode code = workload::OpCode::kLoad;
     size_t actor = 0;
     uint64_t ino = 0;
-    uint64_t map = 0;                     // mapping id (map ops)
-    uint64_t pin = 0;                     // pin id (pin, unpin)
-    uint64_t offset = 0, length = 0;      // file offset and bytes; truncate: the new size
-    uint8_t value = 0;                    // written byte
-    bool shared = true, writable = true;  // mmap; pin: FOLL_WRITE; unpin: the device wrote
-                                          // `value` into the page
+    uint64_t map = 0;                        // mapping id (map ops)
+    uint64_t pin = 0;                        // pin id (pin, unpin)
+    uint64_t offset = 0, length = 0;         // file offset and bytes; truncate: the new size
+    uint8_t value = 0;                       // written byte
+    bool shared = true, writable = true;     // mmap; pin: FOLL_WRITE; unpin: the device wrote
+                                             // `value` into the page
+    bool gup_fast = true, longterm = false;  // pin: get_user_pages_fast(), FOLL_LONGTERM
     enum Signal : uint8_t { kOk, kSigbus, kSigsegv };
     Signal signal = kOk;
     int64_t ret = 0;                   // syscalls: 0 or -errno

@@ -82,6 +82,8 @@ std::string FormatOp(const Op& op) {
   }
   if (syntax.len) absl::StrAppend(&out, " len=", FormatNumber(op.length));
   if (op.code == OpCode::kPin && !op.write_access) absl::StrAppend(&out, " ro");
+  if (op.code == OpCode::kPin && !op.gup_fast) absl::StrAppend(&out, " slow");
+  if (op.code == OpCode::kPin && op.longterm) absl::StrAppend(&out, " longterm");
   if (!op.buf_map.empty()) {
     absl::StrAppend(&out, op.code == OpCode::kWrite ? " from=" : " to=", op.buf_map, "+",
                     text_internal::FormatOffset(op.buf_offset));

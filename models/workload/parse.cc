@@ -480,22 +480,36 @@ absl::Status Parser::Operands(const OpSyntax& syntax,
   return MmapFlags(flags, op);
 }
 
-// pin's direction: rw (the default) is get_user_pages with FOLL_WRITE, the device writes into
-// the pages; ro without it, the device reads them.
+// pin's flags: rw (the default) is FOLL_WRITE, the device writes into the pages, ro without
+// it; fast (the default) is get_user_pages_fast(), slow get_user_pages() under mmap_lock;
+// longterm adds FOLL_LONGTERM (a pin_user_pages() of io_uring's or RDMA's kind).
 absl::Status Parser::PinFlags(const std::vector<absl::string_view>& flags, Op* op) {
-  if (flags.size() > 1) {
-    return Error("more than one of the flags 'ro' and 'rw' in 'pin'");
+  std::map<absl::string_view, int> seen;
+  for (absl::string_view flag : flags) {
+    if (flag != "ro" && flag != "rw" && flag != "fast" && flag != "slow" && flag != "longterm") {
+      return Error(
+          absl::StrCat("flag '", flag, "' is not one 'pin' takes (ro, rw, fast, slow, longterm)"));
+    }
+    if (++seen[flag] > 1) return Error(absl::StrCat("duplicate flag '", flag, "' in 'pin'"));
   }
-  if (!flags.empty() && flags[0] != "ro" && flags[0] != "rw") {
-    return Error(absl::StrCat("flag '", flags[0], "' is not one 'pin' takes (ro or rw)"));
+  if (seen.count("ro") && seen.count("rw")) {
+    return Error("conflicting flags 'ro' and 'rw' in 'pin'");
   }
-  op->write_access = flags.empty() || flags[0] == "rw";
+  if (seen.count("fast") && seen.count("slow")) {
+    return Error("conflicting flags 'fast' and 'slow' in 'pin'");
+  }
+  op->write_access = seen.count("ro") == 0;
+  op->gup_fast = seen.count("slow") == 0;
+  op->longterm = seen.count("longterm") != 0;
   return absl::OkStatus();
 }
 
 absl::Status Parser::MmapFlags(const std::vector<absl::string_view>& flags, Op* op) {
   std::map<absl::string_view, int> seen;
   for (absl::string_view flag : flags) {
+    if (flag == "fast" || flag == "slow" || flag == "longterm") {
+      return Error(absl::StrCat("flag '", flag, "' is a 'pin' flag, not one 'mmap' takes"));
+    }
     if (++seen[flag] > 1) return Error(absl::StrCat("duplicate flag '", flag, "' in 'mmap'"));
   }
   if (seen.count("shared") && seen.count("private")) {

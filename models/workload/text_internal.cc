@@ -31,8 +31,8 @@ constexpr std::array<OpSyntax, 24> kOps = {{
     {OpCode::kMsync, "msync", kM, true, true, false, kE, "msync MAP OFF len=L [expect=ERRNO|ok]"},
     {OpCode::kMadviseDontneed, "madvise_dontneed", kM, true, true, false, kE,
      "madvise_dontneed MAP OFF len=L [expect=ERRNO|ok]"},
-    {OpCode::kPin, "pin", kM, true, true, false, kS,
-     "pin MAP OFF len=L [ro|rw] [expect=SIGNAL|ok]"},
+    {OpCode::kPin, "pin", kM, true, true, false, kE,
+     "pin MAP OFF len=L [ro|rw] [fast|slow] [longterm] [expect=ERRNO|ok]"},
     {OpCode::kUnpin, "unpin", kM, true, true, false, 0, "unpin MAP OFF len=L [val=VALUE]"},
     {OpCode::kPoison, "poison", kM, true, false, false, kE, "poison MAP OFF [expect=ERRNO|ok]"},
     {OpCode::kRead, "read", kF, true, true, false, kB | kE | kR,
@@ -128,7 +128,8 @@ std::string ErrnoName(absl::string_view name) {
 }
 
 bool IsFlagWord(absl::string_view text) {
-  return text == "shared" || text == "private" || text == "sync" || text == "ro" || text == "rw";
+  return text == "shared" || text == "private" || text == "sync" || text == "ro" || text == "rw" ||
+         text == "fast" || text == "slow" || text == "longterm";
 }
 
 bool IsName(absl::string_view text) {

@@ -19,8 +19,9 @@ bool operator==(const Op& a, const Op& b) {
   return a.code == b.code && a.map == b.map && a.file == b.file && a.barrier == b.barrier &&
          a.offset == b.offset && a.length == b.length && a.value == b.value &&
          a.expect == b.expect && a.result == b.result && a.shared == b.shared && a.sync == b.sync &&
-         a.write_access == b.write_access && a.addr == b.addr && a.dma == b.dma &&
-         a.buf_map == b.buf_map && a.buf_offset == b.buf_offset;
+         a.write_access == b.write_access && a.gup_fast == b.gup_fast && a.longterm == b.longterm &&
+         a.addr == b.addr && a.dma == b.dma && a.buf_map == b.buf_map &&
+         a.buf_offset == b.buf_offset;
 }
 
 bool ResultMatches(std::string_view expected, std::string_view what) {

@@ -47,11 +47,20 @@
 //   sfence
 //   msync MAP OFF len=L                 MS_SYNC
 //   madvise_dontneed MAP OFF len=L      MADV_DONTNEED (zap the range's page tables)
-//   pin MAP OFF len=L [ro|rw]           get_user_pages, held. rw (default): FOLL_WRITE, a pin the
+//   pin MAP OFF len=L [ro|rw] [fast|slow] [longterm]
+//                                       get_user_pages, held. rw (default): FOLL_WRITE, a pin the
 //                                       device writes through (an O_DIRECT read into the
 //                                       mapping; a private page is copied first); ro: a read pin
 //                                       (an O_DIRECT write from the mapping, vmsplice(2)): no
-//                                       FOLL_WRITE, no copy-on-write, allowed on ro mappings
+//                                       FOLL_WRITE, no copy-on-write, allowed on ro mappings.
+//                                       fast (default): get_user_pages_fast(), the lockless
+//                                       walk, falling back to the slow path for what it cannot
+//                                       take; slow: get_user_pages() under mmap_lock. longterm:
+//                                       FOLL_LONGTERM (io_uring buffer registration, RDMA):
+//                                       EOPNOTSUPP on these (fsdax) mappings, except what the
+//                                       fast walk takes first (an anonymous copy, the huge zero
+//                                       page). Fails with EFAULT (no mapping, a write pin of a
+//                                       read-only one, a page beyond EOF) or ENOMEM.
 //   unpin MAP OFF len=L [val=VALUE]     the I/O completes: the device writes VALUE into the
 //                                       pages an earlier rw pin of the range holds (wherever
 //                                       their blocks now are; nothing without val=, and nothing
@@ -84,7 +93,7 @@
 //                                       actors do; the actors meet their barriers in one order;
 //                                       at most 32 barriers
 // Expected results (checked by the model, where an unmet one is an I9 violation, and by the
-// real-kernel runner): SIGNAL is SIGBUS or SIGSEGV, on load, store, clwb and pin; ERRNO is an
+// real-kernel runner): SIGNAL is SIGBUS or SIGSEGV, on load, store and clwb; ERRNO is an
 // errno name (EIO, ENOSPC, EINVAL, ...), and `ok` success without error or signal, on every op
 // that has a result but sfence, badblock, scrub, unbind and crash; ret=N is the byte count
 // read(2) or write(2) returns (not with expect=ERRNO).
@@ -199,6 +208,8 @@ struct Op {
   bool sync = false;         // mmap: MAP_SYNC (implies shared)
   bool write_access = true;  // mmap: PROT_READ|PROT_WRITE (else PROT_READ); pin: FOLL_WRITE
                              // (rw: the device writes the pages), else a read pin (ro)
+  bool gup_fast = true;      // pin: get_user_pages_fast() (else get_user_pages(), slow)
+  bool longterm = false;     // pin: FOLL_LONGTERM (refused on fsdax: EOPNOTSUPP)
   // read/write: the user buffer is `buf_offset` bytes into mapping `buf_map` (to=/from=
   // MAP+OFF): the copy faults on it inside the system call; "" for a buffer of the process's
   // own (write: `value` bytes; read: discarded).

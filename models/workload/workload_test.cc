@@ -324,9 +324,17 @@ std::vector<BadCase> BadCases() {
       {"beyond the mapping", kHead + "  load m 0x1ffc len=8\n", 5, "beyond mapping 'm' (len=8K)"},
       {"poison beyond the mapping", kHead + "  poison m 8K\n", 5, "beyond mapping 'm'"},
       {"pin ro rw", kHead + "  pin m 0 len=4K ro rw\n", 5,
-       "more than one of the flags 'ro' and 'rw' in 'pin'"},
+       "conflicting flags 'ro' and 'rw' in 'pin'"},
+      {"pin fast slow", kHead + "  pin m 0 len=4K slow fast\n", 5,
+       "conflicting flags 'fast' and 'slow' in 'pin'"},
+      {"pin longterm twice", kHead + "  pin m 0 len=4K longterm longterm\n", 5,
+       "duplicate flag 'longterm' in 'pin'"},
       {"pin shared", kHead + "  pin m 0 len=4K shared\n", 5,
-       "flag 'shared' is not one 'pin' takes (ro or rw)"},
+       "flag 'shared' is not one 'pin' takes (ro, rw, fast, slow, longterm)"},
+      {"pin signal", kHead + "  pin m 0 len=4K expect=SIGBUS\n", 5,
+       "expect=SIGBUS is not a result 'pin' can have"},
+      {"mmap slow", kHead + "  mmap n f len=4K slow\n", 5,
+       "flag 'slow' is a 'pin' flag, not one 'mmap' takes"},
       {"flag on unpin", kHead + "  unpin m 0 len=4K ro\n", 5, "wrong operands for 'unpin'"},
       {"file range beyond 64M", kHead + "  write f 64M len=1 val=1\n", 5,
        "range ends beyond the 64M file limit"},
@@ -719,6 +727,11 @@ class Generator {
     if (op.code != OpCode::kPoison) {
       op.length = *rc::gen::inRange<uint64_t>(1, m.length - op.offset + 1);
     }
+    if (op.code == OpCode::kPin) {  // [ro|rw] [fast|slow] [longterm]
+      op.write_access = *rc::gen::arbitrary<bool>();
+      op.gup_fast = *rc::gen::arbitrary<bool>();
+      op.longterm = *rc::gen::arbitrary<bool>();
+    }
     FillValue(&op);
     return op;
   }
@@ -762,8 +775,7 @@ class Generator {
   // An expected result of a form the grammar allows the op (or none).
   static void FillResult(Op* op) {
     const OpCode c = op->code;
-    const bool access =
-        c == OpCode::kLoad || c == OpCode::kStore || c == OpCode::kClwb || c == OpCode::kPin;
+    const bool access = c == OpCode::kLoad || c == OpCode::kStore || c == OpCode::kClwb;
     const bool call = !access && c != OpCode::kSfence && c != OpCode::kUnpin &&
                       c != OpCode::kInjectBadBlock && OpTarget(c) != Target::kNone;
     std::vector<std::string> forms = {""};

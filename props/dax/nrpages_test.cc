@@ -3,20 +3,13 @@
 // model's accounting holds through PTE and PMD entries, a PMD downgrade, hole punch and truncate.
 #include <gtest/gtest.h>
 
-#include <memory>
-
-#include "models/dax_world/world.h"
-#include "props/dax/props.h"
-#include "sim/explore/explorer.h"
-#include "sim/fs/personality.h"
+#include "props/dax/test_target.h"
 
 namespace daxsim::props {
 namespace {
 
 sim::Target NrpagesTarget(const char* model, bool bug) {
-  auto w = std::make_shared<models::workload::Workload>();
-  absl::StatusOr<models::workload::Workload> parsed =
-      models::workload::ParseWorkload(R"(workload nrpages
+  return test_target::WorkloadTarget(model, R"(workload nrpages
 file f size=4M written=0-2M fill=0xaa
 actor A
   mmap m f len=4M
@@ -29,29 +22,10 @@ actor B
   punch f 0x200000 len=4K
   truncate f 0x1000
 )",
-                                      "test");
-  EXPECT_TRUE(parsed.ok()) << parsed.status();
-  *w = *parsed;
-  models::DaxModelConfig config;
-  fs::ParseFsKind(model, &config.fs.kind);
-  config.model = model;
-  config.bugs.Set(Bug::kTestNrpagesOrder, bug);
-  config.fs.bugs = config.bugs;
-  sim::Target t;
-  t.name = std::string(model) + "/nrpages";
-  t.build = [config, w](sim::Sim& sim) -> std::unique_ptr<sim::World> {
-    return models::BuildDaxWorld(sim, config, *w);
-  };
-  return t;
+                                     test_target::With(Bug::kTestNrpagesOrder, bug));
 }
 
-sim::ExploreResult Explore(const sim::Target& t) {
-  sim::ExploreOptions o;
-  o.strategy = sim::StrategyKind::kDpor;
-  o.preemptions_max = 1;
-  o.budget_executions = 20000;
-  return sim::Explore(t, o);
-}
+sim::ExploreResult Explore(const sim::Target& t) { return test_target::Dpor(t, 1, 20000); }
 
 TEST(Nrpages, AnInvalidationThatSubtractsTheOrderIsCaught) {
   const sim::ExploreResult r = Explore(NrpagesTarget("xfs", true));

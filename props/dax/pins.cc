@@ -2,7 +2,9 @@
 //   I8 a page pinned by get_user_pages (an O_DIRECT read into the mapping) keeps its block: the
 //      block is never freed or given to another file or offset while pinned. Catches: truncate
 //      and punch hole freeing blocks under DMA (5fac7408d828, generic/503), filesystems that do
-//      not break layouts (ext2). Per step.
+//      not break layouts (ext2). And no FOLL_LONGTERM pin holds a pmem page at all: 6.1
+//      refuses them on fsdax (check_vma_flags(); GUP-fast leaves devmap pages to the slow
+//      path), since truncate would wait on them forever. Per step.
 #include <memory>
 #include <optional>
 #include <vector>
@@ -40,6 +42,11 @@ void RegisterPins(DaxWorld* w) {
         if (w->pins.size() > kPinsForIndex) index.emplace(w->fs());
         for (const DaxWorld::Pin& p : w->pins) {
           const uint64_t block = w->pmem().PfnToPgoff(p.pfn);
+          if (p.longterm) {
+            return "I8 block " + std::to_string(block) + " (" + p.inode->name() + " page " +
+                   std::to_string(p.fsb) +
+                   ") is held by a FOLL_LONGTERM pin: fsdax refuses those (check_vma_flags)";
+          }
           const std::optional<fs::Filesystem::Owner> owner =
               index ? index->Find(block) : w->fs().BlockOwner(block);
           if (!owner || owner->inode != p.inode || owner->fsb != p.fsb) {

@@ -67,6 +67,8 @@ spec::Event EventOf(const DaxWorld::HistoryOp& op) {
   e.call.value = op.value;
   e.call.shared = op.shared;
   e.call.writable = op.writable;
+  e.call.fast = op.gup_fast;
+  e.call.longterm = op.longterm;
   e.outcome.signal = static_cast<spec::Outcome::Signal>(op.signal);
   e.outcome.ret = op.ret;
   e.outcome.bytes = op.result;

@@ -3,12 +3,7 @@
 // the fixed model explores clean.
 #include <gtest/gtest.h>
 
-#include <memory>
-
-#include "models/dax_world/world.h"
-#include "props/dax/props.h"
-#include "sim/explore/explorer.h"
-#include "sim/fs/personality.h"
+#include "props/dax/test_target.h"
 
 namespace daxsim::props {
 namespace {
@@ -31,9 +26,7 @@ TEST(ForbiddenWrite, Rules) {
 }
 
 sim::Target CowTarget(bool bug) {
-  auto w = std::make_shared<models::workload::Workload>();
-  absl::StatusOr<models::workload::Workload> parsed =
-      models::workload::ParseWorkload(R"(workload cow
+  return test_target::WorkloadTarget("xfs", R"(workload cow
 file f size=8K written=0-8K fill=0xaa
 actor P
   mmap p f len=8K private
@@ -43,27 +36,10 @@ actor S
   mmap s f len=8K
   load s 0 len=8
 )",
-                                      "test");
-  EXPECT_TRUE(parsed.ok()) << parsed.status();
-  *w = *parsed;
-  models::DaxModelConfig config;
-  fs::ParseFsKind("xfs", &config.fs.kind);
-  config.bugs.Set(Bug::kTestCowMapsFile, bug);
-  config.fs.bugs = config.bugs;
-  sim::Target t;
-  t.name = "xfs/cow";
-  t.build = [config, w](sim::Sim& sim) -> std::unique_ptr<sim::World> {
-    return models::BuildDaxWorld(sim, config, *w);
-  };
-  return t;
+                                     test_target::With(Bug::kTestCowMapsFile, bug));
 }
 
-sim::ExploreResult Explore(const sim::Target& t) {
-  sim::ExploreOptions o;
-  o.strategy = sim::StrategyKind::kDpor;
-  o.budget_executions = 20000;
-  return sim::Explore(t, o);
-}
+sim::ExploreResult Explore(const sim::Target& t) { return test_target::Dpor(t, -1, 20000); }
 
 TEST(WritePermission, PrivateWriteIntoTheFilesPageIsCaughtAtTheStore) {
   const sim::ExploreResult r = Explore(CowTarget(true));

@@ -36,6 +36,8 @@ void PairPins(Workload& w) {
       Op unpin = op;
       unpin.code = OpCode::kUnpin;
       unpin.value = 0x29;
+      unpin.write_access = unpin.gup_fast = true;  // pin flags: not an unpin's
+      unpin.longterm = false;
       for (size_t j = i + 1; j < a.ops.size(); ++j) {
         const Op& u = a.ops[j];
         if (!used[j] && u.code == OpCode::kUnpin && u.map == op.map && u.offset == op.offset &&

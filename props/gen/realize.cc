@@ -249,6 +249,15 @@ struct Builder {
     return 0x11 * (actor + 1) + Norm(s.value) % 8;  // nonzero, and tells the actors apart
   }
 
+  // pin: mostly get_user_pages_fast() with FOLL_WRITE; a quarter take the slow path, a third
+  // are read pins, one in eight is FOLL_LONGTERM (bits of `value` above those Value() reads).
+  static void PinFlags(const OpSketch& s, Op* op) {
+    const int f = Norm(s.value) / 8;
+    op->gup_fast = f % 4 != 1;
+    op->write_access = f / 4 % 3 != 1;
+    op->longterm = f / 12 % 8 == 1;
+  }
+
   // write/read: a few bytes at an edge of the file (its size at setup).
   static void FileAccess(const OpSketch& s, const FileSetup& file, Op* op, int hot) {
     const uint64_t size = file.size;
@@ -462,9 +471,12 @@ Workload Realize(const WorkloadSketch& sketch, const GenOptions& options) {
           }
           op.code = OpCode::kPin;
           std::tie(op.offset, op.length) = Builder::PageRange(o, *m, true, b.Hot());
+          Builder::PinFlags(o, &op);
           Op unpin = op;
           unpin.code = OpCode::kUnpin;
           unpin.value = Builder::Value(o, i);
+          unpin.write_access = unpin.gup_fast = true;  // pin flags: not an unpin's
+          unpin.longterm = false;
           a.ops.push_back(op);
           a.ops.push_back(unpin);  // the I/O completes before the actor goes on
           continue;

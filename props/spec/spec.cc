@@ -3,6 +3,7 @@
 #include "props/spec/spec.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
 
 namespace daxsim::props::spec {
@@ -150,7 +151,7 @@ void Put(Bytes& b, uint64_t lo, const Call& c, const Outcome& out) {
   }
 }
 
-// Loads, stores and write pins through a mapping. mmap(2): SIGSEGV for a write to a mapping
+// Loads and stores through a mapping. mmap(2): SIGSEGV for a write to a mapping
 // without PROT_WRITE or an access outside any mapping; SIGBUS for an access to a page that lies
 // wholly beyond EOF (mm/filemap.c / fs/dax.c: `pgoff >= max_pgoff` -> VM_FAULT_SIGBUS). Bytes
 // of the EOF page past EOF are accessible (they read as what was stored there, zero after a
@@ -159,8 +160,7 @@ bool Access(State& s, const Call& c, const Outcome& out, std::string* why) {
   auto it = s.maps.find(c.map);
   if (it == s.maps.end()) return Fail(why, "no such mapping");
   Mapping& m = it->second;
-  // A store writes; a pin does if it is a write pin (FOLL_WRITE); a read pin faults as a load.
-  const bool write = c.kind == Kind::kStore || (c.kind == Kind::kPin && c.writable);
+  const bool write = c.kind == Kind::kStore;
   const bool segv = !m.live || (write && !m.writable);
   if (out.signal == Outcome::kSigsegv) return segv ? true : Fail(why, "SIGSEGV on a valid access");
   if (segv)
@@ -177,16 +177,41 @@ bool Access(State& s, const Call& c, const Outcome& out, std::string* why) {
     if (out.dead_device) return true;
     return MatchMapped(s, m, c.offset, out.bytes) ? true : Fail(why, "the bytes loaded");
   }
-  if (c.kind == Kind::kPin) {  // GUP with FOLL_WRITE breaks COW (mm/gup.c faultin_page())
-    if (!m.shared && c.writable) CowPage(s, m, page);
-    s.pins[c.pin] = Pin{c.map, page, true};
-    return true;
-  }
   if (m.shared) {
     Put(f.bytes, c.offset, c, out);
   } else {
     Put(CowPage(s, m, page), c.offset - page * kPage, c, out);
   }
+  return true;
+}
+
+// get_user_pages of one page (mm/gup.c, 6.1). EFAULT where a load or store would get a signal
+// (no mapping, FOLL_WRITE on a read-only one, a page beyond EOF); FOLL_LONGTERM is refused on
+// fsdax (EOPNOTSUPP) once the VMA is found, but the fast walk may take first what it finds
+// present and may take (an anonymous copy, the huge zero page: which, the spec does not track).
+bool PinCall(State& s, const Call& c, const Outcome& out, std::string* why) {
+  auto it = s.maps.find(c.map);
+  if (it == s.maps.end()) return Fail(why, "no such mapping");
+  Mapping& m = it->second;
+  if (out.ret == -ENOMEM) return out.excused ? true : Fail(why, "ENOMEM");
+  if (m.live && c.longterm && (out.ret == -EOPNOTSUPP || !c.fast)) {
+    return out.ret == -EOPNOTSUPP ? true : Fail(why, "a long-term pin of fsdax: not EOPNOTSUPP");
+  }
+  if (out.ret == -EOPNOTSUPP) return Fail(why, "EOPNOTSUPP for a pin without FOLL_LONGTERM");
+  const bool segv = !m.live || (c.writable && !m.writable);
+  const bool beyond = m.live && c.offset / kPage >= PagesOf(s.files.at(m.ino).size);
+  if (out.ret == -EFAULT) {
+    return segv || beyond || out.excused ? true : Fail(why, "EFAULT on a valid page inside EOF");
+  }
+  if (out.ret != 0) return Fail(why, "an errno get_user_pages does not return");
+  if (segv) {
+    return Fail(why, m.live ? "a write pin of a read-only mapping succeeded"
+                            : "a pin of an unmapped range succeeded");
+  }
+  if (beyond) return Fail(why, "a pin of a page beyond EOF succeeded (no EFAULT)");
+  // GUP with FOLL_WRITE breaks COW (faultin_page() with FAULT_FLAG_WRITE).
+  if (!m.shared && c.writable) CowPage(s, m, c.offset / kPage);
+  s.pins[c.pin] = Pin{c.map, c.offset / kPage, true};
   return true;
 }
 
@@ -288,8 +313,9 @@ bool Step(State& s, const Call& c, const Outcome& out, std::string* why) {
       return MapCall(s, c, why);
     case Kind::kLoad:
     case Kind::kStore:
-    case Kind::kPin:
       return Access(s, c, out, why);
+    case Kind::kPin:
+      return PinCall(s, c, out, why);
     case Kind::kUnpin:
       return Unpin(s, c);
     case Kind::kRead:
@@ -326,6 +352,9 @@ std::string Describe(const Call& c, const Outcome& out) {
     std::snprintf(buf, sizeof(buf), " val=%#x", c.value);
     s += buf;
   }
+  if (c.kind == Kind::kPin)
+    s += std::string(c.writable ? "" : " ro") + (c.fast ? "" : " slow") +
+         (c.longterm ? " longterm" : "");
   s += " ->";
   if (out.signal != Outcome::kOk) {
     s += out.signal == Outcome::kSigbus ? " SIGBUS" : " SIGSEGV";

@@ -63,7 +63,8 @@ enum class Kind {
   kDontneed,    // map, offset/length: MADV_DONTNEED
   kLoad,        // map, file offset, length -> bytes | SIGBUS | SIGSEGV
   kStore,       // map, file offset, length, value -> ok | SIGBUS | SIGSEGV
-  kPin,         // map, file page offset, writable (FOLL_WRITE) -> ok (pin id) | SIGBUS | SIGSEGV
+  kPin,         // map, file page offset, writable (FOLL_WRITE), fast, longterm -> ok (pin id) |
+                //   -EFAULT | -EOPNOTSUPP (longterm) | -ENOMEM
   kUnpin,       // pin id, value: the DMA writes the whole page (if writable), then the pin is
                 // dropped
   kRead,        // ino, offset, length (one page's part) -> bytes; `eof`: the read stops here
@@ -89,9 +90,11 @@ struct Call {
   uint64_t pin = 0;  // pin id (pin, unpin)
   uint64_t offset = 0, length = 0;
   uint8_t value = 0;
-  bool shared = true;    // kMmap
-  bool writable = true;  // kMmap: PROT_WRITE; kPin: FOLL_WRITE (a read pin: a read fault, no
-                         // copy-on-write); kUnpin: the device wrote `value` (else no data)
+  bool shared = true;     // kMmap
+  bool writable = true;   // kMmap: PROT_WRITE; kPin: FOLL_WRITE (a read pin: a read fault, no
+                          // copy-on-write); kUnpin: the device wrote `value` (else no data)
+  bool fast = true;       // kPin: get_user_pages_fast() (else the slow path alone)
+  bool longterm = false;  // kPin: FOLL_LONGTERM
 };
 
 struct Outcome {

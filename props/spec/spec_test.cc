@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cerrno>
+
 namespace daxsim::props::spec {
 namespace {
 
@@ -220,9 +222,10 @@ TEST(Spec, DmaLandsInTheFileUnlessTheBlockWasFreed) {
   EXPECT_TRUE(Ok(s, FileCall(Kind::kRead, 0, 4), Bytes_(4, 0)));
 }
 
-// A read pin (no FOLL_WRITE) faults as a load: allowed through a read-only mapping, SIGBUS past
+// A read pin (no FOLL_WRITE) faults as a load: allowed through a read-only mapping, EFAULT past
 // EOF, no copy-on-write of a private page (the file's page is pinned, later private stores copy
-// it); its unpin, like one without data, writes nothing.
+// it); its unpin, like one without data, writes nothing. A write pin of the read-only mapping
+// gets EFAULT (check_vma_flags()).
 TEST(Spec, ReadPinsFaultAsLoadsAndReceiveNoData) {
   State s = FileOf(4096, 0xaa);
   ASSERT_TRUE(Ok(s, Mmap(1, 0, 8192, true, /*writable=*/false), {}));
@@ -231,17 +234,19 @@ TEST(Spec, ReadPinsFaultAsLoadsAndReceiveNoData) {
   write_pin.pin = 1;
   State t = s;
   EXPECT_FALSE(Ok(t, write_pin, {}));
+  t = s;
+  EXPECT_TRUE(Ok(t, write_pin, Ret(-EFAULT)));
   Call read_pin = write_pin;
   read_pin.writable = false;
   t = s;
-  EXPECT_FALSE(Ok(t, read_pin, Sig(Outcome::kSigsegv)));
+  EXPECT_FALSE(Ok(t, read_pin, Ret(-EFAULT)));
   t = s;
   ASSERT_TRUE(Ok(t, read_pin, {}));
   Call beyond = Map(Kind::kPin, 1, kPage, kPage);
   beyond.writable = false;
   State u = s;
   EXPECT_FALSE(Ok(u, beyond, {}));
-  EXPECT_TRUE(Ok(s, beyond, Sig(Outcome::kSigbus)));
+  EXPECT_TRUE(Ok(s, beyond, Ret(-EFAULT)));
   Call private_pin = Map(Kind::kPin, 2, 0, kPage);
   private_pin.writable = false;
   private_pin.pin = 2;
@@ -254,6 +259,39 @@ TEST(Spec, ReadPinsFaultAsLoadsAndReceiveNoData) {
   EXPECT_TRUE(s.pins.empty());
   EXPECT_TRUE(Ok(s, Map(Kind::kLoad, 2, 0, 4), Bytes_(4, 0xaa)));
   EXPECT_TRUE(Ok(s, FileCall(Kind::kRead, 0, 4), Bytes_(4, 0xaa)));
+}
+
+// FOLL_LONGTERM on fsdax: the slow path refuses it (EOPNOTSUPP) whatever the page; GUP-fast
+// may take a page it finds first (an anonymous copy), so there success is allowed too. Without
+// FOLL_LONGTERM, EOPNOTSUPP is wrong; an unmapped range is EFAULT before the VMA is checked.
+TEST(Spec, LongTermPinsOfFsdaxAreRefused) {
+  State s = FileOf(4096, 0xaa);
+  ASSERT_TRUE(Ok(s, Mmap(1, 0, 4096, true), {}));
+  Call slow = Map(Kind::kPin, 1, 0, kPage);
+  slow.pin = 1;
+  slow.longterm = true;
+  slow.fast = false;
+  State t = s;
+  EXPECT_FALSE(Ok(t, slow, {}));
+  t = s;
+  EXPECT_TRUE(Ok(t, slow, Ret(-EOPNOTSUPP)));
+  t = s;
+  EXPECT_FALSE(Ok(t, slow, Ret(-EFAULT)));
+  Call fast = slow;
+  fast.fast = true;
+  t = s;
+  EXPECT_TRUE(Ok(t, fast, Ret(-EOPNOTSUPP)));
+  t = s;
+  EXPECT_TRUE(Ok(t, fast, {}));
+  EXPECT_EQ(t.pins.size(), 1u);
+  Call plain = fast;
+  plain.longterm = false;
+  t = s;
+  EXPECT_FALSE(Ok(t, plain, Ret(-EOPNOTSUPP)));
+  ASSERT_TRUE(Ok(s, Map(Kind::kMunmap, 1, 0, 0), {}));
+  t = s;
+  EXPECT_FALSE(Ok(t, slow, Ret(-EOPNOTSUPP)));
+  EXPECT_TRUE(Ok(s, slow, Ret(-EFAULT)));
 }
 
 // A store or write(2) whose outcome carries bytes (a copy through a user buffer in a mapping)

@@ -1,9 +1,9 @@
 // The CPU side: loads and stores through the page tables (faulting as the arch fault handler
-// does: mmap_lock for read, handle_mm_fault, retry), get_user_pages pins and DMA completion, and
-// the mmap/munmap/madvise(DONTNEED)/msync system calls.
-// Mirrors: arch/x86/mm/fault.c do_user_addr_fault(), mm/gup.c, mm/mmap.c, mm/madvise.c,
-// mm/msync.c (v6.1). Scheduling points: the access itself (one step naming the page table and
-// the page: translation and access cannot be split), mmap_lock, and everything faults do.
+// does: mmap_lock for read, handle_mm_fault, retry), DMA completion of pinned pages (the pins:
+// gup.cc), and the mmap/munmap/madvise(DONTNEED)/msync system calls. Mirrors: arch/x86/mm/fault.c
+// do_user_addr_fault(), mm/mmap.c, mm/madvise.c, mm/msync.c (v6.1). Scheduling points: the access
+// itself (one step naming the page table and the page: translation and access cannot be split),
+// mmap_lock, and everything faults do.
 #include <algorithm>
 
 #include "sim/check.h"
@@ -12,14 +12,6 @@
 namespace daxsim::vm {
 
 using sim::Access;
-
-namespace {
-// SimOptions::fault_retries_max as a loop bound (0: unbounded).
-int64_t RetriesMax(const sim::Sim& sim) {
-  const int n = sim.options().fault_retries_max;
-  return n > 0 ? n : INT64_MAX;
-}
-}  // namespace
 
 Vm::Translation Vm::Translate(Mm* mm, uint64_t addr, bool write) const {
   const Pmd& pmd = mm->pt.pmd(addr);
@@ -55,7 +47,7 @@ sim::Task<AccessResult> Vm::UserAccess(Mm* mm, uint64_t addr, uint8_t* data, uin
   // translation) the pending step names: its footprint, or the fault path it takes. Without a
   // bound the number matters to nothing, so an attempt that changed nothing returns to the
   // state it started from.
-  const int64_t retries_max = RetriesMax(*sim_);
+  const int64_t retries_max = FaultRetriesMax(*sim_);
   sim::CallSummary retry(sim_, 0x05e);
   for (int64_t attempt = 0; attempt < retries_max; ++attempt) {
     retry.LoopHead(retries_max == INT64_MAX ? 0 : static_cast<uint64_t>(attempt));
@@ -112,39 +104,6 @@ sim::Task<uint64_t> Vm::CopyUser(const UserBuffer& buf, uint64_t offset, uint64_
     done += n;
   }
   co_return done;
-}
-
-sim::Task<AccessResult> Vm::PinUserPage(Mm* mm, uint64_t addr, Pfn* pfn, bool write) {
-  auto _ = sim_->Enter("get_user_pages");
-  const int64_t retries_max = RetriesMax(*sim_);
-  sim::CallSummary retry(sim_, 0x9e9);  // as in UserAccess
-  for (int64_t attempt = 0; attempt < retries_max; ++attempt) {
-    retry.LoopHead(retries_max == INT64_MAX ? 0 : static_cast<uint64_t>(attempt));
-    const Translation t = Translate(mm, addr, write);
-    if (t.ok) {
-      co_await sim_->Point(
-          "follow_page + try_grab_page",
-          {mm->PtObject(addr), Access::kRead, phys_->PageObject(t.pfn), Access::kWrite});
-      if (!(Translate(mm, addr, write) == t)) {
-        sim_->Observed(0xc4a9);
-        continue;
-      }
-      // try_grab_page(): device pages and anonymous (COW) pages alike hold the pin.
-      sim_->Observed(t.pfn);
-      if (write && on_page_write) {
-        on_page_write({"write pin", mm, mm->FindVma(addr), addr, t.pfn});
-      }
-      if (phys_->IsDevicePfn(t.pfn) || IsAnonPfn(t.pfn)) phys_->get_page(t.pfn);
-      *pfn = t.pfn;
-      co_return AccessResult{};
-    }
-    const AccessResult f = co_await FaultIn(mm, addr, write, kGupFaultFlags);  // faultin_page
-    if (f.kind != AccessResult::kOk) co_return f;
-  }
-  sim_->AbandonUnfair("get_user_pages at " + std::to_string(addr) + " faulted " +
-                      std::to_string(retries_max) + " times without a usable mapping");
-  co_await sim_->Point("starved", {});
-  co_return AccessResult{AccessResult::kSigbus};
 }
 
 sim::Task<void> Vm::UnpinUserPage(Pfn pfn, uint64_t offset, const uint8_t* data, uint64_t len) {

@@ -58,6 +58,11 @@ inline constexpr uint32_t FAULT_FLAG_DEFAULT =
     FAULT_FLAG_ALLOW_RETRY | FAULT_FLAG_KILLABLE | FAULT_FLAG_INTERRUPTIBLE;
 inline constexpr uint32_t kUserFaultFlags = FAULT_FLAG_DEFAULT | FAULT_FLAG_USER;
 inline constexpr uint32_t kGupFaultFlags = FAULT_FLAG_ALLOW_RETRY | FAULT_FLAG_KILLABLE;
+// gup_flags (include/linux/mm.h, 6.1), the ones the model's get_user_pages reads.
+inline constexpr uint32_t FOLL_WRITE = 0x01;        // the page will be written: pte_write needed
+inline constexpr uint32_t FOLL_GET = 0x04;          // a page reference (put_page)
+inline constexpr uint32_t FOLL_LONGTERM = 0x10000;  // held indefinitely (io_uring, RDMA)
+inline constexpr uint32_t FOLL_PIN = 0x40000;       // a pin (unpin_user_page)
 // 6.1 handle_pte_fault(): vmf->orig_pte was read (the PMD points to a PTE table). Not in
 // FAULT_FLAG_TRACE, so fs_dax prints it as "0x800".
 inline constexpr uint32_t FAULT_FLAG_ORIG_PTE_VALID = 0x800;

@@ -34,6 +34,12 @@ struct UserBuffer {
   uint64_t addr = 0;  // the user address of data[0] (page boundaries), with `access`
 };
 
+// SimOptions::fault_retries_max as a loop bound (0: unbounded).
+inline int64_t FaultRetriesMax(const sim::Sim& sim) {
+  const int n = sim.options().fault_retries_max;
+  return n > 0 ? n : INT64_MAX;
+}
+
 class Vm {
  public:
   Vm(sim::Sim& sim, PhysMem& phys, BugSet bugs = {}) : sim_(&sim), phys_(&phys), bugs_(bugs) {}
@@ -91,10 +97,18 @@ class Vm {
   // access that fails. Returns the bytes copied. A buffer without `access` is the kernel's
   // own: nothing to copy, all of it "copied".
   sim::Task<uint64_t> CopyUser(const UserBuffer& buf, uint64_t offset, uint64_t len, bool to_user);
-  // get_user_pages() of one page, FOLL_WRITE when `write` (a pin the device writes through: an
-  // O_DIRECT read into the mapping), else for reading (madvise_inject_error()'s
-  // get_user_pages_fast(start, 1, 0, &page)): fault it in, take a page reference.
-  sim::Task<AccessResult> PinUserPage(Mm* mm, uint64_t addr, Pfn* pfn, bool write = true);
+
+  // ---- get_user_pages, one page (mm/gup.c) ----
+  // Each returns 0 with a page reference in *pfn, or -errno: EFAULT (no VMA, a write to a
+  // read-only one, a fault that failed), EOPNOTSUPP (FOLL_LONGTERM on a filesystem-DAX VMA),
+  // ENOMEM (VM_FAULT_OOM).
+  // get_user_pages_fast(): the lockless walk takes a present page it may (pte_access_permitted;
+  // not the zero page's special PTE; not a device page under FOLL_LONGTERM) without mmap_lock,
+  // else falls back to GetUserPages.
+  sim::Task<int> GetUserPagesFast(Mm* mm, uint64_t addr, uint32_t gup_flags, Pfn* pfn);
+  // get_user_pages_unlocked(): __get_user_pages() under mmap_lock for read: check_vma_flags(),
+  // then follow_page_mask() and faultin_page() until the page is there.
+  sim::Task<int> GetUserPages(Mm* mm, uint64_t addr, uint32_t gup_flags, Pfn* pfn);
   // The DMA into a pinned page completes (`data` lands in it) and the pin is released.
   sim::Task<void> UnpinUserPage(Pfn pfn, uint64_t offset, const uint8_t* data, uint64_t len);
 
@@ -116,6 +130,11 @@ class Vm {
   sim::Task<uint32_t> DoWpPage(Vma* vma, uint64_t addr, uint32_t flags);
   sim::Task<AccessResult> FaultIn(Mm* mm, uint64_t addr, bool write, uint32_t flags);
   sim::Task<void> PteAlloc(Mm* mm, uint64_t addr);
+  // gup_pte_range() / gup_huge_pmd() for the page at addr: whether the lockless walk takes it.
+  Translation GupFastFollow(Mm* mm, uint64_t addr, uint32_t gup_flags) const;
+  sim::Task<int> GetUserPagesLocked(Mm* mm, uint64_t addr, uint32_t gup_flags, Pfn* pfn);
+  // try_grab_page(): device and anonymous pages take the reference (the zero pages need none).
+  void TryGrabPage(Pfn pfn);
 
   sim::Sim* sim_;
   PhysMem* phys_;

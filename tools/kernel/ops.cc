@@ -10,11 +10,13 @@
 #include <linux/falloc.h>
 #include <linux/fiemap.h>
 #include <linux/fs.h>
+#include <linux/io_uring.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -242,10 +244,11 @@ void RunAccess(const Op& op, const MapInfo& m, Slot* slot) {
 // reference on each page (iov_iter_get_pages2(): get_user_pages_fast without FOLL_WRITE,
 // faulting as get_user_pages does), and dax_layout_busy_page() finds a page busy while its
 // count is above one: truncate, punch and zero-range wait (ext4_break_layouts(),
-// xfs_break_dax_layouts()) until the pipe is read or closed. The GUP fails with -EFAULT only
-// where the model's pin gets SIGBUS (a read pin cannot SIGSEGV on a valid mapping), so a failed
-// or short vmsplice is reported as SIGBUS; the pages before the failure stay referenced.
-void RunPin(const Op& op, const MapInfo& m, ActorContext& ctx, Slot* slot) {
+// xfs_break_dax_layouts()) until the pipe is read or closed. A GUP that fails at the first page
+// fails vmsplice with its errno (EFAULT); one that fails later makes the count short, reported
+// as EFAULT too (the model's pin reports the first page that failed); the pages before the
+// failure stay referenced.
+void RunReadPin(const Op& op, const MapInfo& m, ActorContext& ctx, Slot* slot) {
   HeldPin pin{op.map, op.offset, op.length, {-1, -1}};
   if (pipe2(pin.pipe, O_CLOEXEC) != 0) {
     SetSyscall(-1, slot);
@@ -261,28 +264,56 @@ void RunPin(const Op& op, const MapInfo& m, ActorContext& ctx, Slot* slot) {
   }
   iovec iov{m.base + op.offset, op.length};
   const ssize_t n = vmsplice(pin.pipe[1], &iov, 1, 0);
-  if (n < 0 && errno != EFAULT) {
-    SetSyscall(-1, slot);
+  if (n == static_cast<ssize_t>(op.length)) {
+    slot->kind = Slot::kOk;
   } else {
-    slot->kind = n == static_cast<ssize_t>(op.length) ? Slot::kOk : Slot::kSigbus;
+    if (n >= 0) errno = EFAULT;
+    SetSyscall(-1, slot);
   }
   ctx.pins.push_back(pin);
 }
 
-void ClosePin(HeldPin& pin) {
-  close(pin.pipe[0]);
-  close(pin.pipe[1]);
+// pin rw slow longterm: io_uring buffer registration. 6.1's io_sqe_buffer_register() ->
+// io_pin_pages(): pin_user_pages(FOLL_WRITE | FOLL_LONGTERM), the slow path, whose
+// check_vma_flags() refuses a filesystem-DAX VMA with EOPNOTSUPP. A registration that succeeds
+// holds its pins until the ring is closed (unpin).
+void RunLongtermPin(const Op& op, const MapInfo& m, ActorContext& ctx, Slot* slot) {
+  io_uring_params params{};
+  const int ring = static_cast<int>(syscall(__NR_io_uring_setup, 1, &params));
+  if (ring < 0) {
+    SetSyscall(-1, slot);
+    return;
+  }
+  iovec iov{m.base + op.offset, op.length};
+  if (syscall(__NR_io_uring_register, ring, IORING_REGISTER_BUFFERS, &iov, 1) != 0) {
+    const int err = errno;
+    close(ring);
+    errno = err;
+    SetSyscall(-1, slot);
+    return;
+  }
+  slot->kind = Slot::kOk;
+  HeldPin pin{op.map, op.offset, op.length};
+  pin.ring = ring;
+  ctx.pins.push_back(pin);
 }
 
-// unpin (of a read pin, without val=): the device has read the pages; the pipe is read empty,
-// which drops the page references, and closed. The pin is the oldest with the same range
-// (Unsupported() admits only unpins that name a held pin's range exactly).
+void ClosePin(HeldPin& pin) {
+  if (pin.ring >= 0) close(pin.ring);
+  if (pin.pipe[0] >= 0) close(pin.pipe[0]);
+  if (pin.pipe[1] >= 0) close(pin.pipe[1]);
+}
+
+// unpin (of a held pin, without val=): the device has read the pages; a read pin's pipe is read
+// empty, which drops the page references, and closed; a long-term pin's ring is closed. The pin is
+// the oldest with the same range (Unsupported() admits only unpins that name a held pin's range
+// exactly).
 void RunUnpin(const Op& op, ActorContext& ctx, Slot* slot) {
   for (auto it = ctx.pins.begin(); it != ctx.pins.end(); ++it) {
     if (it->map != op.map || it->offset != op.offset || it->length != op.length) continue;
     std::vector<uint8_t> sink(op.length + 4096);
-    fcntl(it->pipe[0], F_SETFL, O_NONBLOCK);
-    while (read(it->pipe[0], sink.data(), sink.size()) > 0) {
+    if (it->pipe[0] >= 0) fcntl(it->pipe[0], F_SETFL, O_NONBLOCK);
+    while (it->pipe[0] >= 0 && read(it->pipe[0], sink.data(), sink.size()) > 0) {
     }
     ClosePin(*it);
     ctx.pins.erase(it);
@@ -309,7 +340,11 @@ void RunMapOp(const Op& op, ActorContext& ctx, Slot* slot) {
       RunAccess(op, m, slot);
       break;
     case OpCode::kPin:
-      RunPin(op, m, ctx, slot);
+      if (op.longterm) {
+        RunLongtermPin(op, m, ctx, slot);
+      } else {
+        RunReadPin(op, m, ctx, slot);
+      }
       break;
     default:
       RunMappingCall(op, m, slot);

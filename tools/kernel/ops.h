@@ -40,7 +40,8 @@ struct MapInfo {
 struct HeldPin {
   std::string map;
   uint64_t offset = 0, length = 0;
-  int pipe[2] = {-1, -1};
+  int pipe[2] = {-1, -1};  // a read pin: vmsplice(2)'s pipe
+  int ring = -1;           // a long-term pin: the io_uring its buffer is registered with
 };
 
 // What one actor's ops see: the workload's files (open O_RDWR, shared by every process) and

@@ -273,17 +273,20 @@ absl::Status Run(const Workload& w, const RunOptions& o, const std::map<std::str
   return absl::OkStatus();
 }
 
-// Read pins run as vmsplice(2) (ops.cc RunPin); an unpin must name the range of a read pin the
-// actor holds, exactly, and carry no data. A write pin has no user-level form that holds its
-// pages across operations on 6.1: O_DIRECT holds them for the I/O's duration only, and
-// io_uring's registered buffers pin with FOLL_LONGTERM, which check_vma_flags() refuses on
-// fsdax (-EOPNOTSUPP).
+// Read pins run as vmsplice(2) (ops.cc RunReadPin: get_user_pages_fast without FOLL_WRITE),
+// long-term write pins as io_uring buffer registration (RunLongtermPin: pin_user_pages, the
+// slow path, FOLL_WRITE | FOLL_LONGTERM); an unpin must name the range of a pin the actor
+// holds, exactly, and carry no data. Other pins have no user-level form that holds the pages
+// across operations on 6.1: O_DIRECT holds them for the I/O's duration only.
 std::string UnsupportedPins(const Actor& a) {
   std::vector<const Op*> held;
   for (const Op& op : a.ops) {
-    if (op.code == OpCode::kPin && op.write_access) {
+    const bool vmsplice = !op.write_access && op.gup_fast && !op.longterm;
+    const bool io_uring = op.write_access && !op.gup_fast && op.longterm;
+    if (op.code == OpCode::kPin && !vmsplice && !io_uring) {
       return absl::StrCat("line ", op.line,
-                          ": pin rw (no held write pin on 6.1 fsdax: FOLL_LONGTERM is refused)");
+                          ": pin (held on 6.1 only as 'ro' by vmsplice(2) or as 'rw slow "
+                          "longterm' by io_uring buffer registration)");
     }
     if (op.code == OpCode::kPin) held.push_back(&op);
     if (op.code != OpCode::kUnpin) continue;
@@ -292,7 +295,7 @@ std::string UnsupportedPins(const Actor& a) {
     });
     if (op.dma || it == held.end()) {
       return absl::StrCat("line ", op.line,
-                          ": unpin (only of a held read pin's exact range, without val=)");
+                          ": unpin (only of a held pin's exact range, without val=)");
     }
     held.erase(it);
   }

@@ -9,7 +9,7 @@ actor A
   unpin m 0 len=8K
   truncate f 4K
   load m 0x1000 len=8 expect=SIGBUS
-  pin m 0x1000 len=4K ro expect=SIGBUS
+  pin m 0x1000 len=4K ro expect=EFAULT
   pin m 0 len=4K ro expect=ok
   read f 0 len=8 expect=0xaa
   unpin m 0 len=4K
