@@ -42,6 +42,14 @@ enum class Bug : size_t {
   // Test-only: GUP-fast takes a device (fsdax) page under FOLL_LONGTERM instead of leaving it
   // to the slow path's check_vma_flags(); shows that I8's long-term pin check can fail.
   kTestGupFastLongterm,
+  // Test-only: grab_mapping_entry() adds the new entry's pages to nrpages before knowing that
+  // xas_store() stored it (6.1 checks xas_error() first); visible only when a node allocation
+  // fails (alloc_failures), through the nrpages invariant.
+  kTestNrpagesBeforeStore,
+  // Test-only: memory failure takes i_mmap_rwsem before dax_lock_page() (6.1 locks the entry,
+  // then collect_procs_fsdax() takes i_mmap_rwsem, as writeback's dax_entry_mkclean() does);
+  // shows that lockdep's "dax_entry" class reports the inversion from one actor's sequence.
+  kTestMfImmapBeforeEntry,
   kCount,
 };
 

@@ -38,6 +38,8 @@ void Sim::Reset(const SimOptions& options) {
   preemptions_ = 0;
   context_switches_ = 0;
   spurious_left_ = options.spurious_wakeups;
+  alloc_failures_ = 0;
+  alloc_failures_injected_ = 0;
   steps_.clear();
   decisions_.clear();
   trace_.clear();
@@ -82,6 +84,7 @@ ActorId Sim::Spawn(std::string name, Task<void> body) {
   a->name_ = std::move(name);
   a->id_ = static_cast<ActorId>(actors_.size());
   a->continuation_ = MixString(0x5eed, a->name_);
+  a->alloc_failures_left_ = alloc_failures_;
   a->resume_ = body.handle();
   a->top_ = std::move(body);
   actor_ptrs_.push_back(a.get());
@@ -202,6 +205,15 @@ int Sim::Choose(int n, const char* label) {
   }
   if (options_.record_decisions) decisions_.push_back({Decision::kChoice, v, n, label});
   return v;
+}
+
+bool Sim::FailAlloc(const char* label) {
+  DAXSIM_CHECK(current_ != kNoActor);
+  Actor& a = *actors_[current_];
+  if (a.alloc_failures_left_ == 0 || Choose(2, label) == 0) return false;
+  a.alloc_failures_left_--;
+  alloc_failures_injected_++;
+  return true;
 }
 
 void Sim::Report(ViolationKind kind, std::string key, std::string message) {
@@ -623,6 +635,7 @@ uint64_t Sim::ActorSignature(const Actor& a) const {
   uint64_t h = Mix(0x519, a.done_ ? 0 : a.continuation_);  // a finished actor has no future
   h = Mix(h, (a.done_ ? 1u : 0u) | (a.killed_ ? 2u : 0u) | (a.woken_ ? 4u : 0u));
   h = Mix(h, static_cast<uint64_t>(a.preempt_count_));
+  h = Mix(h, static_cast<uint64_t>(a.alloc_failures_left_));
   h = MixString(h, a.pending_.op);
   h = Mix(Mix(h, a.pending_.fp.object), static_cast<uint64_t>(a.pending_.fp.access));
   h = Mix(Mix(h, a.pending_.fp.object2), static_cast<uint64_t>(a.pending_.fp.access2));

@@ -157,6 +157,7 @@ class Actor {
   const std::vector<const char*>& func_stack() const { return func_stack_; }
   bool woken() const { return woken_; }
   int preempt_count() const { return preempt_count_; }
+  int alloc_failures_left() const { return alloc_failures_left_; }
 
  private:
   friend class Sim;
@@ -170,6 +171,7 @@ class Actor {
   bool killed_ = false;
   bool woken_ = false;
   int preempt_count_ = 0;
+  int alloc_failures_left_ = 0;  // Sim::FailAlloc()
   std::vector<HeldLock> held_;
   std::vector<const char*> func_stack_;
   std::function<bool()> sleep_cond_;  // condition an actor sleeps for (lost wake-up check)
@@ -362,6 +364,14 @@ class Sim {
 
   // Non-scheduling nondeterminism: a value in [0, n) chosen by the strategy.
   int Choose(int n, const char* label);
+  // Fault injection, per actor as the kernel's fail-nth is per task: each actor spawned from
+  // now on may see up to `n` allocations fail (a model parameter; 0 after Reset()).
+  void SetAllocFailures(int n) { alloc_failures_ = n; }
+  // An allocation the current actor makes: whether it fails, a choice (labelled with the
+  // allocation) while the actor's budget lasts; false, and no choice, once it is spent.
+  bool FailAlloc(const char* label);
+  // Allocation failures injected in this execution so far (errors they cause are excused).
+  int alloc_failures_injected() const { return alloc_failures_injected_; }
 
   struct FailAwaiter {
     bool await_ready() const noexcept { return false; }
@@ -487,6 +497,8 @@ class Sim {
   int preemptions_ = 0;
   int context_switches_ = 0;
   int spurious_left_ = 0;
+  int alloc_failures_ = 0;           // per actor spawned (SetAllocFailures)
+  int alloc_failures_injected_ = 0;  // FailAlloc() said yes this many times
   std::vector<StepRecord> steps_;
   std::vector<uint64_t> coverage_;
   std::vector<std::pair<std::string, int64_t>> tallies_;

@@ -801,6 +801,28 @@ actor C mm=A
   }
 }
 
+// The buffer is a mapping of the same file, over a hole, so the copy's fault allocates inside
+// the call. 6.1: read(2) holds i_rwsem shared (ext4_dax_read_iter(), xfs's IOLOCK_SHARED)
+// across dax_iomap_rw(), and copy_to_user()'s write fault takes the invalidate lock shared,
+// then (ext4) starts its own jbd2 handle and allocates; write(2) holds i_rwsem exclusive and
+// its copy_from_user() read-faults the hole (the zero page). No lock-order report, no
+// deadlock, and every outcome is linearizable.
+TEST(DaxWorldTest, ASameFileBufferAllocatesInsideTheCall) {
+  const std::string text = R"(workload userbuf_same_file
+file f size=16K written=0-4K fill=0xaa
+actor A mm=P
+  mmap m f len=16K
+  read f 0 len=4K to=m+0x2000
+  write f 0x3000 len=4K from=m+0x1000
+  load m 0x2000 len=8
+actor B mm=P
+  store m 0x1000 len=8 val=0x11
+actor C
+  truncate f 8K
+)";
+  for (const char* model : {"xfs", "ext4"}) test_world::ExpectClean(model, text, 1);
+}
+
 // With tallies on, the explorer says what the linearizability oracle judged: one history per
 // counted execution, and by operation the results it checked (with two jobs too: partitioned
 // DPOR may run more executions, each tallied once).

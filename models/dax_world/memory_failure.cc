@@ -55,7 +55,10 @@ sim::Task<int> MemoryFailureDevPagemap(sim::Sim& sim, vm::Vm& vm, dax::Dax& dax,
   auto _ = sim.Enter("memory_failure_dev_pagemap");
   co_await sim.Point("put_page", {vm.phys().PageObject(pfn), sim::Access::kWrite});
   vm.phys().put_page(pfn);  // MF_COUNT_INCREASED: madvise's reference
+  const bool inverted = dax.bugs()(Bug::kTestMfImmapBeforeEntry);
+  if (inverted) co_await inode.mapping().i_mmap_rwsem.DownRead();
   const uint64_t cookie = co_await dax.LockEntryForMemoryFailure(inode, index, pfn);
+  if (inverted) co_await inode.mapping().i_mmap_rwsem.UpRead();
   if (cookie == 0) co_return -16;  // -EBUSY
   pmem.Poison(pfn);                // SetPageHWPoison()
   const uint64_t size = co_await CollectProcs(sim, inode.mapping(), index);

@@ -32,6 +32,9 @@ const std::vector<Param>& ModelParams() {
         {"locked_entries", 0, 0, 2,
          "locked entries met by writeback and the busy-page scan: 0 = 6.1 (both skip them), "
          "1 = v6.15 (the busy-page scan waits), 2 = both wait (a proposed fix)"},
+        {"alloc_failures", 0, 0, 3,
+         "allocations each actor may see fail, explored as choices (XArray nodes in "
+         "grab_mapping_entry, page tables, copy-on-write pages; as fail-nth injects them)"},
     };
     for (const BugInfo& b : Bugs()) v->push_back({"bug_" + b.name, 0, 0, 1, b.fix});
     return v;
@@ -52,7 +55,7 @@ absl::StatusOr<std::map<std::string, int>> ParseParams(const std::string& text) 
     if (spec == nullptr) {
       return absl::InvalidArgumentError("unknown model parameter '" + parts[0] +
                                         "' (align, eadr, wait_bits, api, locked_entries, "
-                                        "bug_NAME: daxsim list bugs)");
+                                        "alloc_failures, bug_NAME: daxsim list bugs)");
     }
     int x = 0;
     fs::DaxApi api;
@@ -79,6 +82,7 @@ std::string Canonical(const std::map<std::string, int>& v) {
   for (const auto& [k, x] : v) {
     if (k.rfind("bug_", 0) == 0 && x == 0) continue;  // only switched-on bugs travel
     if (k == "locked_entries" && x == 0) continue;    // and a later kernel's behaviour
+    if (k == "alloc_failures" && x == 0) continue;    // and fault injection
     out.push_back(
         k + "=" +
         (k == "api" ? std::string(fs::ApiName(static_cast<fs::DaxApi>(x))) : std::to_string(x)));
@@ -138,6 +142,7 @@ sim::Target Build(const std::string& model, const std::string& label,
   config.platform = v.at("eadr") ? nvdimm::Platform::kEadr : nvdimm::Platform::kAdr;
   config.wait_table_bits = v.at("wait_bits");
   config.locked_entries = static_cast<dax::LockedEntries>(v.at("locked_entries"));
+  config.alloc_failures = v.at("alloc_failures");
   sim::Target t;
   t.name = model + "/" + label;
   t.params = Canonical(v);

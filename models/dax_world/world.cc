@@ -37,6 +37,7 @@ DaxWorld::DaxWorld(sim::Sim& sim, const DaxModelConfig& config, const workload::
       dax_(sim, vm_, pmem_, config.wait_table_bits, config.bugs),
       fs_(sim, vm_, dax_, pmem_, config.fs) {
   dax_.set_locked_entries(config.locked_entries);
+  sim.SetAllocFailures(config.alloc_failures);  // before the actors are spawned
   actor_states.resize(w.actors.size());
 }
 

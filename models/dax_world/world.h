@@ -33,6 +33,9 @@ struct DaxModelConfig {
   int wait_table_bits = dax::Dax::kWaitTableBitsDefault;
   BugSet bugs;  // switched-on mutants (models/bugs); fs.bugs carries the same set
   dax::LockedEntries locked_entries = dax::LockedEntries::kSkip61;
+  // Allocations each actor may see fail (sim::Sim::FailAlloc): XArray nodes in
+  // grab_mapping_entry(), page tables, copy-on-write pages. 0: none (the default).
+  int alloc_failures = 0;
 };
 
 class DaxWorld : public sim::World, public sim::StateModel {
@@ -220,9 +223,12 @@ class DaxWorld : public sim::World, public sim::StateModel {
   int64_t history_clock = 2;
   int64_t Tick() { return history_clock++; }
   // Errors whose cause the oracle does not track are excused: the workload injects media errors
-  // or unbinds, or an allocation ran out of space. (An injected memory failure is not among them:
+  // or unbinds, an allocation ran out of space, or an injected allocation failure (ENOMEM, a
+  // short copy) happened. (An injected memory failure is not among them:
   // on 6.1 the page stays readable, see memory_failure.h.)
-  bool Excused() const { return sigbus_expected || fs_.enospc(); }
+  bool Excused() const {
+    return sigbus_expected || fs_.enospc() || sim_->alloc_failures_injected() > 0;
+  }
   bool crashed = false;
   bool unbound = false;  // an unbind (kill_dax) ran
   // Property hooks (props/dax): after a power failure and recovery; on every user-visible

@@ -408,6 +408,49 @@ actor T
   store m 2M len=1 val=0x22
   msync m 0 len=4M
 )"},
+    {"nomem_pmd_downgrade",
+     "allocation failure: a PTE fault's node allocation fails after it removed the PMD zero "
+     "entry over a hole (xas_nomem, retry, VM_FAULT_OOM) while a thread faults the same range",
+     "6.1 grab_mapping_entry() (fs/dax.c), lib/xarray.c xas_nomem()", R"(
+params alloc_failures=1
+file f size=4M written=0-2M fill=0xaa
+actor A mm=P
+  mmap m f len=4M
+  load m 2M len=8                  # a PMD zero-page entry over the hole at 2M
+  store m 0x201000 len=8 val=0x11  # the downgrade, then a new PTE entry's node
+  load m 0x201000 len=8
+actor B mm=P
+  store m 0x202000 len=8 val=0x22
+  load m 0x201000 len=8
+)"},
+    {"nomem_fault_vs_truncate",
+     "allocation failure: write faults whose page table or XArray node allocation fails race "
+     "with truncate",
+     "6.1 __do_fault(), insert_pfn(), grab_mapping_entry()", R"(
+params alloc_failures=1
+file f size=8K written=0-8K fill=0x5a
+actor T1
+  mmap m f len=8K
+  store m 0x1000 len=8 val=0x11
+  load m 0 len=8
+actor T2
+  truncate f 0x1000
+  size f
+)"},
+    {"nomem_copy_from_user",
+     "allocation failure: write(2) whose user buffer is a mapping faulting inside the copy (a "
+     "kernel-mode VM_FAULT_OOM ends the copy short) races with a hole punch of that mapping",
+     "6.1 arch/x86/mm/fault.c do_user_addr_fault(), kernelmode_fixup_or_oops()", R"(
+params alloc_failures=1
+file f size=8K
+file g size=8K written=0-8K fill=0x77
+actor T1
+  mmap b g len=8K
+  write f 0 len=8K from=b+0
+  read f 0 len=8
+actor T2
+  punch g 0x1000 len=4K
+)"},
 };
 
 struct SuiteOf {
@@ -424,6 +467,9 @@ const SuiteOf kSuites[] = {
     {"pmd_vs_pte_same_range", "pmd"},
     {"pmd_waits_on_pte_entry", "pmd"},
     {"pmd_fault_vs_pte_fault", "pmd"},
+    {"nomem_pmd_downgrade", "alloc"},
+    {"nomem_fault_vs_truncate", "alloc"},
+    {"nomem_copy_from_user", "alloc"},
     {"pmd_vs_n_pte_faults_2", "scale"},
     {"pmd_vs_n_pte_faults_4", "scale"},
     {"pmd_vs_n_pte_faults_7", "scale"},
@@ -494,7 +540,7 @@ std::vector<NamedWorkload> Build() {
 
 const std::vector<std::string>& SuiteNames() {
   static const auto* const n = new std::vector<std::string>{
-      "faults", "pmd", "truncate", "writeback", "crash", "media", "scale"};
+      "faults", "pmd", "truncate", "writeback", "crash", "media", "alloc", "scale"};
   return *n;
 }
 

@@ -21,7 +21,8 @@ struct NamedWorkload {
 };
 
 // The suites the library is grouped in, for `daxsim check --suites=...`: faults, pmd, truncate,
-// writeback, crash, media.
+// writeback, crash, media, alloc (allocation failures explored: params alloc_failures=1), scale
+// (only when asked for).
 const std::vector<std::string>& SuiteNames();
 
 // Every named workload, in a fixed order (names unique).

@@ -15,9 +15,11 @@
 
 namespace daxsim::props::test_target {
 
-// `text` on `model` (xfs, ext4, ext2, xipfs) with `bugs`; a workload error fails the test.
+// `text` on `model` (xfs, ext4, ext2, xipfs) with `bugs` and up to `alloc_failures` failing
+// allocations per actor (the workload's own params line is not read); a workload error fails
+// the test.
 inline sim::Target WorkloadTarget(const std::string& model, const std::string& text,
-                                  BugSet bugs = {}) {
+                                  BugSet bugs = {}, int alloc_failures = 0) {
   auto w = std::make_shared<models::workload::Workload>();
   absl::StatusOr<models::workload::Workload> parsed = models::workload::ParseWorkload(text, "test");
   EXPECT_TRUE(parsed.ok()) << parsed.status();
@@ -27,6 +29,7 @@ inline sim::Target WorkloadTarget(const std::string& model, const std::string& t
   config.model = model;
   config.bugs = bugs;
   config.fs.bugs = bugs;
+  config.alloc_failures = alloc_failures;
   sim::Target t;
   t.name = model + "/" + w->name;
   t.build = [config, w](sim::Sim& sim) -> std::unique_ptr<sim::World> {

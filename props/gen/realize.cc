@@ -73,13 +73,19 @@ struct Style {
   bool holes = false;    // sparse files: no setup extent
   bool narrow = false;   // the swarm keeps each optional operation kind with probability 1/4
   bool focus = false;    // one file, and offsets mostly at its first page: every op conflicts
+  bool nomem = false;    // allocations may fail (params alloc_failures=1): a quarter of swarms
 };
 
 Style StyleOf(int swarm, const GenOptions& options) {
   if (!options.allow_swarm || !options.allow_shapes || Norm(swarm) == 0) return {};
   const uint64_t bits = sim::MixSeed(0x57e1, Norm(swarm));
-  return {(bits & 1) != 0, (bits & 2) != 0,  options.allow_private && (bits & 4) != 0,
-          (bits & 8) != 0, (bits & 16) != 0, (bits & 32) != 0};
+  return {(bits & 1) != 0,
+          (bits & 2) != 0,
+          options.allow_private && (bits & 4) != 0,
+          (bits & 8) != 0,
+          (bits & 16) != 0,
+          (bits & 32) != 0,
+          options.allow_alloc_failures && (bits >> 6 & 3) == 0};
 }
 
 // The index of the weighted option that choice `v` falls in (options of weight 0 are never
@@ -342,6 +348,7 @@ Workload Realize(const WorkloadSketch& sketch, const GenOptions& options) {
       options, StyleOf(sketch.swarm, options), {}, 1, Builder::LeftOut(sketch.swarm, options)};
   Workload w;
   w.name = "generated";
+  if (b.style.nomem) w.params = "alloc_failures=1";
   for (size_t i = 0; i < std::min(sketch.files.size(), kFilesMax); ++i) {
     b.files.push_back(RealizeFileStyled(sketch.files[i], kFileNames[i], options, b.style));
   }

@@ -30,7 +30,8 @@ struct GenOptions {
   bool allow_private = true;  // MAP_PRIVATE mappings
   bool allow_errors = true;   // poison, media errors, scrub, unbind
   bool allow_pins = true;     // pin/unpin pairs (held DMA pins)
-  bool allow_swarm = true;    // a sketch's `swarm` choice may leave out operation kinds
+  bool allow_alloc_failures = true;  // some swarms explore failing allocations (alloc_failures)
+  bool allow_swarm = true;           // a sketch's `swarm` choice may leave out operation kinds
   // ... and switch shape features on (threads, huge, private, holes, narrow, focus: realize.cc).
   bool allow_shapes = true;
   // Pins of MAP_PRIVATE mappings. Off by default (the suites pin shared DAX pages, the case

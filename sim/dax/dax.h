@@ -168,6 +168,13 @@ class Dax {
   sim::Task<void> WakeEntry(vm::Xarray& xa, uint64_t index, uint64_t entry, WakeMode mode);
   sim::Task<void> PutUnlockedEntry(vm::Xarray& xa, uint64_t index, const Found& f, WakeMode mode);
   void LockEntry(vm::Xarray& xa, uint64_t index, uint64_t entry);
+  // The entry lock as lockdep's pseudo-class "dax_entry": noted held once the actor has locked
+  // an entry it waited to find unlocked (after dropping xa_lock, under which the lock bit is
+  // set: xa_lock is not ordered against it), released by dax_unlock_entry() or by its holder
+  // deleting the entry. An inversion against the sleeping locks is then reported whether or
+  // not the schedule deadlocks, and an actor that ends holding one is reported.
+  void NoteEntryLocked(vm::Xarray& xa, uint64_t index, uint64_t entry);
+  void NoteEntryUnlocked(vm::Xarray& xa, uint64_t index, uint64_t entry);
   // dax_unlock_entry(): takes xa_lock itself.
   sim::Task<void> UnlockEntryAt(vm::Xarray& xa, uint64_t index, uint64_t entry);
   sim::Task<Grabbed> GrabMappingEntry(DaxInode& inode, uint64_t index, unsigned order);

@@ -109,9 +109,25 @@ void Dax::LockEntry(vm::Xarray& xa, uint64_t index, uint64_t entry) {
   xa.Store(index, dax_entry_order(entry), entry | DAX_LOCKED);
 }
 
+namespace {
+sim::ObjectId EntryLock(const vm::Xarray& xa, uint64_t index, uint64_t entry) {
+  return xa.EntryLockObject(index & ~((uint64_t{1} << dax_entry_order(entry)) - 1));
+}
+}  // namespace
+
+void Dax::NoteEntryLocked(vm::Xarray& xa, uint64_t index, uint64_t entry) {
+  sim_->LockdepAcquire("dax_entry");
+  sim_->NoteAcquire(EntryLock(xa, index, entry), "dax_entry", /*spin=*/false);
+}
+
+void Dax::NoteEntryUnlocked(vm::Xarray& xa, uint64_t index, uint64_t entry) {
+  sim_->NoteRelease(EntryLock(xa, index, entry));
+}
+
 sim::Task<void> Dax::UnlockEntryAt(vm::Xarray& xa, uint64_t index, uint64_t entry) {
   auto _ = sim_->Enter("dax_unlock_entry");
   DAXSIM_CHECK(!dax_is_locked(entry));
+  NoteEntryUnlocked(xa, index, entry);
   co_await xa.xa_lock.Lock();
   const std::optional<vm::Xarray::Slot> old = xa.Load(index);
   if (!old || !dax_is_locked(old->value)) {
@@ -131,39 +147,58 @@ sim::Task<Dax::Grabbed> Dax::GrabMappingEntry(DaxInode& inode, uint64_t index, u
   auto _ = sim_->Enter("grab_mapping_entry");
   vm::AddressSpace& mapping = inode.mapping();
   vm::Xarray& xa = mapping.i_pages;
-  co_await xa.xa_lock.Lock();
-  sim::CallSummary get(sim_, 0x6e7);
-  Found f = co_await GetUnlockedEntry(xa, index, order);
-  get.Returned(f.Digest());
-  if (f.conflict) {
-    co_await xa.xa_lock.Unlock();
-    co_return Grabbed{0, vm::VM_FAULT_FALLBACK};
-  }
-  std::optional<uint64_t> entry = f.entry;
-  if (entry && order == 0 && dax_is_pmd_entry(*entry) &&
-      (dax_is_zero_entry(*entry) || dax_is_empty_entry(*entry))) {
-    // PMD downgrade: keep the entry valid (locked) while xa_lock is dropped.
-    LockEntry(xa, index, *entry);
-    if (dax_is_zero_entry(*entry)) {
+  bool preallocated = false;  // xas_nomem() left a node for the retry
+  for (;;) {                  // retry:
+    co_await xa.xa_lock.Lock();
+    sim::CallSummary get(sim_, 0x6e7);
+    Found f = co_await GetUnlockedEntry(xa, index, order);
+    get.Returned(f.Digest());
+    if (f.conflict) {
       co_await xa.xa_lock.Unlock();
-      co_await vm_->UnmapMappingPages(&mapping, index & ~(PTRS_PER_PMD - 1), PTRS_PER_PMD, false);
-      co_await xa.xa_lock.Lock();
+      co_return Grabbed{0, vm::VM_FAULT_FALLBACK};
     }
-    xa.Erase(index);
-    co_await WakeEntry(xa, index, *entry, WakeMode::kAll);
-    mapping.nrpages -= PTRS_PER_PMD;  // PG_PMD_NR
-    entry.reset();
+    std::optional<uint64_t> entry = f.entry;
+    if (entry && order == 0 && dax_is_pmd_entry(*entry) &&
+        (dax_is_zero_entry(*entry) || dax_is_empty_entry(*entry))) {
+      // PMD downgrade: keep the entry valid (locked) while xa_lock is dropped.
+      LockEntry(xa, index, *entry);
+      const bool unmap = dax_is_zero_entry(*entry);  // xa_lock dropped, the entry lock held
+      if (unmap) {
+        co_await xa.xa_lock.Unlock();
+        NoteEntryLocked(xa, index, *entry);
+        co_await vm_->UnmapMappingPages(&mapping, index & ~(PTRS_PER_PMD - 1), PTRS_PER_PMD, false);
+        co_await xa.xa_lock.Lock();
+      }
+      xa.Erase(index);  // its holder deletes the locked entry
+      if (unmap) NoteEntryUnlocked(xa, index, *entry);
+      co_await WakeEntry(xa, index, *entry, WakeMode::kAll);
+      mapping.nrpages -= PTRS_PER_PMD;  // PG_PMD_NR
+      entry.reset();
+    }
+    uint64_t value;
+    if (entry) {
+      value = *entry;
+    } else {
+      value = dax_make_entry(0, DAX_EMPTY | (order > 0 ? DAX_PMD : 0));
+      // dax_lock_entry() -> xas_store() -> xas_create(): the missing nodes, GFP_NOWAIT under
+      // the lock (a node xas_nomem() left is used first). On -ENOMEM nothing is stored.
+      if (bugs_(Bug::kTestNrpagesBeforeStore)) mapping.nrpages += uint64_t{1} << order;
+      const int nodes = xa.NodesToStore(index, order);
+      sim_->AlsoObserved(static_cast<uint64_t>(nodes));
+      if (nodes > (preallocated ? 1 : 0) && sim_->FailAlloc("xas_alloc GFP_NOWAIT")) {
+        co_await xa.xa_lock.Unlock();
+        // out_unlock: xas_nomem() allocates one node, sleeping; if that fails too, OOM.
+        if (sim_->FailAlloc("xas_nomem")) co_return Grabbed{0, vm::VM_FAULT_OOM};
+        preallocated = true;
+        continue;  // goto retry: the whole lookup again, the lock having been dropped
+      }
+      if (!bugs_(Bug::kTestNrpagesBeforeStore)) mapping.nrpages += uint64_t{1} << order;
+    }
+    LockEntry(xa, index, value);
+    co_await xa.xa_lock.Unlock();
+    NoteEntryLocked(xa, index, value);
+    co_return Grabbed{value, 0};
   }
-  uint64_t value;
-  if (entry) {
-    value = *entry;
-  } else {
-    value = dax_make_entry(0, DAX_EMPTY | (order > 0 ? DAX_PMD : 0));
-    mapping.nrpages += uint64_t{1} << order;
-  }
-  LockEntry(xa, index, value);
-  co_await xa.xa_lock.Unlock();
-  co_return Grabbed{value, 0};
 }
 
 sim::Task<uint64_t> Dax::InsertEntry(DaxInode& inode, vm::VmFault& vmf, uint64_t index,

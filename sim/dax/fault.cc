@@ -324,6 +324,7 @@ sim::Task<uint32_t> Dax::InsertPfnMkwrite(VmFault& vmf, Pfn pfn, unsigned order,
   xa.SetMark(vmf.pgoff, vm::XaMark::kDirty);
   LockEntry(xa, vmf.pgoff, entry);
   co_await xa.xa_lock.Unlock();
+  NoteEntryLocked(xa, vmf.pgoff, entry);
   uint32_t ret;
   if (order == 0) {
     ret = co_await vm_->InsertPfn(vmf.vma, vmf.address, pfn, true, false);

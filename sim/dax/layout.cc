@@ -190,6 +190,7 @@ sim::Task<uint64_t> Dax::LockEntryForMemoryFailure(DaxInode& inode, uint64_t ind
     if (!dax_is_locked(*f.entry)) {
       LockEntry(xa, index, *f.entry);
       co_await xa.xa_lock.Unlock();
+      NoteEntryLocked(xa, index, *f.entry);
       co_return *f.entry;
     }
     // wait_entry_unlocked(): a non-exclusive wait, since this path may never lock the entry and

@@ -122,6 +122,7 @@ sim::Task<int> Dax::WritebackOne(DaxInode& inode, uint64_t index, uint64_t entry
   LockEntry(xa, index, entry);
   xa.ClearMark(index, XaMark::kTowrite);
   co_await xa.xa_lock.Unlock();
+  NoteEntryLocked(xa, index, entry);
   const Pfn pfn = dax_to_pfn(entry);
   const uint64_t count = uint64_t{1} << dax_entry_order(entry);
   const uint64_t first = index & ~(count - 1);
@@ -129,6 +130,7 @@ sim::Task<int> Dax::WritebackOne(DaxInode& inode, uint64_t index, uint64_t entry
   // dax_flush(): write back the entry's cache lines (arch_wb_cache_pmem).
   co_await sim_->Point("dax_flush", {vm_->phys().PageObject(pfn), sim::Access::kWrite});
   if (pmem_->OwnsPfn(pfn)) pmem_->Clwb(pfn << PAGE_SHIFT, count * PAGE_SIZE);
+  NoteEntryUnlocked(xa, index, entry);
   co_await xa.xa_lock.Lock();
   xa.Store(index, dax_entry_order(entry), entry);  // unlock
   xa.ClearMark(index, XaMark::kDirty);

@@ -58,10 +58,13 @@ sim::Task<uint32_t> Vm::DoFault(Vma* vma, uint64_t addr, uint32_t flags) {
   VmFault vmf{vma, addr & ~(PAGE_SIZE - 1), vma->PgoffOf(addr), flags, PageEntrySize::kPte};
   if (!(flags & FAULT_FLAG_WRITE)) {
     auto _ = sim_->Enter("do_read_fault");
+    if (PreallocPteFails(flags)) co_return VM_FAULT_OOM;
     co_return co_await vma->ops->Fault(vmf);
   }
   if (!vma->shared) {
     auto _ = sim_->Enter("do_cow_fault");
+    if (sim_->FailAlloc("alloc_page_vma")) co_return VM_FAULT_OOM;
+    if (PreallocPteFails(flags)) co_return VM_FAULT_OOM;
     vmf.cow_page = phys_->AllocAnon();
     sim_->AlsoObserved(vmf.cow_page);
     sim::CallSummary fault(sim_, 0xf17);
@@ -72,7 +75,15 @@ sim::Task<uint32_t> Vm::DoFault(Vma* vma, uint64_t addr, uint32_t flags) {
     co_return ret & ~VM_FAULT_DONE_COW;
   }
   auto _ = sim_->Enter("do_shared_fault");
+  if (PreallocPteFails(flags)) co_return VM_FAULT_OOM;
   co_return co_await vma->ops->Fault(vmf);
+}
+
+// __do_fault() (6.1): while the PMD is none (as handle_pte_fault() saw it: no
+// FAULT_FLAG_ORIG_PTE_VALID), a PTE table is preallocated before ->fault, which DAX leaves
+// unused (insert_pfn() allocates its own); its failure is VM_FAULT_OOM.
+bool Vm::PreallocPteFails(uint32_t flags) {
+  return !(flags & FAULT_FLAG_ORIG_PTE_VALID) && sim_->FailAlloc("pte_alloc_one");
 }
 
 sim::Task<uint32_t> Vm::DoWpPage(Vma* vma, uint64_t addr, uint32_t flags) {
@@ -85,6 +96,7 @@ sim::Task<uint32_t> Vm::DoWpPage(Vma* vma, uint64_t addr, uint32_t flags) {
     co_return co_await vma->ops->PfnMkwrite(vmf);
   }
   // wp_page_copy(): private mapping of a file (or zero) page: copy into an anonymous page.
+  if (sim_->FailAlloc("alloc_page_vma")) co_return VM_FAULT_OOM;
   const Pfn copy = phys_->AllocAnon();
   sim_->AlsoObserved(copy);
   sim::Spinlock& ptl = mm->pte_lock(addr);

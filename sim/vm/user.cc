@@ -75,6 +75,10 @@ sim::Task<AccessResult> Vm::UserAccess(Mm* mm, uint64_t addr, uint8_t* data, uin
       co_return AccessResult{};
     }
     const AccessResult f = co_await FaultIn(mm, addr, write, fault_flags);
+    // VM_FAULT_OOM from a user access: pagefault_out_of_memory() (6.1: no OOM kill from the
+    // fault; a memcg OOM completes) and the instruction faults again. From a kernel access
+    // (copy_from_user): the exception fixup, the copy comes up short.
+    if ((f.fault & VM_FAULT_OOM) && (fault_flags & FAULT_FLAG_USER)) continue;
     if (f.kind != AccessResult::kOk) co_return f;
   }
   // Another thread kept undoing the fault (zap, truncate): a starving schedule, not a bug.

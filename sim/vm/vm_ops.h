@@ -129,7 +129,9 @@ class Vm {
   sim::Task<uint32_t> DoFault(Vma* vma, uint64_t addr, uint32_t flags);
   sim::Task<uint32_t> DoWpPage(Vma* vma, uint64_t addr, uint32_t flags);
   sim::Task<AccessResult> FaultIn(Mm* mm, uint64_t addr, bool write, uint32_t flags);
-  sim::Task<void> PteAlloc(Mm* mm, uint64_t addr);
+  // __pte_alloc() under a none PMD; false if the table allocation failed (may_fail).
+  sim::Task<bool> PteAlloc(Mm* mm, uint64_t addr, bool may_fail);
+  bool PreallocPteFails(uint32_t flags);
   // gup_pte_range() / gup_huge_pmd() for the page at addr: whether the lockless walk takes it.
   Translation GupFastFollow(Mm* mm, uint64_t addr, uint32_t gup_flags) const;
   sim::Task<int> GetUserPagesLocked(Mm* mm, uint64_t addr, uint32_t gup_flags, Pfn* pfn);

@@ -1,5 +1,7 @@
 #include "sim/vm/xarray.h"
 
+#include <algorithm>
+
 #include "sim/check.h"
 #include "sim/vm/vm.h"
 
@@ -48,6 +50,58 @@ std::vector<Xarray::Slot> Xarray::Range(uint64_t first, uint64_t last) const {
     sim_->AlsoObserved(h);
   }
   return out;
+}
+
+// 6.1 lib/xarray.c with XA_CHUNK_SHIFT 6: a node holds 64 slots of 1 << shift indexes; an
+// entry of order o sits in a node of shift o - o % 6 (a PMD entry: 8 sibling slots of a shift-6
+// node); the tree is as tall as its highest entry needs (xas_expand() grows it above the old
+// root, xas_shrink() drops a top node whose only child is slot 0); a lone order-0 entry at index
+// 0 is the head itself; a node lives while an entry lies under it (xas_delete_node()).
+int Xarray::NodesToStore(uint64_t index, unsigned order) const {
+  constexpr unsigned kChunk = 6;
+  auto slot_shift = [](unsigned o) { return o - o % kChunk; };
+  auto top_for = [](uint64_t last, unsigned shift) {
+    while ((last >> (shift + kChunk)) != 0) shift += kChunk;
+    return static_cast<int>(shift);
+  };
+  auto last_of = [](const Slot& e) { return e.index + (uint64_t{1} << e.order) - 1; };
+  if (auto it = slots_.find(index); it != slots_.end() && it->second.order == order) return 0;
+  if (slots_.empty() && index == 0 && order == 0) return 0;
+  const bool head_only =
+      slots_.size() == 1 && slots_.begin()->second.index == 0 && slots_.begin()->second.order == 0;
+  int top_old = -1;  // the root node's shift; -1: no node
+  if (!head_only) {
+    for (const auto& [key, e] : slots_)
+      top_old = std::max(top_old, top_for(last_of(e), slot_shift(e.order)));
+  }
+  const unsigned shift = slot_shift(order);
+  const int top_new =
+      std::max({top_old, top_for(index + (uint64_t{1} << order) - 1, shift), head_only ? 0 : -1});
+  // The nodes that exist before the store, or that xas_expand() adds on index 0's path.
+  auto exists = [&](unsigned s, uint64_t prefix) {
+    if (static_cast<int>(s) > top_old) return prefix == 0 && top_old >= 0;  // expansion
+    const uint64_t first = prefix << (s + kChunk), last = first + (uint64_t{1} << (s + kChunk)) - 1;
+    for (auto it = slots_.lower_bound(first & ~((uint64_t{1} << PMD_ORDER) - 1));
+         it != slots_.end() && it->first <= last; ++it) {
+      if (slot_shift(it->second.order) <= s && last_of(it->second) >= first) return true;
+    }
+    return false;
+  };
+  int nodes = 0;
+  if (top_old >= 0) nodes += (top_new - top_old) / static_cast<int>(kChunk);
+  if (head_only) nodes += top_new / static_cast<int>(kChunk) + 1;  // index 0's path, from 0
+  for (unsigned s = shift; static_cast<int>(s) <= top_new; s += kChunk) {
+    const uint64_t prefix = index >> (s + kChunk);
+    const bool counted =  // by the expansion above
+        prefix == 0 && (head_only || (top_old >= 0 && static_cast<int>(s) > top_old));
+    if (!counted && !exists(s, prefix)) ++nodes;
+  }
+  return nodes;
+}
+
+sim::ObjectId Xarray::EntryLockObject(uint64_t key) const {
+  DAXSIM_CHECK(key < static_cast<uint64_t>(kEntryLockObjects));
+  return entry_locks_ + static_cast<sim::ObjectId>(key);
 }
 
 size_t Xarray::size() const {

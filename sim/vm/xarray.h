@@ -33,7 +33,15 @@ class Xarray {
     uint64_t value;
   };
 
-  Xarray(sim::Sim& sim, const char* name) : xa_lock(sim, name, "xa_lock"), sim_(&sim) {}
+  // Indexes whose DAX entry lock has an object of its own (files up to 128 MiB).
+  static constexpr int kEntryLockObjects = 1 << 15;
+  Xarray(sim::Sim& sim, const char* name)
+      : xa_lock(sim, name, "xa_lock"),
+        sim_(&sim),
+        entry_locks_(sim.NewObjects("dax_entry", kEntryLockObjects)) {}
+  // The object standing for the lock bit of the entry whose first index is `key`, for lockdep
+  // (a pseudo-lock: the kernel's is a bit in the entry, which lockdep does not see).
+  sim::ObjectId EntryLockObject(uint64_t key) const;
 
   // The entry covering `index` (a PTE-size entry there, or a PMD entry over its 2 MiB range).
   std::optional<Slot> Load(uint64_t index) const;
@@ -41,6 +49,10 @@ class Xarray {
   std::vector<Slot> Range(uint64_t first, uint64_t last) const;
   // Stores `value` with `order` at index (aligned down); replaces whatever was there.
   void Store(uint64_t index, unsigned order, uint64_t value);
+  // xas_create() for a store of a new entry of `order` at `index`: how many nodes it must
+  // allocate (0: the slot's node path exists, or the entry fits in the head). Unobserved: the
+  // caller's step under xa_lock observes what it decides from it.
+  int NodesToStore(uint64_t index, unsigned order) const;
   // Removes the entry covering index (if any), with its marks.
   void Erase(uint64_t index);
   void SetMark(uint64_t index, XaMark m);
@@ -76,6 +88,7 @@ class Xarray {
   std::optional<uint64_t> Key(uint64_t index) const;
   std::vector<Slot> RangeOf(uint64_t first, uint64_t last) const;
   sim::Sim* sim_;
+  sim::ObjectId entry_locks_;
   absl::btree_map<uint64_t, Slot> slots_;  // by first index
   absl::btree_set<uint64_t> dirty_, towrite_;
   absl::btree_set<uint64_t> multi_order_;  // keys of slots_ with order > 0

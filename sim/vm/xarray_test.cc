@@ -81,5 +81,35 @@ TEST(XarrayTest, APteEntryInsideAPmdRangeIsFoundAtItsIndexAndThePmdElsewhere) {
   EXPECT_FALSE(xa.GetMark(PTRS_PER_PMD + 3, XaMark::kDirty));
 }
 
+// xas_create()'s allocations as 6.1's XArray (64 slots a node) would make them: the head holds
+// a lone entry at 0; a node per 64 indexes at the bottom, per 4096 above (where PMD entries sit);
+// the tree grows above its root only as far as the highest index needs; empty nodes are freed.
+TEST(XarrayTest, NodesToStoreCountsTheMissingLevels) {
+  sim::Sim s;
+  Xarray xa(s, "xa");
+  EXPECT_EQ(xa.NodesToStore(0, 0), 0);             // the head
+  EXPECT_EQ(xa.NodesToStore(5, 0), 1);             // one shift-0 node
+  EXPECT_EQ(xa.NodesToStore(0, PMD_ORDER), 1);     // one shift-6 node (8 sibling slots)
+  EXPECT_EQ(xa.NodesToStore(4096, 0), 3);          // shifts 0 and 6 under a shift-12 root
+  EXPECT_EQ(xa.NodesToStore(4096, PMD_ORDER), 2);  // shift 6 under a shift-12 root
+  xa.Store(0, 0, 0x10);                            // head only
+  EXPECT_EQ(xa.NodesToStore(0, 0), 0);             // a replacement
+  EXPECT_EQ(xa.NodesToStore(5, 0), 1);             // one node holds both
+  EXPECT_EQ(xa.NodesToStore(64, 0), 3);            // root 6, the head's node, 64's node
+  xa.Store(5, 0, 0x10);
+  EXPECT_EQ(xa.NodesToStore(63, 0), 0);
+  EXPECT_EQ(xa.NodesToStore(64, 0), 2);  // a new shift-6 root, then 64's shift-0 node
+  xa.Store(64, 0, 0x10);
+  EXPECT_EQ(xa.NodesToStore(100, 0), 0);
+  EXPECT_EQ(xa.NodesToStore(512, PMD_ORDER), 0);  // into the shift-6 root
+  EXPECT_EQ(xa.NodesToStore(4096, 0), 3);         // root 12, shift 6 and 0 under it
+  xa.Erase(0);
+  xa.Erase(5);
+  xa.Erase(64);
+  xa.Store(2 * PTRS_PER_PMD, PMD_ORDER, 0x10);
+  EXPECT_EQ(xa.NodesToStore(PTRS_PER_PMD + 1, 0), 1);  // beside the PMD entry: a shift-0 node
+  EXPECT_EQ(xa.NodesToStore(0, PMD_ORDER), 0);
+}
+
 }  // namespace
 }  // namespace daxsim::vm

@@ -114,7 +114,7 @@ void AddGenerated(int64_t n, uint64_t seed, std::vector<workload::Workload>* out
   props::GenOptions g;
   g.min_actors = g.max_actors = 1;
   g.max_ops = 8;
-  g.allow_crash = g.allow_errors = g.allow_pins = false;
+  g.allow_crash = g.allow_errors = g.allow_pins = g.allow_alloc_failures = false;
   sim::Rng rng(seed);
   for (int64_t i = 0; i < n; ++i) {
     out->push_back(props::DrawWorkload(rng, g, absl::StrCat("seq_", seed, "_", i)));
