@@ -162,7 +162,8 @@ const std::vector<ModelInfo>& DaxModels() {
        "breaking, a log (CIL + log force), MAP_SYNC, PMD faults; api=iomap|get_block|populate_pfns",
        "align=1,api=iomap,eadr=0,wait_bits=12"},
       {"ext4",
-       "ext4-like fs (v5.10): i_mmap_sem, i_data_sem, jbd2 handles in write faults, unwritten "
+       "ext4-like fs (6.1): invalidate lock, i_data_sem, jbd2 handles in write faults and "
+       "write(2)'s allocations, ENOSPC retried after a commit, its own fallocate, unwritten "
        "extents (CREATE_ZERO), layout breaking, MAP_SYNC, PMD faults; api=...",
        "align=1,api=iomap,eadr=0,wait_bits=12"},
       {"ext2",
