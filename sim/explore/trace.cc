@@ -54,33 +54,48 @@ std::string FormatTrace(const Sim& sim) {
   return out;
 }
 
-std::string FormatSwimlane(const Sim& sim) {
-  constexpr size_t kWidth = 34;
+std::string FormatSwimlane(const Sim& sim, size_t width) {
+  constexpr size_t kRow = 6;       // the step number's column
+  constexpr size_t kCellMin = 12;  // no column narrower, whatever `width` asks
   const int n = sim.num_actors();
-  auto cell = [&](std::string s) {
-    if (s.size() > kWidth - 1) s = s.substr(0, kWidth - 2) + "~";
-    s.resize(kWidth, ' ');
+  const auto& steps = sim.steps();
+  // Each actor's column is as wide as its longest label (its name, its steps) and a gap.
+  std::vector<std::string> labels(steps.size());
+  std::vector<size_t> cols(static_cast<size_t>(n));
+  for (ActorId a = 0; a < n; ++a) cols[a] = sim.actor(a).name().size() + 2;
+  for (size_t i = 0; i < steps.size(); ++i) {
+    labels[i] = StepText(sim, steps[i], false);
+    size_t& c = cols[static_cast<size_t>(steps[i].actor)];
+    c = std::max(c, labels[i].size() + 2);
+  }
+  if (width > 0 && n > 0) {  // --width: the whole line, columns cut alike
+    const size_t cap = std::max(kCellMin, (width > kRow ? width - kRow : 0) / n);
+    for (size_t& c : cols) c = std::min(c, cap);
+  }
+  auto cell = [&](std::string s, size_t w) {
+    if (s.size() > w - 1) s = s.substr(0, w - 2) + "~";
+    s.resize(w, ' ');
     return s;
   };
-  std::string out = "step  ";
-  for (ActorId a = 0; a < n; ++a) out += cell(sim.actor(a).name());
-  while (!out.empty() && out.back() == ' ') out.pop_back();
-  out += "\n";
-  const auto& steps = sim.steps();
+  auto trim = [](std::string s) {
+    while (!s.empty() && s.back() == ' ') s.pop_back();
+    return s + "\n";
+  };
+  std::string head = "step  ";
+  for (ActorId a = 0; a < n; ++a) head += cell(sim.actor(a).name(), cols[a]);
+  std::string out = trim(head);
   const auto& events = sim.trace();
   size_t e = 0;
   for (size_t i = 0; i < steps.size(); ++i) {
     std::string row = absl::StrCat(i);
-    row.resize(6, ' ');
-    for (ActorId a = 0; a < n; ++a) {
-      row += cell(a == steps[i].actor ? StepText(sim, steps[i], false) : (a == 0 ? "" : ""));
-    }
-    while (!row.empty() && row.back() == ' ') row.pop_back();
-    out += row + "\n";
+    row.resize(kRow, ' ');
+    for (ActorId a = 0; a < n; ++a) row += cell(a == steps[i].actor ? labels[i] : "", cols[a]);
+    out += trim(row);
     for (; e < events.size() && events[e].step <= static_cast<int64_t>(i); ++e) {
       if (events[e].step_echo) continue;
-      std::string ev(6 + kWidth * static_cast<size_t>(std::max(events[e].actor, 0)), ' ');
-      out += ev + "  " + events[e].text + "\n";
+      size_t indent = kRow;
+      for (ActorId a = 0; a < std::max(events[e].actor, 0); ++a) indent += cols[a];
+      out += std::string(indent, ' ') + "  " + events[e].text + "\n";
     }
   }
   out += Verdict(sim) + "\n";

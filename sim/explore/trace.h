@@ -3,6 +3,7 @@
 // model events emitted with Sim::Emit).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 
@@ -12,8 +13,10 @@ namespace daxsim::sim {
 
 // One line per step: "#<step> <actor> <func>: <op> <object> [<access>]", then model events.
 std::string FormatTrace(const Sim& sim);
-// Columns per actor; each step printed in its actor's column, with operation labels.
-std::string FormatSwimlane(const Sim& sim);
+// Columns per actor; each step printed in its actor's column, with operation labels. Every
+// column is as wide as its longest label (nothing is cut) unless `width` > 0 asks for lines of
+// about that many characters: then every column is cut alike (labels end in '~'), none below 12.
+std::string FormatSwimlane(const Sim& sim, size_t width = 0);
 // The model's kernel trace events (Sim::Emit texts of the form "event: fields") in the text format
 // of /sys/kernel/tracing/trace: "<actor>-<pid> [cpu] ..... <secs>.<usecs>: event: fields", with
 // the actor's name as the task, pid 1000 + actor, cpu = actor % 2, and the step number as the

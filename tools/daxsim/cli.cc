@@ -20,9 +20,9 @@ commands:
           [--failures=FILE] [--json]
       explore a scenario's or a DAX workload's schedules; prints the minimal counterexample's
       token
-  run --workload=NAME|FILE [--model=xfs|ext4|ext2|xipfs] [--params=...] [--seed=S] [--trace=ftrace|steps|swimlane]
+  run --workload=NAME|FILE [--model=xfs|ext4|ext2|xipfs] [--params=...] [--seed=S] [--trace=ftrace|steps|swimlane] [--width=N]
       one execution of a DAX workload: its trace (kernel fs_dax text format) and token
-  replay TOKEN [--trace[=swimlane|steps|ftrace]] [--json]
+  replay TOKEN [--trace[=swimlane|steps|ftrace]] [--width=N] [--json]
       re-run a token bit for bit and show its verdict (and trace)
   list scenarios|workloads|models|strategies|configs|bugs
   bench [--quick] [--memory-executions=N] [--json]

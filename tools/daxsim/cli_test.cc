@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <set>
@@ -12,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_split.h"
 #include "models/registry.h"
 #include "sim/explore/token.h"
 #include "tools/daxsim/test_util.h"
@@ -195,6 +198,34 @@ TEST(CliTest, BazelShardingEnvironment) {
   EXPECT_NE(o.out.find("\"shard\":\"1/2\""), std::string::npos) << o.out;
   EXPECT_TRUE(std::ifstream(status).good());
   EXPECT_EQ(bad.code, 2);
+}
+
+// The swimlane prints every label whole (each column as wide as its longest), unless --width
+// asks for a line width: then the step rows fit it and cut labels end in '~'. A width below 40
+// is bad input.
+TEST(CliTest, SwimlaneLabelsAreWholeUnlessWidthAsks) {
+  const std::vector<std::string> run = {"run", "--workload=fault_vs_truncate", "--trace=swimlane"};
+  const Outcome full = Cli(run);
+  ASSERT_EQ(full.code, 0) << full.err;
+  EXPECT_EQ(full.out.find('~'), std::string::npos) << full.out;
+  EXPECT_NE(full.out.find("dax_layout_busy_page_range: down_read i_mmap_rwsem"), std::string::npos)
+      << full.out;
+  std::vector<std::string> narrow = run;
+  narrow.push_back("--width=60");
+  const Outcome cut = Cli(narrow);
+  ASSERT_EQ(cut.code, 0) << cut.err;
+  EXPECT_NE(cut.out.find('~'), std::string::npos) << cut.out;
+  for (absl::string_view line : absl::StrSplit(cut.out, '\n')) {
+    if (!line.empty() && absl::ascii_isdigit(line[0])) {
+      EXPECT_LE(line.size(), 60u) << line;
+    }
+  }
+  std::vector<std::string> bad = run;
+  bad.push_back("--width=5");
+  const Outcome b = Cli(bad);
+  EXPECT_EQ(b.code, 2);
+  EXPECT_NE(b.err.find("--width"), std::string::npos) << b.err;
+  EXPECT_EQ(std::count(b.err.begin(), b.err.end(), '\n'), 1) << b.err;
 }
 
 TEST(CliTest, BadInputIsOneLineExitTwo) {

@@ -1,6 +1,9 @@
 // Small, strict flag parsing: every accepted spelling is listed in flags.h.
 #include "tools/daxsim/flags.h"
 
+#include <sys/ioctl.h>
+#include <unistd.h>
+
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -95,6 +98,20 @@ absl::StatusOr<int64_t> ParseInt64(const std::string& text, const std::string& w
 
 absl::StatusOr<uint64_t> ParseUint64(const std::string& text, const std::string& what) {
   return ParseInteger<uint64_t>(text, what);
+}
+
+absl::StatusOr<size_t> SwimlaneWidth(const std::optional<std::string>& flag, bool to_terminal) {
+  if (flag) {
+    absl::StatusOr<int64_t> w = ParseIntInRange(*flag, "--width", 40, 10000);
+    if (!w.ok()) return w.status();
+    return static_cast<size_t>(*w);
+  }
+  winsize ws{};
+  if (to_terminal && isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 &&
+      ws.ws_col > 0) {
+    return static_cast<size_t>(ws.ws_col);
+  }
+  return size_t{0};
 }
 
 absl::StatusOr<int64_t> ParseIntInRange(const std::string& text, const std::string& what,

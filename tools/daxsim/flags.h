@@ -60,6 +60,10 @@ absl::StatusOr<std::string> WithBugs(const std::string& params,
 absl::StatusOr<int64_t> ParseIntInRange(const std::string& text, const std::string& what,
                                         int64_t min, int64_t max);
 
+// The swimlane's line width: `--width=N` (40..10000) if given; else the terminal's columns when
+// `to_terminal` and standard output is one; else 0 (full labels, nothing cut).
+absl::StatusOr<size_t> SwimlaneWidth(const std::optional<std::string>& flag, bool to_terminal);
+
 struct Budget {
   int64_t executions = 0;  // 0: no execution limit
   double seconds = 0;      // 0: no time limit

@@ -25,13 +25,16 @@ enum class TraceFormat { kNone, kSwimlane, kSteps, kFtrace };
 struct ReplayRequest {
   std::string token;
   TraceFormat trace = TraceFormat::kNone;
+  size_t width = 0;  // the swimlane's line width (0: full labels)
   bool json = false;
   bool help = false;
 };
 
 absl::StatusOr<ReplayRequest> ParseRequest(const Args& args) {
-  static const std::vector<FlagSpec> kFlags = {
-      {"trace", FlagArg::kOptional}, {"json", FlagArg::kNone}, {"help", FlagArg::kNone}};
+  static const std::vector<FlagSpec> kFlags = {{"trace", FlagArg::kOptional},
+                                               {"width", FlagArg::kRequired},
+                                               {"json", FlagArg::kNone},
+                                               {"help", FlagArg::kNone}};
   absl::StatusOr<ParsedArgs> a = ParseArgs("replay", args, kFlags);
   if (!a.ok()) return a.status();
   ReplayRequest r;
@@ -59,6 +62,9 @@ absl::StatusOr<ReplayRequest> ParseRequest(const Args& args) {
     }
   }
   r.json = a->Has("json");
+  absl::StatusOr<size_t> width = SwimlaneWidth(a->Get("width"), !r.json);
+  if (!width.ok()) return width.status();
+  r.width = *width;
   return r;
 }
 
@@ -68,10 +74,10 @@ std::string HashHex(uint64_t h) {
   return buf;
 }
 
-std::string TraceText(const sim::Sim& sim, TraceFormat format) {
+std::string TraceText(const sim::Sim& sim, TraceFormat format, size_t width) {
   switch (format) {
     case TraceFormat::kSwimlane:
-      return sim::FormatSwimlane(sim);
+      return sim::FormatSwimlane(sim, width);
     case TraceFormat::kSteps:
       return sim::FormatTrace(sim);
     case TraceFormat::kFtrace:
@@ -82,7 +88,7 @@ std::string TraceText(const sim::Sim& sim, TraceFormat format) {
   return "";
 }
 
-void PrintHuman(const sim::Token& token, const sim::Sim& sim, TraceFormat format,
+void PrintHuman(const sim::Token& token, const sim::Sim& sim, TraceFormat format, size_t width,
                 std::ostream& out) {
   out << "scenario: " << token.target << (token.params.empty() ? "" : " (" + token.params + ")")
       << "\n";
@@ -98,10 +104,11 @@ void PrintHuman(const sim::Token& token, const sim::Sim& sim, TraceFormat format
   out << "schedule: "
       << DescribeSchedule(sim.preemptions(), sim.context_switches(), sim.step_count()) << "\n";
   out << "trace hash: " << HashHex(sim::TraceHash(sim)) << "\n";
-  if (format != TraceFormat::kNone) out << "\n" << TraceText(sim, format);
+  if (format != TraceFormat::kNone) out << "\n" << TraceText(sim, format, width);
 }
 
-std::string JsonSummary(const sim::Token& token, const sim::Sim& sim, TraceFormat format) {
+std::string JsonSummary(const sim::Token& token, const sim::Sim& sim, TraceFormat format,
+                        size_t width) {
   const sim::Violation& v = sim.violation();
   JsonObject j;
   j.Add("scenario", token.target).Add("params", token.params);
@@ -112,7 +119,7 @@ std::string JsonSummary(const sim::Token& token, const sim::Sim& sim, TraceForma
   j.Add("steps", sim.step_count()).Add("preemptions", sim.preemptions());
   j.Add("context_switches", sim.context_switches());
   j.Add("trace_hash", HashHex(sim::TraceHash(sim)));
-  if (format != TraceFormat::kNone) j.Add("trace", TraceText(sim, format));
+  if (format != TraceFormat::kNone) j.Add("trace", TraceText(sim, format, width));
   return j.str();
 }
 
@@ -148,9 +155,9 @@ int RunReplay(const Args& args, std::ostream& out, std::ostream& err) {
     return ReportError(err, absl::FailedPreconditionError("replay diverged: " + why));
   }
   if (r->json) {
-    out << JsonSummary(*token, sim, r->trace) << "\n";
+    out << JsonSummary(*token, sim, r->trace, r->width) << "\n";
   } else {
-    PrintHuman(*token, sim, r->trace, out);
+    PrintHuman(*token, sim, r->trace, r->width, out);
   }
   return sim.violation().found() ? kExitViolation : kExitOk;
 }

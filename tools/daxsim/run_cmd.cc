@@ -19,12 +19,12 @@ int RunRun(const Args& args, std::ostream& out, std::ostream& err) {
       {"workload", FlagArg::kRequired}, {"model", FlagArg::kRequired},
       {"params", FlagArg::kRequired},   {"seed", FlagArg::kRequired},
       {"bug", FlagArg::kRequired},      {"trace", FlagArg::kRequired},
-      {"help", FlagArg::kNone}};
+      {"width", FlagArg::kRequired},    {"help", FlagArg::kNone}};
   absl::StatusOr<ParsedArgs> a = ParseArgs("run", args, kFlags);
   if (!a.ok()) return ReportError(err, a.status());
   if (a->Has("help")) {
     out << "usage: daxsim run --workload=NAME|FILE [--model=xfs] [--params=k=v,...] [--seed=S] "
-           "[--trace=ftrace|steps|swimlane]\n";
+           "[--trace=ftrace|steps|swimlane] [--width=N]\n";
     return kExitOk;
   }
   if (!a->positional().empty()) {
@@ -44,6 +44,8 @@ int RunRun(const Args& args, std::ostream& out, std::ostream& err) {
     return ReportError(err, absl::InvalidArgumentError("unknown trace format '" + format +
                                                        "' (ftrace, steps, swimlane)"));
   }
+  absl::StatusOr<size_t> width = SwimlaneWidth(a->Get("width"), /*to_terminal=*/true);
+  if (!width.ok()) return ReportError(err, width.status());
   absl::StatusOr<std::string> params = WithBugs(a->Get("params").value_or(""), a->Get("bug"));
   if (!params.ok()) return ReportError(err, params.status());
   absl::StatusOr<sim::Target> target =
@@ -59,7 +61,7 @@ int RunRun(const Args& args, std::ostream& out, std::ostream& err) {
   sim.Run(strategy);
   out << (format == "ftrace"  ? sim::FormatFtrace(sim)
           : format == "steps" ? sim::FormatTrace(sim)
-                              : sim::FormatSwimlane(sim));
+                              : sim::FormatSwimlane(sim, *width));
   out << "token: "
       << sim::EncodeToken(sim::MakeToken(target->name, target->params, options, sim.decisions()))
       << "\n";
