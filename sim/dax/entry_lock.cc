@@ -183,8 +183,10 @@ sim::Task<Dax::Grabbed> Dax::GrabMappingEntry(DaxInode& inode, uint64_t index, u
       // dax_lock_entry() -> xas_store() -> xas_create(): the missing nodes, GFP_NOWAIT under
       // the lock (a node xas_nomem() left is used first). On -ENOMEM nothing is stored.
       if (bugs_(Bug::kTestNrpagesBeforeStore)) mapping.nrpages += uint64_t{1} << order;
-      const int nodes = xa.NodesToStore(index, order);
-      sim_->AlsoObserved(static_cast<uint64_t>(nodes));
+      // (Counted only when this actor may still see an allocation fail: off the fault path's
+      // cost otherwise.)
+      const int nodes = sim_->self().alloc_failures_left() > 0 ? xa.NodesToStore(index, order) : 0;
+      if (nodes > 0) sim_->AlsoObserved(static_cast<uint64_t>(nodes));
       if (nodes > (preallocated ? 1 : 0) && sim_->FailAlloc("xas_alloc GFP_NOWAIT")) {
         co_await xa.xa_lock.Unlock();
         // out_unlock: xas_nomem() allocates one node, sleeping; if that fails too, OOM.
