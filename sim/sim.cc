@@ -43,7 +43,10 @@ void Sim::Reset(const SimOptions& options) {
   steps_.clear();
   decisions_.clear();
   trace_.clear();
+  step_stacks_.clear();
+  handoffs_.clear();
   violation_ = Violation();
+  involved_.clear();
   completed_ = false;
   abandoned_ = false;
   unfair_ = false;
@@ -189,7 +192,13 @@ void RetryLoop::Head(uint64_t iteration) {
   sim_->ResetContinuation(mark_, Mix(tag_, iteration), /*with_observation=*/true);
 }
 
-void Sim::Wake(ActorId a) { actors_[a]->woken_ = true; }
+void Sim::Wake(ActorId a) {
+  Actor& w = *actors_[a];
+  if (options_.trace && !w.woken_ && current_ != kNoActor && current_ != a) {
+    handoffs_.push_back({Handoff::kWake, step_count_ - 1, current_, a, kNoObject});
+  }
+  w.woken_ = true;
+}
 void Sim::ClearWoken(ActorId a) { actors_[a]->woken_ = false; }
 
 int Sim::Choose(int n, const char* label) {
@@ -222,6 +231,8 @@ void Sim::Report(ViolationKind kind, std::string key, std::string message) {
   violation_.key = std::move(key);
   violation_.message = std::move(message);
   violation_.step = step_count_ - 1;
+  violation_.objects = std::move(involved_);
+  involved_.clear();
 }
 
 Sim::FailAwaiter Sim::Fail(ViolationKind kind, std::string key, std::string message) {
@@ -252,6 +263,8 @@ void Sim::NoteAcquire(ObjectId lock, const char* lock_class, bool spin) {
   Actor& a = self();
   a.held_.push_back({lock, lock_class, spin, ++a.acquisitions_});
   if (spin) a.preempt_count_++;
+  if (options_.trace)
+    handoffs_.push_back({Handoff::kAcquire, step_count_ - 1, a.id_, kNoActor, lock});
 }
 
 void Sim::NoteRelease(ObjectId lock) {
@@ -260,6 +273,9 @@ void Sim::NoteRelease(ObjectId lock) {
     if (a.held_[i].lock == lock) {
       if (a.held_[i].spin) a.preempt_count_--;
       a.held_.erase(a.held_.begin() + static_cast<std::ptrdiff_t>(i));
+      if (options_.trace) {
+        handoffs_.push_back({Handoff::kRelease, step_count_ - 1, a.id_, kNoActor, lock});
+      }
       return;
     }
   }
@@ -423,6 +439,7 @@ void Sim::ExecuteStep(ActorId id) {
       text += std::string(" ") + ObjectName(a.pending_.fp.object);
     }
     trace_.push_back({step_count_, id, std::move(text), true});
+    if (options_.record_steps) step_stacks_.push_back(a.func_stack_);
   }
   if (state_model_ != nullptr) {
     a.step_identity_ = StepIdentity(a);
@@ -527,8 +544,11 @@ std::string Sim::ActorStacks() const {
 void Sim::CheckInvariants(bool end) {
   for (const Invariant& inv : invariants_) {
     if (!end && !inv.every_step) continue;
+    involved_.clear();
     if (std::optional<std::string> msg = inv.check()) {
-      Report(ViolationKind::kInvariant, inv.name, inv.name + ": " + *msg);
+      // The message leads with the invariant's name (once: checks that name it already do).
+      Report(ViolationKind::kInvariant, inv.name,
+             msg->rfind(inv.name, 0) == 0 ? *msg : inv.name + ": " + *msg);
       return;
     }
   }

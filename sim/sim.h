@@ -100,6 +100,18 @@ struct TraceEvent {
   bool step_echo = false;  // the step's own label (not a model event from Emit)
 };
 
+// A hand-off between actors, recorded with options.trace for trace views: a wake-up of a
+// sleeping actor, or a lock taken or released (pairs of a release and the next acquisition of
+// the same lock show who waited for whom).
+struct Handoff {
+  enum Kind : uint8_t { kWake, kAcquire, kRelease };
+  Kind kind;
+  int64_t step;   // the step it happened in
+  ActorId actor;  // the waker, acquirer or releaser
+  ActorId woken;  // kWake: the actor woken; kNoActor otherwise
+  ObjectId lock;  // kAcquire, kRelease: the lock; kNoObject otherwise
+};
+
 struct HeldLock {
   ObjectId lock;
   const char* lock_class;
@@ -147,6 +159,8 @@ struct SimOptions {
 class Actor {
  public:
   const std::string& name() const { return name_; }
+  // The process it is a thread of (display only: trace views group actors by it); "" = its own.
+  const std::string& group() const { return group_; }
   ActorId id() const { return id_; }
   bool done() const { return done_; }
   // Stopped by a power failure before finishing: its pending operation never ran, but it was
@@ -163,6 +177,7 @@ class Actor {
   friend class Sim;
   friend class FuncGuard;
   std::string name_;
+  std::string group_;
   ActorId id_ = kNoActor;
   Task<void> top_;
   std::coroutine_handle<> resume_;
@@ -261,6 +276,8 @@ class Sim {
   ObjectId NewObjects(const char* name, int count);
   std::string ObjectName(ObjectId id) const;
   ActorId Spawn(std::string name, Task<void> body);
+  // Names the process actor `a` is a thread of, for trace views only (no effect on a run).
+  void SetActorGroup(ActorId a, std::string group) { actors_[a]->group_ = std::move(group); }
   using Check = std::function<std::optional<std::string>()>;
   // Registers a predicate: nullopt = holds, otherwise the failure message. An every-step
   // invariant reads global state that steps of different actors may change without conflicting
@@ -322,6 +339,10 @@ class Sim {
   const std::vector<StepRecord>& steps() const { return steps_; }
   const std::vector<Decision>& decisions() const { return decisions_; }
   const std::vector<TraceEvent>& trace() const { return trace_; }
+  // With options.trace (and record_steps): per step, the stepping actor's function stack at its
+  // scheduling point, outermost first; and the hand-offs between actors, in order.
+  const std::vector<std::vector<const char*>>& step_stacks() const { return step_stacks_; }
+  const std::vector<Handoff>& handoffs() const { return handoffs_; }
   int preemptions() const { return preemptions_; }
   int context_switches() const { return context_switches_; }
 
@@ -382,6 +403,10 @@ class Sim {
   FailAwaiter Fail(ViolationKind kind, std::string key, std::string message);
   // Records a violation (first one wins); the execution stops after the current step.
   void Report(ViolationKind kind, std::string key, std::string message);
+  // Names a world object the violation about to be reported is about (Violation::objects):
+  // call it just before the failing check returns or Report() is called. Cleared before every
+  // invariant check runs, so a check that names objects and then holds leaves nothing behind.
+  void Involve(std::string object) { involved_.push_back(std::move(object)); }
 
   // Ends the execution as unfair (an adversarial schedule starving an actor, e.g. a fault
   // retried forever because another thread keeps zapping): not a violation, not complete.
@@ -504,7 +529,10 @@ class Sim {
   std::vector<std::pair<std::string, int64_t>> tallies_;
   std::vector<Decision> decisions_;
   std::vector<TraceEvent> trace_;
+  std::vector<std::vector<const char*>> step_stacks_;  // options.trace
+  std::vector<Handoff> handoffs_;                      // options.trace
   Violation violation_;
+  std::vector<std::string> involved_;  // Involve(), until the next Report()
   bool completed_ = false;
   bool abandoned_ = false;
   bool unfair_ = false;

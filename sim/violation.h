@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace daxsim::sim {
 
@@ -26,6 +27,9 @@ struct Violation {
   std::string key;      // stable identity: invariant name, assertion text, lock classes
   std::string message;  // full report (wait-for cycle, operation stacks, ...)
   int64_t step = -1;    // step index at which it was detected
+  // The world's objects it is about, in the world's names ("block 18", "pte T1 0x40001000"),
+  // as the check named them with Sim::Involve (for `daxsim explain`); may be empty.
+  std::vector<std::string> objects;
 
   bool found() const { return kind != ViolationKind::kNone; }
   std::string Signature() const;  // "<kind>:<key>"

@@ -14,6 +14,7 @@ PACKAGES=(
   clang              # the libFuzzer targets (tools/fuzz/run.sh), outside Bazel
   libclang-rt-14-dev # libFuzzer and the sanitizers' runtimes for clang 14
   pkg-config         # Abseil's link flags for tools/fuzz/run.sh
+  chromium           # headless browser for tools/daxsim:html_report_browser_test
 )
 
 missing=()

@@ -135,6 +135,7 @@ std::unique_ptr<DaxWorld> BuildDaxWorld(sim::Sim& sim, const DaxModelConfig& con
   for (size_t i = 0; i < w.actors.size(); ++i) {
     const sim::ActorId id = sim.Spawn(w.actors[i].name, RunActor(sim, world.get(), i));
     DAXSIM_CHECK(id == static_cast<sim::ActorId>(i));  // the digest names actors by index
+    sim.SetActorGroup(id, w.actors[i].mm.empty() ? w.actors[i].name : w.actors[i].mm);
   }
   sim.SetSymmetry(SymmetryClasses(w));
   return world;

@@ -95,6 +95,7 @@ void CheckRecovered(sim::Sim& sim, DaxWorld* w) {
       const uint64_t in = r.offset % vm::PAGE_SIZE;
       if (page * vm::PAGE_SIZE >= ip->i_size() ||
           !std::equal(r.bytes.begin(), r.bytes.end(), now.begin() + in)) {
+        InvolveFilePage(w, *ip, page);
         sim.Report(sim::ViolationKind::kInvariant, "durability: MAP_SYNC data lost",
                    "durability: " + std::to_string(r.bytes.size()) + " bytes at " + Hex(r.offset) +
                        " of " + ip->name() +
@@ -117,6 +118,7 @@ void CheckRecovered(sim::Sim& sim, DaxWorld* w) {
         return;
       }
       if (w->ReadFilePage(*ip, key.second) != e.content) {
+        InvolveFilePage(w, *ip, key.second);
         sim.Report(
             sim::ViolationKind::kInvariant, "durability: fsynced data lost",
             "durability: page " + std::to_string(key.second) + " of " + ip->name() +

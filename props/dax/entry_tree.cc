@@ -62,6 +62,8 @@ void RegisterEntryTree(DaxWorld* w) {
           for (const uint64_t index : xa.multi_order()) {
             auto next = xa.slots().upper_bound(index);
             if (next != xa.slots().end() && next->first < index + vm::PTRS_PER_PMD) {
+              w->sim().Involve(models::EntryKey(ip->name(), index));
+              w->sim().Involve(models::EntryKey(ip->name(), next->first));
               return "I3 PMD entry at " + std::to_string(index) + " of " + ip->name() +
                      " overlaps a PTE entry at " + std::to_string(next->first);
             }
@@ -73,6 +75,8 @@ void RegisterEntryTree(DaxWorld* w) {
             const uint64_t vpn = idx << (vm::PMD_SHIFT - vm::PAGE_SHIFT);
             auto it = mm->pt.ptes().lower_bound(vpn);
             if (it != mm->pt.ptes().end() && it->first < vpn + vm::PTRS_PER_PMD) {
+              w->sim().Involve(models::PteKey(name, idx << vm::PMD_SHIFT, true));
+              w->sim().Involve(models::PteKey(name, it->first << vm::PAGE_SHIFT, false));
               return "I3 " + name + ": a PTE is installed under a huge PMD at " +
                      Hex(idx << vm::PMD_SHIFT);
             }

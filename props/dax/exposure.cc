@@ -33,6 +33,9 @@ void RegisterExposure(DaxWorld* w) {
           if (!vm::IsZeroPfn(m.pfn)) return true;
           const auto* ip = static_cast<const fs::Inode*>(m.vma.ops);
           if (auto e = ip->Lookup(m.vma.PgoffOf(m.addr)); e && !e->second.unwritten) {
+            InvolveMapping(w, m);
+            w->sim().Involve(
+                models::BlockKey(e->second.block + (m.vma.PgoffOf(m.addr) - e->first)));
             bad = "I7 zero page still mapped over an allocated block: " + Where(m);
             return false;
           }

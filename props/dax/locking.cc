@@ -21,6 +21,7 @@ void RegisterLocking(DaxWorld* w) {
         for (const auto& ip : w->fs().inodes()) {
           for (const auto& [index, slot] : ip->mapping().i_pages.slots()) {
             if (dax::dax_is_locked(slot.value)) {
+              w->sim().Involve(models::EntryKey(ip->name(), index));
               return "I4 entry left locked: index " + std::to_string(index) + " of " + ip->name() +
                      " is locked after every actor finished";
             }

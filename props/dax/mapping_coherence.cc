@@ -34,6 +34,20 @@ std::string BusySkippedMarker(const DaxWorld& w, vm::Pfn pfn) {
              : "";
 }
 
+void InvolveMapping(DaxWorld* w, const Mapping& m) {
+  sim::Sim& sim = w->sim();
+  sim.Involve(models::PteKey(m.mm.name(), m.addr, m.pmd));
+  auto* ip = const_cast<fs::Inode*>(static_cast<const fs::Inode*>(m.vma.ops));
+  sim.Involve(models::EntryKeyAt(*ip, m.vma.PgoffOf(m.addr)));
+  if (w->pmem().OwnsPfn(m.pfn)) sim.Involve(models::BlockKey(w->pmem().PfnToPgoff(m.pfn)));
+}
+
+void InvolveFilePage(DaxWorld* w, fs::Inode& ip, uint64_t page) {
+  w->sim().Involve(models::EntryKeyAt(ip, page));
+  if (auto e = ip.Lookup(page))
+    w->sim().Involve(models::BlockKey(e->second.block + page - e->first));
+}
+
 std::string Where(const Mapping& m) {
   return m.mm.name() + " " + m.vma.name + " " + Hex(m.addr - m.vma.start) + (m.pmd ? " (PMD)" : "");
 }
@@ -80,6 +94,8 @@ void RegisterMappingCoherence(DaxWorld* w) {
           const uint64_t last = m.vma.PgoffOf(m.addr) + (m.pmd ? vm::PTRS_PER_PMD - 1 : 0);
           const uint64_t eof_pages = (ip->i_size() + vm::PAGE_SIZE - 1) / vm::PAGE_SIZE;
           if (last < eof_pages) return true;
+          InvolveMapping(w, m);
+          w->sim().Involve(models::SizeKey(ip->name()));
           bad = "I2 mapping beyond EOF: " + Where(m) + " maps file page " + std::to_string(last) +
                 " of " + ip->name() + ", whose size is " + std::to_string(ip->i_size());
           return false;

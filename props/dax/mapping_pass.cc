@@ -31,7 +31,10 @@ Result CheckMapping(DaxWorld* w, const Mapping& m,
   if (!*owners) w->owners = &owners->emplace(w->fs());
   for (auto* check :
        {&CheckMappingCoherence, &CheckExposure, &CheckEntryOfMapping, &CheckWriteTracking}) {
-    if (Result bad = check(w, m)) return bad;
+    if (Result bad = check(w, m)) {
+      InvolveMapping(w, m);
+      return bad;
+    }
   }
   return std::nullopt;
 }

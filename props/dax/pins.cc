@@ -42,7 +42,12 @@ void RegisterPins(DaxWorld* w) {
         if (w->pins.size() > kPinsForIndex) index.emplace(w->fs());
         for (const DaxWorld::Pin& p : w->pins) {
           const uint64_t block = w->pmem().PfnToPgoff(p.pfn);
+          auto involve = [&] {
+            w->sim().Involve(models::PinsKey(block));
+            w->sim().Involve(models::BlockKey(block));
+          };
           if (p.longterm) {
+            involve();
             return "I8 block " + std::to_string(block) + " (" + p.inode->name() + " page " +
                    std::to_string(p.fsb) +
                    ") is held by a FOLL_LONGTERM pin: fsdax refuses those (check_vma_flags)";
@@ -50,6 +55,7 @@ void RegisterPins(DaxWorld* w) {
           const std::optional<fs::Filesystem::Owner> owner =
               index ? index->Find(block) : w->fs().BlockOwner(block);
           if (!owner || owner->inode != p.inode || owner->fsb != p.fsb) {
+            involve();
             return "I8 block " + std::to_string(block) + " pinned for DMA (" + p.inode->name() +
                    " page " + std::to_string(p.fsb) + ") was " +
                    (owner

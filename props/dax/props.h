@@ -22,6 +22,7 @@
 #include <optional>
 #include <string>
 
+#include "models/dax_world/objects.h"
 #include "models/dax_world/world.h"
 #include "props/spec/linearize.h"
 
@@ -43,6 +44,11 @@ struct Mapping {
 
 std::string Hex(uint64_t v);
 std::string Where(const Mapping& m);  // "mm vma +offset (PMD)"
+// Names the mapping's PTE (or PMD), the file's entry at its page and the block it maps as what
+// the violation being reported is about (Sim::Involve, models/dax_world/objects.h).
+void InvolveMapping(DaxWorld* w, const Mapping& m);
+// Names page `page` of the file's entry and the block that holds it, if any.
+void InvolveFilePage(DaxWorld* w, fs::Inode& ip, uint64_t page);
 // " (its clean entry was deleted by invalidate_inode_pages2_range)" if `pfn`'s was (the README
 // finding of xfs write(2)'s IOMAP_F_NEW invalidation), else "".
 std::string InvalidatedMarker(const DaxWorld& w, vm::Pfn pfn);

@@ -102,14 +102,15 @@ std::string FormatSwimlane(const Sim& sim, size_t width) {
   return out;
 }
 
+bool IsKernelTraceEvent(const std::string& text) {
+  const size_t colon = text.find(": ");
+  return colon != std::string::npos && text.find('_') < colon && text.find(' ') >= colon;
+}
+
 std::string FormatFtrace(const Sim& sim) {
   std::string out = "# tracer: nop\n#\n#           TASK-PID     CPU#  |||||  TIMESTAMP  FUNCTION\n";
   for (const TraceEvent& e : sim.trace()) {
-    const size_t colon = e.text.find(": ");
-    if (e.step_echo || colon == std::string::npos || e.text.find('_') > colon ||
-        e.text.find(' ') < colon) {
-      continue;
-    }
+    if (e.step_echo || !IsKernelTraceEvent(e.text)) continue;
     const std::string comm = e.actor >= 0 ? sim.actor(e.actor).name() : "<...>";
     char prefix[96];
     std::snprintf(prefix, sizeof(prefix), "%16s-%-7d [%03d] ..... %5lld.%06lld: ", comm.c_str(),

@@ -23,6 +23,8 @@ std::string FormatSwimlane(const Sim& sim, size_t width = 0);
 // timestamp in microseconds (deterministic). Only events named with a '_' before ':' qualify
 // (tracepoint names); user-visible results and step labels are not kernel events.
 std::string FormatFtrace(const Sim& sim);
+// Whether a model event's text is a kernel trace event ("name: fields" with a '_' in the name).
+bool IsKernelTraceEvent(const std::string& text);
 // FNV-1a over FormatTrace plus the verdict: equal hashes = byte-identical runs.
 uint64_t TraceHash(const Sim& sim);
 

@@ -29,6 +29,7 @@
 #include "tools/daxsim/commands.h"
 #include "tools/daxsim/failures_file.h"
 #include "tools/daxsim/flags.h"
+#include "tools/daxsim/html_pages.h"
 
 namespace daxsim::cli {
 
@@ -95,6 +96,7 @@ struct CheckConfig {
   bool json = false;
   bool help = false;
   std::string junit_path;  // resolved; empty: none
+  std::string html_path;   // --html: the report page; empty: none
   std::string failures_path;
 };
 
@@ -106,7 +108,7 @@ absl::StatusOr<CheckConfig> ParseConfig(const Args& args) {
       {"models", FlagArg::kRequired},    {"suites", FlagArg::kRequired},
       {"generated", FlagArg::kRequired}, {"exhaustive", FlagArg::kNone},
       {"fail-fast", FlagArg::kNone},     {"no-seed-corpus", FlagArg::kNone},
-      {"bug", FlagArg::kRequired}};
+      {"bug", FlagArg::kRequired},       {"html", FlagArg::kRequired}};
   absl::StatusOr<ParsedArgs> a = ParseArgs("check", args, kFlags);
   if (!a.ok()) return a.status();
   if (!a->positional().empty()) {
@@ -127,6 +129,10 @@ absl::StatusOr<CheckConfig> ParseConfig(const Args& args) {
     c.jobs = static_cast<int>(*j);
   }
   if (auto v = a->Get("junit")) c.junit_path = ResolveUserPath(*v);
+  if (auto v = a->Get("html")) {
+    if (v->empty()) return absl::InvalidArgumentError("--html needs a FILE");
+    c.html_path = *v;
+  }
   c.exhaustive = a->Has("exhaustive");
   c.fail_fast = a->Has("fail-fast");
   c.seed_corpus = !a->Has("no-seed-corpus");
@@ -473,6 +479,8 @@ int RunCheck(const Args& args, std::ostream& out, std::ostream& err) {
   const absl::Status saved = AppendTokens(c->failures_path, summary.tokens);
   const absl::Status junit =
       c->junit_path.empty() ? absl::OkStatus() : WriteJunit(c->junit_path, summary);
+  const absl::Status html =
+      c->html_path.empty() ? absl::OkStatus() : WriteCheckHtml(c->html_path, summary);
   if (c->json) {
     out << SummaryJson(summary) << "\n";
   } else {
@@ -486,6 +494,11 @@ int RunCheck(const Args& args, std::ostream& out, std::ostream& err) {
   }
   if (!saved.ok()) return ReportError(err, saved);
   if (!junit.ok()) return ReportError(err, junit);
+  if (!html.ok()) return ReportError(err, html);
+  if (!c->html_path.empty() && !c->json) {
+    out << "report: " << ResolveUserPath(c->html_path) << " (traces in "
+        << ResolveUserPath(c->html_path) << ".traces/)\n";
+  }
   return summary.all_ok && !interrupted ? kExitOk : kExitViolation;
 }
 

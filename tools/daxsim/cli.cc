@@ -17,25 +17,33 @@ commands:
           [--strategy=portfolio|dpor|dfs|stateful|random|pct] [--state-cache] [--seed=S]
           [--depth=D] [--max-preemptions=K] [--budget=executions:N|seconds:S] [--jobs=N]
           [--split-depth=D] [--shard=i/n] [--steps-max=N] [--spurious-wakeups[=N]] [--no-shrink]
-          [--failures=FILE] [--json]
+          [--failures=FILE] [--perfetto=FILE] [--json]
       explore a scenario's or a DAX workload's schedules; prints the minimal counterexample's
-      token
+      token (--perfetto: and writes its trace for ui.perfetto.dev)
   run --workload=NAME|FILE [--model=xfs|ext4|ext2|xipfs] [--params=...] [--seed=S] [--trace=ftrace|steps|swimlane] [--width=N]
       one execution of a DAX workload: its trace (kernel fs_dax text format) and token
-  replay TOKEN [--trace[=swimlane|steps|ftrace]] [--width=N] [--json]
-      re-run a token bit for bit and show its verdict (and trace)
+  replay TOKEN [--trace[=swimlane|steps|ftrace|perfetto]] [--out=FILE] [--width=N] [--json]
+      re-run a token bit for bit and show its verdict (and trace; --out writes the trace to FILE,
+      which --trace=perfetto needs: Chrome trace JSON for ui.perfetto.dev)
+  explain TOKEN
+      the token's violation in kernel terms: what the property protects, the objects it is
+      about (PTE/PMD, entry, block, i_size, pins; locks and wait queues) with the step, actor and
+      function that last changed each, and what every preemption of the schedule reordered
   list scenarios|workloads|models|strategies|configs|bugs
   bench [--quick] [--memory-executions=N] [--json]
       scheduler steps/s, executions/s and memory flatness
   check [--budget=executions:N|seconds:S] [--models=M,...] [--suites=S,...] [--bug=NAME,...]
         [--generated=N] [--no-seed-corpus] [--exhaustive] [--fail-fast] [--jobs=N] [--json] [--junit=FILE] [--failures=FILE]
+        [--html=FILE]
       run every registered scenario and compare with its expected verdict; --jobs items at once
-      (default: one per core)
+      (default: one per core); --html: a static report page with each counterexample explained,
+      its swimlane, and its Perfetto trace in FILE.traces/
   matrix [--budget=executions:N|seconds:S] [--configs=A,B] [--params=k=v,...] [--bug=NAME,...] [--out=DIR]
-         [--jobs=N] [--json] [--failures=FILE]
+         [--jobs=N] [--json] [--failures=FILE] [--html=FILE]
       the DAX API design space (iomap, get_block, populate_pfns over xfs, ext4, ext2, xipfs, and
       the three ext2 migration options) through one property suite: invariant verdicts,
       executions, completeness and fault cost per configuration; writes DIR/matrix.md and .csv
+      (--html: a static page with cost charts and each counterexample explained)
   bugs [--seeds=N] [--markdown] [--corpus=DIR]
       the bug catalog: each bug found (executions, seconds, random-walk executions over N seeds,
       minimal preemptions and steps) and its fixed model clean; --corpus writes a gate corpus
@@ -104,6 +112,7 @@ int Dispatch(const std::vector<std::string>& args, std::ostream& out, std::ostre
   }
   if (command == "explore") return RunExplore(rest, out, err);
   if (command == "replay") return RunReplay(rest, out, err);
+  if (command == "explain") return RunExplain(rest, out, err);
   if (command == "run") return RunRun(rest, out, err);
   if (command == "list") return RunList(rest, out, err);
   if (command == "bench") return RunBench(rest, out, err);
@@ -119,10 +128,10 @@ int Dispatch(const std::vector<std::string>& args, std::ostream& out, std::ostre
         err, absl::InvalidArgumentError(absl::StrCat("unknown flag '", command,
                                                      "' before a command (try 'daxsim help')")));
   }
-  return ReportError(err, absl::InvalidArgumentError(
-                              absl::StrCat("unknown subcommand '", command,
-                                           "' (explore, replay, list, bench, check, matrix, bugs, "
-                                           "gate, fuzz, kernel, outcomes, help)")));
+  return ReportError(err, absl::InvalidArgumentError(absl::StrCat(
+                              "unknown subcommand '", command,
+                              "' (explore, replay, explain, list, bench, check, matrix, bugs, "
+                              "gate, fuzz, kernel, outcomes, help)")));
 }
 
 }  // namespace

@@ -16,6 +16,7 @@ using Args = std::vector<std::string>;
 
 int RunExplore(const Args& args, std::ostream& out, std::ostream& err);
 int RunReplay(const Args& args, std::ostream& out, std::ostream& err);
+int RunExplain(const Args& args, std::ostream& out, std::ostream& err);
 int RunList(const Args& args, std::ostream& out, std::ostream& err);
 int RunBench(const Args& args, std::ostream& out, std::ostream& err);
 int RunCheck(const Args& args, std::ostream& out, std::ostream& err);

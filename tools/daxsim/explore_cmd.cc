@@ -13,6 +13,7 @@
 #include "sim/violation.h"
 #include "tools/daxsim/cli.h"
 #include "tools/daxsim/commands.h"
+#include "tools/daxsim/counterexample.h"
 #include "tools/daxsim/failures_file.h"
 #include "tools/daxsim/flags.h"
 #include "tools/daxsim/json.h"
@@ -30,6 +31,7 @@ struct ExploreRequest {
   std::string params;
   sim::ExploreOptions options;
   std::string failures_path;  // resolved
+  std::string perfetto;       // --perfetto=FILE: the counterexample's Chrome trace JSON
   bool json = false;
   bool help = false;
   bool steps_max_given = false;  // else the scenario's recommended steps_max applies
@@ -55,6 +57,7 @@ const std::vector<FlagSpec>& ExploreFlags() {
       {"no-shrink", FlagArg::kNone},
       {"state-cache", FlagArg::kNone},
       {"failures", FlagArg::kRequired},
+      {"perfetto", FlagArg::kRequired},
       {"json", FlagArg::kNone},
       {"help", FlagArg::kNone},
   };
@@ -159,6 +162,10 @@ absl::StatusOr<ExploreRequest> ParseRequest(const Args& args) {
   DAXSIM_RETURN_IF_ERROR(ApplyLimits(a, &r.options));
   r.steps_max_given = a.Get("steps-max").has_value();
   r.failures_path = ResolveUserPath(a.Get("failures").value_or(kDefaultFailuresFile));
+  r.perfetto = a.Get("perfetto").value_or("");
+  if (a.Has("perfetto") && r.perfetto.empty()) {
+    return absl::InvalidArgumentError("--perfetto needs a FILE (the counterexample's trace JSON)");
+  }
   r.json = a.Has("json");
   r.options.sim.tally = r.json;  // the oracles say what they checked
   return r;
@@ -220,6 +227,7 @@ void PrintHuman(const ExploreRequest& r, const sim::Target& target, const sim::E
   out << "\n";
   out << "failures file: " << r.failures_path
       << (saved.ok() ? " (token appended)" : " (NOT written, see stderr)") << "\n";
+  if (!r.perfetto.empty()) out << "perfetto trace: " << ResolveUserPath(r.perfetto) << "\n";
   out << "replay with: daxsim replay " << f.token << " --trace\n";
   out << "token: " << f.token << "\n";
 }
@@ -249,6 +257,9 @@ std::string JsonSummary(const ExploreRequest& r, const sim::Target& target,
   j.Add("shrink_executions", res.shrink_executions);
   j.Add("failures_file", f ? std::optional<std::string>(r.failures_path) : std::nullopt);
   j.Add("failures_written", f != nullptr && saved.ok());
+  j.Add("perfetto_file", f != nullptr && !r.perfetto.empty()
+                             ? std::optional<std::string>(ResolveUserPath(r.perfetto))
+                             : std::nullopt);
   j.AddRaw("oracle", NestedCountsJson(res.tallies));
   j.Add("wall_s", res.wall_s);
   return j.str();
@@ -272,6 +283,10 @@ int RunExplore(const Args& args, std::ostream& out, std::ostream& err) {
   // Persist the counterexample before printing anything (STYLE: failing schedules first).
   absl::Status saved = absl::OkStatus();
   if (res.first) saved = AppendTokens(r->failures_path, {res.first->token});
+  if (res.first && !r->perfetto.empty()) {
+    const absl::Status traced = WritePerfettoFile(res.first->token, r->perfetto);
+    if (!traced.ok()) return ReportError(err, traced);
+  }
   if (r->json) {
     out << JsonSummary(*r, *target, res, saved) << "\n";
   } else {

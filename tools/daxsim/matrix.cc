@@ -289,6 +289,14 @@ std::string MatrixText(const MatrixResult& r) {
   return out;
 }
 
+std::vector<std::string> MatrixHeader() { return Header(); }
+std::vector<std::vector<std::string>> MatrixRows(const MatrixResult& r) { return Rows(r); }
+std::string MatrixMemberName(const models::ConfigMember& m) { return MemberName(m); }
+const std::vector<std::string>& MatrixProbes() {
+  static const std::vector<std::string> kAll(std::begin(kProbes), std::end(kProbes));
+  return kAll;
+}
+
 std::string MatrixMarkdown(const MatrixResult& r) {
   std::string out = "| " + absl::StrJoin(Header(), " | ") + " |\n|";
   for (size_t i = 0; i < Header().size(); ++i) out += " --- |";

@@ -71,6 +71,13 @@ struct MatrixResult {
 absl::StatusOr<MatrixResult> RunMatrix(const MatrixOptions& o,
                                        const std::function<void(const std::string&)>& progress);
 
+// The table all renderings share: its header and one row of cells per configuration.
+std::vector<std::string> MatrixHeader();
+std::vector<std::vector<std::string>> MatrixRows(const MatrixResult& r);
+// "ext4 (iomap)"-style member names, and the fault-cost probes in column order.
+std::string MatrixMemberName(const models::ConfigMember& m);
+const std::vector<std::string>& MatrixProbes();
+
 std::string MatrixText(const MatrixResult& r);
 std::string MatrixMarkdown(const MatrixResult& r);
 std::string MatrixCsv(const MatrixResult& r);

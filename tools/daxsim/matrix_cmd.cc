@@ -11,6 +11,7 @@
 #include "tools/daxsim/commands.h"
 #include "tools/daxsim/failures_file.h"
 #include "tools/daxsim/flags.h"
+#include "tools/daxsim/html_pages.h"
 #include "tools/daxsim/json.h"
 #include "tools/daxsim/matrix.h"
 
@@ -34,9 +35,12 @@ int RunMatrixCmd(const Args& args, std::ostream& out, std::ostream& err) {
       {"params", FlagArg::kRequired}, {"out", FlagArg::kRequired},
       {"bug", FlagArg::kRequired},    {"jobs", FlagArg::kRequired},
       {"json", FlagArg::kNone},       {"failures", FlagArg::kRequired},
-      {"help", FlagArg::kNone}};
+      {"html", FlagArg::kRequired},   {"help", FlagArg::kNone}};
   absl::StatusOr<ParsedArgs> a = ParseArgs("matrix", args, kFlags);
   if (!a.ok()) return ReportError(err, a.status());
+  if (a->Has("html") && a->Get("html")->empty()) {
+    return ReportError(err, absl::InvalidArgumentError("--html needs a FILE"));
+  }
   if (!a->positional().empty()) {
     return ReportError(err, absl::InvalidArgumentError("unexpected argument '" +
                                                        a->positional()[0] + "' for 'matrix'"));
@@ -81,12 +85,14 @@ int RunMatrixCmd(const Args& args, std::ostream& out, std::ostream& err) {
   const absl::Status saved = AppendTokens(failures, r->tokens);
   const absl::Status md = WriteFile(dir + "/matrix.md", MatrixMarkdown(*r));
   const absl::Status csv = WriteFile(dir + "/matrix.csv", MatrixCsv(*r));
+  const std::string html_path = a->Get("html").value_or("");
+  const absl::Status html = html_path.empty() ? absl::OkStatus() : WriteMatrixHtml(html_path, *r);
   out << MatrixText(*r);
   out << "matrix: " << r->configs.size() << " configurations, "
       << std::count_if(r->configs.begin(), r->configs.end(),
                        [](const ConfigResult& c) { return c.ok; })
       << " pass; " << r->executions << " executions; files " << dir << "/matrix.md, " << dir
-      << "/matrix.csv\n";
+      << "/matrix.csv" << (html_path.empty() ? "" : ", " + ResolveUserPath(html_path)) << "\n";
   if (a->Has("json")) {
     JsonObject j;
     j.Add("configurations", static_cast<int64_t>(r->configs.size()));
@@ -108,6 +114,7 @@ int RunMatrixCmd(const Args& args, std::ostream& out, std::ostream& err) {
   if (!saved.ok()) return ReportError(err, saved);
   if (!md.ok()) return ReportError(err, md);
   if (!csv.ok()) return ReportError(err, csv);
+  if (!html.ok()) return ReportError(err, html);
   return r->ok ? kExitOk : kExitViolation;
 }
 

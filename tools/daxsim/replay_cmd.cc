@@ -6,13 +6,14 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "models/dax_world/target.h"
-#include "models/registry.h"
+#include "sim/explore/perfetto.h"
 #include "sim/explore/token.h"
 #include "sim/explore/trace.h"
 #include "sim/violation.h"
 #include "tools/daxsim/cli.h"
 #include "tools/daxsim/commands.h"
+#include "tools/daxsim/counterexample.h"
+#include "tools/daxsim/failures_file.h"
 #include "tools/daxsim/flags.h"
 #include "tools/daxsim/json.h"
 
@@ -20,12 +21,13 @@ namespace daxsim::cli {
 
 namespace {
 
-enum class TraceFormat { kNone, kSwimlane, kSteps, kFtrace };
+enum class TraceFormat { kNone, kSwimlane, kSteps, kFtrace, kPerfetto };
 
 struct ReplayRequest {
   std::string token;
   TraceFormat trace = TraceFormat::kNone;
   size_t width = 0;  // the swimlane's line width (0: full labels)
+  std::string out;   // --out: the trace goes to this file, not to stdout
   bool json = false;
   bool help = false;
 };
@@ -33,6 +35,7 @@ struct ReplayRequest {
 absl::StatusOr<ReplayRequest> ParseRequest(const Args& args) {
   static const std::vector<FlagSpec> kFlags = {{"trace", FlagArg::kOptional},
                                                {"width", FlagArg::kRequired},
+                                               {"out", FlagArg::kRequired},
                                                {"json", FlagArg::kNone},
                                                {"help", FlagArg::kNone}};
   absl::StatusOr<ParsedArgs> a = ParseArgs("replay", args, kFlags);
@@ -56,13 +59,26 @@ absl::StatusOr<ReplayRequest> ParseRequest(const Args& args) {
       r.trace = TraceFormat::kSteps;
     } else if (*v == "ftrace") {
       r.trace = TraceFormat::kFtrace;
+    } else if (*v == "perfetto") {
+      r.trace = TraceFormat::kPerfetto;
     } else {
       return absl::InvalidArgumentError("unknown trace format '" + *v +
-                                        "' (swimlane, steps, ftrace)");
+                                        "' (swimlane, steps, ftrace, perfetto)");
     }
   }
+  if (auto v = a->Get("out")) {
+    if (v->empty()) return absl::InvalidArgumentError("--out needs a FILE");
+    if (r.trace == TraceFormat::kNone) {
+      return absl::InvalidArgumentError("--out=FILE needs --trace[=FORMAT] (the trace goes there)");
+    }
+    r.out = *v;
+  }
+  if (r.trace == TraceFormat::kPerfetto && r.out.empty()) {
+    return absl::InvalidArgumentError(
+        "--trace=perfetto writes JSON for ui.perfetto.dev: give it --out=FILE.json");
+  }
   r.json = a->Has("json");
-  absl::StatusOr<size_t> width = SwimlaneWidth(a->Get("width"), !r.json);
+  absl::StatusOr<size_t> width = SwimlaneWidth(a->Get("width"), !r.json && r.out.empty());
   if (!width.ok()) return width.status();
   r.width = *width;
   return r;
@@ -82,6 +98,8 @@ std::string TraceText(const sim::Sim& sim, TraceFormat format, size_t width) {
       return sim::FormatTrace(sim);
     case TraceFormat::kFtrace:
       return sim::FormatFtrace(sim);
+    case TraceFormat::kPerfetto:
+      return sim::FormatPerfetto(sim);
     case TraceFormat::kNone:
       return "";
   }
@@ -132,32 +150,21 @@ int RunReplay(const Args& args, std::ostream& out, std::ostream& err) {
     out << Usage();
     return kExitOk;
   }
-  absl::StatusOr<sim::Token> token = sim::DecodeToken(r->token);
-  if (!token.ok()) return ReportError(err, token.status());
-  absl::StatusOr<sim::Target> target =
-      models::IsDaxTarget(token->target) ? models::DaxTargetFromToken(token->target, token->params)
-                                         : models::MakeScenario(token->target, token->params);
-  if (!target.ok()) return ReportError(err, target.status());
-  sim::SimOptions options;
-  options.steps_max = token->steps_max;
-  options.spurious_wakeups = token->spurious_wakeups;
-  options.fault_retries_max = token->fault_retries_max;
-  options.record_steps = true;
-  // Always keep model events, not only with --trace: the trace hash covers them, so the hash a
-  // replay prints is the same with and without --trace. Events never influence scheduling.
-  options.trace = true;
-  sim::Sim sim(options);
-  const absl::Status replayed = sim::Replay(*target, options, token->decisions, &sim);
-  if (!replayed.ok()) {
-    std::string why(replayed.message());
-    constexpr std::string_view kPrefix = "replay diverged ";
-    if (why.rfind(kPrefix, 0) == 0) why = why.substr(kPrefix.size());
-    return ReportError(err, absl::FailedPreconditionError("replay diverged: " + why));
+  absl::StatusOr<Replayed> replayed = ReplayForViews(r->token);
+  if (!replayed.ok()) return ReportError(err, replayed.status());
+  const sim::Token& token = replayed->token;
+  const sim::Sim& sim = *replayed->sim;
+  TraceFormat shown = r->trace;
+  if (!r->out.empty()) {
+    const absl::Status w = WriteTextFile(r->out, TraceText(sim, r->trace, r->width));
+    if (!w.ok()) return ReportError(err, w);
+    shown = TraceFormat::kNone;
   }
   if (r->json) {
-    out << JsonSummary(*token, sim, r->trace, r->width) << "\n";
+    out << JsonSummary(token, sim, shown, r->width) << "\n";
   } else {
-    PrintHuman(*token, sim, r->trace, r->width, out);
+    PrintHuman(token, sim, shown, r->width, out);
+    if (!r->out.empty()) out << "trace written to " << ResolveUserPath(r->out) << "\n";
   }
   return sim.violation().found() ? kExitViolation : kExitOk;
 }
