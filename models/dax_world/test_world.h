@@ -22,6 +22,14 @@ inline workload::Workload Parse(const std::string& text) {
   return *w;
 }
 
+// Whether some model event of the run (Sim::Emit, options.trace) contains `needle`.
+inline bool Emitted(const sim::Sim& sim, const std::string& needle) {
+  for (const auto& e : sim.trace()) {
+    if (e.text.find(needle) != std::string::npos) return true;
+  }
+  return false;
+}
+
 struct WorldRun {
   sim::Sim sim{sim::SimOptions{.trace = true}};
   workload::Workload w;
@@ -33,12 +41,7 @@ struct WorldRun {
   }
   explicit WorldRun(const std::string& text, int choice = 0)
       : WorldRun(DaxModelConfig{}, text, choice) {}
-  bool Emitted(const std::string& needle) const {
-    for (const auto& e : sim.trace()) {
-      if (e.text.find(needle) != std::string::npos) return true;
-    }
-    return false;
-  }
+  bool Emitted(const std::string& needle) const { return test_world::Emitted(sim, needle); }
 };
 
 // Bounded DPOR (up to `preemptions`, the explorer's default budget) over a workload text on

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <string>
 
+#include "models/dax_world/test_world.h"
 #include "props/dax/test_target.h"
 #include "sim/explore/simple.h"
 
@@ -42,12 +43,7 @@ struct FailingRun {
     FailOnly s(std::move(fail));
     sim.Run(s);
   }
-  bool Emitted(const std::string& needle) const {
-    for (const auto& e : sim.trace()) {
-      if (e.text.find(needle) != std::string::npos) return true;
-    }
-    return false;
-  }
+  bool Emitted(const std::string& needle) const { return models::test_world::Emitted(sim, needle); }
 };
 
 // The PTE table exists (the load), so the store's fault reaches grab_mapping_entry(), whose

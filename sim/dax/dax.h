@@ -178,6 +178,7 @@ class Dax {
   // dax_unlock_entry(): takes xa_lock itself.
   sim::Task<void> UnlockEntryAt(vm::Xarray& xa, uint64_t index, uint64_t entry);
   sim::Task<Grabbed> GrabMappingEntry(DaxInode& inode, uint64_t index, unsigned order);
+  sim::Task<void> DowngradePmdEntry(vm::AddressSpace& mapping, uint64_t index, uint64_t entry);
   // dax_insert_entry(): returns the entry now in the tree (still locked there).
   sim::Task<uint64_t> InsertEntry(DaxInode& inode, vm::VmFault& vmf, uint64_t index, uint64_t entry,
                                   vm::Pfn pfn, uint64_t flags, bool dirty);

@@ -143,6 +143,25 @@ sim::Task<void> Dax::UnlockEntryAt(vm::Xarray& xa, uint64_t index, uint64_t entr
   co_await WakeEntry(xa, index, entry, WakeMode::kNext);
 }
 
+// grab_mapping_entry()'s PMD downgrade (6.1): a PTE fault over a zero or empty PMD entry
+// removes it, unmapping the zero PMD first with the entry kept valid (locked) while xa_lock is
+// dropped. Called and returns with xa_lock held.
+sim::Task<void> Dax::DowngradePmdEntry(vm::AddressSpace& mapping, uint64_t index, uint64_t entry) {
+  vm::Xarray& xa = mapping.i_pages;
+  LockEntry(xa, index, entry);
+  const bool unmap = dax_is_zero_entry(entry);  // xa_lock dropped, the entry lock held
+  if (unmap) {
+    co_await xa.xa_lock.Unlock();
+    NoteEntryLocked(xa, index, entry);
+    co_await vm_->UnmapMappingPages(&mapping, index & ~(PTRS_PER_PMD - 1), PTRS_PER_PMD, false);
+    co_await xa.xa_lock.Lock();
+  }
+  xa.Erase(index);  // its holder deletes the locked entry
+  if (unmap) NoteEntryUnlocked(xa, index, entry);
+  co_await WakeEntry(xa, index, entry, WakeMode::kAll);
+  mapping.nrpages -= PTRS_PER_PMD;  // PG_PMD_NR
+}
+
 sim::Task<Dax::Grabbed> Dax::GrabMappingEntry(DaxInode& inode, uint64_t index, unsigned order) {
   auto _ = sim_->Enter("grab_mapping_entry");
   vm::AddressSpace& mapping = inode.mapping();
@@ -160,19 +179,7 @@ sim::Task<Dax::Grabbed> Dax::GrabMappingEntry(DaxInode& inode, uint64_t index, u
     std::optional<uint64_t> entry = f.entry;
     if (entry && order == 0 && dax_is_pmd_entry(*entry) &&
         (dax_is_zero_entry(*entry) || dax_is_empty_entry(*entry))) {
-      // PMD downgrade: keep the entry valid (locked) while xa_lock is dropped.
-      LockEntry(xa, index, *entry);
-      const bool unmap = dax_is_zero_entry(*entry);  // xa_lock dropped, the entry lock held
-      if (unmap) {
-        co_await xa.xa_lock.Unlock();
-        NoteEntryLocked(xa, index, *entry);
-        co_await vm_->UnmapMappingPages(&mapping, index & ~(PTRS_PER_PMD - 1), PTRS_PER_PMD, false);
-        co_await xa.xa_lock.Lock();
-      }
-      xa.Erase(index);  // its holder deletes the locked entry
-      if (unmap) NoteEntryUnlocked(xa, index, *entry);
-      co_await WakeEntry(xa, index, *entry, WakeMode::kAll);
-      mapping.nrpages -= PTRS_PER_PMD;  // PG_PMD_NR
+      co_await DowngradePmdEntry(mapping, index, *entry);
       entry.reset();
     }
     uint64_t value;
