@@ -167,7 +167,7 @@ const std::vector<ModelInfo>& DaxModels() {
        "extents (CREATE_ZERO), layout breaking, MAP_SYNC, PMD faults; api=...",
        "align=1,api=iomap,eadr=0,wait_bits=12"},
       {"ext2",
-       "ext2-like fs (v5.10): dax_sem, truncate_mutex, no journal (fsync writes the inode's "
+       "ext2-like fs (6.1): invalidate lock, truncate_mutex, no journal (fsync writes the inode's "
        "metadata), no fallocate, no MAP_SYNC, PTE faults only, no layout breaking; api=...",
        "align=1,api=iomap,eadr=0,wait_bits=12"},
       {"xipfs",

@@ -86,7 +86,7 @@ class Inode : public dax::DaxInode, public vm::VmOperations {
   int new_blocks_invalidating() const { return new_blocks_invalidating_; }
 
   sim::RwSem i_rwsem;          // IOLOCK / inode_lock
-  sim::RwSem invalidate_lock;  // xfs MMAPLOCK, ext4 i_mmap_sem, ext2 dax_sem
+  sim::RwSem invalidate_lock;  // mapping->invalidate_lock (xfs: XFS_MMAPLOCK)
   sim::RwSem ilock;            // xfs ILOCK, ext4 i_data_sem, ext2 truncate_mutex
 
  private:

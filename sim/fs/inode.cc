@@ -116,7 +116,7 @@ sim::Task<uint32_t> Inode::FilemapFault(VmFault& vmf, bool write_fault) {
     co_await invalidate_lock.DownRead();
     fs_->sim().Observed(0);
   }
-  // ext4_dax_huge_fault(): a write fault runs inside a jbd2 handle (taken after i_mmap_sem);
+  // ext4_dax_huge_fault(): a write fault runs inside a jbd2 handle (taken after the invalidate lock);
   // an ENOSPC is retried after the handle is stopped and the journal committed.
   const bool handle = traits.fault_journal_handle && write_fault;
   Pfn pfn = 0;

@@ -35,7 +35,7 @@ constexpr FsTraits kXfs{
 constexpr FsTraits kExt4{
     .name = "ext4",
     .fault_fn = "ext4_dax_huge_fault",
-    .mmap_lock = "i_mmap_sem",
+    .mmap_lock = "invalidate_lock",
     .alloc_lock = "i_data_sem",
     .map_blocks_fn = "ext4_map_blocks",
     .journal_commit = "jbd2_complete_transaction",
@@ -63,7 +63,7 @@ constexpr FsTraits kExt4{
 constexpr FsTraits kExt2{
     .name = "ext2",
     .fault_fn = "ext2_dax_fault",
-    .mmap_lock = "dax_sem",
+    .mmap_lock = "invalidate_lock",
     .alloc_lock = "truncate_mutex",
     .map_blocks_fn = "ext2_get_blocks",
     .journal_commit = "sync_inode_metadata",
