@@ -162,16 +162,41 @@ std::optional<std::string> CheckLinearizable(const DaxWorld& w) {
   return v.why;
 }
 
+namespace {
+
+// Names what a load or store through a mapping reached (its first page): the PTE or huge PMD,
+// the file's entry and block there. Nothing for file operations (read(2)).
+void InvolveAccess(DaxWorld* w, const DaxWorld::UserResult& r) {
+  const auto self = static_cast<size_t>(w->sim().self_id());
+  if (self >= w->actor_states.size() || r.op->map.empty()) return;
+  const auto& maps = w->actor_states[self].maps;
+  auto it = maps.find(r.op->map);
+  if (it == maps.end() || it->second == nullptr) return;
+  const vm::Vma& vma = *it->second;
+  const uint64_t addr = (vma.start + r.op->offset) & ~(vm::PAGE_SIZE - 1);
+  const vm::Mm& mm = *vma.mm;
+  auto pmd = mm.pt.pmds().find(addr >> vm::PMD_SHIFT);
+  const bool huge = pmd != mm.pt.pmds().end() && pmd->second.kind == vm::Pmd::Kind::kHuge;
+  const uint64_t pmd_addr = addr & ~((uint64_t{1} << vm::PMD_SHIFT) - 1);
+  w->sim().Involve(models::PteKey(mm.name(), huge ? pmd_addr : addr, huge));
+  auto* ip = const_cast<fs::Inode*>(static_cast<const fs::Inode*>(vma.ops));
+  if (ip != nullptr) InvolveFilePage(w, *ip, vma.PgoffOf(addr));
+}
+
+}  // namespace
+
 void RegisterResults(DaxWorld* w) {
   w->on_result = [w](const DaxWorld::UserResult& r) {
     sim::Sim& sim = w->sim();
     if (r.sigbus && r.inside_eof_all_along && !w->sigbus_expected && !w->crashed) {
+      InvolveAccess(w, r);
       sim.Report(sim::ViolationKind::kInvariant, "I9 spurious SIGBUS",
                  "I9 user-visible result: " + r.what + " got SIGBUS inside i_size");
       return;
     }
     if (!r.op->expect) return;
     if (!r.ok) {
+      InvolveAccess(w, r);
       sim.Report(sim::ViolationKind::kInvariant, "I9 user-visible result",
                  "I9 user-visible result: " + r.what + " got " +
                      (r.sigbus ? "SIGBUS" : "an error") + ", expected data");
@@ -179,6 +204,7 @@ void RegisterResults(DaxWorld* w) {
     }
     for (size_t i = 0; i < r.got.size(); ++i) {
       if (r.got[i] != r.op->value) {
+        InvolveAccess(w, r);
         sim.Report(sim::ViolationKind::kInvariant, "I9 user-visible result",
                    "I9 user-visible result: " + r.what + " byte " + std::to_string(i) + " is " +
                        Hex(r.got[i]) + ", expected " + Hex(r.op->value) + " (workload line " +

@@ -16,6 +16,7 @@
 #include "models/dax_world/target.h"
 #include "models/workload/workload.h"
 #include "props/dax/protects.h"
+#include "sim/explore/explorer.h"
 #include "sim/explore/perfetto.h"
 #include "sim/explore/simple.h"
 #include "sim/world.h"
@@ -377,6 +378,34 @@ TEST(ExplainTest, LostWakeupNamesTheWaitQueueAndItsSleepers) {
   EXPECT_NE(e.objects[0].name.find("wait_table["), std::string::npos);
   EXPECT_NE(e.objects[0].name.find("B at schedule"), std::string::npos);
   EXPECT_NE(e.objects[0].name.find("C at schedule"), std::string::npos);
+}
+
+// A load whose expect= is wrong (the file holds zeroes): I9 names the page the load reached.
+TEST(ExplainTest, AWrongResultNamesThePageTheLoadReached) {
+  absl::StatusOr<models::workload::Workload> w = models::workload::ParseWorkload(
+      "workload wrong_expect\nfile f size=8192 written=0-8192 fill=7\n"
+      "actor A\n  mmap m f len=8192 addr=0x40000000\n  load m 0x1000 len=1 expect=5\n",
+      "views_test");
+  ASSERT_TRUE(w.ok()) << w.status();
+  absl::StatusOr<sim::Target> t = models::MakeDaxTargetFromWorkload("xfs", *w, "");
+  ASSERT_TRUE(t.ok()) << t.status();
+  sim::ExploreOptions o;
+  o.strategy = sim::StrategyKind::kDpor;
+  const sim::ExploreResult r = sim::Explore(*t, o);
+  ASSERT_TRUE(r.first.has_value());
+  absl::StatusOr<sim::Explanation> e = ExplainToken(r.first->token);
+  ASSERT_TRUE(e.ok()) << e.status();
+  EXPECT_EQ(e->sim->violation().key, "I9 user-visible result");
+  const Last pte = LastChange(*e, "pte A 0x40001000");
+  EXPECT_EQ(pte.actor, "A");
+  EXPECT_NE(pte.after.find("read-only"), std::string::npos) << pte.after;
+  EXPECT_NE(FindObject(*e, "entry f[1]"), nullptr);
+  const sim::ExplainedObject* block = nullptr;
+  for (const auto& o : e->objects) {
+    if (o.name.rfind("block ", 0) == 0) block = &o;
+  }
+  ASSERT_NE(block, nullptr);
+  EXPECT_EQ(block->state, "f page 1");
 }
 
 TEST(ExplainTest, EveryCatalogCounterexampleIsExplainedConsistently) {
