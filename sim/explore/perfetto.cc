@@ -61,6 +61,7 @@ std::vector<Flow> Flows(const Sim& sim) {
   std::vector<Flow> flows;
   std::map<ObjectId, Handoff> released;  // per lock: its last release not yet followed
   for (const Handoff& h : sim.handoffs()) {
+    if (h.step < 0) continue;  // set-up (an actor's prologue at Spawn): no step to draw it in
     if (h.kind == Handoff::kWake) {
       const auto& mine = by_actor[static_cast<size_t>(h.woken)];
       auto next = std::upper_bound(mine.begin(), mine.end(), h.step);
