@@ -76,7 +76,7 @@ std::string PteKey(const std::string& mm, uint64_t addr, bool pmd) {
   return absl::StrCat(pmd ? "pmd " : "pte ", mm, " ", Hex(addr));
 }
 std::string EntryKey(const std::string& file, uint64_t index) {
-  return absl::StrCat("entry ", file, "[", index, "]");
+  return vm::Xarray::EntryName(file, index);
 }
 std::string BlockKey(uint64_t block) { return absl::StrCat("block ", block); }
 std::string SizeKey(const std::string& file) { return "i_size " + file; }

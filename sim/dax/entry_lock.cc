@@ -132,6 +132,7 @@ sim::Task<void> Dax::UnlockEntryAt(vm::Xarray& xa, uint64_t index, uint64_t entr
   const std::optional<vm::Xarray::Slot> old = xa.Load(index);
   if (!old || !dax_is_locked(old->value)) {
     // BUG_ON(!dax_is_locked(old)): someone replaced a locked entry behind its holder's back.
+    sim_->Involve(vm::Xarray::EntryName(xa.owner(), index));
     sim_->Report(sim::ViolationKind::kAssertion, "dax_unlock_entry: entry not locked",
                  "BUG_ON(!dax_is_locked(old)) in dax_unlock_entry: the entry at index " +
                      std::to_string(index) + " was replaced while locked");

@@ -31,7 +31,9 @@ class AddressSpace {
       : i_pages(sim, "i_pages.xa_lock"),
         i_mmap_rwsem(sim, "i_mmap_rwsem", "i_mmap_rwsem"),
         name_(std::move(name)),
-        ino_(ino) {}
+        ino_(ino) {
+    i_pages.set_owner(name_);
+  }
   Xarray i_pages;
   // mapping->nrpages: 6.1 counts a DAX entry as the pages it covers (grab_mapping_entry() adds
   // them with the new entry, the PMD downgrade and __dax_invalidate_entry() take them off); under

@@ -12,6 +12,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <string>
 #include <vector>
 
 #include "absl/container/btree_map.h"
@@ -39,6 +40,13 @@ class Xarray {
       : xa_lock(sim, name, "xa_lock"),
         sim_(&sim),
         entry_locks_(sim.NewObjects("dax_entry", kEntryLockObjects)) {}
+  // The file whose mapping holds it (names only: reports and `daxsim explain`).
+  void set_owner(std::string owner) { owner_ = std::move(owner); }
+  const std::string& owner() const { return owner_; }
+  // How reports name an entry: "entry FILE[INDEX]" (models/dax_world/objects.h).
+  static std::string EntryName(const std::string& owner, uint64_t index) {
+    return "entry " + owner + "[" + std::to_string(index) + "]";
+  }
   // The object standing for the lock bit of the entry whose first index is `key`, for lockdep
   // (a pseudo-lock: the kernel's is a bit in the entry, which lockdep does not see).
   sim::ObjectId EntryLockObject(uint64_t key) const;
@@ -89,6 +97,7 @@ class Xarray {
   std::vector<Slot> RangeOf(uint64_t first, uint64_t last) const;
   sim::Sim* sim_;
   sim::ObjectId entry_locks_;
+  std::string owner_;                      // set_owner()
   absl::btree_map<uint64_t, Slot> slots_;  // by first index
   absl::btree_set<uint64_t> dirty_, towrite_;
   absl::btree_set<uint64_t> multi_order_;  // keys of slots_ with order > 0

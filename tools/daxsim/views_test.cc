@@ -408,6 +408,17 @@ TEST(ExplainTest, AWrongResultNamesThePageTheLoadReached) {
   EXPECT_EQ(block->state, "f page 1");
 }
 
+// The BUG_ON in dax_unlock_entry (populate_pfns inserting without the entry lock) names the
+// entry that was replaced behind its holder's back.
+TEST(ExplainTest, EntryBugOnNamesTheReplacedEntry) {
+  const sim::Explanation e = ExplainBug("populate_nolock");
+  ASSERT_EQ(e.sim->violation().kind, sim::ViolationKind::kAssertion);
+  const sim::ExplainedObject* entry = FindObject(e, "entry f[0]");
+  ASSERT_NE(entry, nullptr);
+  ASSERT_GE(entry->changes.size(), 2u);
+  EXPECT_FALSE(entry->scheduler);
+}
+
 TEST(ExplainTest, EveryCatalogCounterexampleIsExplainedConsistently) {
   for (const auto& [bug, token] : CorpusByBug()) {
     SCOPED_TRACE(bug);
