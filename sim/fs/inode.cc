@@ -116,8 +116,8 @@ sim::Task<uint32_t> Inode::FilemapFault(VmFault& vmf, bool write_fault) {
     co_await invalidate_lock.DownRead();
     fs_->sim().Observed(0);
   }
-  // ext4_dax_huge_fault(): a write fault runs inside a jbd2 handle (taken after the invalidate lock);
-  // an ENOSPC is retried after the handle is stopped and the journal committed.
+  // ext4_dax_huge_fault(): a write fault runs inside a jbd2 handle (taken after the invalidate
+  // lock); an ENOSPC is retried after the handle is stopped and the journal committed.
   const bool handle = traits.fault_journal_handle && write_fault;
   Pfn pfn = 0;
   uint32_t ret = 0;

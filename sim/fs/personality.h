@@ -3,12 +3,12 @@
 // One engine (fs.h) runs all four; every difference that matters to the fault path is here.
 //   xfs   fs/xfs (6.1): XFS_MMAPLOCK, ILOCK, a log (CIL + log force), unwritten extents,
 //         MAP_SYNC, huge faults, xfs_break_dax_layouts.
-//   ext4  fs/ext4 (6.1): mapping->invalidate_lock, i_data_sem, jbd2 (write faults hold a journal handle,
-//         a commit waits for open handles), unwritten extents (EXT4_GET_BLOCKS_CREATE_ZERO),
-//         MAP_SYNC, huge faults, ext4_break_layouts.
-//   ext2  fs/ext2 (6.1): mapping->invalidate_lock, truncate_mutex, no journal (metadata written by fsync of
-//         the inode: a crash needs e2fsck), no unwritten extents, no fallocate, no MAP_SYNC, PTE
-//         faults only, no layout breaking (truncate does not wait for DMA pins).
+//   ext4  fs/ext4 (6.1): mapping->invalidate_lock, i_data_sem, jbd2 (write faults hold a
+//         journal handle, a commit waits for open handles), unwritten extents
+//         (EXT4_GET_BLOCKS_CREATE_ZERO), MAP_SYNC, huge faults, ext4_break_layouts.
+//   ext2  fs/ext2 (6.1): mapping->invalidate_lock, truncate_mutex, no journal (metadata written
+//         by fsync of the inode: a crash needs e2fsck), no unwritten extents, no fallocate, no
+//         MAP_SYNC, PTE faults only, no layout breaking (truncate does not wait for DMA pins).
 //   xipfs a non-block filesystem (XIP-style, as AXFS/PMFS): files are pages of an NVDIMM region
 //         the filesystem owns; no block device (no dax_direct_access), metadata updated in place
 //         and flushed at once, punch hole but no fallocate; DAX through ->populate_pfns only.
